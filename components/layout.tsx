@@ -1,0 +1,112 @@
+import type { ComponentChildren } from "preact";
+import { useContext } from "preact/hooks";
+import { Icon, type IconName } from "./icons.tsx";
+import { island } from "./island.ts";
+import { Page } from "./page_context.ts";
+import Toaster from "../islands/toaster.tsx";
+import { CsrfField } from "./ui.tsx";
+
+interface NavItem {
+  href: string;
+  label: string;
+  icon: IconName;
+}
+
+function navItems(outbox: boolean): NavItem[] {
+  return [
+    { href: "/", label: "Activity", icon: "activity" },
+    { href: "/contacts", label: "Contacts", icon: "contacts" },
+    { href: "/companies", label: "Companies", icon: "company" },
+    ...(outbox ? [{ href: "/outbox", label: "Outbox", icon: "outbox" as const }] : []),
+    { href: "/team", label: "Team", icon: "team" },
+  ];
+}
+
+function isCurrent(path: string, href: string) {
+  return href === "/" ? path === "/" || path.startsWith("/messages") : path.startsWith(href);
+}
+
+function UserMenu() {
+  const { user } = useContext(Page);
+  if (!user) return null;
+  const initials = user.name.split(/\s+/).map((w) => w[0]).slice(0, 2).join("").toUpperCase();
+  return (
+    <details class="menu">
+      <summary class="avatar-button" aria-label={`Account menu for ${user.name}`}>
+        <span class="avatar" aria-hidden="true">{initials}</span>
+      </summary>
+      <div class="menu-panel" role="menu">
+        <div class="menu-head">
+          <strong>{user.name}</strong>
+          <span class="muted">{user.email}</span>
+        </div>
+        <a role="menuitem" href="/settings/profile">
+          <Icon name="settings" /> Profile and password
+        </a>
+        <a role="menuitem" href="/settings/tokens">
+          <Icon name="key" /> API tokens
+        </a>
+        <a role="menuitem" href="/api/docs">
+          <Icon name="book" /> API reference
+        </a>
+        <form method="post" action="/signout">
+          <CsrfField />
+          <button type="submit" role="menuitem" class="menu-button">Sign out</button>
+        </form>
+      </div>
+    </details>
+  );
+}
+
+/** The app frame: header with team, bell and user menu; navigation; main content; toasts. */
+export function AppLayout({ children }: { children: ComponentChildren }) {
+  const ctx = useContext(Page);
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">Skip to content</a>
+      <header class="topbar">
+        <a class="brand" href="/">
+          <span class="brand-mark" aria-hidden="true" />
+          <span>Beacon</span>
+        </a>
+        <span class="team-name" title="Your team">{ctx.team?.name}</span>
+        <div class="topbar-actions">
+          <button type="button" class="icon-button bell" aria-label="Notifications: none" disabled>
+            <Icon name="bell" />
+          </button>
+          <UserMenu />
+        </div>
+      </header>
+      <nav class="sidenav" aria-label="Main">
+        {navItems(ctx.outbox).map((item) => (
+          <a
+            href={item.href}
+            class="nav-link"
+            aria-current={isCurrent(ctx.path, item.href) ? "page" : undefined}
+          >
+            <Icon name={item.icon} />
+            <span>{item.label}</span>
+          </a>
+        ))}
+      </nav>
+      <main id="main" class="main" tabIndex={-1}>{children}</main>
+      {island(Toaster, { initial: ctx.flash })}
+    </div>
+  );
+}
+
+/** The frame of pages seen before signing in: a centred card. */
+export function AuthLayout({ children }: { children: ComponentChildren }) {
+  const ctx = useContext(Page);
+  return (
+    <div class="auth">
+      <a class="brand brand-large" href="/">
+        <span class="brand-mark" aria-hidden="true" />
+        <span>Beacon</span>
+      </a>
+      <main id="main" class="auth-card">{children}</main>
+      <p class="auth-foot muted">Email engagement for small sales teams.</p>
+      {island(Toaster, { initial: ctx.flash })}
+    </div>
+  );
+}

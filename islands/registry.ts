@@ -1,0 +1,12 @@
+/**
+ * Every island, by name. The client entry loads only the islands a page has
+ * (each is its own chunk); the server uses the same names to mark islands.
+ * A test checks that every file in islands/ is listed here.
+ */
+export const islands = {
+  time_zone_field: () => import("./time_zone_field.tsx"),
+  toaster: () => import("./toaster.tsx"),
+  copy_button: () => import("./copy_button.tsx"),
+} as const;
+
+export type IslandName = keyof typeof islands;

@@ -1,0 +1,51 @@
+import { z } from "@hono/zod-openapi";
+import { emailField, nameField, timeZoneField } from "../validation/fields.ts";
+import { MIN_PASSWORD_LENGTH } from "./passwords.ts";
+
+export const passwordField = z.string({ error: "Enter a password." })
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(200, "Use at most 200 characters.");
+
+export const roleField = z.enum(["admin", "member"], { error: "Choose admin or member." });
+
+export const SignUpInput = z.object({
+  teamName: nameField("a team name", 80),
+  name: nameField("your name"),
+  email: emailField,
+  password: passwordField,
+  // Filled in by the browser, not typed: an unknown zone falls back to UTC (changeable in the profile).
+  timeZone: timeZoneField.catch("UTC"),
+});
+export type SignUpInput = z.output<typeof SignUpInput>;
+
+export const SignInInput = z.object({
+  email: emailField,
+  password: z.string().min(1, "Enter your password."),
+});
+
+export const ProfileInput = z.object({
+  name: nameField("your name"),
+  timeZone: timeZoneField,
+}).openapi("ProfileInput");
+
+export const PasswordChangeInput = z.object({
+  currentPassword: z.string().min(1, "Enter your current password."),
+  newPassword: passwordField,
+}).openapi("PasswordChangeInput");
+
+export const InviteInput = z.object({
+  email: emailField,
+  role: roleField.default("member"),
+}).openapi("InviteInput");
+
+export const AcceptInviteInput = z.object({
+  name: nameField("your name"),
+  password: passwordField,
+  timeZone: timeZoneField.catch("UTC"),
+});
+
+export const RoleInput = z.object({ role: roleField }).openapi("RoleInput");
+
+export const ApiTokenInput = z.object({
+  name: nameField("a name for the token", 60),
+}).openapi("ApiTokenInput");

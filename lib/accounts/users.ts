@@ -1,0 +1,151 @@
+/** Teams and their users: sign-up, sign-in, profiles, members. */
+import { conflict, forbidden, invalid, notFound } from "../http/errors.ts";
+import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { newId } from "../storage/ids.ts";
+import { parse } from "../validation/parse.ts";
+import { accountKeys as keys } from "./keys.ts";
+import { DEFAULT_ITERATIONS, hashPassword, verifyPassword } from "./passwords.ts";
+import { PasswordChangeInput, ProfileInput, SignUpInput } from "./schemas.ts";
+import type { Role, Team, User } from "./types.ts";
+import { deleteUserSessions } from "./sessions.ts";
+
+export interface AccountOptions {
+  now: number;
+  /** PBKDF2 cost; only tests lower it. */
+  iterations?: number;
+}
+
+const EMAIL_TAKEN = "An account with this email already exists. Sign in instead.";
+
+/** Creates a team and its first admin in one atomic write. */
+export async function signUp(
+  kv: Deno.Kv,
+  input: unknown,
+  { now, iterations = DEFAULT_ITERATIONS }: AccountOptions,
+): Promise<{ team: Team; user: User }> {
+  const data: SignUpInput = parse(SignUpInput, input);
+  const team: Team = { id: newId(now), name: data.teamName, createdAt: now };
+  const user: User = {
+    id: newId(now),
+    teamId: team.id,
+    email: data.email,
+    name: data.name,
+    role: "admin",
+    timeZone: data.timeZone,
+    passwordHash: await hashPassword(data.password, iterations),
+    createdAt: now,
+  };
+  const result = await kv.atomic()
+    .check({ key: keys.userByEmail(user.email), versionstamp: null })
+    .set(keys.teamProfile(team.id), team)
+    .set(keys.user(user.id), user)
+    .set(keys.userByEmail(user.email), user.id)
+    .set(keys.member(team.id, user.id), user.id)
+    .commit();
+  if (!result.ok) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+  return { team, user };
+}
+
+export async function getUser(kv: Deno.Kv, userId: string): Promise<User | null> {
+  return (await kv.get<User>(keys.user(userId))).value;
+}
+
+export async function getUserByEmail(kv: Deno.Kv, email: string): Promise<User | null> {
+  const id = (await kv.get<string>(keys.userByEmail(email.trim().toLowerCase()))).value;
+  return id ? await getUser(kv, id) : null;
+}
+
+export async function getTeam(kv: Deno.Kv, teamId: string): Promise<Team | null> {
+  return (await kv.get<Team>(keys.teamProfile(teamId))).value;
+}
+
+/** Checks an email and password; null for a wrong pair or a removed user (same answer, no hint). */
+export async function authenticate(kv: Deno.Kv, email: string, password: string): Promise<User | null> {
+  const user = await getUserByEmail(kv, email);
+  if (!user || user.removedAt) {
+    // Spend the same time as a real check, so timing does not reveal which emails exist.
+    await verifyPassword(password, DUMMY_HASH);
+    return null;
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+}
+const DUMMY_HASH = "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/** Reads a user of this team, or 404 (another team's user looks exactly like a missing one). */
+export async function getTeamUser(kv: Deno.Kv, teamId: string, userId: string): Promise<User> {
+  const user = await getUser(kv, userId);
+  if (!user || user.teamId !== teamId || user.removedAt) throw notFound("No such member.");
+  return user;
+}
+
+export async function updateProfile(kv: Deno.Kv, userId: string, input: unknown): Promise<User> {
+  const data = parse(ProfileInput, input);
+  const entry = await kv.get<User>(keys.user(userId));
+  if (!entry.value) throw notFound("No such user.");
+  const user = { ...entry.value, ...data };
+  await commitOrConflict(kv.atomic().check(entry).set(keys.user(userId), user));
+  return user;
+}
+
+/** Changes a password after checking the current one; every session of the user ends. */
+export async function changePassword(
+  kv: Deno.Kv,
+  userId: string,
+  input: unknown,
+  { iterations = DEFAULT_ITERATIONS }: Partial<AccountOptions> = {},
+): Promise<User> {
+  const data = parse(PasswordChangeInput, input);
+  const entry = await kv.get<User>(keys.user(userId));
+  if (!entry.value) throw notFound("No such user.");
+  if (!(await verifyPassword(data.currentPassword, entry.value.passwordHash))) {
+    throw invalid({ currentPassword: "That is not your current password." });
+  }
+  const user = { ...entry.value, passwordHash: await hashPassword(data.newPassword, iterations) };
+  await commitOrConflict(kv.atomic().check(entry).set(keys.user(userId), user));
+  await deleteUserSessions(kv, userId);
+  return user;
+}
+
+export async function listMembers(kv: Deno.Kv, teamId: string): Promise<User[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.member(teamId) });
+  const users = await getValues<User>(kv, ids.map(keys.user));
+  return users.filter((u): u is User => !!u && !u.removedAt)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function assertAnotherAdminRemains(kv: Deno.Kv, teamId: string, userId: string) {
+  const admins = (await listMembers(kv, teamId)).filter((u) => u.role === "admin" && u.id !== userId);
+  if (admins.length === 0) {
+    throw conflict("A team needs at least one admin. Make someone else an admin first.");
+  }
+}
+
+export async function setMemberRole(
+  kv: Deno.Kv,
+  actor: User,
+  userId: string,
+  role: Role,
+): Promise<User> {
+  if (actor.role !== "admin") throw forbidden("Only admins can change roles.");
+  const target = await getTeamUser(kv, actor.teamId, userId);
+  if (target.role === role) return target;
+  if (role !== "admin") await assertAnotherAdminRemains(kv, actor.teamId, userId);
+  const entry = await kv.get<User>(keys.user(userId));
+  const user = { ...entry.value!, role };
+  await commitOrConflict(kv.atomic().check(entry).set(keys.user(userId), user));
+  return user;
+}
+
+/** Removes a member: they can no longer sign in; their name stays on what they sent. */
+export async function removeMember(kv: Deno.Kv, actor: User, userId: string, now: number): Promise<void> {
+  if (actor.role !== "admin") throw forbidden("Only admins can remove members.");
+  const target = await getTeamUser(kv, actor.teamId, userId);
+  if (target.role === "admin") await assertAnotherAdminRemains(kv, actor.teamId, userId);
+  const entry = await kv.get<User>(keys.user(userId));
+  await commitOrConflict(
+    kv.atomic().check(entry)
+      .set(keys.user(userId), { ...entry.value!, removedAt: now })
+      .delete(keys.member(actor.teamId, userId)),
+  );
+  await deleteUserSessions(kv, userId);
+}

@@ -1,0 +1,81 @@
+/**
+ * Configuration from the environment, read once at start-up. Pure: takes the
+ * variables as a plain record so it is tested with plain values.
+ */
+export interface Config {
+  production: boolean;
+  /** Running on Deno Deploy (no local files, no KV queues). */
+  onDeploy: boolean;
+  port: number;
+  /** Public base URL used in tracking links and emails, no trailing slash. */
+  baseUrl: string;
+  /** Path or URL handed to Deno.openKv; undefined means the platform's default database. */
+  kvPath: string | undefined;
+  dataDir: string;
+  /** Secrets given in the environment; missing ones are generated and kept in KV (not in production). */
+  sessionSecret: string | undefined;
+  trackingSecret: string | undefined;
+  /** Take the client address from X-Forwarded-For (behind a proxy you run). */
+  trustProxy: boolean;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Variables a production start-up refuses to run without, with what each is for. */
+export const REQUIRED_IN_PRODUCTION: Record<string, string> = {
+  BEACON_BASE_URL: "the public URL of this deployment, used in tracking links",
+  BEACON_SESSION_SECRET: "signs sessions and CSRF tokens (32+ random characters)",
+  BEACON_TRACKING_SECRET: "signs tracking tokens (32+ random characters)",
+};
+
+export function isDenoDeploy(env: Env): boolean {
+  return Boolean(env.DENO_DEPLOYMENT_ID || env.DENO_DEPLOY);
+}
+
+export function loadConfig(env: Env): Config {
+  const onDeploy = isDenoDeploy(env);
+  const production = env.BEACON_ENV === "production" || onDeploy;
+  if (production) {
+    const missing = Object.keys(REQUIRED_IN_PRODUCTION).filter((name) => !env[name]?.trim());
+    if (missing.length) {
+      throw new ConfigError(
+        "Beacon cannot start in production without: " +
+          missing.map((name) => `${name} (${REQUIRED_IN_PRODUCTION[name]})`).join("; ") + ".",
+      );
+    }
+    for (const name of ["BEACON_SESSION_SECRET", "BEACON_TRACKING_SECRET"]) {
+      if (env[name]!.length < 32) {
+        throw new ConfigError(`${name} must be at least 32 characters long.`);
+      }
+    }
+  }
+  const port = Number(env.PORT ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a port number, got "${env.PORT}".`);
+  }
+  const dataDir = env.BEACON_DATA_DIR || "./data";
+  const baseUrl = (env.BEACON_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, "");
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`BEACON_BASE_URL must be an absolute URL, got "${baseUrl}".`);
+  }
+  return {
+    production,
+    onDeploy,
+    port,
+    baseUrl,
+    kvPath: env.BEACON_KV_PATH || (onDeploy ? undefined : `${dataDir}/beacon.kv`),
+    dataDir,
+    sessionSecret: env.BEACON_SESSION_SECRET,
+    trackingSecret: env.BEACON_TRACKING_SECRET,
+    trustProxy: env.BEACON_TRUST_PROXY === "true",
+  };
+}

@@ -1,0 +1,94 @@
+/** Companies: the organisations contacts belong to. */
+import { conflict, notFound } from "../http/errors.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict, getValues, type Page, pageIndex } from "../storage/kv.ts";
+import { parse } from "../validation/parse.ts";
+import { contactKeys as keys } from "./keys.ts";
+import { CompanyInput } from "./schemas.ts";
+import { type Company, sortKey } from "./types.ts";
+
+const DOMAIN_TAKEN = "Another company already has this domain.";
+
+export async function createCompany(kv: Deno.Kv, teamId: string, input: unknown, now: number) {
+  const data = parse(CompanyInput, input);
+  const company: Company = { id: newId(now), teamId, ...data, createdAt: now, updatedAt: now };
+  const op = kv.atomic()
+    .set(keys.company(teamId, company.id), company)
+    .set(keys.companyByName(teamId, sortKey(company.name), company.id), company.id);
+  if (company.domain) {
+    op.check({ key: keys.companyByDomain(teamId, company.domain), versionstamp: null })
+      .set(keys.companyByDomain(teamId, company.domain), company.id);
+  }
+  if (!(await op.commit()).ok) throw conflict(DOMAIN_TAKEN, { domain: DOMAIN_TAKEN });
+  return company;
+}
+
+export async function getCompany(kv: Deno.Kv, teamId: string, id: string): Promise<Company> {
+  const company = (await kv.get<Company>(keys.company(teamId, id))).value;
+  if (!company) throw notFound("No such company.");
+  return company;
+}
+
+export async function findCompanyByDomain(kv: Deno.Kv, teamId: string, domain: string) {
+  const id = (await kv.get<string>(keys.companyByDomain(teamId, domain.toLowerCase()))).value;
+  return id ? (await kv.get<Company>(keys.company(teamId, id))).value : null;
+}
+
+export async function updateCompany(
+  kv: Deno.Kv,
+  teamId: string,
+  id: string,
+  input: unknown,
+  now: number,
+): Promise<Company> {
+  const entry = await kv.get<Company>(keys.company(teamId, id));
+  const old = entry.value;
+  if (!old) throw notFound("No such company.");
+  const { name, domain, industry } = old;
+  const data = parse(CompanyInput, { name, domain, industry, ...(input as object) });
+  const company: Company = { ...old, ...data, updatedAt: now };
+  const op = kv.atomic().check(entry).set(keys.company(teamId, id), company);
+  if (sortKey(old.name) !== sortKey(company.name)) {
+    op.delete(keys.companyByName(teamId, sortKey(old.name), id))
+      .set(keys.companyByName(teamId, sortKey(company.name), id), id);
+  }
+  if (old.domain !== company.domain) {
+    if (old.domain) op.delete(keys.companyByDomain(teamId, old.domain));
+    if (company.domain) {
+      const taken = await kv.get<string>(keys.companyByDomain(teamId, company.domain));
+      if (taken.value && taken.value !== id) throw conflict(DOMAIN_TAKEN, { domain: DOMAIN_TAKEN });
+      op.check(taken).set(keys.companyByDomain(teamId, company.domain), id);
+    }
+  }
+  await commitOrConflict(op);
+  return company;
+}
+
+/** Deletes a company that has no contacts left (contacts are never silently unlinked). */
+export async function deleteCompany(kv: Deno.Kv, teamId: string, id: string): Promise<void> {
+  const entry = await kv.get<Company>(keys.company(teamId, id));
+  if (!entry.value) throw notFound("No such company.");
+  for await (const _ of kv.list({ prefix: keys.contactByCompany(teamId, id) }, { limit: 1 })) {
+    throw conflict("This company still has contacts. Move or delete them first.");
+  }
+  const op = kv.atomic().check(entry)
+    .delete(keys.company(teamId, id))
+    .delete(keys.companyByName(teamId, sortKey(entry.value.name), id));
+  if (entry.value.domain) op.delete(keys.companyByDomain(teamId, entry.value.domain));
+  await commitOrConflict(op);
+}
+
+/** Companies by name, a page at a time, optionally filtered by a search text. */
+export function listCompanies(
+  kv: Deno.Kv,
+  teamId: string,
+  { q = "", limit = 50, cursor }: { q?: string; limit?: number; cursor?: string },
+): Promise<Page<Company>> {
+  const needle = sortKey(q);
+  return pageIndex<Company>(kv, keys.companyByName(teamId), {
+    limit,
+    cursor,
+    load: (ids) => getValues<Company>(kv, ids.map((id) => keys.company(teamId, id))),
+    keep: (c) => !needle || sortKey(`${c.name} ${c.domain ?? ""} ${c.industry}`).includes(needle),
+  });
+}

@@ -1,0 +1,160 @@
+/** Contacts: the people engagement is shown against. Emails are unique per team, case-insensitively. */
+import { conflict, invalid, notFound } from "../http/errors.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict, getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
+import { parse } from "../validation/parse.ts";
+import { contactKeys as keys } from "./keys.ts";
+import { ContactInput } from "./schemas.ts";
+import type { ContactInput as ContactInputType } from "./schemas.ts";
+import { type Company, type Contact, contactName, sortKey } from "./types.ts";
+
+const EMAIL_TAKEN = "Another contact already has this email address.";
+
+async function assertCompanyExists(kv: Deno.Kv, teamId: string, companyId: string | null) {
+  if (companyId && !(await kv.get<Company>(keys.company(teamId, companyId))).value) {
+    throw invalid({ companyId: "Choose a company of your team." });
+  }
+}
+
+const nameKey = (c: Contact) => sortKey(contactName(c));
+
+export async function createContact(
+  kv: Deno.Kv,
+  teamId: string,
+  input: unknown,
+  now: number,
+): Promise<Contact> {
+  const data = parse(ContactInput, input);
+  await assertCompanyExists(kv, teamId, data.companyId);
+  const contact: Contact = { id: newId(now), teamId, ...data, createdAt: now, updatedAt: now };
+  const op = kv.atomic()
+    .check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })
+    .set(keys.contact(teamId, contact.id), contact)
+    .set(keys.contactByEmail(teamId, contact.email), contact.id)
+    .set(keys.contactByName(teamId, nameKey(contact), contact.id), contact.id);
+  if (contact.companyId) {
+    op.set(keys.contactByCompany(teamId, contact.companyId, contact.id), contact.id);
+  }
+  if (!(await op.commit()).ok) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+  return contact;
+}
+
+export async function getContact(kv: Deno.Kv, teamId: string, id: string): Promise<Contact> {
+  const contact = (await kv.get<Contact>(keys.contact(teamId, id))).value;
+  if (!contact) throw notFound("No such contact.");
+  return contact;
+}
+
+export async function findContactByEmail(
+  kv: Deno.Kv,
+  teamId: string,
+  email: string,
+): Promise<Contact | null> {
+  const id = (await kv.get<string>(keys.contactByEmail(teamId, email.trim().toLowerCase()))).value;
+  return id ? (await kv.get<Contact>(keys.contact(teamId, id))).value : null;
+}
+
+export function getContacts(kv: Deno.Kv, teamId: string, ids: string[]) {
+  return getValues<Contact>(kv, ids.map((id) => keys.contact(teamId, id)));
+}
+
+function editableFields(c: Contact): Record<keyof ContactInputType, unknown> {
+  const { firstName, lastName, email, companyId, title, phone, timeZone, tracking, notes } = c;
+  return { firstName, lastName, email, companyId, title, phone, timeZone, tracking, notes };
+}
+
+/** Changes the given fields (the rest stay); the record and all its indexes change in one checked commit. */
+export async function updateContact(
+  kv: Deno.Kv,
+  teamId: string,
+  id: string,
+  input: unknown,
+  now: number,
+): Promise<Contact> {
+  const entry = await kv.get<Contact>(keys.contact(teamId, id));
+  const old = entry.value;
+  if (!old) throw notFound("No such contact.");
+  const data = parse(ContactInput, { ...editableFields(old), ...(input as object) });
+  await assertCompanyExists(kv, teamId, data.companyId);
+  const contact: Contact = { ...old, ...data, updatedAt: now };
+  const op = kv.atomic().check(entry).set(keys.contact(teamId, id), contact);
+  if (old.email !== contact.email) {
+    op.check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })
+      .delete(keys.contactByEmail(teamId, old.email))
+      .set(keys.contactByEmail(teamId, contact.email), id);
+  }
+  if (nameKey(old) !== nameKey(contact)) {
+    op.delete(keys.contactByName(teamId, nameKey(old), id))
+      .set(keys.contactByName(teamId, nameKey(contact), id), id);
+  }
+  if (old.companyId !== contact.companyId) {
+    if (old.companyId) op.delete(keys.contactByCompany(teamId, old.companyId, id));
+    if (contact.companyId) op.set(keys.contactByCompany(teamId, contact.companyId, id), id);
+  }
+  if (!(await op.commit()).ok) {
+    const owner = await findContactByEmail(kv, teamId, contact.email);
+    if (owner && owner.id !== id) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+    throw conflict("This contact was changed by someone else. Reload and try again.");
+  }
+  return contact;
+}
+
+/** Sets one field without a full form, for preference changes made elsewhere (opt-out, bounce flags). */
+export async function patchContact(
+  kv: Deno.Kv,
+  teamId: string,
+  id: string,
+  patch: (contact: Contact) => Partial<Contact>,
+  now: number,
+): Promise<Contact> {
+  for (;;) {
+    const entry = await kv.get<Contact>(keys.contact(teamId, id));
+    if (!entry.value) throw notFound("No such contact.");
+    const contact = { ...entry.value, ...patch(entry.value), updatedAt: now };
+    const result = await kv.atomic().check(entry).set(entry.key, contact).commit();
+    if (result.ok) return contact;
+  }
+}
+
+export async function deleteContact(kv: Deno.Kv, teamId: string, id: string): Promise<void> {
+  const entry = await kv.get<Contact>(keys.contact(teamId, id));
+  const contact = entry.value;
+  if (!contact) throw notFound("No such contact.");
+  const op = kv.atomic().check(entry)
+    .delete(keys.contact(teamId, id))
+    .delete(keys.contactByEmail(teamId, contact.email))
+    .delete(keys.contactByName(teamId, nameKey(contact), id));
+  if (contact.companyId) op.delete(keys.contactByCompany(teamId, contact.companyId, id));
+  await commitOrConflict(op);
+}
+
+/** Contacts by name, a page at a time; `q` matches name, email, title and company name. */
+export async function listContacts(
+  kv: Deno.Kv,
+  teamId: string,
+  { q = "", limit = 50, cursor }: { q?: string; limit?: number; cursor?: string },
+): Promise<Page<Contact>> {
+  const needle = sortKey(q);
+  const companyNames = needle ? await companyNameMap(kv, teamId) : new Map<string, string>();
+  return pageIndex<Contact>(kv, keys.contactByName(teamId), {
+    limit,
+    cursor,
+    load: (ids) => getContacts(kv, teamId, ids),
+    keep: (c) =>
+      !needle ||
+      sortKey(`${contactName(c)} ${c.email} ${c.title} ${companyNames.get(c.companyId ?? "") ?? ""}`)
+        .includes(needle),
+  });
+}
+
+export async function listCompanyContacts(kv: Deno.Kv, teamId: string, companyId: string) {
+  const ids = await listValues<string>(kv, { prefix: keys.contactByCompany(teamId, companyId) });
+  const contacts = (await getContacts(kv, teamId, ids)).filter((c): c is Contact => !!c);
+  return contacts.sort((a, b) => nameKey(a).localeCompare(nameKey(b)));
+}
+
+/** id → name of every company of the team, for showing and searching contacts. */
+export async function companyNameMap(kv: Deno.Kv, teamId: string): Promise<Map<string, string>> {
+  const companies = await listValues<Company>(kv, { prefix: keys.company(teamId) });
+  return new Map(companies.map((c) => [c.id, c.name]));
+}

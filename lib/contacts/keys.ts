@@ -1,0 +1,21 @@
+/** Every KV key of the contacts area, written once. All begin with the team. */
+const t = (teamId: string) => ["team", teamId] as const;
+
+export const contactKeys = {
+  contact: (teamId: string, id?: string) => id ? [...t(teamId), "contact", id] : [...t(teamId), "contact"],
+  contactByEmail: (teamId: string, email: string) => [...t(teamId), "contact_by_email", email],
+  contactByName: (teamId: string, sortName?: string, id?: string) =>
+    sortName === undefined
+      ? [...t(teamId), "contact_by_name"]
+      : [...t(teamId), "contact_by_name", sortName, id!],
+  contactByCompany: (teamId: string, companyId: string, id?: string) =>
+    id
+      ? [...t(teamId), "contact_by_company", companyId, id]
+      : [...t(teamId), "contact_by_company", companyId],
+  company: (teamId: string, id?: string) => id ? [...t(teamId), "company", id] : [...t(teamId), "company"],
+  companyByName: (teamId: string, sortName?: string, id?: string) =>
+    sortName === undefined
+      ? [...t(teamId), "company_by_name"]
+      : [...t(teamId), "company_by_name", sortName, id!],
+  companyByDomain: (teamId: string, domain: string) => [...t(teamId), "company_by_domain", domain],
+} satisfies Record<string, (...args: never[]) => Deno.KvKey>;

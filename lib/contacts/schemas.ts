@@ -1,0 +1,41 @@
+import { z } from "@hono/zod-openapi";
+import { emailField, nameField, optionalText, optionalTimeZoneField } from "../validation/fields.ts";
+
+const domainField = z.preprocess(
+  (value) => value ?? "",
+  z.string().trim().toLowerCase()
+    .transform((v) => v.replace(/^https?:\/\//, "").replace(/\/.*$/, "").replace(/^www\./, ""))
+    .pipe(
+      z.union([
+        z.literal(""),
+        z.string().regex(
+          /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/,
+          "Enter a domain like example.com.",
+        ),
+      ]),
+    )
+    .transform((v) => v || null),
+).openapi({ type: ["string", "null"], example: "example.com" });
+
+export const ContactInput = z.object({
+  firstName: nameField("a first name", 80),
+  lastName: optionalText(80),
+  email: emailField,
+  companyId: z.string().trim().optional().nullable().transform((v) => v || null)
+    .openapi({ type: ["string", "null"] }),
+  title: optionalText(120),
+  phone: z.string().trim().max(40, "At most 40 characters.")
+    .regex(/^[+0-9 ().\-\/x]*$/, "Use digits, spaces and + ( ) - only.").optional().default(""),
+  timeZone: optionalTimeZoneField,
+  tracking: z.enum(["allow", "do_not_allow"], { error: "Choose allow or do not allow." })
+    .default("allow"),
+  notes: optionalText(5000),
+}).openapi("ContactInput");
+export type ContactInput = z.output<typeof ContactInput>;
+
+export const CompanyInput = z.object({
+  name: nameField("a company name", 120),
+  domain: domainField,
+  industry: optionalText(80),
+}).openapi("CompanyInput");
+export type CompanyInput = z.output<typeof CompanyInput>;

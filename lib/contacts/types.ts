@@ -1,0 +1,37 @@
+export type TrackingPreference = "allow" | "do_not_allow";
+
+export interface Contact {
+  id: string;
+  teamId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  companyId: string | null;
+  title: string;
+  phone: string;
+  /** IANA zone; null when unknown (send-time advice then says how to fix it). */
+  timeZone: string | null;
+  tracking: TrackingPreference;
+  notes: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Company {
+  id: string;
+  teamId: string;
+  name: string;
+  domain: string | null;
+  industry: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function contactName(c: Pick<Contact, "firstName" | "lastName">): string {
+  return [c.firstName, c.lastName].filter(Boolean).join(" ");
+}
+
+/** The key contacts and companies sort by: case- and accent-insensitive. */
+export function sortKey(text: string): string {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+}

@@ -1,0 +1,15 @@
+/// <reference lib="dom" />
+/** The one client entry: hydrates every island marker on the page with its serialized props. */
+import { h, hydrate } from "preact";
+import { type IslandName, islands } from "../../islands/registry.ts";
+
+for (const el of document.querySelectorAll<HTMLElement>("beacon-island")) {
+  const load = islands[el.dataset.island as IslandName];
+  if (!load) continue;
+  load().then((mod) => {
+    const props = JSON.parse(el.dataset.props ?? "{}");
+    // deno-lint-ignore no-explicit-any
+    hydrate(h(mod.default as any, props), el);
+    el.dataset.hydrated = "true";
+  }).catch((error) => console.error(`island ${el.dataset.island} failed`, error));
+}

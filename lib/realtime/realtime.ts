@@ -1,0 +1,26 @@
+/**
+ * The Realtime port: events are published after commit to a per-team topic.
+ * Embedded default: an in-process hub that pages reach through Server-Sent Events.
+ * Production across instances: Supabase Realtime broadcast.
+ */
+
+export interface LiveEvent {
+  /** A ULID; pages remember the last one they saw and catch up from it on reconnect. */
+  id: string;
+  teamId: string;
+  type: string;
+  /** Set when the event concerns one user only (their cards, their alerts). */
+  userId?: string;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export type LiveListener = (event: LiveEvent) => void;
+
+export interface Realtime {
+  readonly name: "local" | "supabase";
+  /** Publishes an event that is already committed; never throws into the caller's request. */
+  publish(event: LiveEvent): Promise<void>;
+  /** In-process subscription (the embedded hub); adapters that deliver to browsers directly return null. */
+  subscribe(teamId: string, listener: LiveListener): (() => void) | null;
+}

@@ -1,0 +1,131 @@
+import { AppError } from "../http/errors.ts";
+
+/** Opens the KV database: a file path, ":memory:", a KV Connect URL, or the platform default. */
+export function openKv(path?: string): Promise<Deno.Kv> {
+  return path ? Deno.openKv(path) : Deno.openKv();
+}
+
+/** Collects the values of a list selector, in order. */
+export async function listValues<T>(
+  kv: Deno.Kv,
+  selector: Deno.KvListSelector,
+  options?: Deno.KvListOptions,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const entry of kv.list<T>(selector, options)) out.push(entry.value);
+  return out;
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+/** Reads many keys, in batches of the 10 that `getMany` allows; returns values in key order. */
+export async function getValues<T>(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<(T | null)[]> {
+  const out: (T | null)[] = [];
+  for (let i = 0; i < keys.length; i += 10) {
+    const batch = await kv.getMany<T[]>(keys.slice(i, i + 10));
+    for (const entry of batch) out.push(entry.value as T | null);
+  }
+  return out;
+}
+
+/** Commits an atomic operation; a failed check becomes a 409 with the given message. */
+export async function commitOrConflict(
+  op: Deno.AtomicOperation,
+  message = "This record was changed by someone else. Reload and try again.",
+): Promise<Deno.KvCommitResult> {
+  const result = await op.commit();
+  if (!result.ok) throw new AppError(409, "conflict", message);
+  return result;
+}
+
+/** Deletes every key under a prefix, in atomic batches (KV allows 1,000 mutations per commit). */
+export async function deletePrefix(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
+  let count = 0;
+  let op = kv.atomic();
+  let pending = 0;
+  for await (const entry of kv.list({ prefix })) {
+    op.delete(entry.key);
+    count++;
+    if (++pending === 500) {
+      await op.commit();
+      op = kv.atomic();
+      pending = 0;
+    }
+  }
+  if (pending) await op.commit();
+  return count;
+}
+
+function encodeCursor(key: Deno.KvKey): string {
+  return encodeURIComponent(JSON.stringify(key));
+}
+
+function decodeCursor(cursor: string | undefined): Deno.KvKey | null {
+  if (!cursor) return null;
+  try {
+    const key = JSON.parse(decodeURIComponent(cursor));
+    return Array.isArray(key) && key.every((p) => typeof p === "string" || typeof p === "number")
+      ? key
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Pages through an index whose values are record ids: loads the records, keeps
+ * those that pass `keep`, and returns a cursor (the last index key shown) to
+ * resume after. Filtering happens while paging, so a search still fills a page.
+ */
+export async function pageIndex<T>(
+  kv: Deno.Kv,
+  prefix: Deno.KvKey,
+  options: {
+    limit: number;
+    cursor?: string;
+    reverse?: boolean;
+    load: (ids: string[]) => Promise<(T | null)[]>;
+    keep?: (item: T) => boolean;
+  },
+): Promise<Page<T>> {
+  const after = decodeCursor(options.cursor);
+  const selector: Deno.KvListSelector = !after
+    ? { prefix }
+    : options.reverse
+    ? { prefix, end: after }
+    : { prefix, start: after };
+  const items: T[] = [];
+  let lastKey: Deno.KvKey | null = null;
+  let more = false;
+  let batch: Deno.KvEntry<string>[] = [];
+  const flush = async () => {
+    const loaded = await options.load(batch.map((e) => e.value));
+    for (let i = 0; i < loaded.length; i++) {
+      const item = loaded[i];
+      if (items.length === options.limit) {
+        more = true;
+        break;
+      }
+      if (item && (!options.keep || options.keep(item))) {
+        items.push(item);
+        lastKey = batch[i].key;
+      }
+    }
+    batch = [];
+  };
+  for await (const entry of kv.list<string>(selector, { reverse: options.reverse, batchSize: 100 })) {
+    if (after && !options.reverse && sameKey(entry.key, after)) continue;
+    batch.push(entry);
+    if (batch.length === 50) await flush();
+    if (more) break;
+  }
+  if (!more && batch.length) await flush();
+  return { items, cursor: more && lastKey ? encodeCursor(lastKey) : null };
+}
+
+function sameKey(a: Deno.KvKey, b: Deno.KvKey): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { formatDateTime, formatRelative, formatTime } from "./format.ts";
+
+const now = Date.parse("2026-03-03T12:00:00Z"); // a Tuesday
+
+Deno.test("format - date and time in the viewer's zone", () => {
+  assert.equal(formatDateTime(Date.parse("2026-03-03T09:10:00Z"), "Europe/Lisbon", now), "Tue 3 Mar, 09:10");
+  assert.equal(formatDateTime(Date.parse("2026-03-03T09:10:00Z"), "Asia/Tokyo", now), "Tue 3 Mar, 18:10");
+  assert.equal(formatDateTime(Date.parse("2025-12-31T23:00:00Z"), "UTC", now), "Wed 31 Dec 2025, 23:00");
+  assert.equal(formatTime(Date.parse("2026-03-03T09:10:00Z"), "Asia/Kathmandu"), "14:55");
+});
+
+Deno.test("format - relative times use calendar days in the zone", () => {
+  assert.equal(formatRelative(now - 10_000, now, "UTC"), "just now");
+  assert.equal(formatRelative(now - 5 * 60_000, now, "UTC"), "5 minutes ago");
+  assert.equal(formatRelative(now - 3 * 3600_000, now, "UTC"), "3 hours ago");
+  assert.equal(formatRelative(now - 26 * 3600_000, now, "UTC"), "yesterday");
+  assert.equal(formatRelative(now - 3 * 86_400_000, now, "UTC"), "3 days ago");
+  assert.equal(formatRelative(now + 2 * 3600_000, now, "UTC"), "in 2 hours");
+  assert.equal(formatRelative(now - 30 * 86_400_000, now, "UTC"), "1 Feb 2026");
+});

@@ -1,0 +1,36 @@
+/** Field schemas shared by the API and the pages. Messages are written for people. */
+import { z } from "@hono/zod-openapi";
+import { canonicalTimeZone } from "../time/zones.ts";
+
+export const emailField = z.string({ error: "Enter an email address." })
+  .trim()
+  .toLowerCase()
+  .max(254, "Email addresses are at most 254 characters.")
+  .pipe(z.email({ error: "Enter a valid email address, like ana@example.com." }))
+  .openapi({ example: "ana@example.com" });
+
+export const nameField = (label: string, max = 120) =>
+  z.string({ error: `Enter ${label}.` }).trim().min(1, `Enter ${label}.`).max(
+    max,
+    `${label[0].toUpperCase()}${label.slice(1)} is at most ${max} characters.`,
+  );
+
+export const optionalText = (max: number) =>
+  z.string().trim().max(max, `At most ${max} characters.`).optional().default("");
+
+export const timeZoneField = z.string({ error: "Choose a time zone." }).trim().transform(
+  (value, ctx) => {
+    const zone = canonicalTimeZone(value);
+    if (!zone) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not an IANA time zone, like Europe/Lisbon.` });
+      return z.NEVER;
+    }
+    return zone;
+  },
+).openapi({ type: "string", example: "Europe/Lisbon" });
+
+export const optionalTimeZoneField = z.union([z.literal("").transform(() => null), timeZoneField])
+  .nullable().optional().transform((v) => v ?? null)
+  .openapi({ type: ["string", "null"], example: "America/New_York" });
+
+export const idParam = z.string().openapi({ example: "01JD0000000000000000000000" });

@@ -1,0 +1,223 @@
+/** API: contacts and companies. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  createCompany,
+  deleteCompany,
+  getCompany,
+  listCompanies,
+  updateCompany,
+} from "../../lib/contacts/companies.ts";
+import {
+  createContact,
+  deleteContact,
+  getContact,
+  listCompanyContacts,
+  listContacts,
+  updateContact,
+} from "../../lib/contacts/contacts.ts";
+import { CompanyInput, ContactInput } from "../../lib/contacts/schemas.ts";
+import { viewer } from "../middleware/auth.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, pageOf, PageQuery, security } from "./openapi.ts";
+import { CompanySchema, ContactSchema, pick } from "./schemas.ts";
+
+export const contactsApi = apiRouter();
+
+const ContactPatch = ContactInput.partial().openapi("ContactPatch");
+const CompanyPatch = CompanyInput.partial().openapi("CompanyPatch");
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/contacts",
+    tags: ["Contacts"],
+    summary: "Contacts by name; `q` searches name, email, title and company",
+    security,
+    request: { query: PageQuery },
+    responses: {
+      200: json(pageOf(ContactSchema, "ContactPage"), "A page of contacts"),
+      400: errors[400],
+      401: errors[401],
+    },
+  }),
+  async (c) => {
+    const page = await listContacts(c.get("deps").kv, viewer(c).team.id, c.req.valid("query"));
+    return c.json({ items: page.items.map((x) => pick(ContactSchema, x)), cursor: page.cursor }, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/contacts",
+    tags: ["Contacts"],
+    summary: "Create a contact",
+    security,
+    request: jsonBody(ContactInput),
+    responses: { 201: json(ContactSchema, "The new contact"), ...errors },
+  }),
+  async (c) => {
+    const { kv, clock } = c.get("deps");
+    const contact = await createContact(kv, viewer(c).team.id, c.req.valid("json"), clock.now());
+    return c.json(pick(ContactSchema, contact), 201);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/contacts/{id}",
+    tags: ["Contacts"],
+    summary: "One contact",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(ContactSchema, "The contact"), 401: errors[401], 404: errors[404] },
+  }),
+  async (c) => {
+    const contact = await getContact(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
+    return c.json(pick(ContactSchema, contact), 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/contacts/{id}",
+    tags: ["Contacts"],
+    summary: "Change some fields of a contact",
+    security,
+    request: { params: IdParams, ...jsonBody(ContactPatch) },
+    responses: { 200: json(ContactSchema, "The updated contact"), ...errors },
+  }),
+  async (c) => {
+    const { kv, clock } = c.get("deps");
+    const body = await c.req.json();
+    const contact = await updateContact(kv, viewer(c).team.id, c.req.valid("param").id, body, clock.now());
+    return c.json(pick(ContactSchema, contact), 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/contacts/{id}",
+    tags: ["Contacts"],
+    summary: "Delete a contact",
+    security,
+    request: { params: IdParams },
+    responses: { 204: { description: "Deleted" }, 401: errors[401], 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    await deleteContact(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
+    return c.body(null, 204);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/companies",
+    tags: ["Companies"],
+    summary: "Companies by name; `q` searches name, domain and industry",
+    security,
+    request: { query: PageQuery },
+    responses: {
+      200: json(pageOf(CompanySchema, "CompanyPage"), "A page of companies"),
+      400: errors[400],
+      401: errors[401],
+    },
+  }),
+  async (c) => {
+    const page = await listCompanies(c.get("deps").kv, viewer(c).team.id, c.req.valid("query"));
+    return c.json({ items: page.items.map((x) => pick(CompanySchema, x)), cursor: page.cursor }, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/companies",
+    tags: ["Companies"],
+    summary: "Create a company",
+    security,
+    request: jsonBody(CompanyInput),
+    responses: { 201: json(CompanySchema, "The new company"), ...errors },
+  }),
+  async (c) => {
+    const { kv, clock } = c.get("deps");
+    const company = await createCompany(kv, viewer(c).team.id, c.req.valid("json"), clock.now());
+    return c.json(pick(CompanySchema, company), 201);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/companies/{id}",
+    tags: ["Companies"],
+    summary: "One company",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(CompanySchema, "The company"), 401: errors[401], 404: errors[404] },
+  }),
+  async (c) => {
+    const company = await getCompany(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
+    return c.json(pick(CompanySchema, company), 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/companies/{id}/contacts",
+    tags: ["Companies"],
+    summary: "The contacts of a company",
+    security,
+    request: { params: IdParams },
+    responses: {
+      200: json(z.object({ items: z.array(ContactSchema) }), "Its contacts by name"),
+      401: errors[401],
+      404: errors[404],
+    },
+  }),
+  async (c) => {
+    const { kv } = c.get("deps");
+    const teamId = viewer(c).team.id;
+    const company = await getCompany(kv, teamId, c.req.valid("param").id);
+    const contacts = await listCompanyContacts(kv, teamId, company.id);
+    return c.json({ items: contacts.map((x) => pick(ContactSchema, x)) }, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/companies/{id}",
+    tags: ["Companies"],
+    summary: "Change some fields of a company",
+    security,
+    request: { params: IdParams, ...jsonBody(CompanyPatch) },
+    responses: { 200: json(CompanySchema, "The updated company"), ...errors },
+  }),
+  async (c) => {
+    const { kv, clock } = c.get("deps");
+    const body = await c.req.json();
+    const company = await updateCompany(kv, viewer(c).team.id, c.req.valid("param").id, body, clock.now());
+    return c.json(pick(CompanySchema, company), 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/companies/{id}",
+    tags: ["Companies"],
+    summary: "Delete a company that has no contacts",
+    security,
+    request: { params: IdParams },
+    responses: { 204: { description: "Deleted" }, 401: errors[401], 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    await deleteCompany(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,39 @@
+/** The JSON API under /api: routers joined, auth and CSRF applied, the OpenAPI 3.1 document served. */
+import pkg from "../../deno.json" with { type: "json" };
+import { csrfProtection } from "../middleware/csrf.ts";
+import { requireUserApi } from "../middleware/auth.ts";
+import { accountsApi } from "./accounts.ts";
+import { contactsApi } from "./contacts.ts";
+import { apiRouter } from "./openapi.ts";
+
+export const api = apiRouter();
+
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "An API token from Settings → API tokens",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "cookie", {
+  type: "apiKey",
+  in: "cookie",
+  name: "beacon_session",
+  description: "The browser session; state changes also need the X-CSRF-Token header",
+});
+
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Beacon API",
+    version: pkg.version,
+    description: "Everything the Beacon pages do, as JSON. Authenticate with an API token " +
+      "(`Authorization: Bearer …`). Errors have one shape: `{ error: { code, message, fields? } }`.",
+  },
+};
+
+api.doc31("/openapi.json", OPENAPI_INFO);
+
+// Registered after the document, so only the endpoints below need a user.
+api.use("*", requireUserApi(), csrfProtection());
+
+api.route("/", accountsApi);
+api.route("/", contactsApi);

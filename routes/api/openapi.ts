@@ -1,0 +1,59 @@
+/** Shared pieces of the JSON API: the router factory, error and common schemas. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { fieldErrorsFromIssues, invalid } from "../../lib/http/errors.ts";
+import type { AppEnv } from "../deps.ts";
+
+/** An API router whose validation failures become 400s naming each field, like everywhere else. */
+export function apiRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw invalid(fieldErrorsFromIssues(result.error.issues));
+    },
+  });
+}
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().openapi({ example: "validation" }),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional().openapi({
+      example: { email: "Enter a valid email address, like ana@example.com." },
+    }),
+  }),
+}).openapi("Error");
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorBody } },
+});
+
+/** The error responses every authenticated endpoint can give. */
+export const errors = {
+  400: errorResponse("Invalid input; `fields` names each bad field."),
+  401: errorResponse("Not signed in, or the API token is not valid."),
+  403: errorResponse("Not allowed for your role, or a CSRF check failed."),
+  404: errorResponse("No such record in your team."),
+  409: errorResponse("Conflicts with existing data, or changed concurrently."),
+} as const;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+
+export const IdParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+
+export const PageQuery = z.object({
+  q: z.string().optional().openapi({ description: "Search text" }),
+  cursor: z.string().optional().openapi({ description: "The `cursor` of the previous page" }),
+  limit: z.coerce.number().int().min(1).max(200).optional().default(50),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), cursor: z.string().nullable() }).openapi(name);
+
+export const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];

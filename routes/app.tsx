@@ -1,0 +1,84 @@
+/** The Beacon HTTP app: middleware, the routers joined with app.route(), and one error handler. */
+import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import { AppError } from "../lib/http/errors.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { health } from "./health.ts";
+import { authenticate, requireUserPage } from "./middleware/auth.ts";
+import { csrfProtection } from "./middleware/csrf.ts";
+import { requestContext } from "./middleware/request_context.ts";
+import { securityHeaders } from "./middleware/security_headers.ts";
+import { api } from "./api/mod.ts";
+import { apiDocsPages } from "./pages/api_docs.tsx";
+import { authPages } from "./pages/auth.tsx";
+import { companyPages } from "./pages/companies.tsx";
+import { contactPages } from "./pages/contacts.tsx";
+import { renderErrorPage } from "./pages/errors.tsx";
+import { homePages } from "./pages/home.tsx";
+import { settingsPages } from "./pages/settings.tsx";
+import { teamPages } from "./pages/team.tsx";
+
+const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    "/static/*",
+    async (c, next) => {
+      await next();
+      if (c.res.ok) {
+        const immutable = c.req.query("v") || c.req.path.startsWith("/static/build/chunk-") ||
+          /-[A-Z0-9]{8}\.js$/.test(c.req.path);
+        c.res.headers.set(
+          "Cache-Control",
+          immutable ? "public, max-age=31536000, immutable" : "public, max-age=300",
+        );
+      }
+    },
+    serveStatic({ root: "./" }),
+  );
+
+  app.use("*", requestContext(deps));
+  app.route("/", health);
+  app.use("*", securityHeaders());
+  app.use("*", authenticate());
+
+  app.route("/", apiDocsPages);
+  app.route("/api", api);
+
+  app.use("*", csrfProtection());
+  app.route("/", authPages);
+  app.use("*", requireUserPage());
+  app.route("/", homePages);
+  app.route("/", contactPages);
+  app.route("/", companyPages);
+  app.route("/", teamPages);
+  app.route("/", settingsPages);
+
+  app.notFound((c) => {
+    if (isApi(c.req.path)) {
+      return c.json({ error: { code: "not_found", message: "No such endpoint." } }, 404);
+    }
+    return renderErrorPage(c, 404, "There is nothing at this address.");
+  });
+
+  app.onError((error, c) => {
+    const known = error instanceof AppError;
+    if (!known) console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    const status = known ? error.status : 500;
+    const message = known ? error.message : "Beacon hit an unexpected error. It has been logged; try again.";
+    if (known && error.headers) { for (const [k, v] of Object.entries(error.headers)) c.header(k, v); }
+    if (isApi(c.req.path) || !c.get("deps")) {
+      const body = {
+        code: known ? error.code : "internal",
+        message,
+        ...(known && error.fields ? { fields: error.fields } : {}),
+      };
+      return c.json({ error: body }, status);
+    }
+    return renderErrorPage(c, status, message);
+  });
+
+  return app;
+}

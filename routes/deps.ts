@@ -1,0 +1,47 @@
+/** What the app is built from: storage, configuration and the ports' adapters. */
+import type { Config } from "../lib/config/config.ts";
+import type { Secrets } from "../lib/config/secrets.ts";
+import type { Clock } from "../lib/clock/clock.ts";
+import type { Mailer } from "../lib/mail/mailer.ts";
+import type { Realtime } from "../lib/realtime/realtime.ts";
+import type { PublicUser, Team, User } from "../lib/accounts/types.ts";
+
+export interface AppDeps {
+  kv: Deno.Kv;
+  config: Config;
+  secrets: Secrets;
+  clock: Clock;
+  mailer: Mailer;
+  realtime: Realtime;
+  /** Cache-busting hash of the island bundle. */
+  assetsHash: string;
+  /** PBKDF2 cost; only tests lower it. */
+  passwordIterations?: number;
+}
+
+export interface Flash {
+  kind: "success" | "error" | "info";
+  text: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    user: User | null;
+    team: Team | null;
+    /** How the request was authenticated. */
+    via: "session" | "token" | null;
+    sessionToken: string | null;
+    csrfToken: string;
+    flash: Flash | null;
+  };
+  Bindings: { remoteAddr?: Deno.NetAddr };
+};
+
+/** The signed-in user and their team, for routes behind requireUser. */
+export interface Viewer {
+  user: User;
+  team: Team;
+}
+
+export type { PublicUser };

@@ -1,0 +1,92 @@
+/** Resolves who is asking: a session cookie (pages, islands) or a bearer API token. */
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { resolveApiToken } from "../../lib/accounts/api_tokens.ts";
+import { createSession, readSession, SESSION_TTL_MS } from "../../lib/accounts/sessions.ts";
+import { getTeam, getUser } from "../../lib/accounts/users.ts";
+import type { User } from "../../lib/accounts/types.ts";
+import { AppError } from "../../lib/http/errors.ts";
+import type { AppEnv, Viewer } from "../deps.ts";
+
+export const SESSION_COOKIE = "beacon_session";
+
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticate(c, next) {
+    const { kv, clock } = c.get("deps");
+    const now = clock.now();
+    const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (bearer) {
+      const ref = await resolveApiToken(kv, bearer);
+      const user = ref && await getUser(kv, ref.userId);
+      if (!user || user.removedAt || user.teamId !== ref!.teamId) {
+        throw new AppError(401, "unauthorized", "This API token is not valid.");
+      }
+      await setViewer(c, user, "token");
+    } else {
+      const token = getCookie(c, SESSION_COOKIE);
+      const session = token ? await readSession(kv, token, now) : null;
+      const user = session && await getUser(kv, session.userId);
+      if (user && !user.removedAt && user.teamId === session!.teamId) {
+        c.set("sessionToken", token!);
+        await setViewer(c, user, "session");
+      } else if (token) {
+        deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      }
+    }
+    await next();
+  };
+}
+
+async function setViewer(c: Context<AppEnv>, user: User, via: "session" | "token") {
+  c.set("user", user);
+  c.set("team", await getTeam(c.get("deps").kv, user.teamId));
+  c.set("via", via);
+}
+
+/** Starts a new session for `user` (rotating any old one) and sets the cookie. */
+export async function signInAs(c: Context<AppEnv>, user: User): Promise<void> {
+  const { kv, clock, config } = c.get("deps");
+  const token = await createSession(kv, user, clock.now());
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: config.production,
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+/** The signed-in viewer; routes behind requireUser can rely on it. */
+export function viewer(c: Context<AppEnv>): Viewer {
+  const user = c.get("user");
+  const team = c.get("team");
+  if (!user || !team) throw new AppError(401, "unauthorized", "Sign in first.");
+  return { user, team };
+}
+
+/** Pages: send visitors who are not signed in to the sign-in page, then back. */
+export function requireUserPage(): MiddlewareHandler<AppEnv> {
+  return async function requireUserPage(c, next) {
+    if (!c.get("user")) {
+      const back = c.req.method === "GET" ? c.req.path + (new URL(c.req.url).search) : "/";
+      return c.redirect(`/signin?next=${encodeURIComponent(back)}`, 303);
+    }
+    await next();
+  };
+}
+
+/** API: 401 for anyone not signed in or without a valid token. */
+export function requireUserApi(): MiddlewareHandler<AppEnv> {
+  return async function requireUserApi(c, next) {
+    if (!c.get("user")) {
+      throw new AppError(401, "unauthorized", "Sign in, or send an API token as Authorization: Bearer.");
+    }
+    await next();
+  };
+}
+
+export function requireAdmin(c: Context<AppEnv>): void {
+  if (viewer(c).user.role !== "admin") {
+    throw new AppError(403, "forbidden", "Only team admins can do that.");
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * CSRF protection for every state-changing request made with a cookie: the token
+ * from the CSRF cookie must come back in the `_csrf` form field or the
+ * `X-CSRF-Token` header (double submit), and a cross-site Origin is refused.
+ * Bearer-token API calls carry no ambient credentials and are exempt.
+ */
+import type { MiddlewareHandler } from "hono";
+import { AppError } from "../../lib/http/errors.ts";
+import { timingSafeEqualText } from "../../lib/crypto/tokens.ts";
+import type { AppEnv } from "../deps.ts";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function csrfProtection(): MiddlewareHandler<AppEnv> {
+  return async function csrfProtection(c, next) {
+    if (SAFE.has(c.req.method) || c.get("via") === "token") return await next();
+    const origin = c.req.header("origin");
+    if (origin && origin !== "null" && new URL(origin).host !== new URL(c.req.url).host) {
+      throw new AppError(403, "csrf", "This request came from another site and was refused.");
+    }
+    let sent = c.req.header("x-csrf-token");
+    if (!sent) {
+      const type = c.req.header("content-type") ?? "";
+      if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+        const body = await c.req.parseBody();
+        sent = typeof body._csrf === "string" ? body._csrf : undefined;
+      }
+    }
+    if (!sent || !timingSafeEqualText(sent, c.get("csrfToken"))) {
+      throw new AppError(
+        403,
+        "csrf",
+        "Your form expired or came from another page. Reload the page and try again.",
+      );
+    }
+    await next();
+  };
+}

@@ -1,0 +1,57 @@
+/** First middleware: deps, the CSRF token cookie, and the one-time flash message. */
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { randomToken } from "../../lib/crypto/tokens.ts";
+import type { AppDeps, AppEnv, Flash } from "../deps.ts";
+
+export const CSRF_COOKIE = "beacon_csrf";
+const FLASH_COOKIE = "beacon_flash";
+
+export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function requestContext(c, next) {
+    c.set("deps", deps);
+    c.set("user", null);
+    c.set("team", null);
+    c.set("via", null);
+    c.set("sessionToken", null);
+
+    let csrf = getCookie(c, CSRF_COOKIE);
+    if (!csrf || !/^[\w-]{43}$/.test(csrf)) {
+      csrf = randomToken(32);
+      setCookie(c, CSRF_COOKIE, csrf, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: deps.config.production,
+        path: "/",
+      });
+    }
+    c.set("csrfToken", csrf);
+
+    c.set("flash", readFlash(getCookie(c, FLASH_COOKIE)));
+    if (c.get("flash")) deleteCookie(c, FLASH_COOKIE, { path: "/" });
+    await next();
+  };
+}
+
+function readFlash(raw: string | undefined): Flash | null {
+  if (!raw) return null;
+  try {
+    const flash = JSON.parse(decodeURIComponent(raw));
+    return ["success", "error", "info"].includes(flash.kind) && typeof flash.text === "string"
+      ? { kind: flash.kind, text: flash.text.slice(0, 300) }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Redirects after a POST with a message shown once on the next page. */
+export function redirectWithFlash(c: Context<AppEnv>, location: string, flash: Flash) {
+  setCookie(c, FLASH_COOKIE, encodeURIComponent(JSON.stringify(flash)), {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: 60,
+  });
+  return c.redirect(location, 303);
+}

@@ -1,0 +1,192 @@
+/** The user's own settings: profile and time zone, password, API tokens. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { island } from "../../components/island.ts";
+import { EmptyState, Field, Form, FormAlert, PageHeader } from "../../components/ui.tsx";
+import CopyButton from "../../islands/copy_button.tsx";
+import TimeZoneField from "../../islands/time_zone_field.tsx";
+import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
+import { changePassword, updateProfile } from "../../lib/accounts/users.ts";
+import type { FieldErrors } from "../../lib/http/errors.ts";
+import { formatDate } from "../../lib/time/format.ts";
+import { timeZoneNames } from "../../lib/time/zones.ts";
+import type { AppEnv } from "../deps.ts";
+import { formFields, tryForm } from "../form.ts";
+import { signInAs, viewer } from "../middleware/auth.ts";
+import { redirectWithFlash } from "../middleware/request_context.ts";
+import { render } from "../render.tsx";
+
+export const settingsPages = new Hono<AppEnv>();
+
+function SettingsTabs({ current }: { current: "profile" | "tokens" }) {
+  return (
+    <nav class="tabs" aria-label="Settings">
+      <a href="/settings/profile" aria-current={current === "profile" ? "page" : undefined}>
+        Profile and password
+      </a>
+      <a href="/settings/tokens" aria-current={current === "tokens" ? "page" : undefined}>API tokens</a>
+    </nav>
+  );
+}
+
+function renderProfile(
+  c: Context<AppEnv>,
+  state: {
+    profile?: { values: Record<string, string>; errors: FieldErrors };
+    password?: { errors: FieldErrors };
+    status?: 400 | 409 | 429;
+  } = {},
+) {
+  const { user } = viewer(c);
+  const values = state.profile?.values ?? { name: user.name, timeZone: user.timeZone };
+  return render(
+    c,
+    { title: "Profile", status: state.status },
+    <>
+      <PageHeader title="Settings" />
+      <SettingsTabs current="profile" />
+      <section class="card" aria-labelledby="profile-title">
+        <h2 id="profile-title" class="card-title">Profile</h2>
+        <p class="muted">All times in Beacon are shown in your time zone.</p>
+        <FormAlert errors={state.profile?.errors} />
+        <Form action="/settings/profile" class="stack form-narrow">
+          <Field label="Name" name="name" value={values.name} errors={state.profile?.errors} required />
+          <Field
+            label="Email"
+            name="email-readonly"
+            value={user.email}
+            hint="Your sign-in email can't be changed here."
+          />
+          {island(TimeZoneField, {
+            name: "timeZone",
+            value: values.timeZone,
+            mode: "select",
+            zones: timeZoneNames(),
+            error: state.profile?.errors.timeZone,
+          })}
+          <div class="form-actions">
+            <button class="button button-primary" type="submit">Save profile</button>
+          </div>
+        </Form>
+      </section>
+      <section class="card" aria-labelledby="password-title">
+        <h2 id="password-title" class="card-title">Password</h2>
+        <p class="muted">Changing it signs you out everywhere else.</p>
+        <FormAlert errors={state.password?.errors} />
+        <Form action="/settings/password" class="stack form-narrow">
+          <Field
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            errors={state.password?.errors}
+            required
+            autocomplete="current-password"
+          />
+          <Field
+            label="New password"
+            name="newPassword"
+            type="password"
+            errors={state.password?.errors}
+            required
+            autocomplete="new-password"
+            hint="At least 10 characters."
+          />
+          <div class="form-actions">
+            <button class="button button-primary" type="submit">Change password</button>
+          </div>
+        </Form>
+      </section>
+    </>,
+  );
+}
+
+settingsPages.get("/settings", (c) => c.redirect("/settings/profile"));
+settingsPages.get("/settings/profile", (c) => renderProfile(c));
+
+settingsPages.post("/settings/profile", async (c) => {
+  const values = await formFields(c);
+  const result = await tryForm(() => updateProfile(c.get("deps").kv, viewer(c).user.id, values));
+  if (!result.ok) {
+    return renderProfile(c, { profile: { values, errors: result.errors }, status: result.status });
+  }
+  return redirectWithFlash(c, "/settings/profile", { kind: "success", text: "Profile saved." });
+});
+
+settingsPages.post("/settings/password", async (c) => {
+  const { kv, passwordIterations } = c.get("deps");
+  const values = await formFields(c);
+  const result = await tryForm(() =>
+    changePassword(kv, viewer(c).user.id, values, { iterations: passwordIterations })
+  );
+  if (!result.ok) return renderProfile(c, { password: { errors: result.errors }, status: result.status });
+  // Every session ended with the change; this browser gets a fresh one.
+  await signInAs(c, result.value);
+  return redirectWithFlash(c, "/settings/profile", { kind: "success", text: "Password changed." });
+});
+
+async function renderTokens(
+  c: Context<AppEnv>,
+  state: { secret?: string; errors?: FieldErrors; status?: 400 | 409 | 429 } = {},
+) {
+  const { user } = viewer(c);
+  const tokens = await listApiTokens(c.get("deps").kv, user);
+  return render(
+    c,
+    { title: "API tokens", status: state.status },
+    <>
+      <PageHeader title="Settings" />
+      <SettingsTabs current="tokens" />
+      <section class="card" aria-labelledby="tokens-title">
+        <h2 id="tokens-title" class="card-title">API tokens</h2>
+        <p class="muted">
+          Tokens act as you on the <a href="/api/docs">JSON API</a>: send one as{" "}
+          <code>Authorization: Bearer …</code>.
+        </p>
+        {state.secret && (
+          <div class="alert alert-success" role="status">
+            <p>Your new token. Copy it now: it is shown only once.</p>
+            <div class="copy-row">
+              <code class="code-block" data-testid="new-token">{state.secret}</code>
+              {island(CopyButton, { text: state.secret, label: "Copy token" })}
+            </div>
+          </div>
+        )}
+        <FormAlert errors={state.errors} />
+        <Form action="/settings/tokens" class="inline-form">
+          <Field label="Token name" name="name" errors={state.errors} placeholder="CRM sync" required />
+          <button class="button button-primary" type="submit">Create token</button>
+        </Form>
+        {tokens.length === 0 ? <EmptyState icon="key" title="No tokens yet" /> : (
+          <ul class="list">
+            {tokens.map((t) => (
+              <li class="list-row">
+                <span>
+                  <strong>{t.name}</strong> <code class="muted">{t.hint}…</code>
+                  <span class="muted small">· created {formatDate(t.createdAt, user.timeZone)}</span>
+                </span>
+                <Form action={`/settings/tokens/${t.id}/revoke`}>
+                  <button class="button button-ghost button-small danger-text" type="submit">Revoke</button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>,
+  );
+}
+
+settingsPages.get("/settings/tokens", (c) => renderTokens(c));
+
+settingsPages.post("/settings/tokens", async (c) => {
+  const { kv, clock } = c.get("deps");
+  const values = await formFields(c);
+  const result = await tryForm(() => createApiToken(kv, viewer(c).user, values, clock.now()));
+  if (!result.ok) return renderTokens(c, { errors: result.errors, status: result.status });
+  return renderTokens(c, { secret: result.value.secret });
+});
+
+settingsPages.post("/settings/tokens/:id/revoke", async (c) => {
+  await revokeApiToken(c.get("deps").kv, viewer(c).user, c.req.param("id"));
+  return redirectWithFlash(c, "/settings/tokens", { kind: "success", text: "Token revoked." });
+});

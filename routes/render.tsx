@@ -1,0 +1,58 @@
+/** Renders a server page: body first (to learn which islands it uses), then the document. */
+import type { Context } from "hono";
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { AppLayout, AuthLayout } from "../components/layout.tsx";
+import { trackIslands } from "../components/island.ts";
+import { Page, type PageContext } from "../components/page_context.ts";
+import { publicUser } from "../lib/accounts/types.ts";
+import type { AppEnv } from "./deps.ts";
+
+export function pageContext(c: Context<AppEnv>): PageContext {
+  const user = c.get("user");
+  return {
+    user: user ? publicUser(user) : null,
+    team: c.get("team"),
+    csrfToken: c.get("csrfToken"),
+    path: c.req.path,
+    assetsHash: c.get("deps").assetsHash,
+    flash: c.get("flash"),
+    outbox: c.get("deps").mailer.name === "outbox",
+  };
+}
+
+export interface PageOptions {
+  title: string;
+  layout?: "app" | "auth" | "bare";
+  status?: 200 | 400 | 403 | 404 | 409 | 429 | 500;
+}
+
+export function render(
+  c: Context<AppEnv>,
+  { title, layout = "app", status = 200 }: PageOptions,
+  body: VNode,
+) {
+  const ctx = pageContext(c);
+  const Frame = layout === "auth" ? AuthLayout : layout === "app" ? AppLayout : null;
+  const { result: html, used } = trackIslands(() =>
+    renderToString(
+      <Page.Provider value={ctx}>{Frame ? <Frame>{body}</Frame> : body}</Page.Provider>,
+    )
+  );
+  const v = ctx.assetsHash;
+  const doc = "<!doctype html>" + renderToString(
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title} · Beacon</title>
+        <link rel="stylesheet" href={`/static/styles.css?v=${v}`} />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <meta name="csrf-token" content={ctx.csrfToken} />
+        {used.size > 0 && <script type="module" src={`/static/build/client.js?v=${v}`} />}
+      </head>
+      <body dangerouslySetInnerHTML={{ __html: html }} />
+    </html>,
+  );
+  return c.html(doc, status);
+}

@@ -1,0 +1,260 @@
+import assert from "node:assert/strict";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
+
+Deno.test("accounts - sign up creates a team with its admin and signs in", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "Ana@Example.com", timeZone: "Asia/Kolkata" });
+  assert.equal(me.user.email, "ana@example.com");
+  const { json } = await ana.api("GET", "/me");
+  assert.equal(json.user.role, "admin");
+  assert.equal(json.user.timeZone, "Asia/Kolkata");
+  assert.equal(json.team.name, "Acme Sales");
+  const other = new Client(t);
+  await other.signUp({ timeZone: "Mars/Base" });
+  assert.equal(
+    (await other.api("GET", "/me")).json.user.timeZone,
+    "UTC",
+    "an unknown browser zone falls back to UTC",
+  );
+  assert.equal(json.user.passwordHash, undefined, "no hash leaves the server");
+  const home = await ana.page("/");
+  assert.equal(home.status, 200);
+  assert.match(home.html, /Acme Sales/);
+});
+
+Deno.test("accounts - sign-up errors name the field and write nothing", async () => {
+  await using t = await makeTestApp();
+  const c = new Client(t);
+  const response = await c.form("/signup", {
+    teamName: "",
+    name: "Ana",
+    email: "not-an-email",
+    password: "short",
+    timeZone: "Mars/Base",
+  });
+  assert.equal(response.status, 400);
+  const html = await response.text();
+  assert.match(html, /Enter a team name/);
+  assert.match(html, /Enter a valid email address/);
+  assert.match(html, /Use at least 10 characters/);
+  assert.match(html, /value="Ana"/, "what the user typed stays in the form");
+  const keys = [];
+  for await (const e of t.kv.list({ prefix: [] })) keys.push(e.key[0]);
+  assert.deepEqual(keys.filter((k) => k !== "throttle"), []);
+});
+
+Deno.test("accounts - one account per email, case-insensitively", async () => {
+  await using t = await makeTestApp();
+  await new Client(t).signUp({ email: "ana@example.com" });
+  const response = await new Client(t).form("/signup", {
+    teamName: "Other",
+    name: "Ana Two",
+    email: "ANA@example.com",
+    password: "correct horse battery",
+  });
+  assert.equal(response.status, 409);
+  assert.match(await response.text(), /already exists/);
+});
+
+Deno.test("accounts - sign in rotates the session; sign out ends it", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  const first = ana.cookies.get("beacon_session")!;
+  const again = await ana.form("/signin?next=/contacts", {
+    email: "ana@example.com",
+    password: "correct horse battery",
+  });
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get("location"), "/contacts");
+  const second = ana.cookies.get("beacon_session")!;
+  assert.notEqual(first, second);
+  const stale = new Client(t);
+  stale.cookies.set("beacon_session", first);
+  assert.equal((await stale.page("/contacts")).status, 303, "the old session id no longer works");
+
+  const cookie = again.headers.getSetCookie().find((c) => c.startsWith("beacon_session="))!;
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Lax/);
+
+  await ana.form("/signout", {});
+  const after = new Client(t);
+  after.cookies.set("beacon_session", second);
+  assert.equal((await after.page("/")).status, 303);
+});
+
+Deno.test("accounts - sign in never redirects off-site", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  for (const next of ["//evil.example", "https://evil.example", "/\\evil.example"]) {
+    const response = await ana.form(`/signin?next=${encodeURIComponent(next)}`, {
+      email: "ana@example.com",
+      password: "correct horse battery",
+    });
+    assert.equal(response.headers.get("location"), "/");
+  }
+});
+
+Deno.test("accounts - sign-in throttling per account and per address, with a clear message", async () => {
+  await using t = await makeTestApp();
+  await new Client(t).signUp({ email: "ana@example.com" });
+  const attacker = new Client(t, "198.51.100.1");
+  for (let i = 0; i < 5; i++) {
+    const r = await attacker.form("/signin", { email: "ana@example.com", password: "wrong password!" });
+    assert.equal(r.status, 400);
+  }
+  const blocked = await attacker.form("/signin", {
+    email: "ana@example.com",
+    password: "correct horse battery",
+  });
+  assert.equal(blocked.status, 429);
+  assert.match(
+    await blocked.text(),
+    /Too many failed sign-in attempts for this account\. Try again in 15 minutes/,
+  );
+
+  t.clock.advance(15 * 60_000 + 1);
+  const ok = await attacker.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal(ok.status, 303, "the window passes");
+
+  const sprayer = new Client(t, "198.51.100.2");
+  for (let i = 0; i < 30; i++) {
+    await sprayer.form("/signin", { email: `user${i}@example.com`, password: "wrong password!" });
+  }
+  const r = await sprayer.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal(r.status, 429);
+  assert.match(await r.text(), /your network address/);
+});
+
+Deno.test("accounts - CSRF: state changes without the token are refused, with it they pass", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const noToken = await ana.form("/contacts", { firstName: "Ken", email: "ken@example.com" }, {
+    csrf: false,
+  });
+  assert.equal(noToken.status, 403);
+  assert.match(await noToken.text(), /Reload the page/);
+  const apiNoToken = await ana.request("/api/contacts", {
+    method: "POST",
+    body: JSON.stringify({ firstName: "Ken", email: "ken@example.com" }),
+    headers: { "content-type": "application/json" },
+  });
+  assert.equal(apiNoToken.status, 403);
+  const crossSite = await ana.request("/api/contacts", {
+    method: "POST",
+    body: JSON.stringify({ firstName: "Ken", email: "ken@example.com" }),
+    headers: { "content-type": "application/json", "x-csrf-token": ana.csrf, origin: "https://evil.example" },
+  });
+  assert.equal(crossSite.status, 403);
+  assert.equal((await ana.api("GET", "/contacts")).json.items.length, 0, "nothing was written");
+  assert.equal(
+    (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).status,
+    201,
+  );
+});
+
+Deno.test("accounts - invites: one-time link, joins as the given role, expires", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const created = await ana.api("POST", "/invites", { email: "ken@example.com", role: "member" });
+  assert.equal(created.status, 201);
+  const path = new URL(created.json.url).pathname;
+  assert.match(path, /^\/invite\/[\w-]{43}$/);
+
+  const ken = new Client(t);
+  const page = await ken.page(path);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /ken@example\.com/);
+  const joined = await ken.form(path, {
+    name: "Ken Member",
+    password: "another good password",
+    timeZone: "Asia/Tokyo",
+  });
+  assert.equal(joined.status, 303);
+  const me = (await ken.api("GET", "/me")).json;
+  assert.equal(me.user.role, "member");
+  assert.equal(me.team.id, (await ana.api("GET", "/me")).json.team.id);
+
+  const reuse = await new Client(t).form(path, { name: "Eve", password: "another good password" });
+  assert.equal(reuse.status, 404, "a used link is gone");
+
+  const late = await ana.api("POST", "/invites", { email: "late@example.com" });
+  t.clock.advance(INVITE_TTL_MS + 1000);
+  const expired = await new Client(t).page(new URL(late.json.url).pathname);
+  assert.equal(expired.status, 404);
+  assert.match(expired.html, /expired/);
+});
+
+Deno.test("accounts - members cannot manage the team; the last admin stays an admin", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const anaMe = await ana.signUp();
+  const invite = await ana.api("POST", "/invites", { email: "ken@example.com" });
+  const ken = new Client(t);
+  await ken.form(new URL(invite.json.url).pathname, { name: "Ken", password: "another good password" });
+  const kenMe = (await ken.api("GET", "/me")).json;
+
+  assert.equal((await ken.api("POST", "/invites", { email: "x@example.com" })).status, 403);
+  assert.equal((await ken.api("PATCH", `/members/${anaMe.user.id}`, { role: "member" })).status, 403);
+  assert.equal((await ken.form(`/team/members/${anaMe.user.id}/remove`, {})).status, 403);
+
+  const demoteSelf = await ana.api("PATCH", `/members/${anaMe.user.id}`, { role: "member" });
+  assert.equal(demoteSelf.status, 409);
+  assert.match(demoteSelf.json.error.message, /at least one admin/);
+
+  assert.equal((await ana.api("PATCH", `/members/${kenMe.user.id}`, { role: "admin" })).status, 200);
+  assert.equal((await ana.api("DELETE", `/members/${kenMe.user.id}`)).status, 204);
+  assert.equal((await ken.page("/")).status, 303, "a removed member's session ends");
+  const signIn = await new Client(t).form("/signin", {
+    email: "ken@example.com",
+    password: "another good password",
+  });
+  assert.equal(signIn.status, 400, "and they cannot sign in again");
+  const members = (await ana.api("GET", "/members")).json.items;
+  assert.deepEqual(members.map((m: { id: string }) => m.id), [anaMe.user.id]);
+});
+
+Deno.test("accounts - password change checks the current one and ends other sessions", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  const laptop = new Client(t);
+  await laptop.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+
+  const wrong = await ana.form("/settings/password", {
+    currentPassword: "nope nope nope",
+    newPassword: "a brand new password",
+  });
+  assert.equal(wrong.status, 400);
+  assert.match(await wrong.text(), /not your current password/);
+
+  const ok = await ana.form("/settings/password", {
+    currentPassword: "correct horse battery",
+    newPassword: "a brand new password",
+  });
+  assert.equal(ok.status, 303);
+  assert.equal((await ana.page("/")).status, 200, "this browser stays signed in");
+  assert.equal((await laptop.page("/")).status, 303, "the other session ended");
+  const fresh = await new Client(t).form("/signin", {
+    email: "ana@example.com",
+    password: "a brand new password",
+  });
+  assert.equal(fresh.status, 303);
+});
+
+Deno.test("accounts - profile time zone is validated and used", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const bad = await ana.api("PATCH", "/me", { name: "Ana", timeZone: "Nowhere/City" });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.fields.timeZone, /not an IANA time zone/);
+  const good = await ana.api("PATCH", "/me", { name: "Ana B", timeZone: "pacific/chatham" });
+  assert.equal(good.json.timeZone, "Pacific/Chatham");
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { makeTestApp } from "./helpers/app.ts";
+import { bearer, Client } from "./helpers/client.ts";
+
+Deno.test("api - OpenAPI 3.1 document lists every endpoint with its schemas", async () => {
+  await using t = await makeTestApp();
+  const response = await t.app.request("/api/openapi.json");
+  assert.equal(response.status, 200);
+  const doc = await response.json();
+  assert.equal(doc.openapi, "3.1.0");
+  for (
+    const path of [
+      "/me",
+      "/members",
+      "/members/{id}",
+      "/invites",
+      "/tokens",
+      "/contacts",
+      "/contacts/{id}",
+      "/companies",
+      "/companies/{id}/contacts",
+    ]
+  ) {
+    assert.ok(doc.paths[path], `missing ${path}`);
+  }
+  for (const schema of ["Contact", "ContactInput", "Company", "User", "Error"]) {
+    assert.ok(doc.components.schemas[schema], schema);
+  }
+  assert.ok(doc.components.securitySchemes.bearer);
+});
+
+Deno.test("api - reference page renders from the document", async () => {
+  await using t = await makeTestApp();
+  const page = await new Client(t).page("/api/docs");
+  assert.equal(page.status, 200);
+  assert.match(page.html, /API reference/);
+  assert.match(page.html, /\/api\/contacts\/\{id\}/);
+  assert.match(page.html, /Create a contact/);
+});
+
+Deno.test("api - 401 without credentials, JSON 404 for unknown endpoints", async () => {
+  await using t = await makeTestApp();
+  const r = await t.app.request("/api/contacts");
+  assert.equal(r.status, 401);
+  assert.equal((await r.json()).error.code, "unauthorized");
+  const bad = await bearer(t, "bcn_not-a-token", "GET", "/me");
+  assert.equal(bad.status, 401);
+  const c = new Client(t);
+  await c.signUp();
+  const missing = await c.api("GET", "/nope");
+  assert.equal(missing.status, 404);
+  assert.equal(missing.json.error.code, "not_found");
+});
+
+Deno.test("api - tokens: shown once, stored hashed, work as bearer without CSRF, revocable", async () => {
+  await using t = await makeTestApp();
+  const c = new Client(t);
+  const me = await c.signUp();
+  const created = await c.api("POST", "/tokens", { name: "CRM sync" });
+  assert.equal(created.status, 201);
+  const secret: string = created.json.secret;
+  assert.match(secret, /^bcn_[\w-]{40}$/);
+  for await (const e of t.kv.list({ prefix: [] })) {
+    assert.ok(
+      !JSON.stringify(e.key).includes(secret) && !JSON.stringify(e.value).includes(secret),
+      "secret never stored",
+    );
+  }
+  const listed = await c.api("GET", "/tokens");
+  assert.equal(listed.json.items[0].secret, undefined);
+  assert.equal(listed.json.items[0].hint, secret.slice(0, 10));
+
+  const meViaToken = await bearer(t, secret, "GET", "/me");
+  assert.equal(meViaToken.json.user.id, me.user.id);
+  const write = await bearer(t, secret, "POST", "/contacts", { firstName: "Ken", email: "ken@example.com" });
+  assert.equal(write.status, 201, "bearer calls need no CSRF token");
+
+  assert.equal((await c.api("DELETE", `/tokens/${created.json.token.id}`)).status, 204);
+  assert.equal((await bearer(t, secret, "GET", "/me")).status, 401);
+});
+
+Deno.test("api - bad JSON bodies get a 400 naming the fields", async () => {
+  await using t = await makeTestApp();
+  const c = new Client(t);
+  await c.signUp();
+  const r = await c.api("POST", "/invites", { email: "nope", role: "owner" });
+  assert.equal(r.status, 400);
+  assert.deepEqual(Object.keys(r.json.error.fields).sort(), ["email", "role"]);
+  const q = await c.api("GET", "/contacts?limit=5000");
+  assert.equal(q.status, 400);
+  assert.ok(q.json.error.fields.limit);
+});
+
+Deno.test("health - answers with the version and KV reachability", async () => {
+  await using t = await makeTestApp();
+  const r = await t.app.request("/healthz");
+  assert.equal(r.status, 200);
+  const body = await r.json();
+  assert.equal(body.kv, true);
+  assert.match(body.version, /^\d+\.\d+\.\d+$/);
+  t.kv.close();
+  const down = await t.app.request("/healthz");
+  assert.equal(down.status, 503);
+});

@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+
+Deno.test("contacts - create, read, patch and delete through the API", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const company = await ana.api("POST", "/companies", {
+    name: "Globex",
+    domain: "https://www.Globex.com/about",
+    industry: "Energy",
+  });
+  assert.equal(company.status, 201);
+  assert.equal(company.json.domain, "globex.com");
+
+  const created = await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: " Ken.Sato@Globex.com ",
+    companyId: company.json.id,
+    title: "CTO",
+    timeZone: "asia/tokyo",
+  });
+  assert.equal(created.status, 201);
+  assert.equal(created.json.email, "ken.sato@globex.com");
+  assert.equal(created.json.timeZone, "Asia/Tokyo");
+  assert.equal(created.json.tracking, "allow");
+
+  const patched = await ana.api("PATCH", `/contacts/${created.json.id}`, { tracking: "do_not_allow" });
+  assert.equal(patched.status, 200);
+  assert.equal(patched.json.tracking, "do_not_allow");
+  assert.equal(patched.json.title, "CTO", "fields not sent stay as they were");
+
+  const people = await ana.api("GET", `/companies/${company.json.id}/contacts`);
+  assert.deepEqual(people.json.items.map((c: { id: string }) => c.id), [created.json.id]);
+
+  const blocked = await ana.api("DELETE", `/companies/${company.json.id}`);
+  assert.equal(blocked.status, 409, "a company with contacts is not deleted");
+  assert.equal((await ana.api("DELETE", `/contacts/${created.json.id}`)).status, 204);
+  assert.equal((await ana.api("GET", `/contacts/${created.json.id}`)).status, 404);
+  assert.equal((await ana.api("DELETE", `/companies/${company.json.id}`)).status, 204);
+});
+
+Deno.test("contacts - validation names each field and writes nothing", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const before = await countKeys(t.kv);
+  const bad = await ana.api("POST", "/contacts", {
+    firstName: "",
+    email: "nope",
+    timeZone: "Mars/Olympus",
+    tracking: "maybe",
+    phone: "call me",
+    companyId: "01JD0000000000000000000000",
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.code, "validation");
+  assert.deepEqual(Object.keys(bad.json.error.fields).sort(), [
+    "email",
+    "firstName",
+    "phone",
+    "timeZone",
+    "tracking",
+  ]);
+  const noCompany = await ana.api("POST", "/contacts", {
+    firstName: "A",
+    email: "a@example.com",
+    companyId: "01JD0000000000000000000000",
+  });
+  assert.equal(noCompany.status, 400);
+  assert.match(noCompany.json.error.fields.companyId, /company of your team/);
+  assert.equal(await countKeys(t.kv), before);
+});
+
+Deno.test("contacts - email is unique per team, case-insensitively, also on update", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" });
+  const dup = await ana.api("POST", "/contacts", { firstName: "Kenny", email: "KEN@example.com" });
+  assert.equal(dup.status, 409);
+  assert.match(dup.json.error.fields.email, /already has this email/);
+  const lee = await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@example.com" });
+  const clash = await ana.api("PATCH", `/contacts/${lee.json.id}`, { email: "ken@EXAMPLE.com" });
+  assert.equal(clash.status, 409);
+  assert.equal((await ana.api("GET", `/contacts/${lee.json.id}`)).json.email, "lee@example.com");
+  const moved = await ana.api("PATCH", `/contacts/${lee.json.id}`, { email: "lee@new.example" });
+  assert.equal(moved.status, 200);
+  const reuse = await ana.api("POST", "/contacts", { firstName: "Other Lee", email: "lee@example.com" });
+  assert.equal(reuse.status, 201, "the old address is free again");
+
+  const other = new Client(t);
+  await other.signUp();
+  assert.equal(
+    (await other.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).status,
+    201,
+    "other teams may have the same contact",
+  );
+});
+
+Deno.test("contacts - list is by name, searchable, and paginates with a cursor", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const names = ["Zoe", "Ánia", "bob", "Carla", "Dmitri", "Élodie", "Farah"];
+  for (const [i, name] of names.entries()) {
+    await ana.api("POST", "/contacts", {
+      firstName: name,
+      email: `${i}@example.com`,
+      companyId: name === "Carla" ? globex.id : null,
+      title: name === "Farah" ? "VP Sales" : "",
+    });
+  }
+  const all: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { json: { items: { firstName: string }[]; cursor: string | null } } = await ana.api(
+      "GET",
+      `/contacts?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    assert.ok(page.json.items.length <= 3);
+    all.push(...page.json.items.map((c) => c.firstName));
+    cursor = page.json.cursor;
+  } while (cursor);
+  assert.deepEqual(all, ["Ánia", "bob", "Carla", "Dmitri", "Élodie", "Farah", "Zoe"]);
+
+  const search = async (q: string) =>
+    (await ana.api("GET", `/contacts?q=${encodeURIComponent(q)}`)).json.items.map((
+      c: { firstName: string },
+    ) => c.firstName);
+  assert.deepEqual(await search("elo"), ["Élodie"], "accents ignored");
+  assert.deepEqual(await search("globex"), ["Carla"], "company name");
+  assert.deepEqual(await search("sales"), ["Farah"], "title");
+  const paged = await ana.api("GET", "/contacts?q=example.com&limit=4");
+  assert.equal(paged.json.items.length, 4);
+  const rest = await ana.api(
+    "GET",
+    `/contacts?q=example.com&limit=4&cursor=${encodeURIComponent(paged.json.cursor)}`,
+  );
+  assert.deepEqual(rest.json.items.length, 3);
+  assert.equal(rest.json.cursor, null);
+});
+
+Deno.test("contacts - pages: form errors keep input; create, edit, delete with messages", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const bad = await ana.form("/contacts", { firstName: "Ken", email: "bad", tracking: "allow" });
+  assert.equal(bad.status, 400);
+  const html = await bad.text();
+  assert.match(html, /value="Ken"/);
+  assert.match(html, /Enter a valid email address/);
+
+  const ok = await ana.form("/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: "ken@example.com",
+    tracking: "allow",
+    timeZone: "",
+  });
+  assert.equal(ok.status, 303);
+  const id = ok.headers.get("location")!.split("/").pop()!;
+  const page = await ana.page(`/contacts/${id}`);
+  assert.match(page.html, /Ken Sato was added/);
+  assert.match(page.html, /Not set — send-time advice needs it/);
+
+  const edit = await ana.form(`/contacts/${id}`, {
+    firstName: "Kenji",
+    lastName: "Sato",
+    email: "ken@example.com",
+    tracking: "do_not_allow",
+    timeZone: "Asia/Tokyo",
+  });
+  assert.equal(edit.status, 303);
+  const list = await ana.page("/contacts");
+  assert.match(list.html, /Kenji Sato/);
+  assert.match(list.html, /Do not track/);
+  assert.match(list.html, /Asia\/Tokyo/);
+
+  const del = await ana.form(`/contacts/${id}/delete`, {});
+  assert.equal(del.status, 303);
+  assert.match((await ana.page("/contacts")).html, /No contacts yet/);
+});
+
+Deno.test("companies - domain unique per team; pages list contacts", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const a = await ana.api("POST", "/companies", { name: "Initech", domain: "initech.com" });
+  const dup = await ana.api("POST", "/companies", { name: "Initech 2", domain: "INITECH.com" });
+  assert.equal(dup.status, 409);
+  assert.match(dup.json.error.fields.domain, /already has this domain/);
+  await ana.api("POST", "/contacts", {
+    firstName: "Peter",
+    email: "peter@initech.com",
+    companyId: a.json.id,
+  });
+  const page = await ana.page(`/companies/${a.json.id}`);
+  assert.match(page.html, /Peter/);
+  const rename = await ana.api("PATCH", `/companies/${a.json.id}`, { name: "Initrode" });
+  assert.equal(rename.json.name, "Initrode");
+  assert.equal(rename.json.domain, "initech.com");
+  assert.deepEqual(
+    (await ana.api("GET", "/companies?q=initrode")).json.items.map((c: { id: string }) => c.id),
+    [a.json.id],
+  );
+});
+
+async function countKeys(kv: Deno.Kv) {
+  let n = 0;
+  for await (const _ of kv.list({ prefix: [] })) n++;
+  return n;
+}

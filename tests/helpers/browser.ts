@@ -1,0 +1,79 @@
+/** End-to-end helpers: the real app on a listening port, and Debian's Chromium driven by playwright-core. */
+import { type Browser, chromium, type Page } from "playwright-core";
+import { ensureIslandsBuilt } from "../../lib/islands/build.ts";
+import { makeTestApp, type TestApp } from "./app.ts";
+
+export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+export const SCREENSHOTS = "tests/screenshots";
+
+export interface LiveServer extends TestApp {
+  url: string;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts the app (with fresh island bundles) on 127.0.0.1 and a random port. */
+export async function startServer(options: Parameters<typeof makeTestApp>[0] = {}): Promise<LiveServer> {
+  // deno-lint-ignore prefer-const
+  let t: TestApp;
+  const assetsHash = await ensureIslandsBuilt();
+  let url = "";
+  const ac = new AbortController();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: ac.signal,
+    onListen: ({ port }) => url = `http://127.0.0.1:${port}`,
+  }, (request, info) => t.app.fetch(request, { remoteAddr: info.remoteAddr }));
+  t = await makeTestApp({
+    ...options,
+    assetsHash,
+    env: { ...options.env, BEACON_BASE_URL: `http://127.0.0.1:${server.addr.port}` },
+  });
+  return {
+    ...t,
+    url,
+    async [Symbol.asyncDispose]() {
+      ac.abort();
+      await server.finished;
+      await t[Symbol.asyncDispose]();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser & { [Symbol.asyncDispose](): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
+}
+
+/** Saves a desktop and a phone screenshot of the page as it is now. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(SCREENSHOTS, { recursive: true });
+  const size = page.viewportSize();
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png`, fullPage: true });
+  if (size) await page.setViewportSize(size);
+}
+
+/** Collects the bytes of every script the page loads (for page-weight reporting). */
+export function trackScripts(page: Page): Map<string, number> {
+  const sizes = new Map<string, number>();
+  page.on("response", async (response) => {
+    if (response.request().resourceType() === "script") {
+      sizes.set(new URL(response.url()).pathname, (await response.body()).byteLength);
+    }
+  });
+  return sizes;
+}
