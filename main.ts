@@ -3,10 +3,20 @@ import { ConfigError, loadConfig } from "./lib/config/config.ts";
 import { ensureSecrets } from "./lib/config/secrets.ts";
 import { systemClock } from "./lib/clock/clock.ts";
 import { ensureIslandsBuilt } from "./lib/islands/build.ts";
-import { OutboxMailer } from "./lib/mail/outbox.ts";
-import { LocalHub } from "./lib/realtime/local_hub.ts";
 import { openKv } from "./lib/storage/kv.ts";
 import { createApp } from "./routes/app.tsx";
+import type { AppDeps } from "./routes/deps.ts";
+import { assemble } from "./runtime.ts";
+
+let running = null as AppDeps | null;
+
+// The safety net for time-driven work, and the only wake-up on Deno Deploy (no KV queues there).
+// Deno Deploy wants crons registered at the top level of the main module.
+if (import.meta.main) {
+  Deno.cron("beacon scheduler sweep", "* * * * *", async () => {
+    await running?.scheduler.runDue();
+  });
+}
 
 async function main() {
   const config = loadConfig(Deno.env.toObject());
@@ -16,16 +26,18 @@ async function main() {
   const kv = await openKv(config.kvPath);
   const secrets = await ensureSecrets(kv, config);
   const assetsHash = await ensureIslandsBuilt(".", { canWrite: !config.onDeploy });
-  const clock = systemClock;
-  const mailer = new OutboxMailer(kv, clock);
-  const realtime = new LocalHub();
-  const app = createApp({ kv, config, secrets, clock, mailer, realtime, assetsHash });
+  const deps = assemble({ kv, config, secrets, clock: systemClock, assetsHash });
+  const app = createApp(deps);
+  running = deps;
+  // Anything that came due while Beacon was down runs now; then the timer takes over.
+  await deps.scheduler.start();
+  deps.scheduler.runDue().then((n) => n && console.log(`ran ${n} overdue job(s) after start-up`));
 
   console.log(
     `Beacon ${config.production ? "production" : "development"} · KV ${
       config.kvPath ?? "platform default"
     } · ` +
-      `mailer ${mailer.name} · realtime ${realtime.name}`,
+      `mailer ${deps.mailer.name} · realtime ${deps.realtime.name} · wake-ups: timer, cron sweep`,
   );
   Deno.serve({
     port: config.port,

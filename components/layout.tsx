@@ -4,6 +4,7 @@ import { Icon, type IconName } from "./icons.tsx";
 import { island } from "./island.ts";
 import { Page } from "./page_context.ts";
 import Toaster from "../islands/toaster.tsx";
+import LiveAlerts from "../islands/live_alerts.tsx";
 import { CsrfField } from "./ui.tsx";
 
 interface NavItem {
@@ -78,6 +79,9 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
         </div>
       </header>
       <nav class="sidenav" aria-label="Main">
+        <a href="/compose" class="button button-primary nav-primary">
+          <Icon name="compose" /> <span>Compose</span>
+        </a>
         {navItems(ctx.outbox).map((item) => (
           <a
             href={item.href}
@@ -91,6 +95,7 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
       </nav>
       <main id="main" class="main" tabIndex={-1}>{children}</main>
       {island(Toaster, { initial: ctx.flash })}
+      {island(LiveAlerts, {})}
     </div>
   );
 }

@@ -7,6 +7,11 @@ export const islands = {
   time_zone_field: () => import("./time_zone_field.tsx"),
   toaster: () => import("./toaster.tsx"),
   copy_button: () => import("./copy_button.tsx"),
+  live_alerts: () => import("./live_alerts.tsx"),
+  activity_list: () => import("./activity_list.tsx"),
+  engagement_panel: () => import("./engagement_panel.tsx"),
+  message_timeline: () => import("./message_timeline.tsx"),
+  composer: () => import("./composer.tsx"),
 } as const;
 
 export type IslandName = keyof typeof islands;

@@ -4,6 +4,7 @@ import { serveStatic } from "hono/deno";
 import { AppError } from "../lib/http/errors.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { health } from "./health.ts";
+import { trackingRoutes } from "./tracking.ts";
 import { authenticate, requireUserPage } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { requestContext } from "./middleware/request_context.ts";
@@ -14,7 +15,9 @@ import { authPages } from "./pages/auth.tsx";
 import { companyPages } from "./pages/companies.tsx";
 import { contactPages } from "./pages/contacts.tsx";
 import { renderErrorPage } from "./pages/errors.tsx";
-import { homePages } from "./pages/home.tsx";
+import { composePages } from "./pages/compose.tsx";
+import { messagePages } from "./pages/messages.tsx";
+import { outboxPages } from "./pages/outbox.tsx";
 import { settingsPages } from "./pages/settings.tsx";
 import { teamPages } from "./pages/team.tsx";
 
@@ -39,6 +42,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     serveStatic({ root: "./" }),
   );
 
+  // Recipients' hits: no session, no CSRF cookie, nothing but the hit and its answer.
+  app.route("/", trackingRoutes(deps));
+
   app.use("*", requestContext(deps));
   app.route("/", health);
   app.use("*", securityHeaders());
@@ -50,7 +56,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", csrfProtection());
   app.route("/", authPages);
   app.use("*", requireUserPage());
-  app.route("/", homePages);
+  app.route("/", messagePages);
+  app.route("/", composePages);
+  app.route("/", outboxPages);
   app.route("/", contactPages);
   app.route("/", companyPages);
   app.route("/", teamPages);

@@ -5,6 +5,9 @@ import type { Clock } from "../lib/clock/clock.ts";
 import type { Mailer } from "../lib/mail/mailer.ts";
 import type { Realtime } from "../lib/realtime/realtime.ts";
 import type { PublicUser, Team, User } from "../lib/accounts/types.ts";
+import type { Scheduler } from "../lib/scheduler/scheduler.ts";
+import type { EventRecorder } from "../lib/tracking/recorder.ts";
+import type { TrackingSigner } from "../lib/tracking/tokens.ts";
 
 export interface AppDeps {
   kv: Deno.Kv;
@@ -13,6 +16,9 @@ export interface AppDeps {
   clock: Clock;
   mailer: Mailer;
   realtime: Realtime;
+  scheduler: Scheduler;
+  recorder: EventRecorder;
+  signer: TrackingSigner;
   /** Cache-busting hash of the island bundle. */
   assetsHash: string;
   /** PBKDF2 cost; only tests lower it. */

@@ -6,6 +6,7 @@ import { AppLayout, AuthLayout } from "../components/layout.tsx";
 import { trackIslands } from "../components/island.ts";
 import { Page, type PageContext } from "../components/page_context.ts";
 import { publicUser } from "../lib/accounts/types.ts";
+import { newId } from "../lib/storage/ids.ts";
 import type { AppEnv } from "./deps.ts";
 
 export function pageContext(c: Context<AppEnv>): PageContext {
@@ -49,6 +50,7 @@ export function render(
         <link rel="stylesheet" href={`/static/styles.css?v=${v}`} />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <meta name="csrf-token" content={ctx.csrfToken} />
+        {ctx.user && <meta name="live-after" content={newId(c.get("deps").clock.now())} />}
         {used.size > 0 && <script type="module" src={`/static/build/client.js?v=${v}`} />}
       </head>
       <body dangerouslySetInnerHTML={{ __html: html }} />

@@ -4,6 +4,22 @@ export interface Team {
   id: string;
   name: string;
   createdAt: number;
+  settings?: Partial<TeamSettings>;
+}
+
+/** Team-wide choices, edited by admins on the Team page. */
+export interface TeamSettings {
+  /** New messages are followed (pixel, tracked links) unless the seller says otherwise. */
+  followByDefault: boolean;
+}
+
+export const DEFAULT_TEAM_SETTINGS: TeamSettings = {
+  followByDefault: true,
+};
+
+/** A team's settings with defaults filled in (older records may lack newer settings). */
+export function teamSettings(team: Team): TeamSettings {
+  return { ...DEFAULT_TEAM_SETTINGS, ...team.settings };
 }
 
 export interface User {

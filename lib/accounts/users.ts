@@ -149,3 +149,10 @@ export async function removeMember(kv: Deno.Kv, actor: User, userId: string, now
   );
   await deleteUserSessions(kv, userId);
 }
+
+/** Names of users by id (removed members included: their name stays on what they sent). */
+export async function userNames(kv: Deno.Kv, ids: string[]): Promise<Record<string, string>> {
+  const unique = [...new Set(ids)];
+  const users = await getValues<User>(kv, unique.map(keys.user));
+  return Object.fromEntries(users.filter((u): u is User => !!u).map((u) => [u.id, u.name]));
+}

@@ -17,6 +17,14 @@ export interface Config {
   trackingSecret: string | undefined;
   /** Take the client address from X-Forwarded-For (behind a proxy you run). */
   trustProxy: boolean;
+  mail: {
+    /** The address emails are sent from (on a domain the provider has verified). */
+    from: string;
+    /** The domain of Message-IDs, and of sellers who may send as themselves. */
+    domain: string;
+    resendApiKey: string | undefined;
+    resendBaseUrl: string | undefined;
+  };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -77,5 +85,19 @@ export function loadConfig(env: Env): Config {
     sessionSecret: env.BEACON_SESSION_SECRET,
     trackingSecret: env.BEACON_TRACKING_SECRET,
     trustProxy: env.BEACON_TRUST_PROXY === "true",
+    mail: mailConfig(env, baseUrl),
+  };
+}
+
+function mailConfig(env: Env, baseUrl: string): Config["mail"] {
+  const from = (env.BEACON_MAIL_FROM || `beacon@${new URL(baseUrl).hostname}`).trim().toLowerCase();
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(from)) {
+    throw new ConfigError(`BEACON_MAIL_FROM must be an email address, got "${from}".`);
+  }
+  return {
+    from,
+    domain: from.split("@")[1],
+    resendApiKey: env.RESEND_API_KEY || undefined,
+    resendBaseUrl: env.RESEND_BASE_URL || undefined,
   };
 }

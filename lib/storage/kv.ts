@@ -80,14 +80,15 @@ function decodeCursor(cursor: string | undefined): Deno.KvKey | null {
  * those that pass `keep`, and returns a cursor (the last index key shown) to
  * resume after. Filtering happens while paging, so a search still fills a page.
  */
-export async function pageIndex<T>(
+export async function pageIndex<T, V = string>(
   kv: Deno.Kv,
   prefix: Deno.KvKey,
   options: {
     limit: number;
     cursor?: string;
     reverse?: boolean;
-    load: (ids: string[]) => Promise<(T | null)[]>;
+    /** Turns the index values (usually record ids) into records. */
+    load: (values: V[]) => Promise<(T | null)[]>;
     keep?: (item: T) => boolean;
   },
 ): Promise<Page<T>> {
@@ -100,7 +101,7 @@ export async function pageIndex<T>(
   const items: T[] = [];
   let lastKey: Deno.KvKey | null = null;
   let more = false;
-  let batch: Deno.KvEntry<string>[] = [];
+  let batch: Deno.KvEntry<V>[] = [];
   const flush = async () => {
     const loaded = await options.load(batch.map((e) => e.value));
     for (let i = 0; i < loaded.length; i++) {
@@ -116,7 +117,7 @@ export async function pageIndex<T>(
     }
     batch = [];
   };
-  for await (const entry of kv.list<string>(selector, { reverse: options.reverse, batchSize: 100 })) {
+  for await (const entry of kv.list<V>(selector, { reverse: options.reverse, batchSize: 100 })) {
     if (after && !options.reverse && sameKey(entry.key, after)) continue;
     batch.push(entry);
     if (batch.length === 50) await flush();

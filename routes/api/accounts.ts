@@ -17,6 +17,8 @@ import {
   setMemberRole,
   updateProfile,
 } from "../../lib/accounts/users.ts";
+import { TeamSettingsInput, updateTeamSettings } from "../../lib/accounts/team_settings.ts";
+import { teamSettings } from "../../lib/accounts/types.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { inviteUrl } from "../pages/team.tsx";
 import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
@@ -252,5 +254,35 @@ accountsApi.openapi(
   async (c) => {
     await revokeApiToken(c.get("deps").kv, viewer(c).user, c.req.valid("param").id);
     return c.body(null, 204);
+  },
+);
+
+const TeamSettingsSchema = z.object({ followByDefault: z.boolean() }).openapi("TeamSettings");
+
+accountsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/team/settings",
+    tags: ["Team"],
+    summary: "Your team's settings",
+    security,
+    responses: { 200: json(TeamSettingsSchema, "The settings"), 401: errors[401] },
+  }),
+  (c) => c.json(teamSettings(viewer(c).team), 200),
+);
+
+accountsApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/team/settings",
+    tags: ["Team"],
+    summary: "Change team settings (admins)",
+    security,
+    request: jsonBody(TeamSettingsInput),
+    responses: { 200: json(TeamSettingsSchema, "The settings"), ...errors },
+  }),
+  async (c) => {
+    const settings = await updateTeamSettings(c.get("deps").kv, viewer(c).user, c.req.valid("json"));
+    return c.json(settings, 200);
   },
 );

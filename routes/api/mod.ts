@@ -4,6 +4,8 @@ import { csrfProtection } from "../middleware/csrf.ts";
 import { requireUserApi } from "../middleware/auth.ts";
 import { accountsApi } from "./accounts.ts";
 import { contactsApi } from "./contacts.ts";
+import { liveApi } from "./live.ts";
+import { messagesApi } from "./messages.ts";
 import { apiRouter } from "./openapi.ts";
 
 export const api = apiRouter();
@@ -37,3 +39,5 @@ api.use("*", requireUserApi(), csrfProtection());
 
 api.route("/", accountsApi);
 api.route("/", contactsApi);
+api.route("/", messagesApi);
+api.route("/", liveApi);

@@ -59,3 +59,78 @@ export const ApiTokenSchema = z.object({
 export function pick<T extends z.ZodObject>(schema: T, value: object): z.output<T> {
   return schema.parse(value) as z.output<T>;
 }
+
+const RecipientSchema = z.object({ email: z.string(), name: z.string(), contactId: z.string().nullable() });
+
+export const StatsSchema = z.object({
+  messageId: z.string(),
+  sentAt: z.number(),
+  opens: z.number(),
+  clicks: z.number(),
+  linkClicks: z.record(z.string(), z.number()).openapi({ description: "Clicks per link index" }),
+  attachmentViews: z.number(),
+  replies: z.number(),
+  prefetches: z.number().openapi({ description: "HEAD requests and prefetches: recorded, not counted" }),
+  firstOpenedAt: z.number().nullable(),
+  lastOpenedAt: z.number().nullable(),
+  lastActivityAt: z.number().nullable(),
+}).openapi("MessageStats");
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  senderId: z.string(),
+  status: z.enum(["draft", "scheduled", "sending", "sent", "failed"]),
+  to: z.array(RecipientSchema),
+  cc: z.array(RecipientSchema),
+  bcc: z.array(RecipientSchema),
+  subject: z.string(),
+  snippet: z.string(),
+  regarding: z.object({ type: z.enum(["contact", "company"]), id: z.string() }).nullable(),
+  followWanted: z.boolean(),
+  follow: z.enum(["following", "not_following", "blocked"]),
+  blockedBy: z.array(z.string()).openapi({ description: "Recipients whose preference is do not allow" }),
+  sendIndividually: z.boolean(),
+  groupId: z.string().nullable(),
+  links: z.array(z.string()),
+  failure: z.object({ reason: z.string(), at: z.number() }).nullable(),
+  job: z.object({ id: z.string(), dueAt: z.number() }).nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  queuedAt: z.number().nullable(),
+  sentAt: z.number().nullable(),
+  rfcMessageId: z.string().nullable(),
+}).openapi("Message");
+
+export const MessageDetailSchema = MessageSchema.extend({
+  html: z.string().openapi({ description: "The sanitized body" }),
+  stats: StatsSchema.nullable(),
+  statusText: z.string(),
+}).openapi("MessageDetail");
+
+export const ActivityItemSchema = z.object({
+  message: MessageSchema,
+  stats: StatsSchema.nullable(),
+  statusText: z.string(),
+}).openapi("ActivityItem");
+
+export const EventSchema = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  type: z.enum(["open", "click", "attachment_view"]),
+  at: z.number(),
+  recipient: z.number().nullable(),
+  index: z.number().nullable(),
+  url: z.string().nullable(),
+  method: z.string(),
+  userAgent: z.string(),
+  sinceSendMs: z.number(),
+  prefetch: z.boolean(),
+}).openapi("EngagementEvent");
+
+export const LiveEventSchema = z.object({
+  id: z.string(),
+  type: z.string().openapi({ example: "engagement" }),
+  at: z.number(),
+  userId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+}).openapi("LiveEvent");

@@ -1,6 +1,8 @@
 /** Company pages: list, create, edit, delete, and the company's page with its contacts. */
 import { Hono } from "hono";
 import { Icon } from "../../components/icons.tsx";
+import { island } from "../../components/island.ts";
+import MessageTimeline from "../../islands/message_timeline.tsx";
 import { EmptyState, Field, Form, FormAlert, PageHeader, Pager, SearchBox } from "../../components/ui.tsx";
 import {
   createCompany,
@@ -17,6 +19,7 @@ import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
+import { timelineItems } from "./timeline.ts";
 import { DangerZone, TrackingBadge } from "./contacts.tsx";
 
 export const companyPages = new Hono<AppEnv>();
@@ -207,9 +210,11 @@ companyPages.get("/companies/:id", async (c) => {
       </section>
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title" class="card-title">Timeline</h2>
-        <EmptyState icon="activity" title="Nothing here yet">
-          Emails to people at {company.name} and what happens to them will appear here.
-        </EmptyState>
+        {island(MessageTimeline, {
+          items: await timelineItems(kv, team.id, { type: "company", id: company.id }),
+          zone: viewer(c).user.timeZone,
+          emptyText: `Emails to people at ${company.name} and what happens to them will appear here.`,
+        })}
       </section>
     </>,
   );

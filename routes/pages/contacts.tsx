@@ -14,6 +14,7 @@ import {
   Select,
   TextArea,
 } from "../../components/ui.tsx";
+import MessageTimeline from "../../islands/message_timeline.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { listCompanies } from "../../lib/contacts/companies.ts";
 import {
@@ -32,6 +33,7 @@ import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
+import { timelineItems } from "./timeline.ts";
 
 export const contactPages = new Hono<AppEnv>();
 
@@ -252,7 +254,14 @@ contactPages.get("/contacts/:id", async (c) => {
         subtitle={[contact.title, companies.get(contact.companyId ?? "")].filter(Boolean).join(" · ") ||
           contact.email}
         back={{ href: "/contacts", label: "Contacts" }}
-        actions={<a class="button button-secondary" href={`/contacts/${contact.id}/edit`}>Edit</a>}
+        actions={
+          <>
+            <a class="button button-secondary" href={`/contacts/${contact.id}/edit`}>Edit</a>
+            <a class="button button-primary" href={`/compose?to=${contact.id}`}>
+              <Icon name="compose" /> Email
+            </a>
+          </>
+        }
       />
       <div class="columns">
         <section class="card details" aria-label="Details">
@@ -280,9 +289,11 @@ contactPages.get("/contacts/:id", async (c) => {
         </section>
         <section class="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title" class="card-title">Timeline</h2>
-          <EmptyState icon="activity" title="Nothing here yet">
-            Emails to {contact.firstName} and what happens to them will appear here.
-          </EmptyState>
+          {island(MessageTimeline, {
+            items: await timelineItems(kv, team.id, { type: "contact", id: contact.id }),
+            zone: viewer(c).user.timeZone,
+            emptyText: `Emails to ${contact.firstName} and what happens to them will appear here.`,
+          })}
         </section>
       </div>
     </>,

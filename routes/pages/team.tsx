@@ -5,7 +5,8 @@ import { island } from "../../components/island.ts";
 import { Badge, Field, Form, FormAlert, PageHeader, Select } from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
 import { createInvite, type Invite, listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
-import type { User } from "../../lib/accounts/types.ts";
+import { updateTeamSettings } from "../../lib/accounts/team_settings.ts";
+import { teamSettings, type User } from "../../lib/accounts/types.ts";
 import { listMembers, removeMember, setMemberRole } from "../../lib/accounts/users.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import { formatDate } from "../../lib/time/format.ts";
@@ -70,6 +71,31 @@ async function renderTeam(
           </table>
         </div>
       </section>
+      {admin && (
+        <section class="card" aria-labelledby="settings-title">
+          <h2 id="settings-title" class="card-title">Team settings</h2>
+          <Form action="/team/settings" class="stack form-narrow">
+            <label class="check-row">
+              <input
+                type="checkbox"
+                name="followByDefault"
+                value="true"
+                checked={teamSettings(team).followByDefault}
+              />
+              <span>
+                <strong>Follow new emails by default</strong>
+                <span class="hint">
+                  Followed emails carry an open pixel and tracked links. Sellers can still choose per email,
+                  and contacts who do not allow tracking are never followed.
+                </span>
+              </span>
+            </label>
+            <div class="form-actions">
+              <button class="button button-secondary" type="submit">Save settings</button>
+            </div>
+          </Form>
+        </section>
+      )}
       {admin && (
         <section class="card" aria-labelledby="invite-title">
           <h2 id="invite-title" class="card-title">Invite a teammate</h2>
@@ -170,6 +196,14 @@ function MemberRow({ member, me, admin, zone }: { member: User; me: User; admin:
 }
 
 teamPages.get("/team", (c) => renderTeam(c));
+
+teamPages.post("/team/settings", async (c) => {
+  const fields = await formFields(c);
+  await updateTeamSettings(c.get("deps").kv, viewer(c).user, {
+    followByDefault: fields.followByDefault === "true",
+  });
+  return redirectWithFlash(c, "/team", { kind: "success", text: "Team settings saved." });
+});
 
 teamPages.post("/team/invites", async (c) => {
   requireAdmin(c);

@@ -1,12 +1,13 @@
 /** Builds the real app on an in-memory KV for tests, with the embedded adapters. */
 import { type Clock, ManualClock } from "../../lib/clock/clock.ts";
 import { loadConfig } from "../../lib/config/config.ts";
-import { OutboxMailer } from "../../lib/mail/outbox.ts";
 import type { Mailer } from "../../lib/mail/mailer.ts";
-import { LocalHub } from "../../lib/realtime/local_hub.ts";
+import { OutboxMailer } from "../../lib/mail/outbox.ts";
 import type { Realtime } from "../../lib/realtime/realtime.ts";
+import type { SchedulerOptions } from "../../lib/scheduler/scheduler.ts";
 import { createApp } from "../../routes/app.tsx";
 import type { AppDeps } from "../../routes/deps.ts";
+import { assemble } from "../../runtime.ts";
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -23,33 +24,37 @@ export async function makeTestApp(
     realtime?: Realtime;
     env?: Record<string, string>;
     assetsHash?: string;
+    scheduler?: SchedulerOptions;
   } = {},
 ): Promise<TestApp> {
   const kv = await Deno.openKv(":memory:");
   const clock = options.clock ?? new ManualClock(Date.now());
   const config = loadConfig({ BEACON_BASE_URL: "http://beacon.test", ...options.env });
-  const deps: AppDeps = {
+  const deps: AppDeps = assemble({
     kv,
     config,
     secrets: { session: "s".repeat(43), tracking: "t".repeat(43) },
     clock,
     mailer: options.mailer ? options.mailer(kv, clock) : new OutboxMailer(kv, clock),
-    realtime: options.realtime ?? new LocalHub(),
+    realtime: options.realtime,
     assetsHash: options.assetsHash ?? "test",
     passwordIterations: 1000,
-  };
+    // Tests drive the scheduler themselves (drain) unless they ask for its timer.
+    scheduler: { timer: false, ...options.scheduler },
+  });
   return {
     app: createApp(deps),
     deps,
     kv,
     clock,
-    [Symbol.asyncDispose]() {
+    async [Symbol.asyncDispose]() {
+      deps.scheduler.stop();
+      await deps.recorder.idle();
       try {
         kv.close();
       } catch {
         // already closed by the test
       }
-      return Promise.resolve();
     },
   };
 }

@@ -1,0 +1,25 @@
+/** Team settings: read with defaults, changed by admins only. */
+import { z } from "@hono/zod-openapi";
+import { forbidden, notFound } from "../http/errors.ts";
+import { commitOrConflict } from "../storage/kv.ts";
+import { parse } from "../validation/parse.ts";
+import { accountKeys as keys } from "./keys.ts";
+import { type Team, type TeamSettings, teamSettings, type User } from "./types.ts";
+
+export const TeamSettingsInput = z.object({
+  followByDefault: z.boolean({ error: "Choose whether new emails are followed." }).optional(),
+}).openapi("TeamSettingsInput");
+
+export async function updateTeamSettings(kv: Deno.Kv, actor: User, input: unknown): Promise<TeamSettings> {
+  if (actor.role !== "admin") throw forbidden("Only admins can change team settings.");
+  const patch = parse(TeamSettingsInput, input);
+  const entry = await kv.get<Team>(keys.teamProfile(actor.teamId));
+  if (!entry.value) throw notFound("No such team.");
+  const settings = { ...teamSettings(entry.value), ...stripUndefined(patch) };
+  await commitOrConflict(kv.atomic().check(entry).set(entry.key, { ...entry.value, settings }));
+  return settings;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

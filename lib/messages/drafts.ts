@@ -1,0 +1,208 @@
+/** Drafts: what the composer saves. Only the sender edits a draft; the whole team can read messages. */
+import type { Team, User } from "../accounts/types.ts";
+import { teamSettings } from "../accounts/types.ts";
+import { getCompany } from "../contacts/companies.ts";
+import { findContactByEmail, getContact } from "../contacts/contacts.ts";
+import { type Contact, contactName } from "../contacts/types.ts";
+import { AppError, conflict, forbidden, invalid, notFound } from "../http/errors.ts";
+import { addChunks, deleteChunks, readTextChunks } from "../storage/chunks.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict } from "../storage/kv.ts";
+import { parse } from "../validation/parse.ts";
+import { followState } from "./follow.ts";
+import { messageKeys as keys } from "./keys.ts";
+import { htmlToPlainText, sanitizeEmailHtml } from "./render.ts";
+import { DraftInput } from "./schemas.ts";
+import type { Message, Recipient, Regarding } from "./types.ts";
+
+export interface Viewer {
+  user: User;
+  team: Team;
+}
+
+export async function getMessage(kv: Deno.Kv, teamId: string, id: string): Promise<Message> {
+  const message = (await kv.get<Message>(keys.message(teamId, id))).value;
+  if (!message) throw notFound("No such message.");
+  return message;
+}
+
+/** The sanitized HTML body. Copies made by "send individually" share their draft's body. */
+export function getMessageBody(kv: Deno.Kv, message: Message): Promise<string> {
+  return readTextChunks(kv, keys.body(message.teamId, bodyId(message)), message.bodyChunks);
+}
+
+export const bodyId = (m: Pick<Message, "id" | "groupId">) => m.groupId ?? m.id;
+
+/** Recipients with their contacts looked up: names, ids and tracking preferences. */
+export async function resolveRecipients(kv: Deno.Kv, teamId: string, emails: string[]) {
+  const out: (Recipient & { contact: Contact | null })[] = [];
+  for (const email of emails) {
+    const contact = await findContactByEmail(kv, teamId, email);
+    out.push({ email, name: contact ? contactName(contact) : "", contactId: contact?.id ?? null, contact });
+  }
+  return out;
+}
+
+async function checkRegarding(kv: Deno.Kv, teamId: string, regarding: Regarding | null) {
+  if (!regarding) return null;
+  try {
+    return regarding.type === "contact"
+      ? { contact: await getContact(kv, teamId, regarding.id), companyId: null }
+      : { contact: null, companyId: (await getCompany(kv, teamId, regarding.id)).id };
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) {
+      throw invalid({ regarding: "Choose a contact or company of your team." });
+    }
+    throw error;
+  }
+}
+
+interface Resolved {
+  fields: Pick<
+    Message,
+    | "to"
+    | "cc"
+    | "bcc"
+    | "subject"
+    | "regarding"
+    | "followWanted"
+    | "follow"
+    | "blockedBy"
+    | "sendIndividually"
+    | "contactIds"
+    | "companyIds"
+    | "snippet"
+  >;
+  html: string;
+}
+
+/** Validates a draft and works out everything derived from it: recipients, follow state, indexes. */
+export async function resolveDraft(
+  kv: Deno.Kv,
+  teamId: string,
+  input: unknown,
+  defaults: { followWanted: boolean },
+): Promise<Resolved> {
+  const data = parse(DraftInput, input);
+  const [to, cc, bcc] = await Promise.all([
+    resolveRecipients(kv, teamId, data.to),
+    resolveRecipients(kv, teamId, data.cc),
+    resolveRecipients(kv, teamId, data.bcc),
+  ]);
+  const regarding = await checkRegarding(kv, teamId, data.regarding);
+  const everyone = [...to, ...cc, ...bcc];
+  const followWanted = data.followWanted ?? defaults.followWanted;
+  const { follow, blockedBy } = followState(
+    followWanted,
+    everyone.map((r) => ({ email: r.email, tracking: r.contact?.tracking ?? null })),
+  );
+  const contacts = [...everyone.map((r) => r.contact), regarding?.contact ?? null].filter((c): c is Contact => !!c);
+  const html = sanitizeEmailHtml(data.html);
+  const strip = ({ contact: _, ...r }: Recipient & { contact: Contact | null }): Recipient => r;
+  return {
+    fields: {
+      to: to.map(strip),
+      cc: cc.map(strip),
+      bcc: bcc.map(strip),
+      subject: data.subject,
+      regarding: data.regarding,
+      followWanted,
+      follow,
+      blockedBy,
+      sendIndividually: data.sendIndividually,
+      contactIds: unique(contacts.map((c) => c.id)),
+      companyIds: unique([
+        ...contacts.map((c) => c.companyId),
+        regarding?.companyId ?? null,
+      ].filter((id): id is string => !!id)),
+      snippet: htmlToPlainText(html).slice(0, 200),
+    },
+    html,
+  };
+}
+
+const unique = <T>(list: T[]) => [...new Set(list)];
+
+export async function createDraft(kv: Deno.Kv, viewer: Viewer, input: unknown, now: number): Promise<Message> {
+  const { fields, html } = await resolveDraft(kv, viewer.team.id, input, {
+    followWanted: teamSettings(viewer.team).followByDefault,
+  });
+  const message: Message = {
+    id: newId(now),
+    teamId: viewer.team.id,
+    senderId: viewer.user.id,
+    status: "draft",
+    ...fields,
+    bodyChunks: 0,
+    groupId: null,
+    rfcMessageId: null,
+    providerId: null,
+    links: [],
+    job: null,
+    sendAttempt: 0,
+    failure: null,
+    createdAt: now,
+    updatedAt: now,
+    queuedAt: null,
+    sentAt: null,
+  };
+  const op = kv.atomic();
+  message.bodyChunks = addChunks(op, keys.body(message.teamId, message.id), html);
+  op.set(keys.message(message.teamId, message.id), message)
+    .set(keys.bySender(message.teamId, message.senderId, message.id), message.id);
+  await commitOrConflict(op);
+  return message;
+}
+
+/** The draft as composer input (for merging partial updates). */
+export async function draftInput(kv: Deno.Kv, message: Message) {
+  return {
+    to: message.to.map((r) => r.email),
+    cc: message.cc.map((r) => r.email),
+    bcc: message.bcc.map((r) => r.email),
+    subject: message.subject,
+    html: await getMessageBody(kv, message),
+    regarding: message.regarding,
+    followWanted: message.followWanted,
+    sendIndividually: message.sendIndividually,
+  };
+}
+
+/** Reads a draft the viewer may edit: their own, still a draft. */
+export async function editableDraft(kv: Deno.Kv, viewer: Viewer, id: string) {
+  const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
+  const message = entry.value;
+  if (!message) throw notFound("No such message.");
+  if (message.senderId !== viewer.user.id) throw forbidden("Only the sender can change a draft.");
+  if (message.status !== "draft") throw conflict("This message was already sent; it can no longer be edited.");
+  return entry as Deno.KvEntry<Message> & { value: Message };
+}
+
+export async function updateDraft(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  id: string,
+  input: unknown,
+  now: number,
+): Promise<Message> {
+  const entry = await editableDraft(kv, viewer, id);
+  const old = entry.value;
+  const merged = { ...(await draftInput(kv, old)), ...(input as object) };
+  const { fields, html } = await resolveDraft(kv, viewer.team.id, merged, { followWanted: old.followWanted });
+  const message: Message = { ...old, ...fields, updatedAt: now };
+  const op = kv.atomic().check(entry);
+  deleteChunks(op, keys.body(old.teamId, old.id), old.bodyChunks);
+  message.bodyChunks = addChunks(op, keys.body(old.teamId, old.id), html);
+  op.set(entry.key, message);
+  await commitOrConflict(op, "This draft was changed in another window. Reload to see the latest version.");
+  return message;
+}
+
+export async function deleteDraft(kv: Deno.Kv, viewer: Viewer, id: string): Promise<void> {
+  const entry = await editableDraft(kv, viewer, id);
+  const op = kv.atomic().check(entry).delete(entry.key)
+    .delete(keys.bySender(entry.value.teamId, entry.value.senderId, id));
+  deleteChunks(op, keys.body(entry.value.teamId, id), entry.value.bodyChunks);
+  await commitOrConflict(op);
+}
+

@@ -1,0 +1,85 @@
+/** Reading messages with their engagement: the activity list, timelines, one message's events. */
+import { getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
+import { trackingKeys } from "../tracking/keys.ts";
+import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
+import { messageKeys as keys } from "./keys.ts";
+import type { Message } from "./types.ts";
+
+export interface MessageWithStats {
+  message: Message;
+  stats: MessageStats | null;
+}
+
+export interface ActivityFilter {
+  scope: "mine" | "team";
+  userId: string;
+  followed?: boolean;
+  opened?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+export async function withStats(kv: Deno.Kv, messages: (Message | null)[]): Promise<(MessageWithStats | null)[]> {
+  const present = messages.filter((m): m is Message => !!m);
+  const stats = await getValues<MessageStats>(kv, present.map((m) => trackingKeys.stats(m.teamId, m.id)));
+  const byId = new Map(present.map((m, i) => [m.id, stats[i]]));
+  return messages.map((m) => m ? { message: m, stats: byId.get(m.id) ?? null } : null);
+}
+
+function keep(filter: Pick<ActivityFilter, "followed" | "opened">) {
+  return ({ message, stats }: MessageWithStats) => {
+    if (message.status === "draft") return false;
+    if (filter.followed !== undefined && (message.follow === "following") !== filter.followed) return false;
+    if (filter.opened !== undefined && ((stats?.opens ?? 0) > 0) !== filter.opened) return false;
+    return true;
+  };
+}
+
+/** The activity list: messages newest first (drafts left out), filtered while paging. */
+export function listActivity(kv: Deno.Kv, teamId: string, filter: ActivityFilter): Promise<Page<MessageWithStats>> {
+  const options = { limit: filter.limit ?? 25, cursor: filter.cursor, reverse: true, keep: keep(filter) };
+  if (filter.scope === "mine") {
+    return pageIndex<MessageWithStats>(kv, keys.bySender(teamId, filter.userId), {
+      ...options,
+      load: async (ids) => withStats(kv, await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
+    });
+  }
+  return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), {
+    ...options,
+    load: (messages) => withStats(kv, messages),
+  });
+}
+
+/** The viewer's drafts, newest first. */
+export async function listDrafts(kv: Deno.Kv, teamId: string, userId: string, limit = 20): Promise<Message[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.bySender(teamId, userId) }, { reverse: true, limit: 200 });
+  const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
+  return messages.filter((m): m is Message => m?.status === "draft").slice(0, limit);
+}
+
+/** Messages to a contact or company, newest first, with their stats (for timelines). */
+export async function listMessagesFor(
+  kv: Deno.Kv,
+  teamId: string,
+  record: { type: "contact" | "company"; id: string },
+  limit = 50,
+): Promise<MessageWithStats[]> {
+  const prefix = record.type === "contact" ? keys.byContact(teamId, record.id) : keys.byCompany(teamId, record.id);
+  const ids = await listValues<string>(kv, { prefix }, { reverse: true, limit });
+  const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
+  return (await withStats(kv, messages)).filter((m): m is MessageWithStats => !!m);
+}
+
+/** A message's events, newest first. */
+export function listEvents(
+  kv: Deno.Kv,
+  teamId: string,
+  messageId: string,
+  { limit = 200 }: { limit?: number } = {},
+): Promise<EngagementEvent[]> {
+  return listValues<EngagementEvent>(kv, { prefix: trackingKeys.event(teamId, messageId) }, { reverse: true, limit });
+}
+
+export async function getStats(kv: Deno.Kv, teamId: string, messageId: string): Promise<MessageStats | null> {
+  return (await kv.get<MessageStats>(trackingKeys.stats(teamId, messageId))).value;
+}

@@ -1,0 +1,379 @@
+/**
+ * From what a seller wrote in the editor to the email that goes out. Pure: plain values in, plain values out.
+ *
+ * - `sanitizeEmailHtml` is the one allowlist: everything stored, shown or sent passes through it.
+ * - `collectLinks` numbers the http(s) destinations; a link's index is its tracking link index.
+ * - `renderEmail` sanitizes again, swaps each http(s) href for its tracked URL, adds the open pixel
+ *   and builds the plain-text alternative.
+ *
+ * Rewriting works on the sanitized output, with the same parser, so a tracked URL can only ever replace an
+ * href that already passed the scheme check.
+ */
+// @ts-types="@types/sanitize-html"
+import sanitizeHtml from "sanitize-html";
+// @ts-types="@types/html-to-text"
+import { convert } from "html-to-text";
+// @ts-types="@types/html-to-text"
+import type { FormatCallback, HtmlToTextOptions } from "html-to-text";
+
+export interface RenderOptions {
+  /** null for a message that is not followed: no pixel, links untouched. */
+  tracking: null | {
+    /** Absolute URL of the open pixel. */
+    pixelUrl: string;
+    /** Tracked redirect URL for each entry of collectLinks(html), same order. */
+    linkUrls: string[];
+  };
+  /** Optional footer lines (plain text) appended to both parts, e.g. a tracking notice; may be empty. */
+  footer?: { text: string; linkText?: string; linkUrl?: string }[];
+}
+
+const LINK_SCHEME = /^(?:https?|mailto|tel):/i;
+const TRACKABLE_SCHEME = /^https?:/i;
+const IMAGE_SCHEME = /^(?:https?|cid):/i;
+
+const DIR = { name: "dir", values: ["ltr", "rtl", "auto"] };
+const ALIGN = { name: "align", values: ["left", "center", "right", "justify"] };
+
+const ALLOWED_TAGS = [
+  "p",
+  "div",
+  "blockquote",
+  "h1",
+  "h2",
+  "h3",
+  "pre",
+  "ul",
+  "ol",
+  "li",
+  "table",
+  "br",
+  "hr",
+  "strong",
+  "b",
+  "em",
+  "i",
+  "u",
+  "s",
+  "a",
+  "code",
+  "span",
+  "img",
+  "thead",
+  "tbody",
+  "tfoot",
+  "tr",
+  "th",
+  "td",
+];
+
+const ALLOWED_ATTRIBUTES: Record<string, sanitizeHtml.AllowedAttribute[]> = {
+  a: ["href", "title", "rel", "target"],
+  img: ["src", "alt", "title", "width", "height"],
+  p: [DIR, ALIGN],
+  div: [DIR, ALIGN],
+  h1: [DIR, ALIGN],
+  h2: [DIR, ALIGN],
+  h3: [DIR, ALIGN],
+  blockquote: [DIR],
+  pre: [DIR],
+  ul: [DIR],
+  ol: ["start", { name: "type", values: ["1", "a", "A", "i", "I"] }, DIR],
+  li: [DIR],
+  table: [DIR],
+  th: ["colspan", "rowspan", ALIGN, DIR],
+  td: ["colspan", "rowspan", ALIGN, DIR],
+  span: [DIR],
+};
+
+/**
+ * Elements whose whole content goes with them: code, styling, embedded documents, form controls and the
+ * `<head>` (and `<title>`) of a pasted document. Everything else that is not allowed is unwrapped.
+ */
+const DROP_WITH_CONTENT = [
+  "script",
+  "style",
+  "textarea",
+  "option",
+  "select",
+  "xmp",
+  "noscript",
+  "noembed",
+  "noframes",
+  "iframe",
+  "frame",
+  "frameset",
+  "object",
+  "embed",
+  "applet",
+  "template",
+  "svg",
+  "math",
+  "head",
+  "title",
+  "xml",
+  "button",
+];
+
+type Attributes = Record<string, string>;
+type Transform = (tagName: string, attribs: Attributes) => { tagName: string; attribs: Attributes };
+
+/** A tag stripped of everything: `bareTag` then drops it and keeps its text. */
+function unwrap(tagName: string): { tagName: string; attribs: Attributes } {
+  return { tagName, attribs: {} };
+}
+
+/**
+ * The attribute without which a tag is pointless: an `<a>` whose href was refused loses its tag, not its text;
+ * an `<img>` without a safe src goes; a `<span>` with nothing left (Gmail's styled spans) is unwrapped.
+ */
+const REQUIRED: Record<string, string> = { a: "href", img: "src", span: "dir" };
+
+function bareTag(frame: sanitizeHtml.IFrame): boolean | "excludeTag" {
+  const required = REQUIRED[frame.tag];
+  return required !== undefined && !frame.attribs[required] ? "excludeTag" : false;
+}
+
+function keep(attribs: Attributes, names: string[]): Attributes {
+  const kept: Attributes = {};
+  for (const name of names) if (attribs[name] !== undefined) kept[name] = attribs[name];
+  return kept;
+}
+
+const anchor: Transform = (tag, attribs) => {
+  const href = (attribs.href ?? "").trim();
+  if (!LINK_SCHEME.test(href)) return unwrap(tag);
+  return {
+    tagName: tag,
+    attribs: { ...keep(attribs, ["title"]), href, rel: "noopener noreferrer", target: "_blank" },
+  };
+};
+
+const image: Transform = (tag, attribs) => {
+  const src = (attribs.src ?? "").trim();
+  if (!IMAGE_SCHEME.test(src)) return unwrap(tag);
+  return { tagName: tag, attribs: { ...keep(attribs, ["alt", "title", "width", "height"]), src } };
+};
+
+const span: Transform = (tag, attribs) => {
+  if (!DIR.values.includes(attribs.dir)) return unwrap(tag);
+  return { tagName: tag, attribs: { dir: attribs.dir } };
+};
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: ALLOWED_ATTRIBUTES,
+  allowedSchemes: ["http", "https", "mailto", "tel"],
+  allowedSchemesByTag: { img: ["http", "https", "cid"] },
+  allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  nonTextTags: DROP_WITH_CONTENT,
+  selfClosing: ["br", "hr", "img"],
+  enforceHtmlBoundary: false,
+  transformTags: { a: anchor, img: image, span },
+  exclusiveFilter: bareTag,
+};
+
+/** Cleans editor HTML for storage and display (see the allowlist above). Idempotent. */
+export function sanitizeEmailHtml(html: string): string {
+  return sanitizeHtml(html, SANITIZE).trim();
+}
+
+/** Walks sanitized HTML with the sanitizer's own parser, calling `visit` with each anchor's href. */
+function eachHref(html: string, visit: (href: string) => void): void {
+  sanitizeHtml(html, {
+    ...SANITIZE,
+    transformTags: {
+      ...SANITIZE.transformTags,
+      a: (tagName, attribs) => {
+        const result = anchor(tagName, attribs);
+        if (result.attribs.href) visit(result.attribs.href);
+        return result;
+      },
+    },
+  });
+}
+
+/**
+ * Distinct http(s) link destinations in document order; the index of each is its tracking link index.
+ * Input is already-sanitized HTML. Hrefs are compared after trimming only.
+ */
+export function collectLinks(html: string): string[] {
+  const links: string[] = [];
+  eachHref(html, (href) => {
+    if (TRACKABLE_SCHEME.test(href) && !links.includes(href)) links.push(href);
+  });
+  return links;
+}
+
+/** Inline styles added to the outgoing copy only (stored HTML carries none). Constants, never user input. */
+const EMAIL_STYLES: Record<string, string> = {
+  p: "margin:0 0 12px 0;",
+  blockquote: "margin:0 0 12px 0;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:#57606a;",
+  pre:
+    "margin:0 0 12px 0;padding:8px 12px;background:#f6f8fa;border-radius:4px;white-space:pre-wrap;font-family:Menlo,Consolas,monospace;font-size:13px;",
+  code: "font-family:Menlo,Consolas,monospace;font-size:13px;",
+  img: "max-width:100%;height:auto;border:0;",
+  table: "border-collapse:collapse;margin:0 0 12px 0;",
+  th: "border:1px solid #d0d7de;padding:4px 8px;text-align:left;",
+  td: "border:1px solid #d0d7de;padding:4px 8px;",
+  a: "color:#0969da;",
+};
+
+/** The allowlist plus `style` on the tags that get one; `styled` sets every style, so none comes from input. */
+const EMAIL_ATTRIBUTES: Record<string, sanitizeHtml.AllowedAttribute[]> = Object.fromEntries(
+  ALLOWED_TAGS.map((
+    tag,
+  ) => [tag, [...(ALLOWED_ATTRIBUTES[tag] ?? []), ...(EMAIL_STYLES[tag] ? ["style"] : [])]]),
+);
+
+const styled: Transform = (tagName, attribs) => {
+  const { style: _input, ...rest } = attribs;
+  const style = EMAIL_STYLES[tagName];
+  return { tagName, attribs: style ? { ...rest, style } : rest };
+};
+
+/** Sanitized HTML → the outgoing copy's content: tracked hrefs (when given) and inline styles. */
+function emailContent(html: string, tracked: Map<string, string>): string {
+  return sanitizeHtml(html, {
+    ...SANITIZE,
+    allowedAttributes: EMAIL_ATTRIBUTES,
+    parseStyleAttributes: false,
+    transformTags: {
+      ...SANITIZE.transformTags,
+      a: (tagName, attribs) => {
+        const result = anchor(tagName, attribs);
+        const url = result.attribs.href ? tracked.get(result.attribs.href) : undefined;
+        return url ? { tagName, attribs: { ...result.attribs, href: url } } : result;
+      },
+      "*": styled,
+    },
+  }).trim();
+}
+
+const altText: FormatCallback = (elem, _walk, builder) => {
+  const alt = (elem as { attribs?: Attributes }).attribs?.alt;
+  if (alt) builder.addInline(alt);
+};
+
+const HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
+const CELLS = ["tr", "th", "td"].map((selector) => ({
+  selector,
+  format: "block",
+  options: { leadingLineBreaks: 1, trailingLineBreaks: 1 },
+}));
+
+const TEXT_PART: HtmlToTextOptions = {
+  wordwrap: 78,
+  formatters: { altText },
+  selectors: [
+    { selector: "a", options: { linkBrackets: ["<", ">"], hideLinkHrefIfSameAsText: true } },
+    { selector: "img", format: "altText" },
+    ...HEADINGS,
+    ...CELLS,
+  ],
+};
+
+const PREVIEW: HtmlToTextOptions = {
+  wordwrap: false,
+  formatters: { altText },
+  selectors: [
+    { selector: "a", options: { ignoreHref: true } },
+    { selector: "img", format: "altText" },
+    { selector: "ul", options: { itemPrefix: " " } },
+    { selector: "blockquote", format: "block" },
+    { selector: "hr", format: "skip" },
+    ...HEADINGS,
+    ...CELLS,
+  ],
+};
+
+/** Plain text for previews and snippets: no link URLs, whitespace collapsed. */
+export function htmlToPlainText(html: string): string {
+  return convert(sanitizeEmailHtml(html), PREVIEW).replace(/\s+/g, " ").trim();
+}
+
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const WRAPPER =
+  `max-width:640px;margin:0 auto;padding:16px;font-family:${FONT};font-size:15px;line-height:1.5;color:#1f2328;text-align:left;`;
+const FOOTER =
+  "margin:24px 0 0 0;padding:12px 0 0 0;border-top:1px solid #d0d7de;font-size:12px;color:#57606a;";
+const FOOTER_LINE = "margin:0 0 4px 0;";
+const FOOTER_LINK = "color:#57606a;";
+const PIXEL =
+  "display:block;width:1px;height:1px;max-width:1px;max-height:1px;border:0;margin:0;padding:0;overflow:hidden;";
+
+/** Footer lines as HTML and text. A footer link is never tracked; one that is not http(s)/mailto/tel is left out. */
+function footerParts(footer: RenderOptions["footer"]): { html: string; text: string } {
+  if (!footer?.length) return { html: "", text: "" };
+  const html: string[] = [];
+  const text: string[] = [];
+  for (const line of footer) {
+    const url = line.linkUrl?.trim() ?? "";
+    const link = LINK_SCHEME.test(url) ? url : "";
+    const label = line.linkText || link;
+    const anchor = link
+      ? `<a href="${escapeHtml(link)}" rel="noopener noreferrer" target="_blank" style="${FOOTER_LINK}">` +
+        `${escapeHtml(label)}</a>`
+      : "";
+    html.push(`<p style="${FOOTER_LINE}">${[escapeHtml(line.text), anchor].filter(Boolean).join(" ")}</p>`);
+    text.push([line.text, link && (label === link ? link : `${label} <${link}>`)].filter(Boolean).join(" "));
+  }
+  return { html: `<div style="${FOOTER}">${html.join("")}</div>`, text: text.join("\n") };
+}
+
+/**
+ * The outgoing email: a complete HTML document and a plain-text alternative. For a followed message every
+ * http(s) href becomes its tracked URL (in both parts) and a 1x1 pixel ends the body.
+ */
+export function renderEmail(html: string, options: RenderOptions): { html: string; text: string } {
+  const tracked = new Map<string, string>();
+  let pixel = "";
+  if (options.tracking) {
+    const { pixelUrl, linkUrls } = options.tracking;
+    const links = collectLinks(html);
+    if (linkUrls.length !== links.length) {
+      throw new RangeError(`expected ${links.length} tracked link URLs, got ${linkUrls.length}`);
+    }
+    for (const url of [pixelUrl, ...linkUrls]) {
+      if (!TRACKABLE_SCHEME.test(url)) throw new TypeError(`tracking URLs must be http(s): ${url}`);
+    }
+    links.forEach((link, i) => tracked.set(link, linkUrls[i]));
+    pixel = `<img src="${escapeHtml(pixelUrl)}" width="1" height="1" alt="" style="${PIXEL}" />`;
+  }
+  // Links are matched on the sanitized output: a refused href is gone before any tracked URL is placed.
+  const content = emailContent(sanitizeEmailHtml(html), tracked);
+  const footer = footerParts(options.footer);
+  const body = convert(content, TEXT_PART).trim();
+  const text = [body, footer.text].filter(Boolean).join("\n\n") + "\n";
+  const document = [
+    "<!DOCTYPE html>",
+    "<html>",
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    "</head>",
+    '<body style="margin:0;padding:0;background-color:#ffffff;">',
+    `<div style="${WRAPPER}">${content}${footer.html}</div>`,
+    ...(pixel ? [pixel] : []),
+    "</body>",
+    "</html>",
+  ];
+  return { html: document.join("\n") + "\n", text };
+}

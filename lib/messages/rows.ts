@@ -1,0 +1,74 @@
+/** The shape lists and timelines show for a message, and how live events change it. Pure. */
+import type { LiveEvent } from "../realtime/realtime.ts";
+import type { MessageStats, PublicEvent } from "../tracking/types.ts";
+import type { Message } from "./types.ts";
+
+export interface MessageRow {
+  id: string;
+  subject: string;
+  snippet: string;
+  /** "Ana Lima", "Ana Lima +2", or the address when the recipient is not a contact. */
+  toLabel: string;
+  recipientCount: number;
+  senderId: string;
+  senderName: string;
+  status: Message["status"];
+  follow: Message["follow"];
+  failure: Message["failure"];
+  job: Message["job"];
+  sentAt: number | null;
+  queuedAt: number | null;
+  createdAt: number;
+  stats: MessageStats | null;
+}
+
+export function recipientLabel(m: Pick<Message, "to" | "cc" | "bcc">): string {
+  const first = m.to[0] ?? m.cc[0] ?? m.bcc[0];
+  if (!first) return "No recipients";
+  const more = m.to.length + m.cc.length + m.bcc.length - 1;
+  return (first.name || first.email) + (more > 0 ? ` +${more}` : "");
+}
+
+export function toRow(message: Message, stats: MessageStats | null, senderName: string): MessageRow {
+  return {
+    id: message.id,
+    subject: message.subject || "(no subject)",
+    snippet: message.snippet,
+    toLabel: recipientLabel(message),
+    recipientCount: message.to.length + message.cc.length + message.bcc.length,
+    senderId: message.senderId,
+    senderName,
+    status: message.status,
+    follow: message.follow,
+    failure: message.failure,
+    job: message.job,
+    sentAt: message.sentAt,
+    queuedAt: message.queuedAt,
+    createdAt: message.createdAt,
+    stats,
+  };
+}
+
+export interface EngagementData {
+  messageId: string;
+  event: PublicEvent;
+  stats: MessageStats;
+}
+
+/** The message a live event concerns, if any. */
+export function messageIdOf(event: LiveEvent): string | null {
+  const id = (event.data as { messageId?: unknown }).messageId;
+  return typeof id === "string" ? id : null;
+}
+
+/** The counters to show: the incoming ones unless they are older (a replayed event). */
+export function latestStats(current: MessageStats | null, incoming: MessageStats): MessageStats {
+  return !current || eventCount(incoming) >= eventCount(current) ? incoming : current;
+}
+
+/** Applies an engagement event to a row. */
+export function withEngagement(row: MessageRow, data: EngagementData): MessageRow {
+  return { ...row, stats: latestStats(row.stats, data.stats) };
+}
+
+const eventCount = (s: MessageStats) => s.opens + s.clicks + s.attachmentViews + s.replies + s.prefetches;

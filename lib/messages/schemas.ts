@@ -1,0 +1,25 @@
+import { z } from "@hono/zod-openapi";
+import { emailField } from "../validation/fields.ts";
+
+export const MAX_RECIPIENTS = 50;
+export const MAX_BODY_BYTES = 512 * 1024;
+
+const recipients = (label: string) =>
+  z.array(emailField).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} addresses in ${label}.`)
+    .transform((list) => [...new Set(list)]);
+
+/** A draft as the composer saves it; every field optional on update. */
+export const DraftInput = z.object({
+  to: recipients("To").default([]),
+  cc: recipients("Cc").default([]),
+  bcc: recipients("Bcc").default([]),
+  subject: z.string().trim().max(300, "Subjects are at most 300 characters.").default(""),
+  html: z.string().max(MAX_BODY_BYTES, "The message is too long (512 KB at most).").default(""),
+  regarding: z.object({
+    type: z.enum(["contact", "company"]),
+    id: z.string(),
+  }).nullable().default(null),
+  followWanted: z.boolean().optional(),
+  sendIndividually: z.boolean().default(false),
+}).openapi("DraftInput");
+export type DraftInput = z.output<typeof DraftInput>;

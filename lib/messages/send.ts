@@ -1,0 +1,123 @@
+/**
+ * Sending: a draft becomes one or more queued copies, each with a delivery job
+ * in the same commit. The delivery worker does the actual send; nothing here
+ * talks to a provider, so a send request is fast and never loses the message.
+ */
+import { AppError, invalid, notFound } from "../http/errors.ts";
+import { addToFeed, liveEvent } from "../realtime/feed.ts";
+import type { LiveEvent } from "../realtime/realtime.ts";
+import { addJob } from "../scheduler/scheduler.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict } from "../storage/kv.ts";
+import { bodyId, draftInput, editableDraft, getMessageBody, resolveDraft, type Viewer } from "./drafts.ts";
+import { htmlToPlainText } from "./render.ts";
+import { messageKeys as keys } from "./keys.ts";
+import { MAX_RECIPIENTS } from "./schemas.ts";
+import type { Message } from "./types.ts";
+
+export const DELIVER_JOB = "deliver";
+
+/** What must hold before a draft can go out; each problem names its field. */
+export function sendProblems(m: Pick<Message, "to" | "cc" | "bcc" | "subject" | "sendIndividually">, text: string) {
+  const problems: Record<string, string> = {};
+  if (m.to.length === 0) problems.to = "Add at least one recipient in To.";
+  if (m.to.length + m.cc.length + m.bcc.length > MAX_RECIPIENTS) {
+    problems.to = `At most ${MAX_RECIPIENTS} recipients in all.`;
+  }
+  if (!m.subject.trim()) problems.subject = "Add a subject.";
+  if (!text.trim()) problems.html = "Write a message.";
+  if (m.sendIndividually && m.to.length > 1 && (m.cc.length || m.bcc.length)) {
+    problems.cc = "Cc and Bcc can't be combined with sending individually: each To recipient gets their own copy.";
+  }
+  return problems;
+}
+
+/**
+ * Queues a draft for delivery at `dueAt` (now, or later for a scheduled send).
+ * With "send individually" each To recipient gets a copy with its own tracking;
+ * the draft itself becomes the first copy. Returns the queued copies.
+ */
+export async function queueDraft(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  id: string,
+  { now, dueAt = now }: { now: number; dueAt?: number },
+): Promise<{ messages: Message[]; events: LiveEvent[] }> {
+  const entry = await editableDraft(kv, viewer, id);
+  const draft = entry.value;
+  const html = await getMessageBody(kv, draft);
+  // Preferences may have changed since the draft was saved: resolve again.
+  const { fields } = await resolveDraft(kv, viewer.team.id, await draftInput(kv, draft), {
+    followWanted: draft.followWanted,
+  });
+  const problems = sendProblems(fields, htmlToPlainText(html));
+  if (Object.keys(problems).length) throw invalid(problems, "This email can't be sent yet.");
+
+  const status = dueAt > now ? "scheduled" as const : "sending" as const;
+  const individual = fields.sendIndividually && fields.to.length > 1;
+  const op = kv.atomic().check(entry);
+  const copies: Message[] = [];
+  const perCopy = individual ? fields.to.map((r) => [r]) : [fields.to];
+  for (const [i, to] of perCopy.entries()) {
+    const copyFields = individual
+      ? await resolveDraft(kv, viewer.team.id, { ...(await draftInput(kv, draft)), to: to.map((r) => r.email) }, {
+        followWanted: draft.followWanted,
+      })
+      : { fields };
+    const message: Message = {
+      ...draft,
+      ...copyFields.fields,
+      id: i === 0 ? draft.id : newId(now),
+      groupId: i === 0 ? null : bodyId(draft),
+      status,
+      queuedAt: now,
+      updatedAt: now,
+      job: null,
+    };
+    message.job = addJob(op, {
+      kind: DELIVER_JOB,
+      teamId: message.teamId,
+      payload: { messageId: message.id },
+      dueAt,
+      now,
+    });
+    op.set(keys.message(message.teamId, message.id), message);
+    if (i > 0) op.set(keys.bySender(message.teamId, message.senderId, message.id), message.id);
+    for (const contactId of message.contactIds) op.set(keys.byContact(message.teamId, contactId, message.id), message.id);
+    for (const companyId of message.companyIds) op.set(keys.byCompany(message.teamId, companyId, message.id), message.id);
+    copies.push(message);
+  }
+  const events = copies.map((m) => liveEvent(m.teamId, "message.updated", { messageId: m.id, status: m.status }, now));
+  for (const event of events) addToFeed(op, event);
+  await commitOrConflict(op, "This draft changed while sending. Reload and try again.");
+  return { messages: copies, events };
+}
+
+/** Puts a failed message back in the queue, with a new attempt number for the provider. */
+export async function retryFailed(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  id: string,
+  now: number,
+): Promise<{ message: Message; events: LiveEvent[] }> {
+  const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
+  const old = entry.value;
+  if (!old) throw notFound("No such message.");
+  if (old.senderId !== viewer.user.id) throw new AppError(403, "forbidden", "Only the sender can retry a message.");
+  if (old.status !== "failed") throw new AppError(409, "conflict", "Only a failed message can be retried.");
+  const op = kv.atomic().check(entry);
+  const message: Message = {
+    ...old,
+    status: "sending",
+    failure: null,
+    sendAttempt: old.sendAttempt + 1,
+    queuedAt: now,
+    updatedAt: now,
+  };
+  message.job = addJob(op, { kind: DELIVER_JOB, teamId: old.teamId, payload: { messageId: id }, dueAt: now, now });
+  op.set(entry.key, message);
+  const event = liveEvent(old.teamId, "message.updated", { messageId: id, status: "sending" }, now);
+  addToFeed(op, event);
+  await commitOrConflict(op);
+  return { message, events: [event] };
+}

@@ -1,0 +1,68 @@
+import type { JobRef } from "../scheduler/scheduler.ts";
+
+export type MessageStatus = "draft" | "scheduled" | "sending" | "sent" | "failed";
+
+/**
+ * Following, as in Dynamics 365's email engagement: `following` adds the pixel
+ * and tracked links; `not_following` is the seller's choice; `blocked` means a
+ * recipient's contact preference is "do not allow", so nothing is tracked.
+ */
+export type FollowState = "following" | "not_following" | "blocked";
+
+export interface Recipient {
+  email: string;
+  /** The contact's name when the address belongs to a contact. */
+  name: string;
+  contactId: string | null;
+}
+
+export interface Regarding {
+  type: "contact" | "company";
+  id: string;
+}
+
+export interface Message {
+  id: string;
+  teamId: string;
+  senderId: string;
+  status: MessageStatus;
+  to: Recipient[];
+  cc: Recipient[];
+  bcc: Recipient[];
+  subject: string;
+  /** Sanitized HTML is kept in chunks under `message_body`; this is how many. */
+  bodyChunks: number;
+  /** Plain-text start of the body, for lists. */
+  snippet: string;
+  regarding: Regarding | null;
+  /** What the seller asked for; the effective state is `follow`. */
+  followWanted: boolean;
+  follow: FollowState;
+  /** Recipients whose preference blocks following (emails). */
+  blockedBy: string[];
+  /** One copy per To recipient, each with its own tracking. */
+  sendIndividually: boolean;
+  /** The draft a copy was made from, for "send individually". */
+  groupId: string | null;
+  /** Contacts and companies this message is about or addressed to (timeline indexes). */
+  contactIds: string[];
+  companyIds: string[];
+  /** Set when sent: the RFC 822 Message-ID and the provider's id. */
+  rfcMessageId: string | null;
+  providerId: string | null;
+  /** Tracked link destinations by link index (followed messages). */
+  links: string[];
+  /** The pending delivery job while status is scheduled or sending. */
+  job: JobRef | null;
+  /** Delivery attempts that reached the provider, part of the idempotency key. */
+  sendAttempt: number;
+  failure: { reason: string; at: number } | null;
+  createdAt: number;
+  updatedAt: number;
+  queuedAt: number | null;
+  sentAt: number | null;
+}
+
+export function allRecipients(m: Pick<Message, "to" | "cc" | "bcc">): Recipient[] {
+  return [...m.to, ...m.cc, ...m.bcc];
+}

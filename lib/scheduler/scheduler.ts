@@ -1,0 +1,227 @@
+/**
+ * The durable scheduler. Future work is a due-index entry in KV,
+ * `["due", dueAt, jobId]`, written in the same atomic operation as the thing it
+ * belongs to. Whatever wakes the scheduler (its own timer, a KV queue message,
+ * the cron sweep) calls `runDue()`, which claims each due job with a checked
+ * write — moving it to `["due", now + lease, jobId]` — and runs its handler.
+ * A handler that finishes removes the job; one that crashes leaves it to come
+ * due again when the lease ends. Handlers must be idempotent: wake-ups are
+ * at-least-once.
+ */
+import type { Clock } from "../clock/clock.ts";
+import { newId } from "../storage/ids.ts";
+
+export interface Job<P = unknown> {
+  id: string;
+  kind: string;
+  teamId: string;
+  payload: P;
+  dueAt: number;
+  /** When the job was first scheduled for (for "late by" reporting). */
+  scheduledFor: number;
+  /** How many times it has been claimed. */
+  attempt: number;
+  createdAt: number;
+}
+
+/** What the owner of a job keeps to reschedule or cancel it. */
+export interface JobRef {
+  id: string;
+  dueAt: number;
+}
+
+export interface JobContext {
+  now: number;
+  /** How late the job runs, in ms, relative to when it was scheduled for. */
+  lateBy: number;
+}
+
+export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
+
+export const dueKey = (dueAt: number, jobId: string): Deno.KvKey => ["due", dueAt, jobId];
+
+/** Adds a job to `op` (the caller's atomic operation); returns its ref. */
+export function addJob<P>(
+  op: Deno.AtomicOperation,
+  job: { kind: string; teamId: string; payload: P; dueAt: number; now: number },
+): JobRef {
+  const id = newId(job.now);
+  const value: Job<P> = {
+    id,
+    kind: job.kind,
+    teamId: job.teamId,
+    payload: job.payload,
+    dueAt: job.dueAt,
+    scheduledFor: job.dueAt,
+    attempt: 0,
+    createdAt: job.now,
+  };
+  op.set(dueKey(job.dueAt, id), value);
+  return { id, dueAt: job.dueAt };
+}
+
+/** Removes a job in `op`; a job that was already claimed is unaffected (its handler must re-check). */
+export function removeJob(op: Deno.AtomicOperation, ref: JobRef): void {
+  op.delete(dueKey(ref.dueAt, ref.id));
+}
+
+export interface SchedulerOptions {
+  /** How long a claimed job is hidden before it can be claimed again. */
+  leaseMs?: number;
+  /** Jobs run at once. */
+  concurrency?: number;
+  /** Give up on a job after this many claims. */
+  maxAttempts?: number;
+  /** Run the in-process timer (off in tests that drive runDue themselves). */
+  timer?: boolean;
+}
+
+export class Scheduler {
+  #handlers = new Map<string, JobHandler>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
+  #running: Promise<number> | null = null;
+  #rerun = false;
+  #stopped = false;
+  readonly leaseMs: number;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly useTimer: boolean;
+  /** Called with every job that ran, for logs and benchmarks. */
+  onRun: ((job: Job, context: JobContext) => void) | null = null;
+
+  constructor(private kv: Deno.Kv, private clock: Clock, options: SchedulerOptions = {}) {
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.concurrency = options.concurrency ?? 16;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.useTimer = options.timer ?? true;
+  }
+
+  handle(kind: string, handler: JobHandler): void {
+    this.#handlers.set(kind, handler);
+  }
+
+  /** Claims and runs every job due now. Concurrent calls share one pass (and trigger one more). */
+  runDue(): Promise<number> {
+    if (this.#running) {
+      this.#rerun = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      let total = 0;
+      try {
+        do {
+          this.#rerun = false;
+          total += await this.#pass();
+        } while (this.#rerun && !this.#stopped);
+      } finally {
+        this.#running = null;
+        await this.#armTimer();
+      }
+      return total;
+    })();
+    return this.#running;
+  }
+
+  /** Runs due jobs until none is left at the current time (tests and start-up). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ran = await this.runDue();
+      total += ran;
+      if (ran === 0 && !(await this.#hasDue())) return total;
+    }
+  }
+
+  /** Tells this instance that a job is due at `dueAt`, so its own timer can wake it. */
+  wake(dueAt: number): void {
+    if (!this.useTimer || this.#stopped) return;
+    if (dueAt >= this.#timerAt) return;
+    this.#setTimer(dueAt);
+  }
+
+  /** Arms the timer for the earliest job in the index (start-up, after each pass). */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.#armTimer();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  async #hasDue(): Promise<boolean> {
+    for await (const _ of this.kv.list({ prefix: ["due"], end: dueKey(this.clock.now() + 1, "") }, { limit: 1 })) {
+      return true;
+    }
+    return false;
+  }
+
+  async #armTimer(): Promise<void> {
+    if (!this.useTimer || this.#stopped) return;
+    for await (const entry of this.kv.list<Job>({ prefix: ["due"] }, { limit: 1 })) {
+      this.#setTimer(entry.value.dueAt);
+      return;
+    }
+  }
+
+  #setTimer(dueAt: number) {
+    clearTimeout(this.#timer);
+    this.#timerAt = dueAt;
+    // Timers are capped so a far-future job (or a clock jump) is re-checked hourly.
+    const delay = Math.min(Math.max(0, dueAt - this.clock.now()), 3_600_000);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.runDue().catch((error) => console.error("scheduler pass failed", error));
+    }, delay);
+    Deno.unrefTimer(this.#timer as unknown as number);
+  }
+
+  async #pass(): Promise<number> {
+    const now = this.clock.now();
+    const due: Deno.KvEntry<Job>[] = [];
+    for await (const entry of this.kv.list<Job>({ prefix: ["due"], end: dueKey(now + 1, "") }, { limit: 500 })) {
+      due.push(entry);
+    }
+    let ran = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const entry = due[next++];
+        if (await this.#claimAndRun(entry, now)) ran++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
+    if (due.length === 500) this.#rerun = true;
+    return ran;
+  }
+
+  async #claimAndRun(entry: Deno.KvEntry<Job>, now: number): Promise<boolean> {
+    const job = entry.value;
+    const handler = this.#handlers.get(job.kind);
+    if (!handler) return false;
+    const claimed: Job = { ...job, attempt: job.attempt + 1, dueAt: now + this.leaseMs };
+    const claimKey = dueKey(claimed.dueAt, job.id);
+    const op = this.kv.atomic().check(entry).delete(entry.key);
+    if (claimed.attempt <= this.maxAttempts) op.set(claimKey, claimed);
+    const result = await op.commit();
+    if (!result.ok) return false; // another wake-up claimed it first
+    if (claimed.attempt > this.maxAttempts) {
+      console.error(`job ${job.kind} ${job.id} dropped after ${this.maxAttempts} attempts`);
+      return false;
+    }
+    const context = { now, lateBy: Math.max(0, now - job.scheduledFor) };
+    try {
+      await handler(claimed, context);
+      await this.kv.atomic().check({ key: claimKey, versionstamp: result.versionstamp }).delete(claimKey).commit();
+      this.onRun?.(claimed, context);
+    } catch (error) {
+      console.error(`job ${job.kind} ${job.id} failed (attempt ${claimed.attempt}); it will run again`, error);
+    }
+    return true;
+  }
+}

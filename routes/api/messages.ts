@@ -1,0 +1,261 @@
+/** API: drafts, sending, messages with their engagement, and the live feed's catch-up. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  createDraft,
+  deleteDraft,
+  getMessage,
+  getMessageBody,
+  updateDraft,
+} from "../../lib/messages/drafts.ts";
+import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
+import { DraftInput } from "../../lib/messages/schemas.ts";
+import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
+import { statusLine } from "../../lib/messages/status.ts";
+import type { Message } from "../../lib/messages/types.ts";
+import { feedSince, publishAll } from "../../lib/realtime/feed.ts";
+import { publicEvent } from "../../lib/tracking/types.ts";
+import type { AppDeps } from "../deps.ts";
+import { viewer } from "../middleware/auth.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
+import {
+  ActivityItemSchema,
+  EventSchema,
+  LiveEventSchema,
+  MessageDetailSchema,
+  MessageSchema,
+  pick,
+  StatsSchema,
+} from "./schemas.ts";
+
+export const messagesApi = apiRouter();
+
+const DraftPatch = DraftInput.partial().openapi("DraftPatch");
+
+async function detail(deps: AppDeps, message: Message, zone: string) {
+  const stats = await getStats(deps.kv, message.teamId, message.id);
+  return {
+    ...pick(MessageSchema, message),
+    html: await getMessageBody(deps.kv, message),
+    stats: stats && pick(StatsSchema, stats),
+    statusText: statusLine(message, stats, deps.clock.now(), zone).text,
+  };
+}
+
+messagesApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/messages",
+    tags: ["Messages"],
+    summary: "The activity list: sent, scheduled and failed messages, newest first",
+    security,
+    request: {
+      query: z.object({
+        scope: z.enum(["mine", "team"]).default("team"),
+        followed: z.enum(["true", "false"]).optional(),
+        opened: z.enum(["true", "false"]).optional(),
+        cursor: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(25),
+      }),
+    },
+    responses: {
+      200: json(z.object({ items: z.array(ActivityItemSchema), cursor: z.string().nullable() }), "A page"),
+      400: errors[400],
+      401: errors[401],
+    },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { user, team } = viewer(c);
+    const q = c.req.valid("query");
+    const page = await listActivity(deps.kv, team.id, {
+      scope: q.scope,
+      userId: user.id,
+      followed: q.followed === undefined ? undefined : q.followed === "true",
+      opened: q.opened === undefined ? undefined : q.opened === "true",
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+    const now = deps.clock.now();
+    return c.json({
+      items: page.items.map(({ message, stats }) => ({
+        message: pick(MessageSchema, message),
+        stats: stats && pick(StatsSchema, stats),
+        statusText: statusLine(message, stats, now, user.timeZone).text,
+      })),
+      cursor: page.cursor,
+    }, 200);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/messages",
+    tags: ["Messages"],
+    summary: "Create a draft",
+    security,
+    request: jsonBody(DraftPatch),
+    responses: { 201: json(MessageDetailSchema, "The draft"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const v = viewer(c);
+    const message = await createDraft(deps.kv, v, await c.req.json(), deps.clock.now());
+    return c.json(await detail(deps, message, v.user.timeZone), 201);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/messages/{id}",
+    tags: ["Messages"],
+    summary: "A message with its body, counters and status",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(MessageDetailSchema, "The message"), 401: errors[401], 404: errors[404] },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { user, team } = viewer(c);
+    const message = await getMessage(deps.kv, team.id, c.req.valid("param").id);
+    return c.json(await detail(deps, message, user.timeZone), 200);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/messages/{id}",
+    tags: ["Messages"],
+    summary: "Change a draft (the sender only)",
+    security,
+    request: { params: IdParams, ...jsonBody(DraftPatch) },
+    responses: { 200: json(MessageDetailSchema, "The draft"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const v = viewer(c);
+    const message = await updateDraft(
+      deps.kv,
+      v,
+      c.req.valid("param").id,
+      await c.req.json(),
+      deps.clock.now(),
+    );
+    return c.json(await detail(deps, message, v.user.timeZone), 200);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/messages/{id}",
+    tags: ["Messages"],
+    summary: "Discard a draft",
+    security,
+    request: { params: IdParams },
+    responses: { 204: { description: "Discarded" }, ...errors },
+  }),
+  async (c) => {
+    await deleteDraft(c.get("deps").kv, viewer(c), c.req.valid("param").id);
+    return c.body(null, 204);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/messages/{id}/send",
+    tags: ["Messages"],
+    summary:
+      "Send a draft now. With sendIndividually, each To recipient gets a copy; all copies are returned.",
+    security,
+    request: { params: IdParams },
+    responses: { 202: json(z.object({ items: z.array(MessageSchema) }), "Queued for delivery"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const { messages, events } = await queueDraft(deps.kv, viewer(c), c.req.valid("param").id, { now });
+    await publishAll(deps.realtime, events);
+    deps.scheduler.wake(now);
+    return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/messages/{id}/retry",
+    tags: ["Messages"],
+    summary: "Send a failed message again",
+    security,
+    request: { params: IdParams },
+    responses: { 202: json(MessageSchema, "Queued again"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const { message, events } = await retryFailed(deps.kv, viewer(c), c.req.valid("param").id, now);
+    await publishAll(deps.realtime, events);
+    deps.scheduler.wake(now);
+    return c.json(pick(MessageSchema, message), 202);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/messages/{id}/events",
+    tags: ["Messages"],
+    summary: "A message's interaction history, newest first",
+    security,
+    request: { params: IdParams },
+    responses: {
+      200: json(
+        z.object({ items: z.array(EventSchema), stats: StatsSchema.nullable() }),
+        "Events and counters",
+      ),
+      401: errors[401],
+      404: errors[404],
+    },
+  }),
+  async (c) => {
+    const { kv } = c.get("deps");
+    const { team } = viewer(c);
+    const message = await getMessage(kv, team.id, c.req.valid("param").id);
+    const [events, stats] = await Promise.all([
+      listEvents(kv, team.id, message.id),
+      getStats(kv, team.id, message.id),
+    ]);
+    return c.json({
+      items: events.map((e) => pick(EventSchema, publicEvent(e))),
+      stats: stats && pick(StatsSchema, stats),
+    }, 200);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/feed",
+    tags: ["Live"],
+    summary: "Live events after a given event id (what a page missed while disconnected)",
+    security,
+    request: { query: z.object({ after: z.string().min(1) }) },
+    responses: {
+      200: json(z.object({ items: z.array(LiveEventSchema) }), "Events, oldest first"),
+      400: errors[400],
+      401: errors[401],
+    },
+  }),
+  async (c) => {
+    const { kv } = c.get("deps");
+    const { user, team } = viewer(c);
+    const events = await feedSince(kv, team.id, c.req.valid("query").after);
+    return c.json({
+      items: events.filter((e) => !e.userId || e.userId === user.id).map((e) => pick(LiveEventSchema, e)),
+    }, 200);
+  },
+);

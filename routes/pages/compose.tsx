@@ -1,0 +1,87 @@
+/** The compose page: the composer island on a new email, or on one of the seller's drafts. */
+import { Hono } from "hono";
+import { island } from "../../components/island.ts";
+import { PageHeader } from "../../components/ui.tsx";
+import Composer from "../../islands/composer.tsx";
+import { teamSettings } from "../../lib/accounts/types.ts";
+import { getCompany } from "../../lib/contacts/companies.ts";
+import { getContact } from "../../lib/contacts/contacts.ts";
+import { contactName } from "../../lib/contacts/types.ts";
+import type { ComposerDraft, ComposerProps } from "../../lib/messages/composer_props.ts";
+import { editableDraft, getMessageBody } from "../../lib/messages/drafts.ts";
+import type { Message, Regarding } from "../../lib/messages/types.ts";
+import type { AppEnv } from "../deps.ts";
+import { viewer } from "../middleware/auth.ts";
+import { render } from "../render.tsx";
+
+export const composePages = new Hono<AppEnv>();
+
+async function regardingLabel(kv: Deno.Kv, teamId: string, regarding: Regarding | null) {
+  if (!regarding) return null;
+  try {
+    const label = regarding.type === "contact"
+      ? contactName(await getContact(kv, teamId, regarding.id))
+      : (await getCompany(kv, teamId, regarding.id)).name;
+    return { ...regarding, label };
+  } catch {
+    return null; // the record was deleted since; the seller picks again
+  }
+}
+
+export async function composerDraft(kv: Deno.Kv, message: Message): Promise<ComposerDraft> {
+  return {
+    id: message.id,
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    subject: message.subject,
+    html: await getMessageBody(kv, message),
+    regarding: await regardingLabel(kv, message.teamId, message.regarding),
+    followWanted: message.followWanted,
+    follow: message.follow,
+    blockedBy: message.blockedBy,
+    sendIndividually: message.sendIndividually,
+    updatedAt: message.updatedAt,
+  };
+}
+
+function page(props: ComposerProps) {
+  return (
+    <>
+      <PageHeader title={props.draft ? "Edit draft" : "New email"} back={{ href: "/", label: "Activity" }} />
+      {island(Composer, props)}
+    </>
+  );
+}
+
+composePages.get("/compose", async (c) => {
+  const { kv } = c.get("deps");
+  const { user, team } = viewer(c);
+  const contactId = c.req.query("to");
+  const contact = contactId ? await getContact(kv, team.id, contactId).catch(() => null) : null;
+  const props: ComposerProps = {
+    draft: null,
+    prefill: contact
+      ? {
+        to: [{ email: contact.email, name: contactName(contact), contactId: contact.id }],
+        regarding: { type: "contact", id: contact.id, label: contactName(contact) },
+      }
+      : null,
+    followByDefault: teamSettings(team).followByDefault,
+    zone: user.timeZone,
+  };
+  return render(c, { title: "New email" }, page(props));
+});
+
+composePages.get("/compose/:id", async (c) => {
+  const { kv } = c.get("deps");
+  const v = viewer(c);
+  const entry = await editableDraft(kv, v, c.req.param("id"));
+  const props: ComposerProps = {
+    draft: await composerDraft(kv, entry.value),
+    prefill: null,
+    followByDefault: teamSettings(v.team).followByDefault,
+    zone: v.user.timeZone,
+  };
+  return render(c, { title: "Edit draft" }, page(props));
+});

@@ -1,0 +1,233 @@
+/** Activity (the home page) and the message page. */
+import { Hono } from "hono";
+import { Icon } from "../../components/icons.tsx";
+import { island } from "../../components/island.ts";
+import { Badge, Form, PageHeader, Pager } from "../../components/ui.tsx";
+import ActivityList from "../../islands/activity_list.tsx";
+import EngagementPanel from "../../islands/engagement_panel.tsx";
+import { listMembers, userNames } from "../../lib/accounts/users.ts";
+import { getContacts } from "../../lib/contacts/contacts.ts";
+import { contactName } from "../../lib/contacts/types.ts";
+import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
+import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
+import { toRow } from "../../lib/messages/rows.ts";
+import type { Message, Recipient } from "../../lib/messages/types.ts";
+import { formatDateTime } from "../../lib/time/format.ts";
+import { publicEvent } from "../../lib/tracking/types.ts";
+import type { AppEnv } from "../deps.ts";
+import { viewer } from "../middleware/auth.ts";
+import { render } from "../render.tsx";
+import { emailPreviewDoc } from "./email_frame.ts";
+
+export const messagePages = new Hono<AppEnv>();
+
+const FILTERS = {
+  followed: { "": "Followed or not", true: "Followed", false: "Not followed" },
+  opened: { "": "Opened or not", true: "Opened", false: "Not opened" },
+} as const;
+
+messagePages.get("/", async (c) => {
+  const { kv } = c.get("deps");
+  const { user, team } = viewer(c);
+  const scope = c.req.query("scope") === "mine" ? "mine" : "team";
+  const followed = c.req.query("followed");
+  const opened = c.req.query("opened");
+  const cursor = c.req.query("cursor");
+  const page = await listActivity(kv, team.id, {
+    scope,
+    userId: user.id,
+    followed: followed === "true" ? true : followed === "false" ? false : undefined,
+    opened: opened === "true" ? true : opened === "false" ? false : undefined,
+    cursor,
+  });
+  const members = await userNames(kv, [
+    ...(await listMembers(kv, team.id)).map((m) => m.id),
+    ...page.items.map((i) => i.message.senderId),
+  ]);
+  const params: Record<string, string> = {
+    scope,
+    ...(followed ? { followed } : {}),
+    ...(opened ? { opened } : {}),
+  };
+  const filtered = Boolean(followed || opened);
+  return render(
+    c,
+    { title: "Activity" },
+    <>
+      <PageHeader
+        title="Activity"
+        subtitle="Every email your team sends, and what its recipients do with it — live."
+        actions={
+          <a class="button button-primary" href="/compose">
+            <Icon name="compose" /> Compose
+          </a>
+        }
+      />
+      <div class="filters">
+        <nav class="segmented" aria-label="Whose emails">
+          <a
+            href={`/?${new URLSearchParams({ ...params, scope: "team" })}`}
+            aria-current={scope === "team" ? "page" : undefined}
+          >
+            Team
+          </a>
+          <a
+            href={`/?${new URLSearchParams({ ...params, scope: "mine" })}`}
+            aria-current={scope === "mine" ? "page" : undefined}
+          >
+            Mine
+          </a>
+        </nav>
+        <form method="get" class="filter-form">
+          <input type="hidden" name="scope" value={scope} />
+          {(["followed", "opened"] as const).map((name) => (
+            <label>
+              <span class="sr-only">{name === "followed" ? "Following" : "Opened"}</span>
+              <select name={name}>
+                {Object.entries(FILTERS[name]).map(([value, label]) => (
+                  <option
+                    value={value}
+                    selected={(name === "followed" ? followed : opened) === value ||
+                      (!value && !(name === "followed" ? followed : opened))}
+                  >
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+          <button class="button button-secondary button-small" type="submit">Filter</button>
+        </form>
+      </div>
+      {island(ActivityList, {
+        rows: page.items.map(({ message, stats }) => toRow(message, stats, members[message.senderId] ?? "")),
+        zone: user.timeZone,
+        members,
+        acceptNew: cursor || filtered ? null : { scope, userId: user.id },
+        empty: filtered ? { title: "No emails match these filters", text: "Try other filters." } : {
+          title: "No emails yet",
+          text: "Emails you send appear here with their opens, clicks and replies as they happen.",
+        },
+      })}
+      <Pager cursor={page.cursor} params={params} />
+    </>,
+  );
+});
+
+function recipientList(list: Recipient[]) {
+  return list.map((r, i) => (
+    <>
+      {i > 0 && ", "}
+      {r.contactId ? <a href={`/contacts/${r.contactId}`}>{r.name || r.email}</a> : r.email}
+    </>
+  ));
+}
+
+/** Why engagement is partial or missing, said plainly. */
+function engagementNote(message: Message): string | null {
+  if (message.follow === "blocked") {
+    return `Not followed: ${
+      message.blockedBy.join(", ")
+    } asked not to be tracked, so this email has no pixel and its links are not redirected.`;
+  }
+  if (message.follow === "not_following") {
+    return "Not followed: this email has no pixel and its links are not redirected.";
+  }
+  if (message.to.length + message.cc.length + message.bcc.length > 1) {
+    return `Opens and clicks can't be told apart between the ${
+      message.to.length + message.cc.length + message.bcc.length
+    } recipients of this email. Send individually to see who did what.`;
+  }
+  return null;
+}
+
+messagePages.get("/messages/:id", async (c) => {
+  const { kv, clock } = c.get("deps");
+  const { user, team } = viewer(c);
+  const message = await getMessage(kv, team.id, c.req.param("id"));
+  if (message.status === "draft") return c.redirect(`/compose/${message.id}`);
+  const [stats, events, html, names] = await Promise.all([
+    getStats(kv, team.id, message.id),
+    listEvents(kv, team.id, message.id),
+    getMessageBody(kv, message),
+    userNames(kv, [message.senderId]),
+  ]);
+  const single = message.to.length === 1 && message.cc.length + message.bcc.length === 0
+    ? message.to[0]
+    : null;
+  const [contact] = single?.contactId ? await getContacts(kv, team.id, [single.contactId]) : [null];
+  const now = clock.now();
+  return render(
+    c,
+    { title: message.subject || "Message" },
+    <>
+      <PageHeader
+        title={message.subject || "(no subject)"}
+        back={{ href: "/", label: "Activity" }}
+        subtitle={
+          <>
+            From {names[message.senderId] ?? "a former member"}
+            {message.sentAt && <>· sent {formatDateTime(message.sentAt, user.timeZone, now)}</>}
+          </>
+        }
+        actions={message.status === "failed" && message.senderId === user.id && (
+          <Form action={`/messages/${message.id}/retry`}>
+            <button class="button button-primary" type="submit">Retry sending</button>
+          </Form>
+        )}
+      />
+      <div class="message-layout">
+        <section class="card message-card" aria-label="The email as sent">
+          <dl class="headers">
+            <dt>To</dt>
+            <dd>{recipientList(message.to)}</dd>
+            {message.cc.length > 0 && (
+              <>
+                <dt>Cc</dt>
+                <dd>{recipientList(message.cc)}</dd>
+              </>
+            )}
+            {message.bcc.length > 0 && (
+              <>
+                <dt>Bcc</dt>
+                <dd>{recipientList(message.bcc)}</dd>
+              </>
+            )}
+            <dt>Tracking</dt>
+            <dd>
+              {message.follow === "following"
+                ? <Badge tone="green">Following</Badge>
+                : message.follow === "blocked"
+                ? <Badge tone="amber">Blocked by a recipient's preference</Badge>
+                : <Badge tone="grey">Not following</Badge>}
+            </dd>
+          </dl>
+          <iframe
+            class="email-frame"
+            title="Email body"
+            sandbox="allow-popups allow-popups-to-escape-sandbox"
+            srcdoc={emailPreviewDoc(html)}
+          />
+        </section>
+        {island(EngagementPanel, {
+          messageId: message.id,
+          message: {
+            status: message.status,
+            follow: message.follow,
+            failure: message.failure,
+            job: message.job,
+            sentAt: message.sentAt,
+          },
+          stats,
+          events: events.map(publicEvent),
+          links: message.links,
+          zone: user.timeZone,
+          recipient: contact?.timeZone
+            ? { name: contact.firstName || contactName(contact), zone: contact.timeZone }
+            : null,
+          note: engagementNote(message),
+        })}
+      </div>
+    </>,
+  );
+});

@@ -1,0 +1,117 @@
+/**
+ * The Outbox: the embedded mailer's sent emails, each shown exactly as the
+ * recipient would see it — so opening one here loads the real pixel and its
+ * links go through the real redirects.
+ */
+import { Hono } from "hono";
+import { EmptyState, PageHeader } from "../../components/ui.tsx";
+import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
+import { notFound } from "../../lib/http/errors.ts";
+import { formatDateTime } from "../../lib/time/format.ts";
+import type { AppEnv } from "../deps.ts";
+import { viewer } from "../middleware/auth.ts";
+import { render } from "../render.tsx";
+import { outgoingDoc } from "./email_frame.ts";
+
+export const outboxPages = new Hono<AppEnv>();
+
+outboxPages.use("/outbox/*", async (c, next) => {
+  if (c.get("deps").mailer.name !== "outbox") {
+    throw notFound("The Outbox exists only when Beacon keeps emails itself (no email provider configured).");
+  }
+  await next();
+});
+
+outboxPages.get("/outbox", async (c) => {
+  const { kv, clock } = c.get("deps");
+  const { user, team } = viewer(c);
+  const entries = await listOutbox(kv, team.id);
+  const now = clock.now();
+  return render(
+    c,
+    { title: "Outbox" },
+    <>
+      <PageHeader
+        title="Outbox"
+        subtitle="Beacon is running without an email provider, so sent emails stop here. Open one to see it as the recipient would — opening and clicking are tracked for real."
+      />
+      {entries.length === 0
+        ? (
+          <EmptyState
+            icon="outbox"
+            title="No emails sent yet"
+            action={<a class="button button-primary" href="/compose">Compose an email</a>}
+          >
+            Emails your team sends will wait here instead of going out.
+          </EmptyState>
+        )
+        : (
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th>Subject</th>
+                  <th>To</th>
+                  <th class="hide-sm">Sent</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.id}>
+                    <td>
+                      <a class="row-link" href={`/outbox/${e.id}`}>{e.subject || "(no subject)"}</a>
+                    </td>
+                    <td class="truncate">{[...e.to, ...e.cc].join(", ")}</td>
+                    <td class="hide-sm">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+    </>,
+  );
+});
+
+outboxPages.get("/outbox/:id", async (c) => {
+  const { kv, clock } = c.get("deps");
+  const { user, team } = viewer(c);
+  const entry = await getOutboxEntry(kv, team.id, c.req.param("id"));
+  if (!entry) throw notFound("No such email in the Outbox.");
+  const rows: [string, string][] = [
+    ["From", entry.from],
+    ["To", entry.to.join(", ")],
+    ...(entry.cc.length ? [["Cc", entry.cc.join(", ")] as [string, string]] : []),
+    ...(entry.bcc.length ? [["Bcc", entry.bcc.join(", ")] as [string, string]] : []),
+    ...(entry.replyTo ? [["Reply-To", entry.replyTo] as [string, string]] : []),
+    ["Date", formatDateTime(entry.createdAt, user.timeZone, clock.now())],
+    ...Object.entries(entry.headers),
+  ];
+  return render(
+    c,
+    { title: entry.subject || "Outbox" },
+    <>
+      <PageHeader title={entry.subject || "(no subject)"} back={{ href: "/outbox", label: "Outbox" }} />
+      <section class="card outbox-email">
+        <dl class="headers">
+          {rows.map(([name, value]) => (
+            <>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </>
+          ))}
+        </dl>
+        <iframe
+          class="email-frame email-frame-tall"
+          title="The email as the recipient sees it"
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          srcdoc={outgoingDoc(entry.html)}
+        />
+        <details class="text-part">
+          <summary>Plain-text part</summary>
+          <pre>{entry.text}</pre>
+        </details>
+      </section>
+    </>,
+  );
+});

@@ -1,0 +1,131 @@
+/**
+ * Tracking endpoints. Mounted before sessions and CSRF: they serve recipients,
+ * not users. The pixel always answers the GIF (a bad token records nothing); a
+ * click redirects only to the destination stored for its signed token, and a
+ * forged or unknown token gets a plain 404 page, never a redirect. Hits are
+ * durable in KV before the response goes out.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { clientAddress } from "../lib/http/client_address.ts";
+import { messageKeys } from "../lib/messages/keys.ts";
+import type { Message } from "../lib/messages/types.ts";
+import type { Hit } from "../lib/tracking/recorder.ts";
+import type { TrackingRef } from "../lib/tracking/tokens.ts";
+import type { EventType } from "../lib/tracking/types.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+
+const GIF: Uint8Array<ArrayBuffer> = Uint8Array.from(
+  atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
+  (c) => c.charCodeAt(0),
+);
+
+const NO_STORE = "no-store, no-cache, must-revalidate, private";
+
+/** Headers kept with each event for classification (people vs. machines). */
+const KEPT_HEADERS = [
+  "accept",
+  "accept-language",
+  "purpose",
+  "sec-purpose",
+  "x-purpose",
+  "x-moz",
+  "sec-fetch-site",
+  "sec-fetch-mode",
+  "sec-fetch-dest",
+  "sec-fetch-user",
+  "via",
+  "x-forwarded-for",
+  "referer",
+];
+
+function hitFrom(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  ref: TrackingRef,
+  type: EventType,
+  url: string | null,
+): Hit {
+  const h = c.req.raw.headers;
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = h.get(name);
+    if (value) headers[name] = value.slice(0, 300);
+  }
+  const purpose = `${headers.purpose ?? ""} ${headers["sec-purpose"] ?? ""} ${headers["x-purpose"] ?? ""} ${
+    headers["x-moz"] ?? ""
+  }`;
+  return {
+    ref,
+    type,
+    at: deps.clock.now(),
+    method: c.req.method,
+    userAgent: (h.get("user-agent") ?? "").slice(0, 500),
+    clientAddress: clientAddress(h, c.env?.remoteAddr, deps.config.trustProxy),
+    headers,
+    url,
+    prefetch: c.req.method === "HEAD" || /prefetch|preview/i.test(purpose),
+  };
+}
+
+/** Destinations by message, cached: they never change once a message is sent. */
+class LinkCache {
+  #map = new Map<string, string[]>();
+  constructor(private limit = 5_000) {}
+  async get(kv: Deno.Kv, ref: TrackingRef): Promise<string[] | null> {
+    const hit = this.#map.get(ref.messageId);
+    if (hit) return hit;
+    const message = (await kv.get<Message>(messageKeys.message(ref.teamId, ref.messageId))).value;
+    if (!message || message.status !== "sent") return null;
+    if (this.#map.size >= this.limit) this.#map.delete(this.#map.keys().next().value!);
+    this.#map.set(ref.messageId, message.links);
+    return message.links;
+  }
+}
+
+function notFoundPage(c: Context<AppEnv>) {
+  c.header("Cache-Control", NO_STORE);
+  return c.html(
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Link not found</title>` +
+      `<body style="font:16px system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#1c2330">` +
+      `<h1 style="font-size:1.4rem">This link is not valid</h1><p>The link you followed is broken or has expired. ` +
+      `If it came in an email, reply to the sender to ask for a new one.</p></body>`,
+    404,
+  );
+}
+
+export function trackingRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const links = new LinkCache();
+
+  const pixel = async (c: Context<AppEnv>) => {
+    const token = c.req.param("token")!.replace(/\.gif$/, "");
+    const ref = await deps.signer.verify(token, "open");
+    if (ref) await deps.recorder.record(hitFrom(c, deps, ref, "open", null));
+    const headers = {
+      "Content-Type": "image/gif",
+      "Content-Length": String(GIF.byteLength),
+      "Cache-Control": NO_STORE,
+      "Pragma": "no-cache",
+      "Expires": "0",
+    };
+    return c.req.method === "HEAD" ? c.body(null, 200, headers) : c.body(GIF, 200, headers);
+  };
+  app.on(["GET", "HEAD"], "/t/o/:token", pixel);
+
+  app.on(["GET", "HEAD"], "/t/c/:token", async (c) => {
+    const ref = await deps.signer.verify(c.req.param("token"), "click");
+    const destinations = ref && await links.get(deps.kv, ref);
+    const url = destinations?.[ref!.index];
+    if (!ref || !url || !/^https?:\/\//i.test(url)) return notFoundPage(c);
+    await deps.recorder.record(hitFrom(c, deps, ref, "click", url));
+    c.header("Cache-Control", NO_STORE);
+    c.header("Referrer-Policy", "no-referrer");
+    return c.redirect(url, 302);
+  });
+
+  // Anything else under /t/ is a broken tracking link: the same plain 404, never a sign-in redirect.
+  app.all("/t/*", (c) => notFoundPage(c));
+
+  return app;
+}

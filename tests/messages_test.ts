@@ -1,0 +1,273 @@
+import assert from "node:assert/strict";
+import { MailerError, type OutgoingEmail, type SendOptions } from "../lib/mail/mailer.ts";
+import { OutboxMailer } from "../lib/mail/outbox.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
+
+async function team(t: Awaited<ReturnType<typeof makeTestApp>>) {
+  const ana = new Client(t);
+  const me = await ana.signUp({ name: "Ana Lima", email: "ana@acme.example" });
+  const ken = (await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: "ken@globex.example",
+    timeZone: "Asia/Tokyo",
+  })).json;
+  return { ana, me, ken };
+}
+
+Deno.test("messages - a followed email goes out with a pixel, tracked links, Message-ID and a text part", async () => {
+  await using t = await makeTestApp();
+  const { ana, me, ken } = await team(t);
+  const { ids } = await sendEmail(t, ana, { to: [ken.email] });
+  const message = (await ana.api("GET", `/messages/${ids[0]}`)).json;
+  assert.equal(message.status, "sent");
+  assert.equal(message.follow, "following");
+  assert.deepEqual(message.links, ["https://example.com/pricing", "https://example.com/case"]);
+  assert.equal(message.to[0].contactId, ken.id);
+  assert.equal(message.statusText, "Not opened yet");
+
+  const [email] = await outbox(t, me.team.id);
+  assert.deepEqual(email.to, ["ken@globex.example"]);
+  assert.equal(email.from, '"Ana Lima" <beacon@beacon.test>');
+  assert.equal(email.replyTo, "ana@acme.example");
+  assert.match(email.headers["Message-ID"], new RegExp(`^<${ids[0]}@beacon\\.test>$`));
+  const paths = trackingPaths(email.html);
+  assert.ok(paths.pixel, "pixel present");
+  assert.equal(paths.links.length, 2);
+  assert.doesNotMatch(email.html, /href="https:\/\/example\.com/, "no untracked http links");
+  assert.match(email.text, /our pricing/);
+  assert.match(email.text, /\/t\/c\//, "text part links are tracked too");
+});
+
+Deno.test("messages - not followed and blocked emails carry no pixel and no rewritten links", async () => {
+  await using t = await makeTestApp();
+  const { ana, me, ken } = await team(t);
+  await sendEmail(t, ana, { to: [ken.email], followWanted: false, subject: "Unfollowed" });
+  await ana.api("PATCH", `/contacts/${ken.id}`, { tracking: "do_not_allow" });
+  const draft = (await ana.api("POST", "/messages", {
+    to: [ken.email],
+    subject: "Blocked",
+    html: "<p>x <a href='https://example.com'>y</a></p>",
+  })).json;
+  assert.equal(draft.follow, "blocked");
+  assert.deepEqual(draft.blockedBy, [ken.email]);
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await t.deps.scheduler.drain();
+  for (const email of await outbox(t, me.team.id)) {
+    assert.deepEqual(trackingPaths(email.html), { pixel: null, links: [] }, email.subject);
+    assert.match(email.html, /href="https:\/\/example\.com/);
+  }
+  const sent = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(sent.statusText, "Sent · not followed");
+  const page = await ana.page(`/messages/${draft.id}`);
+  assert.match(page.html, /ken@globex\.example asked not to be tracked/);
+});
+
+Deno.test("messages - the team setting decides whether new emails are followed", async () => {
+  await using t = await makeTestApp();
+  const { ana } = await team(t);
+  assert.equal((await ana.api("POST", "/messages", {})).json.followWanted, true);
+  assert.equal((await ana.api("PATCH", "/team/settings", { followByDefault: false })).status, 200);
+  assert.equal((await ana.api("POST", "/messages", {})).json.followWanted, false);
+});
+
+Deno.test("messages - send individually makes one tracked copy per To recipient", async () => {
+  await using t = await makeTestApp();
+  const { ana, me, ken } = await team(t);
+  const withCc = await ana.api("POST", "/messages", {
+    to: [ken.email, "lee@initech.example"],
+    cc: ["boss@acme.example"],
+    subject: "Hello",
+    html: "<p>Hi</p>",
+    sendIndividually: true,
+  });
+  const refused = await ana.api("POST", `/messages/${withCc.json.id}/send`);
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.fields.cc, /can't be combined/);
+
+  const { ids } = await sendEmail(t, ana, { to: [ken.email, "lee@initech.example"], sendIndividually: true });
+  assert.equal(ids.length, 2);
+  const emails = await outbox(t, me.team.id);
+  assert.equal(emails.length, 2);
+  assert.deepEqual(emails.map((e) => e.to).sort(), [["ken@globex.example"], ["lee@initech.example"]]);
+  const pixels = emails.map((e) => trackingPaths(e.html).pixel);
+  assert.notEqual(pixels[0], pixels[1], "each copy has its own pixel");
+  for (const id of ids) {
+    const m = (await ana.api("GET", `/messages/${id}`)).json;
+    assert.equal(m.to.length, 1);
+    assert.equal(m.status, "sent");
+  }
+});
+
+Deno.test("messages - send problems name their field and nothing is queued", async () => {
+  await using t = await makeTestApp();
+  const { ana, me } = await team(t);
+  const draft = (await ana.api("POST", "/messages", { to: [], subject: " ", html: "<p> </p>" })).json;
+  const r = await ana.api("POST", `/messages/${draft.id}/send`);
+  assert.equal(r.status, 400);
+  assert.deepEqual(Object.keys(r.json.error.fields).sort(), ["html", "subject", "to"]);
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.status, "draft");
+  assert.equal((await outbox(t, me.team.id)).length, 0);
+  const bad = await ana.api("PATCH", `/messages/${draft.id}`, { to: ["ok@example.com", "not an email"] });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.error.fields["to.1"]);
+});
+
+Deno.test("messages - user HTML is sanitized before it is stored or sent", async () => {
+  await using t = await makeTestApp();
+  const { ana, me, ken } = await team(t);
+  const html = `<p onclick="steal()">Hello<script>alert(1)</script> <a href="javascript:alert(1)">x</a>` +
+    ` <a href="JaVaScRiPt:alert(2)">y</a> <img src=x onerror="alert(3)"><iframe src="https://evil.example"></iframe></p>`;
+  const draft = (await ana.api("POST", "/messages", { to: [ken.email], subject: "XSS", html })).json;
+  for (const bad of [/<script/i, /onclick/i, /onerror/i, /javascript:/i, /<iframe/i]) {
+    assert.doesNotMatch(draft.html, bad);
+  }
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await t.deps.scheduler.drain();
+  const [email] = await outbox(t, me.team.id);
+  for (const bad of [/<script/i, /onclick/i, /onerror/i, /javascript:/i, /<iframe/i]) {
+    assert.doesNotMatch(email.html, bad);
+  }
+});
+
+Deno.test("messages - duplicate wake-ups and a crash after sending never send twice", async () => {
+  let crashOnce = true;
+  await using t = await makeTestApp({
+    mailer: (kv, clock) => {
+      const outbox = new OutboxMailer(kv, clock);
+      return {
+        name: "outbox" as const,
+        async send(email: OutgoingEmail, options: SendOptions) {
+          const result = await outbox.send(email, options);
+          if (crashOnce) {
+            crashOnce = false;
+            throw new Error("process died after the provider accepted the email");
+          }
+          return result;
+        },
+      };
+    },
+    scheduler: { leaseMs: 1000 },
+  });
+  const { ana, me, ken } = await team(t);
+  const draft =
+    (await ana.api("POST", "/messages", { to: [ken.email], subject: "Once", html: "<p>Only once</p>" })).json;
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await Promise.all([t.deps.scheduler.runDue(), t.deps.scheduler.runDue(), t.deps.scheduler.drain()]);
+  assert.equal(
+    (await ana.api("GET", `/messages/${draft.id}`)).json.status,
+    "sending",
+    "the crash left it unsent in Beacon",
+  );
+  t.clock.advance(1001); // the lease ends: the job comes due again
+  await t.deps.scheduler.drain();
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.status, "sent");
+  assert.equal((await outbox(t, me.team.id)).length, 1, "the provider saw the same idempotency key");
+});
+
+Deno.test("messages - a provider failure keeps the message as failed with the reason; retry sends it", async () => {
+  let reject = true;
+  await using t = await makeTestApp({
+    mailer: (kv, clock) => {
+      const outbox = new OutboxMailer(kv, clock);
+      return {
+        name: "outbox" as const,
+        send(email: OutgoingEmail, options: SendOptions) {
+          if (reject) {
+            throw new MailerError(
+              "Resend rejected the email: domain not verified (403 validation_error)",
+              false,
+            );
+          }
+          return outbox.send(email, options);
+        },
+      };
+    },
+  });
+  const { ana, me, ken } = await team(t);
+  const { ids } = await sendEmail(t, ana, { to: [ken.email] });
+  const failed = (await ana.api("GET", `/messages/${ids[0]}`)).json;
+  assert.equal(failed.status, "failed");
+  assert.equal(
+    failed.statusText,
+    "Failed — Resend rejected the email: domain not verified (403 validation_error)",
+  );
+  const list = await ana.page("/");
+  assert.match(list.html, /Failed — Resend rejected the email/);
+  reject = false;
+  assert.equal((await ana.api("POST", `/messages/${ids[0]}/retry`)).status, 202);
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("GET", `/messages/${ids[0]}`)).json.status, "sent");
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+});
+
+Deno.test("messages - retryable provider errors are retried with backoff", async () => {
+  let busy = 2;
+  await using t = await makeTestApp({
+    mailer: (kv, clock) => {
+      const outbox = new OutboxMailer(kv, clock);
+      return {
+        name: "outbox" as const,
+        send(email: OutgoingEmail, options: SendOptions) {
+          if (busy-- > 0) throw new MailerError("Resend is rate limiting", true, 1500);
+          return outbox.send(email, options);
+        },
+      };
+    },
+  });
+  const { ana, ken } = await team(t);
+  const { ids } = await sendEmail(t, ana, { to: [ken.email] });
+  assert.equal((await ana.api("GET", `/messages/${ids[0]}`)).json.status, "sending");
+  for (let i = 0; i < 2; i++) {
+    t.clock.advance(1500);
+    await t.deps.scheduler.drain();
+  }
+  assert.equal((await ana.api("GET", `/messages/${ids[0]}`)).json.status, "sent");
+});
+
+Deno.test("messages - drafts belong to their sender; sent messages can't be edited", async () => {
+  await using t = await makeTestApp();
+  const { ana, ken } = await team(t);
+  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
+  const bo = new Client(t);
+  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  const draft =
+    (await ana.api("POST", "/messages", { to: [ken.email], subject: "Mine", html: "<p>x</p>" })).json;
+  assert.equal((await bo.api("PATCH", `/messages/${draft.id}`, { subject: "Hijack" })).status, 403);
+  assert.equal((await bo.api("POST", `/messages/${draft.id}/send`)).status, 403);
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("PATCH", `/messages/${draft.id}`, { subject: "Late" })).status, 409);
+  assert.equal(
+    (await bo.api("GET", `/messages/${draft.id}`)).status,
+    200,
+    "teammates can read sent messages",
+  );
+});
+
+Deno.test("messages - activity list filters: mine/team, followed, opened", async () => {
+  await using t = await makeTestApp();
+  const { ana, ken } = await team(t);
+  const { ids: [followed] } = await sendEmail(t, ana, { to: [ken.email], subject: "Followed" });
+  await sendEmail(t, ana, { to: [ken.email], subject: "Unfollowed", followWanted: false });
+  await ana.api("POST", "/messages", { subject: "Just a draft" });
+  const email = (await outbox(t, (await ana.api("GET", "/me")).json.team.id)).find((e) =>
+    e.subject === "Followed"
+  )!;
+  await t.app.request(trackingPaths(email.html).pixel!);
+  const subjects = async (query: string) =>
+    (await ana.api("GET", `/messages${query}`)).json.items.map((i: { message: { subject: string } }) =>
+      i.message.subject
+    );
+  assert.deepEqual(await subjects(""), ["Unfollowed", "Followed"], "drafts are not activity");
+  assert.deepEqual(await subjects("?followed=true"), ["Followed"]);
+  assert.deepEqual(await subjects("?opened=true"), ["Followed"]);
+  assert.deepEqual(await subjects("?opened=false"), ["Unfollowed"]);
+  assert.deepEqual(await subjects("?scope=mine"), ["Unfollowed", "Followed"]);
+  const page = await ana.page("/?opened=true");
+  assert.match(page.html, /Opened once/);
+  assert.ok(followed);
+});

@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
+
+async function sentEmail(t: Awaited<ReturnType<typeof makeTestApp>>) {
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "ana@acme.example" });
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" })).json;
+  const { ids } = await sendEmail(t, ana, { to: [ken.email] });
+  const [email] = await outbox(t, me.team.id);
+  return { ana, me, id: ids[0], ...trackingPaths(email.html) };
+}
+
+const request = (t: Awaited<ReturnType<typeof makeTestApp>>, path: string, init: RequestInit = {}) =>
+  t.app.request(`http://beacon.test${path}`, { redirect: "manual", ...init }, {
+    remoteAddr: { hostname: "198.51.100.9", port: 1, transport: "tcp" },
+  });
+
+Deno.test("tracking - the pixel is a 43-byte GIF, never cached, and the open is stored before the answer", async () => {
+  await using t = await makeTestApp();
+  const { ana, id, pixel } = await sentEmail(t);
+  t.clock.advance(90_000);
+  const response = await request(t, pixel!, {
+    headers: { "user-agent": "Mozilla/5.0 (Macintosh) Thunderbird/128.0" },
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "image/gif");
+  assert.equal(response.headers.get("content-length"), "43");
+  assert.match(response.headers.get("cache-control")!, /no-store/);
+  assert.equal((await response.arrayBuffer()).byteLength, 43);
+  assert.equal(response.headers.get("set-cookie"), null, "recipients get no cookies");
+
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.items.length, 1);
+  const [event] = json.items;
+  assert.equal(event.type, "open");
+  assert.equal(event.recipient, 0);
+  assert.equal(event.sinceSendMs, 90_000);
+  assert.match(event.userAgent, /Thunderbird/);
+  assert.equal(json.stats.opens, 1);
+  assert.equal(json.stats.lastOpenedAt, t.clock.now());
+  const stored = [];
+  for await (
+    const e of t.kv.list<{ clientAddress: string; method: string }>({
+      prefix: ["team", (await ana.api("GET", "/me")).json.team.id, "event"],
+    })
+  ) stored.push(e.value);
+  assert.equal(stored[0].clientAddress, "198.51.100.9");
+  assert.equal(stored[0].method, "GET");
+});
+
+Deno.test("tracking - HEAD requests and prefetches are recorded but not counted", async () => {
+  await using t = await makeTestApp();
+  const { ana, id, pixel, links } = await sentEmail(t);
+  assert.equal((await request(t, pixel!, { method: "HEAD" })).status, 200);
+  await request(t, pixel!, { headers: { "sec-purpose": "prefetch" } });
+  const click = await request(t, links[0], { method: "HEAD" });
+  assert.equal(click.status, 302, "scanners are redirected too");
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.items.length, 3);
+  assert.ok(json.items.every((e: { prefetch: boolean }) => e.prefetch));
+  assert.equal(json.stats.opens, 0);
+  assert.equal(json.stats.clicks, 0);
+  assert.equal(json.stats.prefetches, 3);
+});
+
+Deno.test("tracking - a click redirects to its stored destination and counts per link", async () => {
+  await using t = await makeTestApp();
+  const { ana, id, links } = await sentEmail(t);
+  const first = await request(t, links[1]);
+  assert.equal(first.status, 302);
+  assert.equal(first.headers.get("location"), "https://example.com/case");
+  assert.equal(first.headers.get("referrer-policy"), "no-referrer");
+  await request(t, links[1]);
+  await request(t, links[0]);
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.stats.clicks, 3);
+  assert.deepEqual(json.stats.linkClicks, { "0": 1, "1": 2 });
+  assert.equal(json.items[0].url, "https://example.com/pricing");
+});
+
+Deno.test("tracking - forged, truncated and unknown tokens never redirect; a bad pixel records nothing", async () => {
+  await using t = await makeTestApp();
+  const { ana, id, pixel, links } = await sentEmail(t);
+  const token = links[0].split("/").pop()!;
+  const attempts = [
+    `/t/c/${token.slice(0, -2)}`,
+    `/t/c/${token}xx`,
+    `/t/c/${token.slice(0, 30)}${token[30] === "A" ? "B" : "A"}${token.slice(31)}`,
+    `/t/c/${pixel!.split("/").pop()}`, // a pixel token is not a click token
+    "/t/c/%2F%2Fevil.example",
+    "/t/c///evil.example",
+    "/t/c/javascript:alert(1)",
+    "/t/c/https%3A%2F%2Fevil.example",
+    "/t/c/%252F%252Fevil.example",
+    `/t/c/${"A".repeat(66)}`,
+  ];
+  for (const path of attempts) {
+    const response = await request(t, path);
+    assert.equal(response.status, 404, path);
+    assert.equal(response.headers.get("location"), null, path);
+    assert.match(await response.text(), /This link is not valid/);
+  }
+  const badPixel = await request(t, `/t/o/${"B".repeat(66)}`);
+  assert.equal(badPixel.status, 200);
+  assert.equal(badPixel.headers.get("content-type"), "image/gif");
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.items.length, 0);
+});
+
+Deno.test("tracking - team B's messages and events answer 404 to team A", async () => {
+  await using t = await makeTestApp();
+  const { id } = await sentEmail(t);
+  const eve = new Client(t);
+  await eve.signUp({ email: "eve@other.example" });
+  for (
+    const [method, path] of [
+      ["GET", `/messages/${id}`],
+      ["GET", `/messages/${id}/events`],
+      ["PATCH", `/messages/${id}`],
+      ["POST", `/messages/${id}/send`],
+      ["POST", `/messages/${id}/retry`],
+      ["DELETE", `/messages/${id}`],
+    ]
+  ) {
+    assert.equal(
+      (await eve.api(method, path, method === "PATCH" ? { subject: "x" } : undefined)).status,
+      404,
+      `${method} ${path}`,
+    );
+  }
+  assert.equal((await eve.page(`/messages/${id}`)).status, 404);
+  assert.equal((await eve.page(`/compose/${id}`)).status, 404);
+  assert.equal((await eve.api("GET", "/messages")).json.items.length, 0);
+  const outboxPage = await eve.page("/outbox");
+  assert.doesNotMatch(outboxPage.html, /Proposal for Q3/);
+});
+
+Deno.test("tracking - hits are published live after commit, with counters; the first open alerts the sender", async () => {
+  await using t = await makeTestApp();
+  const { me, pixel } = await sentEmail(t);
+  const seen: LiveEvent[] = [];
+  t.deps.realtime.subscribe(me.team.id, (e) => seen.push(e));
+  await request(t, pixel!);
+  await request(t, pixel!);
+  await t.deps.recorder.idle();
+  const engagement = seen.filter((e) => e.type === "engagement");
+  assert.equal(engagement.length, 2);
+  assert.equal((engagement[1].data.stats as { opens: number }).opens, 2);
+  const alerts = seen.filter((e) => e.type === "alert.first_open");
+  assert.equal(alerts.length, 1, "only the first open alerts");
+  assert.equal(alerts[0].userId, me.user.id);
+});
+
+Deno.test("tracking - many concurrent hits are all stored, counted exactly, in grouped commits", async () => {
+  await using t = await makeTestApp();
+  const { ana, id, pixel, links } = await sentEmail(t);
+  const responses = await Promise.all(
+    Array.from({ length: 300 }, (_, i) => request(t, i % 3 ? pixel! : links[i % 2])),
+  );
+  assert.ok(responses.every((r) => r.status === 200 || r.status === 302));
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.stats.opens, 200);
+  assert.equal(json.stats.clicks, 100);
+  let stored = 0;
+  for await (
+    const _ of t.kv.list({ prefix: ["team", (await ana.api("GET", "/me")).json.team.id, "event", id] })
+  ) stored++;
+  assert.equal(stored, 300);
+});
+
+Deno.test("live - the SSE stream replays what a page missed, then streams, without duplicates", async () => {
+  await using t = await makeTestApp();
+  const { ana, pixel } = await sentEmail(t);
+  const before = (await ana.api("GET", "/feed?after=00000000000000000000000000")).json.items;
+  const lastSeen = before.at(-1).id;
+  await request(t, pixel!);
+  await t.deps.recorder.idle();
+
+  const controller = new AbortController();
+  const response = await ana.request(`/api/live?after=${lastSeen}`, { signal: controller.signal });
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const until = async (pattern: RegExp) => {
+    while (!pattern.test(text)) text += (await reader.read()).value ?? "";
+  };
+  await until(/"type":"engagement"/);
+  await request(t, pixel!);
+  await until(/"opens":2/);
+  controller.abort();
+  await reader.cancel().catch(() => {});
+  const ids = [...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, ids.length, "no event twice");
+  assert.ok(!ids.includes(lastSeen), "nothing the page already had");
+  const feed = (await ana.api("GET", `/feed?after=${lastSeen}`)).json.items;
+  assert.equal(feed.filter((e: LiveEvent) => e.type === "engagement").length, 2);
+});

@@ -1,0 +1,162 @@
+/**
+ * The delivery worker: runs "deliver" jobs. Renders the outgoing email (pixel and
+ * tracked links for followed messages), hands it to the Mailer with an
+ * idempotency key that is the same for every wake-up of the same attempt, and
+ * records the outcome. Retryable provider errors are retried with backoff;
+ * others fail the message with the provider's reason. Never sends twice.
+ */
+import type { User } from "../lib/accounts/types.ts";
+import { getUser } from "../lib/accounts/users.ts";
+import { MailerError, type OutgoingEmail } from "../lib/mail/mailer.ts";
+import { getMessageBody } from "../lib/messages/drafts.ts";
+import { messageKeys } from "../lib/messages/keys.ts";
+import { collectLinks, renderEmail } from "../lib/messages/render.ts";
+import { DELIVER_JOB } from "../lib/messages/send.ts";
+import type { Message } from "../lib/messages/types.ts";
+import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
+import { addJob, type Job, type JobContext } from "../lib/scheduler/scheduler.ts";
+import { trackingKeys } from "../lib/tracking/keys.ts";
+import { trackingUrl, UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
+import { emptyStats } from "../lib/tracking/types.ts";
+import type { AppDeps } from "../routes/deps.ts";
+
+const MAX_PROVIDER_RETRIES = 5;
+
+export function registerDelivery(deps: AppDeps): void {
+  deps.scheduler.handle(DELIVER_JOB, (job, context) => deliver(deps, job as Job<{ messageId: string }>, context));
+}
+
+/** The sender line: sellers on the sending domain send as themselves, others through Beacon's address. */
+export function fromLine(user: User, mail: AppDeps["config"]["mail"]): string {
+  const address = user.email.endsWith(`@${mail.domain}`) ? user.email : mail.from;
+  return `${JSON.stringify(user.name)} <${address}>`;
+}
+
+async function buildEmail(deps: AppDeps, message: Message, sender: User): Promise<{ email: OutgoingEmail; links: string[] }> {
+  const { config, signer } = deps;
+  const body = await getMessageBody(deps.kv, message);
+  const followed = message.follow === "following";
+  const links = followed ? collectLinks(body) : [];
+  const ref = {
+    teamId: message.teamId,
+    messageId: message.id,
+    recipient: message.to.length === 1 ? 0 : UNKNOWN_RECIPIENT,
+  };
+  const tracking = followed
+    ? {
+      pixelUrl: trackingUrl(config.baseUrl, "open", await signer.sign({ ...ref, kind: "open", index: 0 })),
+      linkUrls: await Promise.all(
+        links.map(async (_, index) => trackingUrl(config.baseUrl, "click", await signer.sign({ ...ref, kind: "click", index }))),
+      ),
+    }
+    : null;
+  const rendered = renderEmail(body, { tracking });
+  return {
+    links,
+    email: {
+      from: fromLine(sender, config.mail),
+      to: message.to.map((r) => r.email),
+      cc: message.cc.map((r) => r.email),
+      bcc: message.bcc.map((r) => r.email),
+      replyTo: sender.email,
+      subject: message.subject,
+      html: rendered.html,
+      text: rendered.text,
+      headers: { "Message-ID": rfcMessageId(message, config.mail.domain) },
+      attachments: [],
+    },
+  };
+}
+
+export const rfcMessageId = (message: Message, domain: string) => message.rfcMessageId ?? `<${message.id}@${domain}>`;
+
+async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: JobContext): Promise<void> {
+  const { kv, clock, mailer } = deps;
+  const key = messageKeys.message(job.teamId, job.payload.messageId);
+  const first = await kv.get<Message>(key);
+  const message = first.value;
+  // Sent, failed, cancelled or rescheduled meanwhile: this wake-up has nothing to do.
+  if (!message || message.job?.id !== job.id || !["sending", "scheduled"].includes(message.status)) return;
+  const sender = await getUser(kv, message.senderId);
+  if (!sender) return await finish(deps, key, (m) => ({ ...m, status: "failed", failure: failure("The sender's account no longer exists.", clock.now()) }));
+
+  const { email, links } = await buildEmail(deps, message, sender);
+  try {
+    const { providerId } = await mailer.send(email, {
+      teamId: message.teamId,
+      idempotencyKey: `${message.id}.${message.sendAttempt}`,
+    });
+    const now = clock.now();
+    await finish(deps, key, (m) => ({
+      ...m,
+      status: "sent",
+      sentAt: now,
+      providerId,
+      rfcMessageId: email.headers["Message-ID"],
+      links,
+      job: null,
+      failure: null,
+    }), (op, m) => {
+      op.set(trackingKeys.stats(m.teamId, m.id), emptyStats(m, now))
+        .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id });
+    }, context.lateBy > 60_000 ? { lateByMs: context.lateBy } : {});
+  } catch (error) {
+    const now = clock.now();
+    if (error instanceof MailerError && error.retryable && job.attempt <= MAX_PROVIDER_RETRIES) {
+      const delay = error.retryAfterMs ?? Math.min(60_000, 2 ** job.attempt * 1000);
+      await retryLater(deps, key, job.id, now + delay);
+      return;
+    }
+    // Anything else is unexpected (a bug, the process dying): leave the job to run again when its
+    // lease ends — the same idempotency key makes that safe — and give up only at the last attempt.
+    if (!(error instanceof MailerError) && job.attempt < deps.scheduler.maxAttempts) throw error;
+    const reason = error instanceof MailerError ? error.message : `Sending failed: ${String(error)}`;
+    await finish(deps, key, (m) => ({ ...m, status: "failed", job: null, failure: failure(reason, now) }));
+  }
+}
+
+/** Replaces the running job with a new one at `dueAt` (provider asked us to slow down, or was down). */
+async function retryLater(deps: AppDeps, key: Deno.KvKey, jobId: string, dueAt: number): Promise<void> {
+  const { kv, clock } = deps;
+  for (;;) {
+    const entry = await kv.get<Message>(key);
+    if (!entry.value || entry.value.job?.id !== jobId) return;
+    const op = kv.atomic().check(entry);
+    const ref = addJob(op, { kind: DELIVER_JOB, teamId: entry.value.teamId, payload: { messageId: entry.value.id }, dueAt, now: clock.now() });
+    op.set(key, { ...entry.value, job: ref, updatedAt: clock.now() });
+    if ((await op.commit()).ok) {
+      deps.scheduler.wake(dueAt);
+      return;
+    }
+  }
+}
+
+const failure = (reason: string, at: number) => ({ reason, at });
+
+/**
+ * Applies an outcome to the message with a checked write, re-reading on conflict
+ * (the email may already be out: the outcome must land). Publishes the update
+ * with `event` as extra detail.
+ */
+async function finish(
+  deps: AppDeps,
+  key: Deno.KvKey,
+  change: (m: Message) => Message,
+  extra?: (op: Deno.AtomicOperation, m: Message) => void,
+  event: Record<string, unknown> = {},
+): Promise<void> {
+  const { kv, clock, realtime } = deps;
+  for (;;) {
+    const entry = await kv.get<Message>(key);
+    if (!entry.value) return;
+    const next = { ...change(entry.value), updatedAt: clock.now() };
+    const op = kv.atomic().check(entry).set(key, next);
+    extra?.(op, next);
+    const live = liveEvent(next.teamId, "message.updated", { messageId: next.id, status: next.status, ...event }, clock.now());
+    addToFeed(op, live);
+    if ((await op.commit()).ok) {
+      await publishAll(realtime, [live]);
+      return;
+    }
+  }
+}
