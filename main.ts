@@ -4,6 +4,7 @@ import { ensureSecrets } from "./lib/config/secrets.ts";
 import { systemClock } from "./lib/clock/clock.ts";
 import { ensureIslandsBuilt } from "./lib/islands/build.ts";
 import { openKv } from "./lib/storage/kv.ts";
+import { isWakeMessage } from "./lib/scheduler/scheduler.ts";
 import { createApp } from "./routes/app.tsx";
 import type { AppDeps } from "./routes/deps.ts";
 import { assemble } from "./runtime.ts";
@@ -29,6 +30,12 @@ async function main() {
   const deps = assemble({ kv, config, secrets, clock: systemClock, assetsHash });
   const app = createApp(deps);
   running = deps;
+  if (config.wakeups.includes("queue")) {
+    // One listener per database (a second one would silently miss messages).
+    kv.listenQueue(async (message) => {
+      if (isWakeMessage(message)) await deps.scheduler.onQueueMessage(message);
+    });
+  }
   // Anything that came due while Beacon was down runs now; then the timer takes over.
   await deps.scheduler.start();
   deps.scheduler.runDue().then((n) => n && console.log(`ran ${n} overdue job(s) after start-up`));
@@ -37,7 +44,8 @@ async function main() {
     `Beacon ${config.production ? "production" : "development"} · KV ${
       config.kvPath ?? "platform default"
     } · ` +
-      `mailer ${deps.mailer.name} · realtime ${deps.realtime.name} · wake-ups: timer, cron sweep`,
+      `mailer ${deps.mailer.name} · realtime ${deps.realtime.name} · wake-ups: ${config.wakeups.join(", ")}` +
+      (config.onDeploy ? " · on Deno Deploy" : ""),
   );
   Deno.serve({
     port: config.port,

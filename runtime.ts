@@ -49,7 +49,7 @@ export function assemble(parts: RuntimeParts): AppDeps {
     passwordIterations: parts.passwordIterations,
     mailer: parts.mailer ?? chooseMailer(config, kv, clock),
     realtime: parts.realtime ?? new LocalHub(),
-    scheduler: new Scheduler(kv, clock, parts.scheduler),
+    scheduler: new Scheduler(kv, clock, { wakeups: config.wakeups, ...parts.scheduler }),
     recorder: new EventRecorder(kv),
     signer: new TrackingSigner(parts.secrets.tracking),
   };

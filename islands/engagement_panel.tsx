@@ -4,12 +4,15 @@ import { onLive } from "../lib/browser/live.ts";
 import { type EngagementData, latestStats, messageIdOf } from "../lib/messages/rows.ts";
 import { type StatusLine, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
-import { formatDateTime, formatRelative, formatTime } from "../lib/time/format.ts";
+import { formatDateTime, formatDuration, formatRelative, formatTime } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { describeEvent, shortUrl } from "../lib/tracking/describe.ts";
 import type { MessageStats, PublicEvent } from "../lib/tracking/types.ts";
 
-type StatusFields = Pick<Message, "status" | "follow" | "failure" | "job" | "sentAt">;
+type StatusFields = Pick<
+  Message,
+  "status" | "follow" | "failure" | "job" | "sentAt" | "recipientTime" | "lateByMs"
+>;
 
 interface Props {
   messageId: string;
@@ -137,7 +140,11 @@ export default function EngagementPanel(props: Props) {
           <li class="history-item">
             <span class="dot dot-sent" aria-hidden="true" />
             <div>
-              <div>Sent</div>
+              <div>
+                Sent{message.lateByMs
+                  ? ` — ${formatDuration(message.lateByMs)} late: Beacon was not running when it was due`
+                  : ""}
+              </div>
               <div class="muted small">{when(message.sentAt)}</div>
             </div>
           </li>

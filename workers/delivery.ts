@@ -14,7 +14,7 @@ import { collectLinks, renderEmail } from "../lib/messages/render.ts";
 import { DELIVER_JOB } from "../lib/messages/send.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
-import { addJob, type Job, type JobContext } from "../lib/scheduler/scheduler.ts";
+import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
 import { trackingKeys } from "../lib/tracking/keys.ts";
 import { trackingUrl, UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
 import { emptyStats } from "../lib/tracking/types.ts";
@@ -23,7 +23,10 @@ import type { AppDeps } from "../routes/deps.ts";
 const MAX_PROVIDER_RETRIES = 5;
 
 export function registerDelivery(deps: AppDeps): void {
-  deps.scheduler.handle(DELIVER_JOB, (job, context) => deliver(deps, job as Job<{ messageId: string }>, context));
+  deps.scheduler.handle(
+    DELIVER_JOB,
+    (job, context) => deliver(deps, job as Job<{ messageId: string }>, context),
+  );
 }
 
 /** The sender line: sellers on the sending domain send as themselves, others through Beacon's address. */
@@ -32,7 +35,11 @@ export function fromLine(user: User, mail: AppDeps["config"]["mail"]): string {
   return `${JSON.stringify(user.name)} <${address}>`;
 }
 
-async function buildEmail(deps: AppDeps, message: Message, sender: User): Promise<{ email: OutgoingEmail; links: string[] }> {
+async function buildEmail(
+  deps: AppDeps,
+  message: Message,
+  sender: User,
+): Promise<{ email: OutgoingEmail; links: string[] }> {
   const { config, signer } = deps;
   const body = await getMessageBody(deps.kv, message);
   const followed = message.follow === "following";
@@ -46,7 +53,9 @@ async function buildEmail(deps: AppDeps, message: Message, sender: User): Promis
     ? {
       pixelUrl: trackingUrl(config.baseUrl, "open", await signer.sign({ ...ref, kind: "open", index: 0 })),
       linkUrls: await Promise.all(
-        links.map(async (_, index) => trackingUrl(config.baseUrl, "click", await signer.sign({ ...ref, kind: "click", index }))),
+        links.map(async (_, index) =>
+          trackingUrl(config.baseUrl, "click", await signer.sign({ ...ref, kind: "click", index }))
+        ),
       ),
     }
     : null;
@@ -68,7 +77,8 @@ async function buildEmail(deps: AppDeps, message: Message, sender: User): Promis
   };
 }
 
-export const rfcMessageId = (message: Message, domain: string) => message.rfcMessageId ?? `<${message.id}@${domain}>`;
+export const rfcMessageId = (message: Message, domain: string) =>
+  message.rfcMessageId ?? `<${message.id}@${domain}>`;
 
 async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: JobContext): Promise<void> {
   const { kv, clock, mailer } = deps;
@@ -78,7 +88,17 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
   // Sent, failed, cancelled or rescheduled meanwhile: this wake-up has nothing to do.
   if (!message || message.job?.id !== job.id || !["sending", "scheduled"].includes(message.status)) return;
   const sender = await getUser(kv, message.senderId);
-  if (!sender) return await finish(deps, key, (m) => ({ ...m, status: "failed", failure: failure("The sender's account no longer exists.", clock.now()) }));
+  if (!sender) {
+    return await finish(
+      deps,
+      key,
+      (m) => ({
+        ...m,
+        status: "failed",
+        failure: failure("The sender's account no longer exists.", clock.now()),
+      }),
+    );
+  }
 
   const { email, links } = await buildEmail(deps, message, sender);
   try {
@@ -96,6 +116,7 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
       links,
       job: null,
       failure: null,
+      lateByMs: context.lateBy > 60_000 ? context.lateBy : null,
     }), (op, m) => {
       op.set(trackingKeys.stats(m.teamId, m.id), emptyStats(m, now))
         .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id });
@@ -122,7 +143,13 @@ async function retryLater(deps: AppDeps, key: Deno.KvKey, jobId: string, dueAt: 
     const entry = await kv.get<Message>(key);
     if (!entry.value || entry.value.job?.id !== jobId) return;
     const op = kv.atomic().check(entry);
-    const ref = addJob(op, { kind: DELIVER_JOB, teamId: entry.value.teamId, payload: { messageId: entry.value.id }, dueAt, now: clock.now() });
+    const ref = deps.scheduler.add(op, {
+      kind: DELIVER_JOB,
+      teamId: entry.value.teamId,
+      payload: { messageId: entry.value.id },
+      dueAt,
+      now: clock.now(),
+    });
     op.set(key, { ...entry.value, job: ref, updatedAt: clock.now() });
     if ((await op.commit()).ok) {
       deps.scheduler.wake(dueAt);
@@ -152,7 +179,11 @@ async function finish(
     const next = { ...change(entry.value), updatedAt: clock.now() };
     const op = kv.atomic().check(entry).set(key, next);
     extra?.(op, next);
-    const live = liveEvent(next.teamId, "message.updated", { messageId: next.id, status: next.status, ...event }, clock.now());
+    const live = liveEvent(next.teamId, "message.updated", {
+      messageId: next.id,
+      status: next.status,
+      ...event,
+    }, clock.now());
     addToFeed(op, live);
     if ((await op.commit()).ok) {
       await publishAll(realtime, [live]);

@@ -17,6 +17,8 @@ export interface Config {
   trackingSecret: string | undefined;
   /** Take the client address from X-Forwarded-For (behind a proxy you run). */
   trustProxy: boolean;
+  /** What wakes the scheduler: the process's own timer, KV queue messages, the cron sweep. */
+  wakeups: Wakeup[];
   mail: {
     /** The address emails are sent from (on a domain the provider has verified). */
     from: string;
@@ -28,6 +30,8 @@ export interface Config {
 }
 
 export type Env = Record<string, string | undefined>;
+
+type Wakeup = "timer" | "queue" | "cron";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -86,6 +90,7 @@ export function loadConfig(env: Env): Config {
     trackingSecret: env.BEACON_TRACKING_SECRET,
     trustProxy: env.BEACON_TRUST_PROXY === "true",
     mail: mailConfig(env, baseUrl),
+    wakeups: wakeupsConfig(env, onDeploy),
   };
 }
 
@@ -100,4 +105,24 @@ function mailConfig(env: Env, baseUrl: string): Config["mail"] {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendBaseUrl: env.RESEND_BASE_URL || undefined,
   };
+}
+
+function wakeupsConfig(env: Env, onDeploy: boolean): Wakeup[] {
+  if (!env.BEACON_WAKEUPS) return onDeploy ? ["timer", "cron"] : ["timer", "queue", "cron"];
+  const list = env.BEACON_WAKEUPS.split(",").map((w) => w.trim()).filter(Boolean);
+  const unknown = list.filter((w) => !["timer", "queue", "cron"].includes(w));
+  if (unknown.length || !list.length) {
+    throw new ConfigError(
+      `BEACON_WAKEUPS takes timer, queue and cron (comma-separated), got "${env.BEACON_WAKEUPS}".`,
+    );
+  }
+  if (onDeploy && list.includes("queue")) {
+    throw new ConfigError("BEACON_WAKEUPS can't include queue on Deno Deploy: Deploy has no KV queues.");
+  }
+  if (!list.includes("cron")) {
+    throw new ConfigError(
+      "BEACON_WAKEUPS must include cron: the sweep is the safety net for everything else.",
+    );
+  }
+  return list as Wakeup[];
 }

@@ -72,6 +72,7 @@ interface Resolved {
     | "contactIds"
     | "companyIds"
     | "snippet"
+    | "recipientTime"
   >;
   html: string;
 }
@@ -96,7 +97,9 @@ export async function resolveDraft(
     followWanted,
     everyone.map((r) => ({ email: r.email, tracking: r.contact?.tracking ?? null })),
   );
-  const contacts = [...everyone.map((r) => r.contact), regarding?.contact ?? null].filter((c): c is Contact => !!c);
+  const contacts = [...everyone.map((r) => r.contact), regarding?.contact ?? null].filter((c): c is Contact =>
+    !!c
+  );
   const html = sanitizeEmailHtml(data.html);
   const strip = ({ contact: _, ...r }: Recipient & { contact: Contact | null }): Recipient => r;
   return {
@@ -116,6 +119,9 @@ export async function resolveDraft(
         regarding?.companyId ?? null,
       ].filter((id): id is string => !!id)),
       snippet: htmlToPlainText(html).slice(0, 200),
+      recipientTime: everyone.length === 1 && everyone[0].contact?.timeZone
+        ? { name: everyone[0].contact.firstName, zone: everyone[0].contact.timeZone }
+        : null,
     },
     html,
   };
@@ -123,7 +129,12 @@ export async function resolveDraft(
 
 const unique = <T>(list: T[]) => [...new Set(list)];
 
-export async function createDraft(kv: Deno.Kv, viewer: Viewer, input: unknown, now: number): Promise<Message> {
+export async function createDraft(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  input: unknown,
+  now: number,
+): Promise<Message> {
   const { fields, html } = await resolveDraft(kv, viewer.team.id, input, {
     followWanted: teamSettings(viewer.team).followByDefault,
   });
@@ -141,6 +152,7 @@ export async function createDraft(kv: Deno.Kv, viewer: Viewer, input: unknown, n
     job: null,
     sendAttempt: 0,
     failure: null,
+    lateByMs: null,
     createdAt: now,
     updatedAt: now,
     queuedAt: null,
@@ -174,7 +186,9 @@ export async function editableDraft(kv: Deno.Kv, viewer: Viewer, id: string) {
   const message = entry.value;
   if (!message) throw notFound("No such message.");
   if (message.senderId !== viewer.user.id) throw forbidden("Only the sender can change a draft.");
-  if (message.status !== "draft") throw conflict("This message was already sent; it can no longer be edited.");
+  if (message.status !== "draft") {
+    throw conflict("This message was already sent; it can no longer be edited.");
+  }
   return entry as Deno.KvEntry<Message> & { value: Message };
 }
 
@@ -205,4 +219,3 @@ export async function deleteDraft(kv: Deno.Kv, viewer: Viewer, id: string): Prom
   deleteChunks(op, keys.body(entry.value.teamId, id), entry.value.bodyChunks);
   await commitOrConflict(op);
 }
-

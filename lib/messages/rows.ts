@@ -16,6 +16,7 @@ export interface MessageRow {
   follow: Message["follow"];
   failure: Message["failure"];
   job: Message["job"];
+  recipientTime: Message["recipientTime"];
   sentAt: number | null;
   queuedAt: number | null;
   createdAt: number;
@@ -42,6 +43,7 @@ export function toRow(message: Message, stats: MessageStats | null, senderName: 
     follow: message.follow,
     failure: message.failure,
     job: message.job,
+    recipientTime: message.recipientTime,
     sentAt: message.sentAt,
     queuedAt: message.queuedAt,
     createdAt: message.createdAt,

@@ -6,7 +6,7 @@
 import { AppError, invalid, notFound } from "../http/errors.ts";
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
-import { addJob } from "../scheduler/scheduler.ts";
+import type { Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
 import { bodyId, draftInput, editableDraft, getMessageBody, resolveDraft, type Viewer } from "./drafts.ts";
@@ -18,7 +18,10 @@ import type { Message } from "./types.ts";
 export const DELIVER_JOB = "deliver";
 
 /** What must hold before a draft can go out; each problem names its field. */
-export function sendProblems(m: Pick<Message, "to" | "cc" | "bcc" | "subject" | "sendIndividually">, text: string) {
+export function sendProblems(
+  m: Pick<Message, "to" | "cc" | "bcc" | "subject" | "sendIndividually">,
+  text: string,
+) {
   const problems: Record<string, string> = {};
   if (m.to.length === 0) problems.to = "Add at least one recipient in To.";
   if (m.to.length + m.cc.length + m.bcc.length > MAX_RECIPIENTS) {
@@ -27,7 +30,8 @@ export function sendProblems(m: Pick<Message, "to" | "cc" | "bcc" | "subject" | 
   if (!m.subject.trim()) problems.subject = "Add a subject.";
   if (!text.trim()) problems.html = "Write a message.";
   if (m.sendIndividually && m.to.length > 1 && (m.cc.length || m.bcc.length)) {
-    problems.cc = "Cc and Bcc can't be combined with sending individually: each To recipient gets their own copy.";
+    problems.cc =
+      "Cc and Bcc can't be combined with sending individually: each To recipient gets their own copy.";
   }
   return problems;
 }
@@ -39,6 +43,7 @@ export function sendProblems(m: Pick<Message, "to" | "cc" | "bcc" | "subject" | 
  */
 export async function queueDraft(
   kv: Deno.Kv,
+  scheduler: Scheduler,
   viewer: Viewer,
   id: string,
   { now, dueAt = now }: { now: number; dueAt?: number },
@@ -60,7 +65,10 @@ export async function queueDraft(
   const perCopy = individual ? fields.to.map((r) => [r]) : [fields.to];
   for (const [i, to] of perCopy.entries()) {
     const copyFields = individual
-      ? await resolveDraft(kv, viewer.team.id, { ...(await draftInput(kv, draft)), to: to.map((r) => r.email) }, {
+      ? await resolveDraft(kv, viewer.team.id, {
+        ...(await draftInput(kv, draft)),
+        to: to.map((r) => r.email),
+      }, {
         followWanted: draft.followWanted,
       })
       : { fields };
@@ -74,7 +82,7 @@ export async function queueDraft(
       updatedAt: now,
       job: null,
     };
-    message.job = addJob(op, {
+    message.job = scheduler.add(op, {
       kind: DELIVER_JOB,
       teamId: message.teamId,
       payload: { messageId: message.id },
@@ -83,11 +91,17 @@ export async function queueDraft(
     });
     op.set(keys.message(message.teamId, message.id), message);
     if (i > 0) op.set(keys.bySender(message.teamId, message.senderId, message.id), message.id);
-    for (const contactId of message.contactIds) op.set(keys.byContact(message.teamId, contactId, message.id), message.id);
-    for (const companyId of message.companyIds) op.set(keys.byCompany(message.teamId, companyId, message.id), message.id);
+    for (const contactId of message.contactIds) {
+      op.set(keys.byContact(message.teamId, contactId, message.id), message.id);
+    }
+    for (const companyId of message.companyIds) {
+      op.set(keys.byCompany(message.teamId, companyId, message.id), message.id);
+    }
     copies.push(message);
   }
-  const events = copies.map((m) => liveEvent(m.teamId, "message.updated", { messageId: m.id, status: m.status }, now));
+  const events = copies.map((m) =>
+    liveEvent(m.teamId, "message.updated", { messageId: m.id, status: m.status }, now)
+  );
   for (const event of events) addToFeed(op, event);
   await commitOrConflict(op, "This draft changed while sending. Reload and try again.");
   return { messages: copies, events };
@@ -96,6 +110,7 @@ export async function queueDraft(
 /** Puts a failed message back in the queue, with a new attempt number for the provider. */
 export async function retryFailed(
   kv: Deno.Kv,
+  scheduler: Scheduler,
   viewer: Viewer,
   id: string,
   now: number,
@@ -103,7 +118,9 @@ export async function retryFailed(
   const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
   const old = entry.value;
   if (!old) throw notFound("No such message.");
-  if (old.senderId !== viewer.user.id) throw new AppError(403, "forbidden", "Only the sender can retry a message.");
+  if (old.senderId !== viewer.user.id) {
+    throw new AppError(403, "forbidden", "Only the sender can retry a message.");
+  }
   if (old.status !== "failed") throw new AppError(409, "conflict", "Only a failed message can be retried.");
   const op = kv.atomic().check(entry);
   const message: Message = {
@@ -114,7 +131,13 @@ export async function retryFailed(
     queuedAt: now,
     updatedAt: now,
   };
-  message.job = addJob(op, { kind: DELIVER_JOB, teamId: old.teamId, payload: { messageId: id }, dueAt: now, now });
+  message.job = scheduler.add(op, {
+    kind: DELIVER_JOB,
+    teamId: old.teamId,
+    payload: { messageId: id },
+    dueAt: now,
+    now,
+  });
   op.set(entry.key, message);
   const event = liveEvent(old.teamId, "message.updated", { messageId: id, status: "sending" }, now);
   addToFeed(op, event);

@@ -3,22 +3,51 @@ import { emptyStats } from "../tracking/types.ts";
 import { statusLine } from "./status.ts";
 
 const now = Date.parse("2026-03-03T12:00:00Z");
-const sent = { status: "sent" as const, follow: "following" as const, failure: null, job: null, sentAt: now - 86_400_000 };
+const sent = {
+  status: "sent" as const,
+  follow: "following" as const,
+  failure: null,
+  job: null,
+  sentAt: now - 86_400_000,
+};
 const stats = { ...emptyStats({ id: "m", senderId: "u", subject: "s" }, sent.sentAt) };
 
 Deno.test("status - lifecycle texts", () => {
   assert.equal(statusLine({ ...sent, status: "draft" }, null, now, "UTC").text, "Draft");
   assert.equal(statusLine({ ...sent, status: "sending" }, null, now, "UTC").text, "Sending");
   assert.equal(
-    statusLine({ ...sent, status: "failed", failure: { reason: "mailbox full", at: now } }, null, now, "UTC").text,
+    statusLine({ ...sent, status: "failed", failure: { reason: "mailbox full", at: now } }, null, now, "UTC")
+      .text,
     "Failed — mailbox full",
   );
   assert.equal(
-    statusLine({ ...sent, status: "scheduled", job: { id: "j", dueAt: Date.parse("2026-03-03T09:10:00Z") } }, null, now, "Europe/Lisbon")
+    statusLine(
+      { ...sent, status: "scheduled", job: { id: "j", dueAt: Date.parse("2026-03-03T09:10:00Z") } },
+      null,
+      now,
+      "Europe/Lisbon",
+    )
       .text,
     "Scheduled to send Tue 3 Mar, 09:10",
   );
-  assert.equal(statusLine({ ...sent, follow: "not_following" }, stats, now, "UTC").text, "Sent · not followed");
+  assert.equal(
+    statusLine(
+      {
+        ...sent,
+        status: "scheduled",
+        job: { id: "j", dueAt: Date.parse("2026-03-03T09:10:00Z") },
+        recipientTime: { name: "Ken", zone: "Asia/Tokyo" },
+      },
+      null,
+      now,
+      "Europe/Lisbon",
+    ).text,
+    "Scheduled to send Tue 3 Mar, 09:10 (18:10 Ken's time)",
+  );
+  assert.equal(
+    statusLine({ ...sent, follow: "not_following" }, stats, now, "UTC").text,
+    "Sent · not followed",
+  );
 });
 
 Deno.test("status - engagement texts in the viewer's zone", () => {

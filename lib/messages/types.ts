@@ -57,6 +57,10 @@ export interface Message {
   /** Delivery attempts that reached the provider, part of the idempotency key. */
   sendAttempt: number;
   failure: { reason: string; at: number } | null;
+  /** How late delivery ran compared with when it was due (set when over a minute, e.g. after downtime). */
+  lateByMs: number | null;
+  /** The one recipient's name and zone, when there is one with a known zone: times are shown in it too. */
+  recipientTime: { name: string; zone: string } | null;
   createdAt: number;
   updatedAt: number;
   queuedAt: number | null;

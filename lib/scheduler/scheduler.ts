@@ -40,8 +40,8 @@ export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
 
 export const dueKey = (dueAt: number, jobId: string): Deno.KvKey => ["due", dueAt, jobId];
 
-/** Adds a job to `op` (the caller's atomic operation); returns its ref. */
-export function addJob<P>(
+/** Adds a job's due entry to `op` (the caller's atomic operation); returns its ref. */
+function addDueEntry<P>(
   op: Deno.AtomicOperation,
   job: { kind: string; teamId: string; payload: P; dueAt: number; now: number },
 ): JobRef {
@@ -65,6 +65,21 @@ export function removeJob(op: Deno.AtomicOperation, ref: JobRef): void {
   op.delete(dueKey(ref.dueAt, ref.id));
 }
 
+/** What wakes due jobs: this process's timer, KV queue messages, the once-a-minute cron sweep. */
+export type Wakeup = "timer" | "queue" | "cron";
+
+/** KV queues deliver at most 30 days later; longer waits are re-enqueued when they wake early. */
+export const MAX_QUEUE_DELAY_MS = 30 * 24 * 3600_000;
+
+export interface WakeMessage {
+  beacon: "wake";
+  dueAt: number;
+}
+
+export function isWakeMessage(value: unknown): value is WakeMessage {
+  return typeof value === "object" && value !== null && (value as WakeMessage).beacon === "wake";
+}
+
 export interface SchedulerOptions {
   /** How long a claimed job is hidden before it can be claimed again. */
   leaseMs?: number;
@@ -72,8 +87,8 @@ export interface SchedulerOptions {
   concurrency?: number;
   /** Give up on a job after this many claims. */
   maxAttempts?: number;
-  /** Run the in-process timer (off in tests that drive runDue themselves). */
-  timer?: boolean;
+  /** The wake-ups in use; "cron" is driven from main.ts (Deno.cron must be registered at top level). */
+  wakeups?: Wakeup[];
 }
 
 export class Scheduler {
@@ -86,7 +101,7 @@ export class Scheduler {
   readonly leaseMs: number;
   readonly concurrency: number;
   readonly maxAttempts: number;
-  readonly useTimer: boolean;
+  readonly wakeups: ReadonlySet<Wakeup>;
   /** Called with every job that ran, for logs and benchmarks. */
   onRun: ((job: Job, context: JobContext) => void) | null = null;
 
@@ -94,7 +109,43 @@ export class Scheduler {
     this.leaseMs = options.leaseMs ?? 120_000;
     this.concurrency = options.concurrency ?? 16;
     this.maxAttempts = options.maxAttempts ?? 8;
-    this.useTimer = options.timer ?? true;
+    this.wakeups = new Set(options.wakeups ?? ["timer", "cron"]);
+  }
+
+  get useTimer(): boolean {
+    return this.wakeups.has("timer");
+  }
+
+  /**
+   * Adds a job to the caller's atomic operation: its due entry and, with queue
+   * wake-ups, a delayed KV queue message committed in the same operation.
+   */
+  add<P>(
+    op: Deno.AtomicOperation,
+    job: { kind: string; teamId: string; payload: P; dueAt: number; now: number },
+  ): JobRef {
+    const ref = addDueEntry(op, job);
+    if (this.wakeups.has("queue")) this.#enqueueWake(op, job.dueAt, job.now);
+    return ref;
+  }
+
+  #enqueueWake(op: Deno.AtomicOperation | Deno.Kv, dueAt: number, now: number) {
+    const delay = Math.min(Math.max(0, dueAt - now), MAX_QUEUE_DELAY_MS);
+    const message: WakeMessage = { beacon: "wake", dueAt };
+    return op.enqueue(message, { delay });
+  }
+
+  /**
+   * Handles a KV queue message: runs what is due, or re-enqueues a wake-up that
+   * came before its time (waits beyond the queue's 30-day maximum).
+   */
+  async onQueueMessage(message: WakeMessage): Promise<void> {
+    const now = this.clock.now();
+    if (message.dueAt > now + 1000) {
+      await this.#enqueueWake(this.kv, message.dueAt, now);
+      return;
+    }
+    await this.runDue();
   }
 
   handle(kind: string, handler: JobHandler): void {
@@ -154,7 +205,9 @@ export class Scheduler {
   }
 
   async #hasDue(): Promise<boolean> {
-    for await (const _ of this.kv.list({ prefix: ["due"], end: dueKey(this.clock.now() + 1, "") }, { limit: 1 })) {
+    for await (
+      const _ of this.kv.list({ prefix: ["due"], end: dueKey(this.clock.now() + 1, "") }, { limit: 1 })
+    ) {
       return true;
     }
     return false;
@@ -178,13 +231,14 @@ export class Scheduler {
       this.#timerAt = Infinity;
       this.runDue().catch((error) => console.error("scheduler pass failed", error));
     }, delay);
-    Deno.unrefTimer(this.#timer as unknown as number);
   }
 
   async #pass(): Promise<number> {
     const now = this.clock.now();
     const due: Deno.KvEntry<Job>[] = [];
-    for await (const entry of this.kv.list<Job>({ prefix: ["due"], end: dueKey(now + 1, "") }, { limit: 500 })) {
+    for await (
+      const entry of this.kv.list<Job>({ prefix: ["due"], end: dueKey(now + 1, "") }, { limit: 500 })
+    ) {
       due.push(entry);
     }
     let ran = 0;
@@ -217,10 +271,15 @@ export class Scheduler {
     const context = { now, lateBy: Math.max(0, now - job.scheduledFor) };
     try {
       await handler(claimed, context);
-      await this.kv.atomic().check({ key: claimKey, versionstamp: result.versionstamp }).delete(claimKey).commit();
+      await this.kv.atomic().check({ key: claimKey, versionstamp: result.versionstamp }).delete(claimKey)
+        .commit();
       this.onRun?.(claimed, context);
     } catch (error) {
-      console.error(`job ${job.kind} ${job.id} failed (attempt ${claimed.attempt}); it will run again`, error);
+      const next = claimed.attempt < this.maxAttempts ? "it runs again when its lease ends" : "giving up";
+      console.error(
+        `job ${job.kind} ${job.id} failed (attempt ${claimed.attempt} of ${this.maxAttempts}); ${next}`,
+        error,
+      );
     }
     return true;
   }

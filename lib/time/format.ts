@@ -76,3 +76,13 @@ function calendarDaysBetween(from: number, to: number, zone: string): number {
   };
   return Math.round(day(to) - day(from));
 }
+
+/** "45 seconds", "12 minutes", "2 h 5 min", "3 days". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} seconds`;
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatDateTime, formatRelative, formatTime } from "./format.ts";
+import { formatDateTime, formatDuration, formatRelative, formatTime } from "./format.ts";
 
 const now = Date.parse("2026-03-03T12:00:00Z"); // a Tuesday
 
@@ -18,4 +18,11 @@ Deno.test("format - relative times use calendar days in the zone", () => {
   assert.equal(formatRelative(now - 3 * 86_400_000, now, "UTC"), "3 days ago");
   assert.equal(formatRelative(now + 2 * 3600_000, now, "UTC"), "in 2 hours");
   assert.equal(formatRelative(now - 30 * 86_400_000, now, "UTC"), "1 Feb 2026");
+});
+
+Deno.test("format - durations", () => {
+  assert.equal(formatDuration(45_000), "45 seconds");
+  assert.equal(formatDuration(12 * 60_000), "12 minutes");
+  assert.equal(formatDuration(125 * 60_000), "2 h 5 min");
+  assert.equal(formatDuration(3 * 86_400_000), "3 days");
 });

@@ -9,6 +9,7 @@ import {
 } from "../../lib/messages/drafts.ts";
 import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
+import { cancelSchedule, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
 import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
@@ -177,7 +178,13 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
-    const { messages, events } = await queueDraft(deps.kv, viewer(c), c.req.valid("param").id, { now });
+    const { messages, events } = await queueDraft(
+      deps.kv,
+      deps.scheduler,
+      viewer(c),
+      c.req.valid("param").id,
+      { now },
+    );
     await publishAll(deps.realtime, events);
     deps.scheduler.wake(now);
     return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
@@ -197,7 +204,13 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
-    const { message, events } = await retryFailed(deps.kv, viewer(c), c.req.valid("param").id, now);
+    const { message, events } = await retryFailed(
+      deps.kv,
+      deps.scheduler,
+      viewer(c),
+      c.req.valid("param").id,
+      now,
+    );
     await publishAll(deps.realtime, events);
     deps.scheduler.wake(now);
     return c.json(pick(MessageSchema, message), 202);
@@ -257,5 +270,89 @@ messagesApi.openapi(
     return c.json({
       items: events.filter((e) => !e.userId || e.userId === user.id).map((e) => pick(LiveEventSchema, e)),
     }, 200);
+  },
+);
+
+const ScheduleInput = z.object({
+  at: z.union([z.string(), z.number()]).openapi({
+    description: "When to send: an ISO 8601 instant (with offset) or epoch milliseconds",
+    example: "2026-03-03T09:10:00Z",
+  }),
+}).openapi("ScheduleInput");
+
+messagesApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/messages/{id}/schedule",
+    tags: ["Messages"],
+    summary: "Send a draft later (up to a year ahead). With sendIndividually, each copy is scheduled.",
+    security,
+    request: { params: IdParams, ...jsonBody(ScheduleInput) },
+    responses: { 202: json(z.object({ items: z.array(MessageSchema) }), "Scheduled"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const { messages, events } = await scheduleDraft(
+      deps.kv,
+      deps.scheduler,
+      viewer(c),
+      c.req.valid("param").id,
+      c.req.valid("json").at,
+      now,
+    );
+    await publishAll(deps.realtime, events);
+    for (const m of messages) if (m.job) deps.scheduler.wake(m.job.dueAt);
+    return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/messages/{id}/schedule",
+    tags: ["Messages"],
+    summary: "Move a scheduled send to another time (until it starts sending)",
+    security,
+    request: { params: IdParams, ...jsonBody(ScheduleInput) },
+    responses: { 200: json(MessageSchema, "Rescheduled"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const { message, events } = await reschedule(
+      deps.kv,
+      deps.scheduler,
+      viewer(c),
+      c.req.valid("param").id,
+      c.req.valid("json").at,
+      now,
+    );
+    await publishAll(deps.realtime, events);
+    if (message.job) deps.scheduler.wake(message.job.dueAt);
+    return c.json(pick(MessageSchema, message), 200);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/messages/{id}/schedule",
+    tags: ["Messages"],
+    summary: "Cancel a scheduled send; the message becomes a draft again",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(MessageSchema, "Back to draft"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { message, events } = await cancelSchedule(
+      deps.kv,
+      viewer(c),
+      c.req.valid("param").id,
+      deps.clock.now(),
+    );
+    await publishAll(deps.realtime, events);
+    return c.json(pick(MessageSchema, message), 200);
   },
 );

@@ -93,7 +93,11 @@ export const MessageSchema = z.object({
   groupId: z.string().nullable(),
   links: z.array(z.string()),
   failure: z.object({ reason: z.string(), at: z.number() }).nullable(),
-  job: z.object({ id: z.string(), dueAt: z.number() }).nullable(),
+  lateByMs: z.number().nullable().openapi({ description: "How late delivery ran (set when over a minute)" }),
+  recipientTime: z.object({ name: z.string(), zone: z.string() }).nullable(),
+  job: z.object({ id: z.string(), dueAt: z.number() }).nullable().openapi({
+    description: "The pending delivery while scheduled or sending; dueAt is when it goes out",
+  }),
   createdAt: z.number(),
   updatedAt: z.number(),
   queuedAt: z.number().nullable(),

@@ -217,6 +217,8 @@ messagePages.get("/messages/:id", async (c) => {
             failure: message.failure,
             job: message.job,
             sentAt: message.sentAt,
+            recipientTime: message.recipientTime,
+            lateByMs: message.lateByMs,
           },
           stats,
           events: events.map(publicEvent),

@@ -25,9 +25,11 @@ export async function makeTestApp(
     env?: Record<string, string>;
     assetsHash?: string;
     scheduler?: SchedulerOptions;
+    /** A KV file (default: a fresh in-memory database). */
+    kvPath?: string;
   } = {},
 ): Promise<TestApp> {
-  const kv = await Deno.openKv(":memory:");
+  const kv = await Deno.openKv(options.kvPath ?? ":memory:");
   const clock = options.clock ?? new ManualClock(Date.now());
   const config = loadConfig({ BEACON_BASE_URL: "http://beacon.test", ...options.env });
   const deps: AppDeps = assemble({
@@ -39,8 +41,8 @@ export async function makeTestApp(
     realtime: options.realtime,
     assetsHash: options.assetsHash ?? "test",
     passwordIterations: 1000,
-    // Tests drive the scheduler themselves (drain) unless they ask for its timer.
-    scheduler: { timer: false, ...options.scheduler },
+    // Tests drive the scheduler themselves (drain) unless they ask for wake-ups.
+    scheduler: { wakeups: ["cron"], ...options.scheduler },
   });
   return {
     app: createApp(deps),

@@ -25,7 +25,7 @@ export async function startServer(options: Parameters<typeof makeTestApp>[0] = {
     onListen: ({ port }) => url = `http://127.0.0.1:${port}`,
   }, (request, info) => t.app.fetch(request, { remoteAddr: info.remoteAddr }));
   t = await makeTestApp({
-    scheduler: { timer: true },
+    scheduler: { wakeups: ["timer", "cron"] },
     ...options,
     assetsHash,
     env: { ...options.env, BEACON_BASE_URL: `http://127.0.0.1:${server.addr.port}` },

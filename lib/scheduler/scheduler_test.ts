@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { ManualClock } from "../clock/clock.ts";
+import { isWakeMessage, type Job, MAX_QUEUE_DELAY_MS, removeJob, Scheduler } from "./scheduler.ts";
+
+async function setup(options: ConstructorParameters<typeof Scheduler>[2] = {}) {
+  const kv = await Deno.openKv(":memory:");
+  const clock = new ManualClock(Date.parse("2026-03-02T09:00:00Z"));
+  const scheduler = new Scheduler(kv, clock, { wakeups: ["cron"], ...options });
+  const ran: Job[] = [];
+  scheduler.handle("note", (job) => {
+    ran.push(job);
+    return Promise.resolve();
+  });
+  const add = async (dueAt: number) => {
+    const op = kv.atomic();
+    const ref = scheduler.add(op, {
+      kind: "note",
+      teamId: "t",
+      payload: { n: ran.length },
+      dueAt,
+      now: clock.now(),
+    });
+    await op.commit();
+    return ref;
+  };
+  return { kv, clock, scheduler, ran, add, [Symbol.dispose]: () => kv.close() };
+}
+
+Deno.test("scheduler - runs a job when it is due, not before", async () => {
+  using s = await setup();
+  await s.add(s.clock.now() + 60_000);
+  assert.equal(await s.scheduler.runDue(), 0);
+  s.clock.advance(60_000);
+  assert.equal(await s.scheduler.runDue(), 1);
+  assert.equal(s.ran.length, 1);
+  assert.equal(await s.scheduler.runDue(), 0, "done jobs are gone");
+  assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
+});
+
+Deno.test("scheduler - concurrent wake-ups run a job once", async () => {
+  using s = await setup();
+  for (let i = 0; i < 20; i++) await s.add(s.clock.now());
+  const other = new Scheduler(s.kv, s.clock, { wakeups: ["cron"] });
+  other.handle("note", (job) => {
+    s.ran.push(job);
+    return Promise.resolve();
+  });
+  await Promise.all([s.scheduler.runDue(), other.runDue(), s.scheduler.runDue(), other.runDue()]);
+  assert.equal(s.ran.length, 20);
+  assert.equal(new Set(s.ran.map((j) => j.id)).size, 20);
+});
+
+Deno.test("scheduler - a job whose handler dies runs again after its lease, then is dropped", async () => {
+  using s = await setup({ leaseMs: 1000, maxAttempts: 3 });
+  let calls = 0;
+  s.scheduler.handle("flaky", () => {
+    calls++;
+    return Promise.reject(new Error("boom"));
+  });
+  const op = s.kv.atomic();
+  s.scheduler.add(op, { kind: "flaky", teamId: "t", payload: {}, dueAt: s.clock.now(), now: s.clock.now() });
+  await op.commit();
+  await s.scheduler.runDue();
+  assert.equal(calls, 1);
+  await s.scheduler.runDue();
+  assert.equal(calls, 1, "hidden during its lease");
+  for (let i = 0; i < 5; i++) {
+    s.clock.advance(1001);
+    await s.scheduler.runDue();
+  }
+  assert.equal(calls, 3, "at most maxAttempts");
+  assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
+});
+
+Deno.test("scheduler - a removed job never runs; the late report says how late", async () => {
+  using s = await setup();
+  const ref = await s.add(s.clock.now() + 1000);
+  const op = s.kv.atomic();
+  removeJob(op, ref);
+  await op.commit();
+  await s.add(s.clock.now() + 2000);
+  s.clock.advance(3 * 3600_000);
+  let lateBy = 0;
+  s.scheduler.onRun = (_job, context) => lateBy = context.lateBy;
+  assert.equal(await s.scheduler.runDue(), 1);
+  assert.equal(lateBy, 3 * 3600_000 - 2000);
+});
+
+Deno.test("scheduler - queue wake-ups are committed with the job and run it", async () => {
+  using s = await setup({ wakeups: ["queue", "cron"] });
+  const woke = Promise.withResolvers<void>();
+  s.kv.listenQueue(async (message) => {
+    if (isWakeMessage(message)) {
+      s.clock.set(message.dueAt);
+      await s.scheduler.onQueueMessage(message);
+      woke.resolve();
+    }
+  });
+  await s.add(s.clock.now() + 50);
+  await woke.promise;
+  assert.equal(s.ran.length, 1);
+});
+
+Deno.test("scheduler - a wake-up beyond the queue's 30-day limit is re-enqueued, not run early", async () => {
+  using s = await setup({ wakeups: ["queue", "cron"] });
+  const dueAt = s.clock.now() + MAX_QUEUE_DELAY_MS + 5 * 86_400_000;
+  await s.add(dueAt);
+  s.clock.advance(MAX_QUEUE_DELAY_MS);
+  await s.scheduler.onQueueMessage({ beacon: "wake", dueAt });
+  assert.equal(s.ran.length, 0, "not yet due");
+  s.clock.set(dueAt);
+  await s.scheduler.onQueueMessage({ beacon: "wake", dueAt });
+  assert.equal(s.ran.length, 1);
+});
+
+Deno.test("scheduler - the timer wakes the instance when a job comes due", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const scheduler = new Scheduler(kv, { now: () => Date.now() }, { wakeups: ["timer", "cron"] });
+  const done = Promise.withResolvers<number>();
+  scheduler.handle("note", () => {
+    done.resolve(Date.now());
+    return Promise.resolve();
+  });
+  const op = kv.atomic();
+  const dueAt = Date.now() + 80;
+  scheduler.add(op, { kind: "note", teamId: "t", payload: {}, dueAt, now: Date.now() });
+  await op.commit();
+  scheduler.wake(dueAt);
+  const at = await done.promise;
+  assert.ok(at >= dueAt && at < dueAt + 1000, `ran ${at - dueAt} ms after due`);
+  scheduler.stop();
+  kv.close();
+});

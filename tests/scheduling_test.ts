@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { ManualClock } from "../lib/clock/clock.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { outbox } from "./helpers/mail.ts";
+
+const start = Date.parse("2026-03-02T09:00:00Z"); // a Monday
+
+async function setup() {
+  const t = await makeTestApp({ clock: new ManualClock(start) });
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "ana@acme.example", timeZone: "Europe/Lisbon" });
+  await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    email: "ken@globex.example",
+    timeZone: "Asia/Tokyo",
+  });
+  const draft =
+    (await ana.api("POST", "/messages", { to: ["ken@globex.example"], subject: "Later", html: "<p>Hi</p>" }))
+      .json;
+  return { t, ana, me, draft };
+}
+
+Deno.test("scheduling - a scheduled send goes out when due, not before", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  const at = start + 2 * 3600_000;
+  const r = await ana.api("POST", `/messages/${draft.id}/schedule`, { at: new Date(at).toISOString() });
+  assert.equal(r.status, 202);
+  const scheduled = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(scheduled.status, "scheduled");
+  assert.equal(scheduled.job.dueAt, at);
+  assert.equal(scheduled.statusText, "Scheduled to send Mon 2 Mar, 11:00 (20:00 Ken's time)");
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0);
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.status, "sent");
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+});
+
+Deno.test("scheduling - times in the past or too far ahead are refused, naming the field", async () => {
+  const { t, ana, draft } = await setup();
+  await using _ = t;
+  for (const at of [start - 1000, "not a date", start + 400 * 86_400_000]) {
+    const r = await ana.api("POST", `/messages/${draft.id}/schedule`, { at });
+    assert.equal(r.status, 400, String(at));
+    assert.ok(r.json.error.fields.at);
+  }
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.status, "draft");
+});
+
+Deno.test("scheduling - reschedule moves the send; the old wake-up does nothing", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at: start + 3600_000 });
+  const moved = await ana.api("PATCH", `/messages/${draft.id}/schedule`, { at: start + 5 * 3600_000 });
+  assert.equal(moved.status, 200);
+  t.clock.set(start + 3600_000);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0, "the first time is gone");
+  t.clock.set(start + 5 * 3600_000);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+  const late = await ana.api("PATCH", `/messages/${draft.id}/schedule`, { at: start + 9 * 3600_000 });
+  assert.equal(late.status, 409, "after sending the time can't change");
+});
+
+Deno.test("scheduling - cancel turns the message back into a draft, and nothing is sent", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at: start + 3600_000 });
+  const cancelled = await ana.api("DELETE", `/messages/${draft.id}/schedule`);
+  assert.equal(cancelled.status, 200);
+  assert.equal(cancelled.json.status, "draft");
+  t.clock.set(start + 7200_000);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0);
+  assert.equal((await ana.api("PATCH", `/messages/${draft.id}`, { subject: "Edited again" })).status, 200);
+  assert.equal((await ana.api("DELETE", `/messages/${draft.id}/schedule`)).status, 409);
+});
+
+Deno.test("scheduling - only the sender reschedules or cancels; other teams get 404", async () => {
+  const { t, ana, draft } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at: start + 3600_000 });
+  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
+  const bo = new Client(t);
+  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  assert.equal(
+    (await bo.api("PATCH", `/messages/${draft.id}/schedule`, { at: start + 7200_000 })).status,
+    403,
+  );
+  assert.equal((await bo.api("DELETE", `/messages/${draft.id}/schedule`)).status, 403);
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.api("DELETE", `/messages/${draft.id}/schedule`)).status, 404);
+});
+
+Deno.test("scheduling - after downtime an overdue send goes out at once, marked late by how much", async () => {
+  const { t, ana, draft } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at: start + 3600_000 });
+  // Beacon was down for three hours past the due time; start-up runs what is overdue.
+  t.clock.set(start + 4 * 3600_000);
+  await t.deps.scheduler.drain();
+  const sent = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(sent.status, "sent");
+  assert.equal(sent.lateByMs, 3 * 3600_000);
+  const page = await ana.page(`/messages/${draft.id}`);
+  assert.match(page.html, /3 h late: Beacon was not running when it was due/);
+});
+
+Deno.test("scheduling - duplicate wake-ups of a scheduled send deliver once", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at: start + 60_000 });
+  t.clock.set(start + 60_000);
+  await Promise.all(Array.from({ length: 5 }, () => t.deps.scheduler.runDue()));
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+});
+
+Deno.test("scheduling - sends more than 30 days ahead work (beyond the KV queue's limit)", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  const at = start + 45 * 86_400_000;
+  assert.equal((await ana.api("POST", `/messages/${draft.id}/schedule`, { at })).status, 202);
+  t.clock.set(at - 1000);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0);
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+});
