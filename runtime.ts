@@ -16,7 +16,9 @@ import { Scheduler, type SchedulerOptions } from "./lib/scheduler/scheduler.ts";
 import { EventRecorder } from "./lib/tracking/recorder.ts";
 import { TrackingSigner } from "./lib/tracking/tokens.ts";
 import type { AppDeps } from "./routes/deps.ts";
+import { registerAlarms } from "./workers/alarms.ts";
 import { registerDelivery } from "./workers/delivery.ts";
+import { registerNotifications } from "./workers/notifications.ts";
 import { afterTrackingCommit } from "./workers/engagement.ts";
 
 export interface RuntimeParts {
@@ -54,6 +56,8 @@ export function assemble(parts: RuntimeParts): AppDeps {
     signer: new TrackingSigner(parts.secrets.tracking),
   };
   registerDelivery(deps);
+  registerAlarms(deps);
+  registerNotifications(deps);
   deps.recorder.onCommitted = (committed) => afterTrackingCommit(deps, committed);
   return deps;
 }

@@ -5,6 +5,7 @@ import { island } from "./island.ts";
 import { Page } from "./page_context.ts";
 import Toaster from "../islands/toaster.tsx";
 import LiveAlerts from "../islands/live_alerts.tsx";
+import Bell from "../islands/bell.tsx";
 import { CsrfField } from "./ui.tsx";
 
 interface NavItem {
@@ -16,6 +17,7 @@ interface NavItem {
 function navItems(outbox: boolean): NavItem[] {
   return [
     { href: "/", label: "Activity", icon: "activity" },
+    { href: "/assistant", label: "Assistant", icon: "assistant" },
     { href: "/contacts", label: "Contacts", icon: "contacts" },
     { href: "/companies", label: "Companies", icon: "company" },
     ...(outbox ? [{ href: "/outbox", label: "Outbox", icon: "outbox" as const }] : []),
@@ -24,7 +26,9 @@ function navItems(outbox: boolean): NavItem[] {
 }
 
 function isCurrent(path: string, href: string) {
-  return href === "/" ? path === "/" || path.startsWith("/messages") : path.startsWith(href);
+  if (href === "/") return path === "/" || path.startsWith("/messages");
+  if (href === "/assistant") return path.startsWith("/assistant") || path.startsWith("/tasks");
+  return path.startsWith(href);
 }
 
 function UserMenu() {
@@ -43,6 +47,9 @@ function UserMenu() {
         </div>
         <a role="menuitem" href="/settings/profile">
           <Icon name="settings" /> Profile and password
+        </a>
+        <a role="menuitem" href="/settings/notifications">
+          <Icon name="bell" /> Notifications
         </a>
         <a role="menuitem" href="/settings/tokens">
           <Icon name="key" /> API tokens
@@ -72,9 +79,7 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
         </a>
         <span class="team-name" title="Your team">{ctx.team?.name}</span>
         <div class="topbar-actions">
-          <button type="button" class="icon-button bell" aria-label="Notifications: none" disabled>
-            <Icon name="bell" />
-          </button>
+          {island(Bell, { unread: ctx.unread })}
           <UserMenu />
         </div>
       </header>
@@ -95,7 +100,7 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
       </nav>
       <main id="main" class="main" tabIndex={-1}>{children}</main>
       {island(Toaster, { initial: ctx.flash })}
-      {island(LiveAlerts, {})}
+      {island(LiveAlerts, { browserNotifications: ctx.browserNotifications })}
     </div>
   );
 }

@@ -12,6 +12,10 @@ export interface PageContext {
   flash: Flash | null;
   /** The embedded outbox is in use, so the Outbox page is in the navigation. */
   outbox: boolean;
+  /** Unread cards in the viewer's assistant (the bell). */
+  unread: number;
+  /** The viewer asked for browser notifications. */
+  browserNotifications: boolean;
 }
 
 export const Page = createContext<PageContext>({
@@ -22,4 +26,6 @@ export const Page = createContext<PageContext>({
   assetsHash: "",
   flash: null,
   outbox: false,
+  unread: 0,
+  browserNotifications: false,
 });

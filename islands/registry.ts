@@ -12,6 +12,10 @@ export const islands = {
   engagement_panel: () => import("./engagement_panel.tsx"),
   message_timeline: () => import("./message_timeline.tsx"),
   composer: () => import("./composer.tsx"),
+  bell: () => import("./bell.tsx"),
+  assistant_board: () => import("./assistant_board.tsx"),
+  alarm_editor: () => import("./alarm_editor.tsx"),
+  notification_settings: () => import("./notification_settings.tsx"),
 } as const;
 
 export type IslandName = keyof typeof islands;

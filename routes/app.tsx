@@ -15,6 +15,7 @@ import { authPages } from "./pages/auth.tsx";
 import { companyPages } from "./pages/companies.tsx";
 import { contactPages } from "./pages/contacts.tsx";
 import { renderErrorPage } from "./pages/errors.tsx";
+import { assistantPages } from "./pages/assistant.tsx";
 import { composePages } from "./pages/compose.tsx";
 import { messagePages } from "./pages/messages.tsx";
 import { outboxPages } from "./pages/outbox.tsx";
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", messagePages);
   app.route("/", composePages);
   app.route("/", outboxPages);
+  app.route("/", assistantPages);
   app.route("/", contactPages);
   app.route("/", companyPages);
   app.route("/", teamPages);

@@ -6,11 +6,17 @@ import { AppLayout, AuthLayout } from "../components/layout.tsx";
 import { trackIslands } from "../components/island.ts";
 import { Page, type PageContext } from "../components/page_context.ts";
 import { publicUser } from "../lib/accounts/types.ts";
+import { isUnread, listCards } from "../lib/assistant/cards.ts";
+import { getNotifyPrefs } from "../lib/assistant/notify_prefs.ts";
 import { newId } from "../lib/storage/ids.ts";
 import type { AppEnv } from "./deps.ts";
 
-export function pageContext(c: Context<AppEnv>): PageContext {
+export async function pageContext(c: Context<AppEnv>): Promise<PageContext> {
   const user = c.get("user");
+  const { kv } = c.get("deps");
+  const [cards, prefs] = user
+    ? await Promise.all([listCards(kv, user.teamId, user.id), getNotifyPrefs(kv, user.teamId, user.id)])
+    : [[], null];
   return {
     user: user ? publicUser(user) : null,
     team: c.get("team"),
@@ -19,6 +25,8 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     assetsHash: c.get("deps").assetsHash,
     flash: c.get("flash"),
     outbox: c.get("deps").mailer.name === "outbox",
+    unread: cards.filter(isUnread).length,
+    browserNotifications: prefs?.browser ?? false,
   };
 }
 
@@ -28,12 +36,12 @@ export interface PageOptions {
   status?: 200 | 400 | 403 | 404 | 409 | 429 | 500;
 }
 
-export function render(
+export async function render(
   c: Context<AppEnv>,
   { title, layout = "app", status = 200 }: PageOptions,
   body: VNode,
 ) {
-  const ctx = pageContext(c);
+  const ctx = await pageContext(c);
   const Frame = layout === "auth" ? AuthLayout : layout === "app" ? AppLayout : null;
   const { result: html, used } = trackIslands(() =>
     renderToString(

@@ -1,3 +1,5 @@
+import { type BusinessHours, DEFAULT_BUSINESS_HOURS } from "../scheduling/business_hours.ts";
+
 export type Role = "admin" | "member";
 
 export interface Team {
@@ -11,10 +13,13 @@ export interface Team {
 export interface TeamSettings {
   /** New messages are followed (pixel, tracked links) unless the seller says otherwise. */
   followByDefault: boolean;
+  /** Recipients' working hours for send-time advice, unless a contact has their own. */
+  businessHours: BusinessHours;
 }
 
 export const DEFAULT_TEAM_SETTINGS: TeamSettings = {
   followByDefault: true,
+  businessHours: DEFAULT_BUSINESS_HOURS,
 };
 
 /** A team's settings with defaults filled in (older records may lack newer settings). */

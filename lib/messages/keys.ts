@@ -7,9 +7,13 @@ export const messageKeys = {
   bySender: (teamId: string, senderId: string, id?: string) =>
     id ? [...t(teamId), "message_by_sender", senderId, id] : [...t(teamId), "message_by_sender", senderId],
   byContact: (teamId: string, contactId: string, id?: string) =>
-    id ? [...t(teamId), "message_by_contact", contactId, id] : [...t(teamId), "message_by_contact", contactId],
+    id
+      ? [...t(teamId), "message_by_contact", contactId, id]
+      : [...t(teamId), "message_by_contact", contactId],
   byCompany: (teamId: string, companyId: string, id?: string) =>
-    id ? [...t(teamId), "message_by_company", companyId, id] : [...t(teamId), "message_by_company", companyId],
+    id
+      ? [...t(teamId), "message_by_company", companyId, id]
+      : [...t(teamId), "message_by_company", companyId],
   /** Global: the RFC 822 Message-ID of a sent copy → its team and message (for matching replies). */
   byRfcId: (rfcMessageId: string) => ["message_by_rfc_id", rfcMessageId],
 } satisfies Record<string, (...args: never[]) => Deno.KvKey>;

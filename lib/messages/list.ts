@@ -19,7 +19,10 @@ export interface ActivityFilter {
   cursor?: string;
 }
 
-export async function withStats(kv: Deno.Kv, messages: (Message | null)[]): Promise<(MessageWithStats | null)[]> {
+export async function withStats(
+  kv: Deno.Kv,
+  messages: (Message | null)[],
+): Promise<(MessageWithStats | null)[]> {
   const present = messages.filter((m): m is Message => !!m);
   const stats = await getValues<MessageStats>(kv, present.map((m) => trackingKeys.stats(m.teamId, m.id)));
   const byId = new Map(present.map((m, i) => [m.id, stats[i]]));
@@ -36,12 +39,17 @@ function keep(filter: Pick<ActivityFilter, "followed" | "opened">) {
 }
 
 /** The activity list: messages newest first (drafts left out), filtered while paging. */
-export function listActivity(kv: Deno.Kv, teamId: string, filter: ActivityFilter): Promise<Page<MessageWithStats>> {
+export function listActivity(
+  kv: Deno.Kv,
+  teamId: string,
+  filter: ActivityFilter,
+): Promise<Page<MessageWithStats>> {
   const options = { limit: filter.limit ?? 25, cursor: filter.cursor, reverse: true, keep: keep(filter) };
   if (filter.scope === "mine") {
     return pageIndex<MessageWithStats>(kv, keys.bySender(teamId, filter.userId), {
       ...options,
-      load: async (ids) => withStats(kv, await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
+      load: async (ids) =>
+        withStats(kv, await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
     });
   }
   return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), {
@@ -51,8 +59,16 @@ export function listActivity(kv: Deno.Kv, teamId: string, filter: ActivityFilter
 }
 
 /** The viewer's drafts, newest first. */
-export async function listDrafts(kv: Deno.Kv, teamId: string, userId: string, limit = 20): Promise<Message[]> {
-  const ids = await listValues<string>(kv, { prefix: keys.bySender(teamId, userId) }, { reverse: true, limit: 200 });
+export async function listDrafts(
+  kv: Deno.Kv,
+  teamId: string,
+  userId: string,
+  limit = 20,
+): Promise<Message[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.bySender(teamId, userId) }, {
+    reverse: true,
+    limit: 200,
+  });
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
   return messages.filter((m): m is Message => m?.status === "draft").slice(0, limit);
 }
@@ -64,7 +80,9 @@ export async function listMessagesFor(
   record: { type: "contact" | "company"; id: string },
   limit = 50,
 ): Promise<MessageWithStats[]> {
-  const prefix = record.type === "contact" ? keys.byContact(teamId, record.id) : keys.byCompany(teamId, record.id);
+  const prefix = record.type === "contact"
+    ? keys.byContact(teamId, record.id)
+    : keys.byCompany(teamId, record.id);
   const ids = await listValues<string>(kv, { prefix }, { reverse: true, limit });
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
   return (await withStats(kv, messages)).filter((m): m is MessageWithStats => !!m);
@@ -77,7 +95,10 @@ export function listEvents(
   messageId: string,
   { limit = 200 }: { limit?: number } = {},
 ): Promise<EngagementEvent[]> {
-  return listValues<EngagementEvent>(kv, { prefix: trackingKeys.event(teamId, messageId) }, { reverse: true, limit });
+  return listValues<EngagementEvent>(kv, { prefix: trackingKeys.event(teamId, messageId) }, {
+    reverse: true,
+    limit,
+  });
 }
 
 export async function getStats(kv: Deno.Kv, teamId: string, messageId: string): Promise<MessageStats | null> {

@@ -31,9 +31,9 @@ export function scheduleDraft(
   viewer: Viewer,
   id: string,
   at: unknown,
-  now: number,
+  { now, extend }: { now: number; extend?: Parameters<typeof queueDraft>[4]["extend"] },
 ) {
-  return queueDraft(kv, scheduler, viewer, id, { now, dueAt: checkSendTime(at, now) });
+  return queueDraft(kv, scheduler, viewer, id, { now, dueAt: checkSendTime(at, now), extend });
 }
 
 async function scheduledEntry(kv: Deno.Kv, viewer: Viewer, id: string) {

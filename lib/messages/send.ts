@@ -46,7 +46,12 @@ export async function queueDraft(
   scheduler: Scheduler,
   viewer: Viewer,
   id: string,
-  { now, dueAt = now }: { now: number; dueAt?: number },
+  { now, dueAt = now, extend }: {
+    now: number;
+    dueAt?: number;
+    /** Adds more writes to the same commit (e.g. alarms for each copy). */
+    extend?: (op: Deno.AtomicOperation, copies: Message[]) => Promise<void>;
+  },
 ): Promise<{ messages: Message[]; events: LiveEvent[] }> {
   const entry = await editableDraft(kv, viewer, id);
   const draft = entry.value;
@@ -103,6 +108,7 @@ export async function queueDraft(
     liveEvent(m.teamId, "message.updated", { messageId: m.id, status: m.status }, now)
   );
   for (const event of events) addToFeed(op, event);
+  if (individual) await extend?.(op, copies);
   await commitOrConflict(op, "This draft changed while sending. Reload and try again.");
   return { messages: copies, events };
 }

@@ -47,6 +47,7 @@ const MAX_HITS_PER_COMMIT = 300;
 export class EventRecorder {
   #queue: Pending[] = [];
   #inFlight = 0;
+  #hooks = new Set<Promise<unknown>>();
   /** Commits run at once; more than one keeps both cores busy under load. */
   readonly parallel: number;
   /** Called after each commit with what it stored (publishing, alerts). */
@@ -91,7 +92,10 @@ export class EventRecorder {
 
   async #commit(batch: Pending[]): Promise<void> {
     for (let attempt = 0;; attempt++) {
-      const statKeys = [...new Map(batch.map((p) => [p.hit.ref.messageId, keys.stats(p.hit.ref.teamId, p.hit.ref.messageId)])).values()];
+      const statKeys = [
+        ...new Map(batch.map((p) => [p.hit.ref.messageId, keys.stats(p.hit.ref.teamId, p.hit.ref.messageId)]))
+          .values(),
+      ];
       const entries = new Map<string, Deno.KvEntryMaybe<MessageStats>>();
       for (let i = 0; i < statKeys.length; i += 10) {
         for (const entry of await this.kv.getMany<MessageStats[]>(statKeys.slice(i, i + 10))) {
@@ -132,11 +136,11 @@ export class EventRecorder {
       batch.forEach((p, i) => p.resolve(results[i]));
       const committed = results.filter((r): r is Committed => !!r);
       if (committed.length && this.onCommitted) {
-        try {
-          await this.onCommitted(committed);
-        } catch (error) {
-          console.error("after-commit hook failed", error);
-        }
+        // Off the commit path: the next batch doesn't wait for live updates and alerts.
+        const hook = Promise.resolve().then(() => this.onCommitted!(committed))
+          .catch((error) => console.error("after-commit hook failed", error))
+          .finally(() => this.#hooks.delete(hook));
+        this.#hooks.add(hook);
       }
       return;
     }
@@ -144,7 +148,10 @@ export class EventRecorder {
 
   /** Resolves when nothing is queued or in flight (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#queue.length || this.#inFlight) await new Promise((r) => setTimeout(r, 1));
+    while (this.#queue.length || this.#inFlight || this.#hooks.size) {
+      await Promise.all([...this.#hooks]);
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
 }
 

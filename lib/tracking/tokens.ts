@@ -41,7 +41,9 @@ export class TrackingSigner {
     if (!Number.isInteger(ref.recipient) || ref.recipient < 0 || ref.recipient > 255) {
       throw new RangeError("recipient index out of range");
     }
-    if (!Number.isInteger(ref.index) || ref.index < 0 || ref.index > 0xffff) throw new RangeError("index out of range");
+    if (!Number.isInteger(ref.index) || ref.index < 0 || ref.index > 0xffff) {
+      throw new RangeError("index out of range");
+    }
     const body = new Uint8Array(BODY);
     body[0] = VERSION;
     body[1] = KINDS.indexOf(ref.kind);

@@ -1,4 +1,18 @@
-export type EventType = "open" | "click" | "attachment_view";
+export type EventType = "open" | "click" | "attachment_view" | "reply";
+
+/** What a reply event keeps (the full message is stored with the inbound mail). */
+export interface ReplyFacts {
+  from: string;
+  fromName: string;
+  subject: string;
+  /** The new text, quoted history stripped. */
+  text: string;
+  /** Why it is an auto-reply (out of office…), or null for a person's reply. */
+  autoReply: string | null;
+  /** False for a reply from someone the message was not sent to (a forward). */
+  fromRecipient: boolean;
+  inboundId: string;
+}
 
 /** One hit on a tracking URL, with what later classification needs. */
 export interface EngagementEvent {
@@ -21,7 +35,13 @@ export interface EngagementEvent {
   sinceSendMs: number;
   /** HEAD requests and prefetches (Purpose/Sec-Purpose: prefetch): recorded, not counted as opens or clicks. */
   prefetch: boolean;
+  /** For replies. */
+  reply?: ReplyFacts;
 }
+
+/** A reply that counts: from a recipient, written by a person. */
+export const countsAsReply = (e: Pick<EngagementEvent, "type" | "reply">) =>
+  e.type === "reply" && !!e.reply && e.reply.fromRecipient && !e.reply.autoReply;
 
 /** The derived counters of a message, updated in the same commit as its events. */
 export interface MessageStats {
@@ -81,6 +101,8 @@ export function applyEvent(stats: MessageStats, event: EngagementEvent): Message
     next.linkClicks[key] = (next.linkClicks[key] ?? 0) + 1;
   } else if (event.type === "attachment_view") {
     next.attachmentViews++;
+  } else if (countsAsReply(event)) {
+    next.replies++;
   }
   return next;
 }
@@ -88,6 +110,8 @@ export function applyEvent(stats: MessageStats, event: EngagementEvent): Message
 /** What pages and the API see of an event: no client address, no raw headers. */
 export type PublicEvent = Omit<EngagementEvent, "clientAddress" | "headers" | "teamId">;
 
-export function publicEvent({ clientAddress: _a, headers: _h, teamId: _t, ...rest }: EngagementEvent): PublicEvent {
+export function publicEvent(
+  { clientAddress: _a, headers: _h, teamId: _t, ...rest }: EngagementEvent,
+): PublicEvent {
   return rest;
 }

@@ -257,7 +257,15 @@ accountsApi.openapi(
   },
 );
 
-const TeamSettingsSchema = z.object({ followByDefault: z.boolean() }).openapi("TeamSettings");
+const TeamSettingsSchema = z.object({
+  followByDefault: z.boolean(),
+  businessHours: z.object({
+    days: z.array(z.number()),
+    start: z.string(),
+    end: z.string(),
+    closedDates: z.array(z.string()),
+  }),
+}).openapi("TeamSettings");
 
 accountsApi.openapi(
   createRoute({

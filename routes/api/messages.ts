@@ -1,5 +1,6 @@
 /** API: drafts, sending, messages with their engagement, and the live feed's catch-up. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
 import {
   createDraft,
   deleteDraft,
@@ -29,6 +30,11 @@ import {
 } from "./schemas.ts";
 
 export const messagesApi = apiRouter();
+
+/** With "send individually", each copy gets the draft's alarms about its recipient, in the same commit. */
+const copyAlarms =
+  (deps: AppDeps, draftId: string, now: number) => (op: Deno.AtomicOperation, copies: Message[]) =>
+    copyAlarmsToCopies(deps.kv, deps.scheduler, op, { teamId: copies[0].teamId, id: draftId }, copies, now);
 
 const DraftPatch = DraftInput.partial().openapi("DraftPatch");
 
@@ -178,13 +184,11 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
-    const { messages, events } = await queueDraft(
-      deps.kv,
-      deps.scheduler,
-      viewer(c),
-      c.req.valid("param").id,
-      { now },
-    );
+    const id = c.req.valid("param").id;
+    const { messages, events } = await queueDraft(deps.kv, deps.scheduler, viewer(c), id, {
+      now,
+      extend: copyAlarms(deps, id, now),
+    });
     await publishAll(deps.realtime, events);
     deps.scheduler.wake(now);
     return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
@@ -293,13 +297,17 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
+    const id = c.req.valid("param").id;
     const { messages, events } = await scheduleDraft(
       deps.kv,
       deps.scheduler,
       viewer(c),
-      c.req.valid("param").id,
+      id,
       c.req.valid("json").at,
-      now,
+      {
+        now,
+        extend: copyAlarms(deps, id, now),
+      },
     );
     await publishAll(deps.realtime, events);
     for (const m of messages) if (m.job) deps.scheduler.wake(m.job.dueAt);

@@ -138,3 +138,58 @@ export const LiveEventSchema = z.object({
   userId: z.string().optional(),
   data: z.record(z.string(), z.unknown()),
 }).openapi("LiveEvent");
+
+export const AlarmSchema = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  ownerId: z.string(),
+  condition: z.enum(["no_reply", "not_opened", "reminder"]),
+  dueAt: z.number(),
+  comment: z.string(),
+  recipients: z.array(z.string()).openapi({ description: "Watched To recipients; empty = all" }),
+  status: z.enum(["pending", "fired", "resolved", "cancelled"]),
+  outcome: z.string().nullable(),
+  cardId: z.string().nullable(),
+  lateByMs: z.number().nullable(),
+  createdAt: z.number(),
+  settledAt: z.number().nullable(),
+}).openapi("Alarm");
+
+export const CardSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["email_opened", "email_replied", "no_reply", "not_opened", "reminder"]),
+  messageId: z.string(),
+  alarmId: z.string().nullable(),
+  subject: z.string(),
+  recipientLabel: z.string(),
+  contactId: z.string().nullable(),
+  companyId: z.string().nullable(),
+  recipientZone: z.string().nullable(),
+  headline: z.string(),
+  eventAt: z.number(),
+  comment: z.string(),
+  lateByMs: z.number().nullable(),
+  status: z.enum(["active", "snoozed", "dismissed"]),
+  snoozedUntil: z.number().nullable(),
+  readAt: z.number().nullable(),
+  createdAt: z.number(),
+}).openapi("Card");
+
+export const TaskSchema = z.object({
+  id: z.string(),
+  kind: z.literal("call"),
+  subject: z.string(),
+  notes: z.string(),
+  dueAt: z.number(),
+  contactId: z.string().nullable(),
+  messageId: z.string().nullable(),
+  cardId: z.string().nullable(),
+  done: z.boolean(),
+  doneAt: z.number().nullable(),
+  createdAt: z.number(),
+}).openapi("Task");
+
+export const NotifyPrefsSchema = z.object({
+  browser: z.boolean(),
+  email: z.enum(["off", "immediate", "digest"]),
+}).openapi("NotifyPrefs");

@@ -28,6 +28,9 @@ import {
 import { type Company, type Contact, contactName } from "../../lib/contacts/types.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
+import { formatDateTime } from "../../lib/time/format.ts";
+import { listContactTasks } from "../../lib/assistant/tasks.ts";
+import type { Task } from "../../lib/assistant/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -294,6 +297,10 @@ contactPages.get("/contacts/:id", async (c) => {
             zone: viewer(c).user.timeZone,
             emptyText: `Emails to ${contact.firstName} and what happens to them will appear here.`,
           })}
+          <ContactTasks
+            tasks={await listContactTasks(kv, team.id, contact.id)}
+            zone={viewer(c).user.timeZone}
+          />
         </section>
       </div>
     </>,
@@ -360,6 +367,25 @@ contactPages.post("/contacts/:id/delete", async (c) => {
   await deleteContact(kv, team.id, contact.id);
   return redirectWithFlash(c, "/contacts", { kind: "success", text: `${contactName(contact)} was deleted.` });
 });
+
+function ContactTasks({ tasks, zone }: { tasks: Task[]; zone: string }) {
+  if (!tasks.length) return null;
+  return (
+    <>
+      <h3 class="section-title">Calls</h3>
+      <ul class="list">
+        {tasks.map((t) => (
+          <li key={t.id} class={`list-row${t.done ? " is-done" : ""}`}>
+            <span>
+              <span class="task-subject">{t.subject}</span>
+              <span class="muted small">· {t.done ? "done" : `due ${formatDateTime(t.dueAt, zone)}`}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
 
 export function DangerZone({ action, label, children }: { action: string; label: string; children: string }) {
   return (

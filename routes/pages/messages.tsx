@@ -4,7 +4,10 @@ import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
 import { Badge, Form, PageHeader, Pager } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
+import AlarmEditor, { type AlarmRecipient } from "../../islands/alarm_editor.tsx";
 import EngagementPanel from "../../islands/engagement_panel.tsx";
+import { listAlarms } from "../../lib/alarms/alarms.ts";
+import { teamSettings } from "../../lib/accounts/types.ts";
 import { listMembers, userNames } from "../../lib/accounts/users.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
@@ -209,27 +212,57 @@ messagePages.get("/messages/:id", async (c) => {
             srcdoc={emailPreviewDoc(html)}
           />
         </section>
-        {island(EngagementPanel, {
-          messageId: message.id,
-          message: {
-            status: message.status,
-            follow: message.follow,
-            failure: message.failure,
-            job: message.job,
-            sentAt: message.sentAt,
-            recipientTime: message.recipientTime,
-            lateByMs: message.lateByMs,
-          },
-          stats,
-          events: events.map(publicEvent),
-          links: message.links,
-          zone: user.timeZone,
-          recipient: contact?.timeZone
-            ? { name: contact.firstName || contactName(contact), zone: contact.timeZone }
-            : null,
-          note: engagementNote(message),
-        })}
+        <div class="side-column">
+          {island(EngagementPanel, {
+            messageId: message.id,
+            message: {
+              status: message.status,
+              follow: message.follow,
+              failure: message.failure,
+              job: message.job,
+              sentAt: message.sentAt,
+              recipientTime: message.recipientTime,
+              lateByMs: message.lateByMs,
+            },
+            stats,
+            events: events.map(publicEvent),
+            links: message.links,
+            zone: user.timeZone,
+            recipient: contact?.timeZone
+              ? { name: contact.firstName || contactName(contact), zone: contact.timeZone }
+              : null,
+            note: engagementNote(message),
+          })}
+          {island(AlarmEditor, {
+            messageId: message.id,
+            alarms: await listAlarms(kv, team.id, message.id),
+            zone: user.timeZone,
+            hours: teamSettings(team).businessHours,
+            recipients: await alarmRecipients(kv, team.id, message),
+            followed: message.follow === "following",
+            editable: message.senderId === user.id,
+          })}
+        </div>
       </div>
     </>,
   );
 });
+
+/** The To recipients with their zones, for alarm times in their local time. */
+export async function alarmRecipients(
+  kv: Deno.Kv,
+  teamId: string,
+  message: Message,
+): Promise<AlarmRecipient[]> {
+  const contacts = await getContacts(
+    kv,
+    teamId,
+    message.to.map((r) => r.contactId).filter((id): id is string => !!id),
+  );
+  const zones = new Map(contacts.filter((c) => !!c).map((c) => [c!.id, c!.timeZone]));
+  return message.to.map((r) => ({
+    email: r.email,
+    name: r.name,
+    zone: r.contactId ? zones.get(r.contactId) ?? null : null,
+  }));
+}

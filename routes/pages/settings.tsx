@@ -4,7 +4,9 @@ import type { Context } from "hono";
 import { island } from "../../components/island.ts";
 import { EmptyState, Field, Form, FormAlert, PageHeader } from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
+import NotificationSettings from "../../islands/notification_settings.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
+import { getNotifyPrefs } from "../../lib/assistant/notify_prefs.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
 import { changePassword, updateProfile } from "../../lib/accounts/users.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
@@ -18,11 +20,14 @@ import { render } from "../render.tsx";
 
 export const settingsPages = new Hono<AppEnv>();
 
-function SettingsTabs({ current }: { current: "profile" | "tokens" }) {
+function SettingsTabs({ current }: { current: "profile" | "tokens" | "notifications" }) {
   return (
     <nav class="tabs" aria-label="Settings">
       <a href="/settings/profile" aria-current={current === "profile" ? "page" : undefined}>
         Profile and password
+      </a>
+      <a href="/settings/notifications" aria-current={current === "notifications" ? "page" : undefined}>
+        Notifications
       </a>
       <a href="/settings/tokens" aria-current={current === "tokens" ? "page" : undefined}>API tokens</a>
     </nav>
@@ -189,4 +194,22 @@ settingsPages.post("/settings/tokens", async (c) => {
 settingsPages.post("/settings/tokens/:id/revoke", async (c) => {
   await revokeApiToken(c.get("deps").kv, viewer(c).user, c.req.param("id"));
   return redirectWithFlash(c, "/settings/tokens", { kind: "success", text: "Token revoked." });
+});
+
+settingsPages.get("/settings/notifications", async (c) => {
+  const { user, team } = viewer(c);
+  const prefs = await getNotifyPrefs(c.get("deps").kv, team.id, user.id);
+  return render(
+    c,
+    { title: "Notifications" },
+    <>
+      <PageHeader title="Settings" />
+      <SettingsTabs current="notifications" />
+      <section class="card" aria-labelledby="notify-title">
+        <h2 id="notify-title" class="card-title">Notifications</h2>
+        <p class="muted">How Beacon tells you about opens, replies and alarms.</p>
+        {island(NotificationSettings, { prefs: { browser: prefs.browser, email: prefs.email } })}
+      </section>
+    </>,
+  );
 });

@@ -1,0 +1,256 @@
+import "temporal-polyfill/global";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../lib/browser/api.ts";
+import { onLive } from "../lib/browser/live.ts";
+import { showToast } from "../lib/browser/toast.ts";
+import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
+import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
+import { formatDateTime, formatDuration, formatTime } from "../lib/time/format.ts";
+import { cityOf } from "../lib/time/zones.ts";
+
+interface Props {
+  cards: Card[];
+  zone: string;
+}
+
+const TONES: Record<Card["kind"], string> = {
+  email_opened: "green",
+  email_replied: "green",
+  no_reply: "amber",
+  not_opened: "amber",
+  reminder: "blue",
+};
+
+function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: () => void }) {
+  const [subject, setSubject] = useState(`Call ${card.recipientLabel} about “${card.subject}”`);
+  const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
+  const [notes, setNotes] = useState("");
+  const [error, setError] = useState<Record<string, string>>({});
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const dueAt = fromLocalInput(due, zone);
+    try {
+      await api("POST", "/tasks", {
+        subject,
+        notes,
+        dueAt: dueAt ?? "",
+        contactId: card.contactId,
+        messageId: card.messageId,
+        cardId: card.id,
+      });
+      showToast({ kind: "success", text: "Call added to your tasks.", href: "/tasks", linkText: "My tasks" });
+      onDone();
+    } catch (err) {
+      setError((err as { fields?: Record<string, string> }).fields ?? { _: String(err) });
+    }
+  };
+  return (
+    <form class="card-form stack" onSubmit={submit}>
+      <div class="field">
+        <label for={`call-subject-${card.id}`}>Call about</label>
+        <input
+          id={`call-subject-${card.id}`}
+          value={subject}
+          onInput={(e) => setSubject(e.currentTarget.value)}
+          required
+        />
+        {error.subject && <p class="error-text">{error.subject}</p>}
+      </div>
+      <div class="field">
+        <label for={`call-due-${card.id}`}>
+          When <span class="optional">your time ({zone})</span>
+        </label>
+        <input
+          id={`call-due-${card.id}`}
+          type="datetime-local"
+          value={due}
+          onInput={(e) => setDue(e.currentTarget.value)}
+          required
+        />
+        {error.dueAt && <p class="error-text">{error.dueAt}</p>}
+      </div>
+      <div class="field">
+        <label for={`call-notes-${card.id}`}>
+          Notes <span class="optional">optional</span>
+        </label>
+        <textarea
+          id={`call-notes-${card.id}`}
+          rows={2}
+          value={notes}
+          onInput={(e) => setNotes(e.currentTarget.value)}
+        />
+      </div>
+      <div class="form-actions">
+        <button class="button button-primary button-small" type="submit">Add call</button>
+        <button class="button button-ghost button-small" type="button" onClick={onDone}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+function SnoozeMenu(
+  { card, zone, onSnooze }: { card: Card; zone: string; onSnooze: (until: number) => void },
+) {
+  const [custom, setCustom] = useState("");
+  const now = Date.now();
+  const options = [
+    { label: "1 hour", at: now + 3600_000 },
+    { label: "Tomorrow 9:00", at: atLocal(now, zone, 1, "09:00") },
+  ];
+  return (
+    <details class="menu snooze">
+      <summary class="button button-secondary button-small">Snooze</summary>
+      <div class="menu-panel" role="menu">
+        {options.map((o) => (
+          <button
+            type="button"
+            role="menuitem"
+            class="menu-button"
+            onClick={() => onSnooze(o.at)}
+          >
+            {o.label} <span class="muted small">· {formatDateTime(o.at, zone, now)}</span>
+          </button>
+        ))}
+        <form
+          class="snooze-custom"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const at = fromLocalInput(custom, zone);
+            if (at) onSnooze(at);
+          }}
+        >
+          <label class="sr-only" for={`snooze-${card.id}`}>Snooze until</label>
+          <input
+            id={`snooze-${card.id}`}
+            type="datetime-local"
+            value={custom}
+            onInput={(e) => setCustom(e.currentTarget.value)}
+          />
+          <button class="button button-secondary button-small" type="submit" disabled={!custom}>
+            Snooze
+          </button>
+        </form>
+      </div>
+    </details>
+  );
+}
+
+/** The assistant: a seller's action cards, live, with their actions. */
+export default function AssistantBoard({ cards: initial, zone }: Props) {
+  const [cards, setCards] = useState(initial);
+  const [calling, setCalling] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 30_000);
+    const off = onLive((event) => {
+      const card = event.data.card as Card | undefined;
+      if (!card || !event.type.startsWith("card.")) return;
+      setCards((all) =>
+        sortCards([card, ...all.filter((c) => c.id !== card.id)].filter((c) => c.status !== "dismissed"))
+      );
+    });
+    // Cards on screen count as seen after a moment.
+    const read = setTimeout(() => {
+      for (const c of initial.filter((c) => c.status === "active" && !c.readAt)) {
+        api("POST", `/cards/${c.id}/actions`, { action: "read" }).catch(() => {});
+      }
+    }, 1500);
+    return () => {
+      off();
+      clearInterval(tick);
+      clearTimeout(read);
+    };
+  }, []);
+
+  const act = async (card: Card, body: Record<string, unknown>, done: string) => {
+    try {
+      await api("POST", `/cards/${card.id}/actions`, body);
+      showToast({ kind: "success", text: done });
+    } catch (err) {
+      showToast({ kind: "error", text: (err as Error).message });
+    }
+  };
+
+  if (cards.length === 0) {
+    return (
+      <div class="empty card">
+        <h2>You're all caught up</h2>
+        <p>Cards appear here when a customer opens an email, replies, or an alarm you set goes off.</p>
+      </div>
+    );
+  }
+  return (
+    <ul class="cards" aria-label="Cards">
+      {cards.map((card) => (
+        <li
+          key={card.id}
+          class={`action-card${card.status === "snoozed" ? " is-snoozed" : ""}${
+            !card.readAt && card.status === "active" ? " is-unread" : ""
+          }`}
+          data-card={card.id}
+          data-kind={card.kind}
+        >
+          <div class="action-card-head">
+            <span class={`badge badge-${TONES[card.kind]}`}>{CARD_TITLES[card.kind]}</span>
+            <span class="muted small">
+              {formatDateTime(card.eventAt, zone, now)}
+              {card.recipientZone && card.recipientZone !== zone &&
+                ` · ${formatTime(card.eventAt, card.recipientZone)} in ${cityOf(card.recipientZone)}`}
+            </span>
+          </div>
+          <h3 class="action-card-title">{card.headline}</h3>
+          <p class="action-card-sub">
+            <a href={`/messages/${card.messageId}`}>“{card.subject}”</a> · to {card.recipientLabel}
+          </p>
+          {card.comment && <blockquote class="card-comment">{card.comment}</blockquote>}
+          {card.lateByMs && (
+            <p class="muted small">
+              This alarm went off {formatDuration(card.lateByMs)} late: Beacon was not running at its time.
+            </p>
+          )}
+          {card.status === "snoozed" && card.snoozedUntil && (
+            <p class="muted small">Snoozed until {formatDateTime(card.snoozedUntil, zone, now)}</p>
+          )}
+          <div class="action-card-actions">
+            <a class="button button-secondary button-small" href={`/messages/${card.messageId}`}>
+              Open email
+            </a>
+            {card.contactId && (
+              <a class="button button-ghost button-small" href={`/contacts/${card.contactId}`}>Contact</a>
+            )}
+            {card.companyId && (
+              <a class="button button-ghost button-small" href={`/companies/${card.companyId}`}>Company</a>
+            )}
+            <button
+              type="button"
+              class="button button-ghost button-small"
+              onClick={() => setCalling(calling === card.id ? null : card.id)}
+              aria-expanded={calling === card.id}
+            >
+              Plan a call
+            </button>
+            <SnoozeMenu
+              card={card}
+              zone={zone}
+              onSnooze={(until) =>
+                act(
+                  card,
+                  { action: "snooze", until },
+                  `Snoozed until ${formatDateTime(until, zone, Date.now())}.`,
+                )}
+            />
+            <button
+              type="button"
+              class="button button-ghost button-small"
+              onClick={() => act(card, { action: "dismiss" }, "Card dismissed.")}
+            >
+              Dismiss
+            </button>
+          </div>
+          {calling === card.id && <CallForm card={card} zone={zone} onDone={() => setCalling(null)} />}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,93 @@
+import { useState } from "preact/hooks";
+import { api } from "../lib/browser/api.ts";
+import { showToast } from "../lib/browser/toast.ts";
+import type { NotifyPrefs } from "../lib/assistant/notify_prefs.ts";
+
+type Prefs = Pick<NotifyPrefs, "browser" | "email">;
+
+const EMAIL_CHOICES: { value: Prefs["email"]; label: string; hint: string }[] = [
+  { value: "off", label: "No emails", hint: "Cards stay in Beacon." },
+  { value: "immediate", label: "Each card by email", hint: "An email as soon as a card arrives." },
+  { value: "digest", label: "Daily digest", hint: "One email at 08:00 your time with the day's new cards." },
+];
+
+/** Notification preferences: in-app is always on; browser notifications need the browser's permission. */
+export default function NotificationSettings({ prefs: initial }: { prefs: Prefs }) {
+  const [prefs, setPrefs] = useState(initial);
+  const [permission, setPermission] = useState<string>(
+    typeof Notification === "undefined" ? "unsupported" : Notification.permission,
+  );
+
+  const save = async (patch: Partial<Prefs>) => {
+    try {
+      setPrefs(await api<Prefs>("PATCH", "/me/notifications", patch));
+      showToast({ kind: "success", text: "Notification settings saved." });
+    } catch (error) {
+      showToast({ kind: "error", text: (error as Error).message });
+    }
+  };
+
+  const toggleBrowser = async (on: boolean) => {
+    if (on && permission !== "granted" && typeof Notification !== "undefined") {
+      const answer = await Notification.requestPermission();
+      setPermission(answer);
+      if (answer !== "granted") {
+        showToast({
+          kind: "error",
+          text: "The browser did not allow notifications. Allow them in its site settings.",
+        });
+        return;
+      }
+    }
+    await save({ browser: on });
+  };
+
+  return (
+    <div class="stack form-narrow">
+      <label class="check-row">
+        <input type="checkbox" checked disabled />
+        <span>
+          <strong>In Beacon</strong>
+          <span class="hint">Toasts and the bell, within a second of a first open. Always on.</span>
+        </span>
+      </label>
+      <label class="check-row">
+        <input
+          type="checkbox"
+          checked={prefs.browser}
+          disabled={permission === "unsupported" || permission === "denied"}
+          onChange={(e) => toggleBrowser(e.currentTarget.checked)}
+          data-testid="browser-notifications"
+        />
+        <span>
+          <strong>Browser notifications</strong>
+          <span class="hint">
+            {permission === "denied"
+              ? "This browser blocks notifications from Beacon. Allow them in its site settings first."
+              : permission === "unsupported"
+              ? "This browser can't show notifications."
+              : "Alerts reach you with Beacon in a background tab."}
+          </span>
+        </span>
+      </label>
+      <fieldset class="field">
+        <legend>Email me</legend>
+        {EMAIL_CHOICES.map((choice) => (
+          <label class="check-row">
+            <input
+              type="radio"
+              name="email"
+              value={choice.value}
+              checked={prefs.email === choice.value}
+              onChange={() => save({ email: choice.value })}
+            />
+            <span>
+              <strong>{choice.label}</strong>
+              <span class="hint">{choice.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+    </div>
+  );
+}

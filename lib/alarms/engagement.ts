@@ -1,0 +1,15 @@
+/** The engagement an alarm is checked against, from a message's stored events. */
+import type { Message } from "../messages/types.ts";
+import { countsAsReply, type EngagementEvent } from "../tracking/types.ts";
+import type { Engagement } from "./evaluate.ts";
+
+/** Counted opens only: prefetches (and, once classified, machine opens) don't settle "not opened". */
+export function engagementOf(message: Pick<Message, "to">, events: EngagementEvent[]): Engagement {
+  const to = message.to.map((r) => r.email);
+  return {
+    to,
+    opens: events.filter((e) => e.type === "open" && !e.prefetch)
+      .map((e) => ({ by: e.recipient === null ? null : to[e.recipient] ?? null, at: e.at })),
+    replies: events.filter(countsAsReply).map((e) => ({ by: e.reply!.from, at: e.at })),
+  };
+}

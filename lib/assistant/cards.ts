@@ -1,0 +1,150 @@
+/** Action cards: created by first opens, replies and alarms; read, snoozed and dismissed by their seller. */
+import { forbidden, invalid, notFound } from "../http/errors.ts";
+import { recipientLabel } from "../messages/rows.ts";
+import type { Message } from "../messages/types.ts";
+import { addToFeed, liveEvent } from "../realtime/feed.ts";
+import type { LiveEvent } from "../realtime/realtime.ts";
+import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { assistantKeys as keys } from "./keys.ts";
+import { type Card, type CardKind, sortCards } from "./types.ts";
+
+export const CARD_WAKE_JOB = "card_wake";
+
+/** A card about `message` for its sender; the caller adds it to an atomic operation with `addCard`. */
+export function cardFor(
+  message: Message,
+  fields: {
+    kind: CardKind;
+    headline: string;
+    eventAt: number;
+    comment?: string;
+    alarmId?: string;
+    lateByMs?: number | null;
+  },
+  extra: { contactZone: string | null; companyId: string | null },
+  now: number,
+): Card {
+  const first = message.to[0] ?? message.cc[0];
+  return {
+    id: newId(now),
+    teamId: message.teamId,
+    userId: message.senderId,
+    kind: fields.kind,
+    messageId: message.id,
+    alarmId: fields.alarmId ?? null,
+    subject: message.subject,
+    recipientLabel: recipientLabel(message),
+    contactId: first?.contactId ?? null,
+    companyId: extra.companyId,
+    recipientZone: extra.contactZone,
+    headline: fields.headline,
+    eventAt: fields.eventAt,
+    comment: fields.comment ?? "",
+    lateByMs: fields.lateByMs ?? null,
+    status: "active",
+    snoozedUntil: null,
+    job: null,
+    readAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Adds the card, its index and its live event to `op`; returns the event to publish after commit. */
+export function addCard(op: Deno.AtomicOperation, card: Card): LiveEvent {
+  op.set(keys.card(card.teamId, card.id), card)
+    .set(keys.cardByUser(card.teamId, card.userId, card.id), card.id);
+  const event = liveEvent(card.teamId, "card.created", { card }, card.createdAt, card.userId);
+  addToFeed(op, event);
+  return event;
+}
+
+export async function listCards(kv: Deno.Kv, teamId: string, userId: string, limit = 200): Promise<Card[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.cardByUser(teamId, userId) }, {
+    reverse: true,
+    limit,
+  });
+  const cards = await getValues<Card>(kv, ids.map((id) => keys.card(teamId, id)));
+  return sortCards(cards.filter((c): c is Card => !!c && c.status !== "dismissed"));
+}
+
+export const isUnread = (c: Card) => c.status === "active" && c.readAt === null;
+
+async function ownCard(kv: Deno.Kv, teamId: string, userId: string, id: string) {
+  const entry = await kv.get<Card>(keys.card(teamId, id));
+  if (!entry.value) throw notFound("No such card.");
+  if (entry.value.userId !== userId) throw forbidden("This card belongs to someone else.");
+  return entry as Deno.KvEntry<Card> & { value: Card };
+}
+
+function update(kv: Deno.Kv, entry: Deno.KvEntry<Card>, card: Card, now: number) {
+  const op = kv.atomic().check(entry).set(entry.key, card);
+  const event = liveEvent(card.teamId, "card.updated", { card }, now, card.userId);
+  addToFeed(op, event);
+  return { op, event };
+}
+
+export async function markCardsRead(kv: Deno.Kv, teamId: string, userId: string, ids: string[], now: number) {
+  const events: LiveEvent[] = [];
+  for (const id of ids) {
+    const entry = await ownCard(kv, teamId, userId, id);
+    if (entry.value.readAt) continue;
+    const { op, event } = update(kv, entry, { ...entry.value, readAt: now, updatedAt: now }, now);
+    if ((await op.commit()).ok) events.push(event);
+  }
+  return events;
+}
+
+export async function dismissCard(kv: Deno.Kv, teamId: string, userId: string, id: string, now: number) {
+  const entry = await ownCard(kv, teamId, userId, id);
+  const { op, event } = update(
+    kv,
+    entry,
+    { ...entry.value, status: "dismissed", job: null, updatedAt: now },
+    now,
+  );
+  if (entry.value.job) removeJob(op, entry.value.job);
+  await commitOrConflict(op);
+  return { card: { ...entry.value, status: "dismissed" as const }, events: [event] };
+}
+
+/** Hides a card until `until`; the scheduler brings it back (unread) then. */
+export async function snoozeCard(
+  kv: Deno.Kv,
+  scheduler: Scheduler,
+  teamId: string,
+  userId: string,
+  id: string,
+  until: number,
+  now: number,
+) {
+  if (!Number.isFinite(until) || until <= now) throw invalid({ until: "Choose a time in the future." });
+  if (until > now + 365 * 86_400_000) throw invalid({ until: "Snooze at most a year." });
+  const entry = await ownCard(kv, teamId, userId, id);
+  const card: Card = { ...entry.value, status: "snoozed", snoozedUntil: until, updatedAt: now };
+  const { op, event } = update(kv, entry, card, now);
+  if (entry.value.job) removeJob(op, entry.value.job);
+  card.job = scheduler.add(op, { kind: CARD_WAKE_JOB, teamId, payload: { cardId: id }, dueAt: until, now });
+  op.set(entry.key, card);
+  await commitOrConflict(op);
+  return { card, events: [event] };
+}
+
+/** The snooze job: the card comes back, unread. Duplicate wake-ups find it active and do nothing. */
+export async function wakeCard(kv: Deno.Kv, teamId: string, cardId: string, jobId: string, now: number) {
+  const entry = await kv.get<Card>(keys.card(teamId, cardId));
+  const card = entry.value;
+  if (!card || card.status !== "snoozed" || card.job?.id !== jobId) return [];
+  const next: Card = {
+    ...card,
+    status: "active",
+    readAt: null,
+    snoozedUntil: null,
+    job: null,
+    updatedAt: now,
+  };
+  const { op, event } = update(kv, entry, next, now);
+  return (await op.commit()).ok ? [event] : [];
+}

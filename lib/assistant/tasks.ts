@@ -1,0 +1,89 @@
+/** Tasks: phone calls and other follow-ups a seller plans, from a card or by hand. */
+import { z } from "@hono/zod-openapi";
+import { getContact } from "../contacts/contacts.ts";
+import { forbidden, notFound } from "../http/errors.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { parse } from "../validation/parse.ts";
+import { assistantKeys as keys } from "./keys.ts";
+import type { Task } from "./types.ts";
+
+export const TaskInput = z.object({
+  subject: z.string({ error: "Enter a subject." }).trim().min(1, "Enter a subject.").max(
+    200,
+    "At most 200 characters.",
+  ),
+  notes: z.string().trim().max(5000, "At most 5,000 characters.").default(""),
+  dueAt: z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const ms = typeof v === "number" ? v : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: "custom", message: "Choose a due date and time." });
+      return z.NEVER;
+    }
+    return ms;
+  }).openapi({ type: "string", example: "2026-03-03T15:00:00Z" }),
+  contactId: z.string().nullable().default(null),
+  messageId: z.string().nullable().default(null),
+  cardId: z.string().nullable().default(null),
+}).openapi("TaskInput");
+
+export async function createTask(
+  kv: Deno.Kv,
+  user: { id: string; teamId: string },
+  input: unknown,
+  now: number,
+): Promise<Task> {
+  const data = parse(TaskInput, input);
+  if (data.contactId) await getContact(kv, user.teamId, data.contactId);
+  const task: Task = {
+    id: newId(now),
+    teamId: user.teamId,
+    userId: user.id,
+    kind: "call",
+    ...data,
+    done: false,
+    doneAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const op = kv.atomic()
+    .set(keys.task(task.teamId, task.id), task)
+    .set(keys.taskByUser(task.teamId, task.userId, task.id), task.id);
+  if (task.contactId) op.set(keys.taskByContact(task.teamId, task.contactId, task.id), task.id);
+  await commitOrConflict(op);
+  return task;
+}
+
+export async function listTasks(kv: Deno.Kv, teamId: string, userId: string): Promise<Task[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.taskByUser(teamId, userId) }, {
+    reverse: true,
+    limit: 500,
+  });
+  const tasks = (await getValues<Task>(kv, ids.map((id) => keys.task(teamId, id)))).filter((t): t is Task =>
+    !!t
+  );
+  return tasks.sort((a, b) => Number(a.done) - Number(b.done) || a.dueAt - b.dueAt);
+}
+
+export async function listContactTasks(kv: Deno.Kv, teamId: string, contactId: string): Promise<Task[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.taskByContact(teamId, contactId) }, {
+    reverse: true,
+    limit: 100,
+  });
+  return (await getValues<Task>(kv, ids.map((id) => keys.task(teamId, id)))).filter((t): t is Task => !!t);
+}
+
+export async function setTaskDone(
+  kv: Deno.Kv,
+  user: { id: string; teamId: string },
+  id: string,
+  done: boolean,
+  now: number,
+): Promise<Task> {
+  const entry = await kv.get<Task>(keys.task(user.teamId, id));
+  if (!entry.value) throw notFound("No such task.");
+  if (entry.value.userId !== user.id) throw forbidden("This task belongs to someone else.");
+  const task = { ...entry.value, done, doneAt: done ? now : null, updatedAt: now };
+  await commitOrConflict(kv.atomic().check(entry).set(entry.key, task));
+  return task;
+}

@@ -1,0 +1,78 @@
+import type { JobRef } from "../scheduler/scheduler.ts";
+
+export type CardKind = "email_opened" | "email_replied" | "no_reply" | "not_opened" | "reminder";
+export type CardStatus = "active" | "snoozed" | "dismissed";
+
+/** An action card in a seller's assistant. */
+export interface Card {
+  id: string;
+  teamId: string;
+  userId: string;
+  kind: CardKind;
+  messageId: string;
+  alarmId: string | null;
+  subject: string;
+  /** Who the message went to (display), and the records it concerns. */
+  recipientLabel: string;
+  contactId: string | null;
+  companyId: string | null;
+  /** The recipient's zone, to show the event time in their local time too. */
+  recipientZone: string | null;
+  /** What happened, in words: "Ken Sato opened your email", "No reply from Ken Sato yet". */
+  headline: string;
+  /** When the triggering event happened (the open, the reply, the alarm's deadline). */
+  eventAt: number;
+  comment: string;
+  /** Set when an alarm fired late (after downtime), by how much. */
+  lateByMs: number | null;
+  status: CardStatus;
+  snoozedUntil: number | null;
+  job: JobRef | null;
+  readAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const CARD_TITLES: Record<CardKind, string> = {
+  email_opened: "Email opened",
+  email_replied: "Email replied",
+  no_reply: "No reply yet",
+  not_opened: "Not opened yet",
+  reminder: "Reminder",
+};
+
+/** Higher first: what needs action before what is news. */
+export const URGENCY: Record<CardKind, number> = {
+  no_reply: 3,
+  not_opened: 3,
+  email_replied: 2,
+  reminder: 2,
+  email_opened: 1,
+};
+
+/** A phone call (or other follow-up) to do, from a card or by hand. */
+export interface Task {
+  id: string;
+  teamId: string;
+  userId: string;
+  kind: "call";
+  subject: string;
+  notes: string;
+  dueAt: number;
+  contactId: string | null;
+  messageId: string | null;
+  cardId: string | null;
+  done: boolean;
+  doneAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Active cards first, then by urgency, then newest. Pure. */
+export function sortCards(cards: Card[]): Card[] {
+  return [...cards].sort((a, b) =>
+    Number(b.status === "active") - Number(a.status === "active") ||
+    URGENCY[b.kind] - URGENCY[a.kind] ||
+    b.createdAt - a.createdAt
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Times people pick with one click — "Tomorrow 9:00", "In 2 days", "Next Monday" — and
+ * the conversion between a `datetime-local` field and an instant in the seller's zone
+ * (the browser's own zone may differ from the profile's). Pure; needs Temporal (see temporal.ts).
+ */
+import type { BusinessHours } from "./business_hours.ts";
+import { nextBusinessSlot } from "./slots.ts";
+import { temporal, zoned } from "./temporal.ts";
+
+/** The instant of `time` ("09:00") on the local date `daysAhead` days after `now`'s, in `zone`. */
+export function atLocal(now: number, zone: string, daysAhead: number, time: string): number {
+  const date = zoned(now, zone).toPlainDate().add({ days: daysAhead });
+  return date.toZonedDateTime({ timeZone: zone, plainTime: temporal().PlainTime.from(time) })
+    .epochMilliseconds;
+}
+
+export interface QuickChoice {
+  label: string;
+  at: number;
+}
+
+/** One-click times, each moved forward into business hours when it falls outside them. */
+export function quickChoices(now: number, zone: string, hours: BusinessHours): QuickChoice[] {
+  const inHours = (at: number) => nextBusinessSlot(at, zone, hours) ?? at;
+  const today = zoned(now, zone).dayOfWeek; // 1 = Monday
+  const toMonday = ((8 - today) % 7) || 7;
+  const choices = [
+    { label: "Tomorrow 9:00", at: inHours(atLocal(now, zone, 1, "09:00")) },
+    { label: "In 2 days", at: inHours(now + 2 * 86_400_000) },
+    { label: "Next Monday 9:00", at: inHours(atLocal(now, zone, toMonday, "09:00")) },
+  ];
+  return choices;
+}
+
+/** "2026-03-03T15:00" (a datetime-local value) read in `zone`; null when empty or invalid. */
+export function fromLocalInput(value: string, zone: string): number | null {
+  if (!value) return null;
+  try {
+    return temporal().PlainDateTime.from(value).toZonedDateTime(zone).epochMilliseconds;
+  } catch {
+    return null;
+  }
+}
+
+/** The datetime-local value for an instant in `zone`. */
+export function toLocalInput(at: number, zone: string): string {
+  return zoned(at, zone).toPlainDateTime().toString({ smallestUnit: "minute" });
+}

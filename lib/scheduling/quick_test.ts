@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { DEFAULT_BUSINESS_HOURS } from "./business_hours.ts";
+import { atLocal, fromLocalInput, quickChoices, toLocalInput } from "./quick.ts";
+
+Deno.test("quick choices - tomorrow 9:00 and next Monday in the seller's zone, inside business hours", () => {
+  const friday = Date.parse("2026-03-06T15:00:00Z"); // Fri 15:00 Lisbon
+  const [tomorrow, twoDays, monday] = quickChoices(friday, "Europe/Lisbon", DEFAULT_BUSINESS_HOURS);
+  assert.equal(
+    new Date(tomorrow.at).toISOString(),
+    "2026-03-09T08:00:00.000Z",
+    "Saturday is closed: Monday 08:00",
+  );
+  assert.equal(new Date(twoDays.at).toISOString(), "2026-03-09T08:00:00.000Z");
+  assert.equal(new Date(monday.at).toISOString(), "2026-03-09T09:00:00.000Z");
+  const tuesday = Date.parse("2026-03-03T10:00:00Z");
+  assert.equal(
+    new Date(quickChoices(tuesday, "Asia/Kolkata", DEFAULT_BUSINESS_HOURS)[0].at).toISOString(),
+    "2026-03-04T03:30:00.000Z",
+  );
+});
+
+Deno.test("quick choices - datetime-local values are read in the profile zone, across DST", () => {
+  assert.equal(fromLocalInput("2026-03-08T09:00", "America/New_York"), Date.parse("2026-03-08T13:00:00Z"));
+  assert.equal(fromLocalInput("2026-03-07T09:00", "America/New_York"), Date.parse("2026-03-07T14:00:00Z"));
+  assert.equal(fromLocalInput("", "UTC"), null);
+  assert.equal(fromLocalInput("nonsense", "UTC"), null);
+  assert.equal(toLocalInput(Date.parse("2026-03-03T09:10:00Z"), "Asia/Kathmandu"), "2026-03-03T14:55");
+  assert.equal(
+    atLocal(Date.parse("2026-03-28T12:00:00Z"), "Europe/Lisbon", 1, "09:00"),
+    Date.parse("2026-03-29T08:00:00Z"),
+  );
+});

@@ -1,0 +1,259 @@
+/** API: alarms on messages, the assistant's cards, tasks, and notification preferences. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { addAlarm, AlarmInput, listAlarms, removeAlarm, updateAlarm } from "../../lib/alarms/alarms.ts";
+import { dismissCard, isUnread, listCards, markCardsRead, snoozeCard } from "../../lib/assistant/cards.ts";
+import { getNotifyPrefs, NotifyPrefsInput } from "../../lib/assistant/notify_prefs.ts";
+import { createTask, listTasks, setTaskDone, TaskInput } from "../../lib/assistant/tasks.ts";
+import { getMessage } from "../../lib/messages/drafts.ts";
+import { publishAll } from "../../lib/realtime/feed.ts";
+import { saveNotifyPrefs } from "../../workers/notifications.ts";
+import { viewer } from "../middleware/auth.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
+import { AlarmSchema, CardSchema, NotifyPrefsSchema, pick, TaskSchema } from "./schemas.ts";
+
+export const assistantApi = apiRouter();
+
+assistantApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/messages/{id}/alarms",
+    tags: ["Alarms"],
+    summary: "The alarms on a message, soonest first",
+    security,
+    request: { params: IdParams },
+    responses: {
+      200: json(z.object({ items: z.array(AlarmSchema) }), "Alarms"),
+      401: errors[401],
+      404: errors[404],
+    },
+  }),
+  async (c) => {
+    const { kv } = c.get("deps");
+    const { team } = viewer(c);
+    const message = await getMessage(kv, team.id, c.req.valid("param").id);
+    return c.json(
+      { items: (await listAlarms(kv, team.id, message.id)).map((a) => pick(AlarmSchema, a)) },
+      200,
+    );
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/messages/{id}/alarms",
+    tags: ["Alarms"],
+    summary: "Add an alarm: no reply by, not opened by (followed emails), or remind me at",
+    security,
+    request: { params: IdParams, ...jsonBody(AlarmInput) },
+    responses: { 201: json(AlarmSchema, "The alarm"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const now = deps.clock.now();
+    const { alarm, events } = await addAlarm(
+      deps.kv,
+      deps.scheduler,
+      viewer(c),
+      c.req.valid("param").id,
+      await c.req.json(),
+      now,
+    );
+    await publishAll(deps.realtime, events);
+    deps.scheduler.wake(alarm.dueAt);
+    return c.json(pick(AlarmSchema, alarm), 201);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/alarms/{id}",
+    tags: ["Alarms"],
+    summary: "Change a pending alarm",
+    security,
+    request: { params: IdParams, ...jsonBody(AlarmInput.partial()) },
+    responses: { 200: json(AlarmSchema, "The alarm"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { alarm, events } = await updateAlarm(
+      deps.kv,
+      deps.scheduler,
+      viewer(c),
+      c.req.valid("param").id,
+      await c.req.json(),
+      deps.clock.now(),
+    );
+    await publishAll(deps.realtime, events);
+    deps.scheduler.wake(alarm.dueAt);
+    return c.json(pick(AlarmSchema, alarm), 200);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/alarms/{id}",
+    tags: ["Alarms"],
+    summary: "Remove an alarm",
+    security,
+    request: { params: IdParams },
+    responses: { 204: { description: "Removed" }, ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { events } = await removeAlarm(deps.kv, viewer(c), c.req.valid("param").id, deps.clock.now());
+    await publishAll(deps.realtime, events);
+    return c.body(null, 204);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/cards",
+    tags: ["Assistant"],
+    summary: "Your cards: active first, most urgent, newest; with the unread count",
+    security,
+    responses: {
+      200: json(z.object({ items: z.array(CardSchema), unread: z.number() }), "Cards"),
+      401: errors[401],
+    },
+  }),
+  async (c) => {
+    const { user, team } = viewer(c);
+    const cards = await listCards(c.get("deps").kv, team.id, user.id);
+    return c.json(
+      { items: cards.map((x) => pick(CardSchema, x)), unread: cards.filter(isUnread).length },
+      200,
+    );
+  },
+);
+
+const CardAction = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("read") }),
+  z.object({ action: z.literal("dismiss") }),
+  z.object({
+    action: z.literal("snooze"),
+    until: z.union([z.number(), z.string()]).openapi({ type: "string", example: "2026-03-03T09:00:00Z" }),
+  }),
+]).openapi("CardAction");
+
+assistantApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/cards/{id}/actions",
+    tags: ["Assistant"],
+    summary: "Act on a card: mark read, snooze until a time, or dismiss",
+    security,
+    request: { params: IdParams, ...jsonBody(CardAction) },
+    responses: { 204: { description: "Done" }, ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { user, team } = viewer(c);
+    const id = c.req.valid("param").id;
+    const body = c.req.valid("json");
+    const now = deps.clock.now();
+    if (body.action === "read") {
+      await publishAll(deps.realtime, await markCardsRead(deps.kv, team.id, user.id, [id], now));
+    } else if (body.action === "dismiss") {
+      await publishAll(deps.realtime, (await dismissCard(deps.kv, team.id, user.id, id, now)).events);
+    } else {
+      const until = typeof body.until === "number" ? body.until : Date.parse(body.until);
+      const { card, events } = await snoozeCard(deps.kv, deps.scheduler, team.id, user.id, id, until, now);
+      await publishAll(deps.realtime, events);
+      if (card.job) deps.scheduler.wake(card.job.dueAt);
+    }
+    return c.body(null, 204);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/tasks",
+    tags: ["Assistant"],
+    summary: "Your tasks: open first, by due time",
+    security,
+    responses: { 200: json(z.object({ items: z.array(TaskSchema) }), "Tasks"), 401: errors[401] },
+  }),
+  async (c) => {
+    const { user, team } = viewer(c);
+    return c.json({
+      items: (await listTasks(c.get("deps").kv, team.id, user.id)).map((t) => pick(TaskSchema, t)),
+    }, 200);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/tasks",
+    tags: ["Assistant"],
+    summary: "Plan a phone call (optionally from a card, about a contact and a message)",
+    security,
+    request: jsonBody(TaskInput),
+    responses: { 201: json(TaskSchema, "The task"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const task = await createTask(deps.kv, viewer(c).user, await c.req.json(), deps.clock.now());
+    return c.json(pick(TaskSchema, task), 201);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/tasks/{id}",
+    tags: ["Assistant"],
+    summary: "Mark a task done or open again",
+    security,
+    request: { params: IdParams, ...jsonBody(z.object({ done: z.boolean() }).openapi("TaskDone")) },
+    responses: { 200: json(TaskSchema, "The task"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const task = await setTaskDone(
+      deps.kv,
+      viewer(c).user,
+      c.req.valid("param").id,
+      c.req.valid("json").done,
+      deps.clock.now(),
+    );
+    return c.json(pick(TaskSchema, task), 200);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/me/notifications",
+    tags: ["Account"],
+    summary: "Your notification preferences",
+    security,
+    responses: { 200: json(NotifyPrefsSchema, "Preferences"), 401: errors[401] },
+  }),
+  async (c) => {
+    const { user, team } = viewer(c);
+    return c.json(pick(NotifyPrefsSchema, await getNotifyPrefs(c.get("deps").kv, team.id, user.id)), 200);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/me/notifications",
+    tags: ["Account"],
+    summary: "Change your notification preferences (in-app alerts are always on)",
+    security,
+    request: jsonBody(NotifyPrefsInput),
+    responses: { 200: json(NotifyPrefsSchema, "Preferences"), 400: errors[400], 401: errors[401] },
+  }),
+  async (c) => {
+    const prefs = await saveNotifyPrefs(c.get("deps"), viewer(c).user, c.req.valid("json"));
+    return c.json(pick(NotifyPrefsSchema, prefs), 200);
+  },
+);

@@ -1,0 +1,291 @@
+import assert from "node:assert/strict";
+import { ManualClock } from "../lib/clock/clock.ts";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
+
+const start = Date.parse("2026-03-02T09:00:00Z");
+const hour = 3600_000;
+
+async function setup(draft: Record<string, unknown> = {}) {
+  const t = await makeTestApp({ clock: new ManualClock(start) });
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "ana@acme.example" });
+  await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: "ken@globex.example",
+    timeZone: "Asia/Tokyo",
+  });
+  const { ids } = await sendEmail(t, ana, { to: ["ken@globex.example"], ...draft });
+  const [email] = await outbox(t, me.team.id);
+  const live: LiveEvent[] = [];
+  t.deps.realtime.subscribe(me.team.id, (e) => live.push(e));
+  const open = async () => {
+    await t.app.request(trackingPaths(email.html).pixel!);
+    await t.deps.recorder.idle();
+  };
+  return { t, ana, me, id: ids[0], open, live };
+}
+
+const cards = async (c: Client) => (await c.api("GET", "/cards")).json;
+
+Deno.test("alarms - 'not opened by' fires a card at the deadline when nobody opened", async () => {
+  const { t, ana, id, live } = await setup();
+  await using _ = t;
+  const r = await ana.api("POST", `/messages/${id}/alarms`, {
+    condition: "not_opened",
+    at: start + 2 * hour,
+    comment: "Call if silent",
+  });
+  assert.equal(r.status, 201);
+  t.clock.set(start + 2 * hour - 1);
+  await t.deps.scheduler.drain();
+  assert.equal((await cards(ana)).items.length, 0, "not before the deadline");
+  t.clock.set(start + 2 * hour);
+  await t.deps.scheduler.drain();
+  const { items, unread } = await cards(ana);
+  assert.equal(items.length, 1);
+  assert.equal(items[0].kind, "not_opened");
+  assert.equal(items[0].headline, "Ken Sato hasn't opened your email yet");
+  assert.equal(items[0].comment, "Call if silent");
+  assert.equal(unread, 1);
+  const alarm = (await ana.api("GET", `/messages/${id}/alarms`)).json.items[0];
+  assert.equal(alarm.status, "fired");
+  assert.ok(live.some((e) => e.type === "card.created"), "pushed live");
+});
+
+Deno.test("alarms - an open before the deadline resolves 'not opened' at once; no card", async () => {
+  const { t, ana, id, open } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "not_opened", at: start + 2 * hour });
+  await ana.api("POST", `/messages/${id}/alarms`, {
+    condition: "reminder",
+    at: start + 3 * hour,
+    comment: "Check in",
+  });
+  t.clock.advance(hour);
+  await open();
+  const [notOpened, reminder] = (await ana.api("GET", `/messages/${id}/alarms`)).json.items;
+  assert.equal(notOpened.status, "resolved");
+  assert.equal(notOpened.outcome, "Opened by ken@globex.example");
+  assert.equal(reminder.status, "pending", "reminders always go off");
+  t.clock.set(start + 3 * hour);
+  await t.deps.scheduler.drain();
+  const kinds = (await cards(ana)).items.map((c: { kind: string }) => c.kind).sort();
+  assert.deepEqual(kinds, ["email_opened", "reminder"]);
+});
+
+Deno.test("alarms - an open landing between deadline and wake-up still settles it (late event)", async () => {
+  const { t, ana, id, open } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "not_opened", at: start + hour });
+  t.clock.set(start + hour + 5_000);
+  await open(); // opened just after the deadline, before any wake-up ran
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("GET", `/messages/${id}/alarms`)).json.items[0].status, "resolved");
+  assert.deepEqual((await cards(ana)).items.map((c: { kind: string }) => c.kind), ["email_opened"]);
+});
+
+Deno.test("alarms - several alarms on one message, each settled on its own", async () => {
+  const { t, ana, id } = await setup();
+  await using _ = t;
+  for (const [condition, at] of [["no_reply", 1], ["not_opened", 2], ["reminder", 3]] as const) {
+    assert.equal(
+      (await ana.api("POST", `/messages/${id}/alarms`, { condition, at: start + at * hour })).status,
+      201,
+    );
+  }
+  t.clock.set(start + 4 * hour);
+  await t.deps.scheduler.drain();
+  const kinds = (await cards(ana)).items.map((c: { kind: string }) => c.kind).sort();
+  assert.deepEqual(kinds, ["no_reply", "not_opened", "reminder"]);
+});
+
+Deno.test("alarms - a recipients subset: only those recipients' opens count", async () => {
+  const t = await makeTestApp({ clock: new ManualClock(start) });
+  await using _ = t;
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "ana@acme.example" });
+  const { ids } = await sendEmail(t, ana, {
+    to: ["ken@globex.example", "lee@globex.example"],
+    sendIndividually: true,
+  });
+  const emails = await outbox(t, me.team.id);
+  const kenCopy = ids[0];
+  const forLee = await ana.api("POST", `/messages/${ids[0]}/alarms`, {
+    condition: "not_opened",
+    at: start + hour,
+    recipients: ["lee@globex.example"],
+  });
+  assert.equal(forLee.status, 400, "a copy's alarm can only watch its own recipient");
+  assert.match(forLee.json.error.fields.recipients, /not a To recipient/);
+  const kenEmail = emails.find((e) => e.to[0] === "ken@globex.example")!;
+  await ana.api("POST", `/messages/${kenCopy}/alarms`, {
+    condition: "not_opened",
+    at: start + hour,
+    recipients: ["ken@globex.example"],
+  });
+  await t.app.request(trackingPaths(kenEmail.html).pixel!);
+  await t.deps.recorder.idle();
+  assert.equal((await ana.api("GET", `/messages/${kenCopy}/alarms`)).json.items[0].status, "resolved");
+});
+
+Deno.test("alarms - watching opens needs a followed email; reminders work on any", async () => {
+  const { t, ana, id } = await setup({ followWanted: false });
+  await using _ = t;
+  const refused = await ana.api("POST", `/messages/${id}/alarms`, {
+    condition: "not_opened",
+    at: start + hour,
+  });
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.fields.condition, /Only followed emails/);
+  assert.equal(
+    (await ana.api("POST", `/messages/${id}/alarms`, { condition: "reminder", at: start + hour })).status,
+    201,
+  );
+  const past = await ana.api("POST", `/messages/${id}/alarms`, { condition: "reminder", at: start - 1 });
+  assert.equal(past.status, 400);
+  assert.ok(past.json.error.fields.at);
+});
+
+Deno.test("alarms - edit moves the deadline (the old wake-up does nothing); remove cancels", async () => {
+  const { t, ana, id } = await setup();
+  await using _ = t;
+  const a =
+    (await ana.api("POST", `/messages/${id}/alarms`, { condition: "reminder", at: start + hour })).json;
+  assert.equal(
+    (await ana.api("PATCH", `/alarms/${a.id}`, { at: start + 3 * hour, comment: "later" })).status,
+    200,
+  );
+  t.clock.set(start + 2 * hour);
+  await t.deps.scheduler.drain();
+  assert.equal((await cards(ana)).items.length, 0);
+  const b =
+    (await ana.api("POST", `/messages/${id}/alarms`, { condition: "reminder", at: start + 2.5 * hour })).json;
+  assert.equal((await ana.api("DELETE", `/alarms/${b.id}`)).status, 204);
+  t.clock.set(start + 3 * hour);
+  await t.deps.scheduler.drain();
+  const { items } = await cards(ana);
+  assert.equal(items.length, 1);
+  assert.equal(items[0].comment, "later");
+});
+
+Deno.test("alarms - duplicate wake-ups never make a second card; overdue alarms say they are late", async () => {
+  const { t, ana, id } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "not_opened", at: start + hour });
+  t.clock.set(start + 5 * hour); // Beacon was down past the deadline
+  await Promise.all([t.deps.scheduler.runDue(), t.deps.scheduler.runDue(), t.deps.scheduler.drain()]);
+  const { items } = await cards(ana);
+  assert.equal(items.length, 1);
+  assert.equal(items[0].lateByMs, 4 * hour);
+  const page = await ana.page("/assistant");
+  assert.match(page.html, /4 h late/);
+});
+
+Deno.test("cards - first open makes one 'Email opened' card and a toast for the sender only", async () => {
+  const { t, ana, me, open, live } = await setup();
+  await using _ = t;
+  await open();
+  await open();
+  const { items } = await cards(ana);
+  assert.equal(items.filter((c: { kind: string }) => c.kind === "email_opened").length, 1);
+  assert.equal(items[0].headline, "Ken Sato opened your email");
+  const alerts = live.filter((e) => e.type === "alert.first_open");
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0].userId, me.user.id);
+});
+
+Deno.test("cards - snooze brings a card back unread at its time; dismiss hides it", async () => {
+  const { t, ana, open } = await setup();
+  await using _ = t;
+  await open();
+  const [card] = (await cards(ana)).items;
+  await ana.api("POST", `/cards/${card.id}/actions`, { action: "read" });
+  assert.equal((await cards(ana)).unread, 0);
+  const snooze = await ana.api("POST", `/cards/${card.id}/actions`, {
+    action: "snooze",
+    until: start + 2 * hour,
+  });
+  assert.equal(snooze.status, 204);
+  assert.equal((await cards(ana)).items[0].status, "snoozed");
+  t.clock.set(start + 2 * hour);
+  await Promise.all([t.deps.scheduler.drain(), t.deps.scheduler.drain()]);
+  const back = await cards(ana);
+  assert.equal(back.items[0].status, "active");
+  assert.equal(back.unread, 1, "back, unread");
+  await ana.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" });
+  assert.equal((await cards(ana)).items.length, 0);
+  assert.equal(
+    (await ana.api("POST", `/cards/${card.id}/actions`, { action: "snooze", until: start - 1 })).status,
+    400,
+  );
+});
+
+Deno.test("cards and tasks - per user; other teams get 404; a call task shows on the contact", async () => {
+  const { t, ana, open } = await setup();
+  await using _ = t;
+  await open();
+  const [card] = (await cards(ana)).items;
+  const task = await ana.api("POST", "/tasks", {
+    subject: "Call Ken about the proposal",
+    dueAt: start + 24 * hour,
+    notes: "Ask about budget",
+    contactId: card.contactId,
+    messageId: card.messageId,
+    cardId: card.id,
+  });
+  assert.equal(task.status, 201);
+  const contactPage = await ana.page(`/contacts/${card.contactId}`);
+  assert.match(contactPage.html, /Call Ken about the proposal/);
+  assert.equal((await ana.api("PATCH", `/tasks/${task.json.id}`, { done: true })).json.done, true);
+
+  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
+  const bo = new Client(t);
+  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  assert.equal((await cards(bo)).items.length, 0, "cards are per user");
+  assert.equal((await bo.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" })).status, 403);
+  assert.equal((await bo.api("PATCH", `/tasks/${task.json.id}`, { done: false })).status, 403);
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" })).status, 404);
+  assert.equal((await eve.api("PATCH", `/tasks/${task.json.id}`, { done: false })).status, 404);
+  assert.equal((await eve.api("GET", `/messages/${card.messageId}/alarms`)).status, 404);
+});
+
+Deno.test("notifications - immediate emails go to the seller through the Mailer; off by default", async () => {
+  const { t, ana, me, open } = await setup();
+  await using _ = t;
+  assert.deepEqual((await ana.api("GET", "/me/notifications")).json, { browser: false, email: "off" });
+  assert.equal(
+    (await ana.api("PATCH", "/me/notifications", { email: "immediate", browser: true })).status,
+    200,
+  );
+  await open();
+  await t.deps.scheduler.drain();
+  const mails = (await outbox(t, me.team.id)).filter((e) => e.to[0] === "ana@acme.example");
+  assert.equal(mails.length, 1);
+  assert.match(mails[0].subject, /Email opened — Proposal for Q3/);
+});
+
+Deno.test("notifications - the daily digest goes out at 08:00 the seller's time with new cards", async () => {
+  const { t, ana, me, open } = await setup();
+  await using _ = t;
+  await ana.api("PATCH", "/me", { name: "Ana", timeZone: "Europe/Lisbon" });
+  await ana.api("PATCH", "/me/notifications", { email: "digest" });
+  await open();
+  t.clock.set(Date.parse("2026-03-03T08:00:00Z")); // 08:00 in Lisbon (WET)
+  await t.deps.scheduler.drain();
+  const digest = (await outbox(t, me.team.id)).filter((e) => e.to[0] === "ana@acme.example");
+  assert.equal(digest.length, 1);
+  assert.match(digest[0].subject, /1 card in your assistant/);
+  t.clock.set(Date.parse("2026-03-04T08:00:00Z"));
+  await t.deps.scheduler.drain();
+  assert.equal(
+    (await outbox(t, me.team.id)).filter((e) => e.to[0] === "ana@acme.example").length,
+    1,
+    "no new cards, no email",
+  );
+});

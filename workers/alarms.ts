@@ -1,0 +1,123 @@
+/**
+ * Alarm deadlines and card snoozes, run by the scheduler. At a deadline the condition is
+ * checked against the message's events: if it holds, a card is created for the sender
+ * and the alarm is marked fired — in one checked commit, so a duplicate wake-up finds
+ * the alarm fired and creates nothing; if the answer already came, the alarm is resolved.
+ */
+import { ALARM_JOB } from "../lib/alarms/alarms.ts";
+import { engagementOf } from "../lib/alarms/engagement.ts";
+import { evaluate } from "../lib/alarms/evaluate.ts";
+import { alarmKeys } from "../lib/alarms/keys.ts";
+import type { Alarm } from "../lib/alarms/types.ts";
+import { addCard, CARD_WAKE_JOB, cardFor, wakeCard } from "../lib/assistant/cards.ts";
+import type { CardKind } from "../lib/assistant/types.ts";
+import { getContacts } from "../lib/contacts/contacts.ts";
+import { listEvents } from "../lib/messages/list.ts";
+import { messageKeys } from "../lib/messages/keys.ts";
+import type { Message } from "../lib/messages/types.ts";
+import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
+import type { AppDeps } from "../routes/deps.ts";
+import { notifyByEmail } from "./notifications.ts";
+
+export function registerAlarms(deps: AppDeps): void {
+  deps.scheduler.handle(
+    ALARM_JOB,
+    (job, context) => fireAlarm(deps, job as Job<{ alarmId: string }>, context),
+  );
+  deps.scheduler.handle(CARD_WAKE_JOB, async (job, context) => {
+    const { cardId } = (job as Job<{ cardId: string }>).payload;
+    await publishAll(deps.realtime, await wakeCard(deps.kv, job.teamId, cardId, job.id, context.now));
+  });
+}
+
+/** The first To recipient's contact: its zone and company, for cards. */
+export async function cardContext(kv: Deno.Kv, message: Message) {
+  const contactId = message.to[0]?.contactId;
+  const [contact] = contactId ? await getContacts(kv, message.teamId, [contactId]) : [null];
+  return { contactZone: contact?.timeZone ?? null, companyId: contact?.companyId ?? null };
+}
+
+const HEADLINES: Record<Alarm["condition"], (who: string) => string> = {
+  no_reply: (who) => `No reply from ${who} yet`,
+  not_opened: (who) => `${who} hasn't opened your email yet`,
+  reminder: () => "Your reminder",
+};
+
+async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: JobContext): Promise<void> {
+  const { kv, clock } = deps;
+  const entry = await kv.get<Alarm>(alarmKeys.alarm(job.teamId, job.payload.alarmId));
+  const alarm = entry.value;
+  if (!alarm || alarm.status !== "pending" || alarm.job?.id !== job.id) return;
+  const message = (await kv.get<Message>(messageKeys.message(alarm.teamId, alarm.messageId))).value;
+  const now = clock.now();
+  if (!message) {
+    await kv.atomic().check(entry).set(entry.key, {
+      ...alarm,
+      status: "cancelled",
+      job: null,
+      updatedAt: now,
+    }).commit();
+    return;
+  }
+  const verdict = evaluate(
+    alarm,
+    engagementOf(message, await listEvents(kv, alarm.teamId, message.id, { limit: 1000 })),
+  );
+  const lateByMs = context.lateBy > 60_000 ? context.lateBy : null;
+  const op = kv.atomic().check(entry);
+  const events: LiveEvent[] = [];
+  let settled: Alarm;
+  if (verdict.holds) {
+    const who = alarm.recipients.length
+      ? alarm.recipients.join(", ")
+      : message.to[0]?.name || message.to[0]?.email || "them";
+    const card = cardFor(
+      message,
+      {
+        kind: alarm.condition as CardKind,
+        headline: HEADLINES[alarm.condition](who),
+        eventAt: alarm.dueAt,
+        comment: alarm.comment,
+        alarmId: alarm.id,
+        lateByMs,
+      },
+      await cardContext(kv, message),
+      now,
+    );
+    events.push(addCard(op, card));
+    settled = {
+      ...alarm,
+      status: "fired",
+      cardId: card.id,
+      outcome: "Card created",
+      lateByMs,
+      settledAt: now,
+      job: null,
+      updatedAt: now,
+    };
+  } else {
+    settled = {
+      ...alarm,
+      status: "resolved",
+      outcome: verdict.outcome,
+      settledAt: now,
+      job: null,
+      updatedAt: now,
+    };
+  }
+  op.set(entry.key, settled);
+  const alarmEvent = liveEvent(
+    alarm.teamId,
+    "alarm.updated",
+    { messageId: alarm.messageId, alarm: settled },
+    now,
+    alarm.ownerId,
+  );
+  addToFeed(op, alarmEvent);
+  events.push(alarmEvent);
+  if (!(await op.commit()).ok) return; // changed meanwhile (edited, removed, or another wake-up won)
+  await publishAll(deps.realtime, events);
+  for (const event of events) if (event.type === "card.created") await notifyByEmail(deps, event);
+}
