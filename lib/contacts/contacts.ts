@@ -60,7 +60,18 @@ export function getContacts(kv: Deno.Kv, teamId: string, ids: string[]) {
 
 function editableFields(c: Contact): Record<keyof ContactInputType, unknown> {
   const { firstName, lastName, email, companyId, title, phone, timeZone, tracking, notes } = c;
-  return { firstName, lastName, email, companyId, title, phone, timeZone, tracking, notes };
+  return {
+    firstName,
+    lastName,
+    email,
+    companyId,
+    title,
+    phone,
+    timeZone,
+    tracking,
+    notes,
+    businessHours: c.businessHours ?? null,
+  };
 }
 
 /** Changes the given fields (the rest stay); the record and all its indexes change in one checked commit. */

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { BusinessHoursField } from "../accounts/team_settings.ts";
 import { emailField, nameField, optionalText, optionalTimeZoneField } from "../validation/fields.ts";
 
 const domainField = z.preprocess(
@@ -30,6 +31,8 @@ export const ContactInput = z.object({
   tracking: z.enum(["allow", "do_not_allow"], { error: "Choose allow or do not allow." })
     .default("allow"),
   notes: optionalText(5000),
+  businessHours: BusinessHoursField.nullable().optional().transform((v) => v ?? null)
+    .openapi({ description: "Own working hours; null uses the team's" }),
 }).openapi("ContactInput");
 export type ContactInput = z.output<typeof ContactInput>;
 

@@ -1,3 +1,5 @@
+import type { BusinessHours } from "../scheduling/business_hours.ts";
+
 export type TrackingPreference = "allow" | "do_not_allow";
 
 export interface Contact {
@@ -13,6 +15,8 @@ export interface Contact {
   timeZone: string | null;
   tracking: TrackingPreference;
   notes: string;
+  /** The contact's own working hours, when they differ from the team's default. */
+  businessHours?: BusinessHours | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,6 +1,7 @@
 /** API: drafts, sending, messages with their engagement, and the live feed's catch-up. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
+import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
 import {
   createDraft,
   deleteDraft,
@@ -362,5 +363,63 @@ messagesApi.openapi(
     );
     await publishAll(deps.realtime, events);
     return c.json(pick(MessageSchema, message), 200);
+  },
+);
+
+const AdviceSchema = z.object({
+  at: z.number(),
+  people: z.array(z.object({
+    name: z.string(),
+    email: z.string(),
+    contactId: z.string().nullable(),
+    zone: z.string().nullable(),
+    city: z.string().nullable(),
+    localText: z.string().nullable(),
+    inside: z.boolean().nullable(),
+    advice: z.string().nullable(),
+    guessedZone: z.string().nullable(),
+  })),
+  recommendation: z.object({
+    at: z.number(),
+    basis: z.enum(["recipient", "team", "business_hours"]),
+    evidence: z.number(),
+    explanation: z.string(),
+    label: z.string(),
+    localText: z.string(),
+  }).nullable(),
+  common: z.object({ at: z.number(), label: z.string() }).nullable(),
+  compromise: z.object({
+    at: z.number(),
+    inside: z.array(z.string()),
+    outside: z.array(z.string()),
+    times: z.array(z.string()),
+  }).nullable(),
+  unavailable: z.string().nullable(),
+}).openapi("SendTimeAdvice");
+
+messagesApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/messages/{id}/advice",
+    tags: ["Messages"],
+    summary:
+      "Send-time advice: each recipient's local time at `at` (default now), business-hours warnings, " +
+      "and a recommended time with the evidence behind it",
+    security,
+    request: {
+      params: IdParams,
+      query: z.object({ at: z.coerce.number().int().positive().optional() }),
+    },
+    responses: { 200: json(AdviceSchema, "Advice"), 400: errors[400], 401: errors[401], 404: errors[404] },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { user, team } = viewer(c);
+    const message = await getMessage(deps.kv, team.id, c.req.valid("param").id);
+    const advice = await adviseSendTime(deps.kv, team, user, message, {
+      at: c.req.valid("query").at ?? null,
+      now: deps.clock.now(),
+    });
+    return c.json(advice, 200);
   },
 );

@@ -35,6 +35,12 @@ export const ContactSchema = z.object({
   timeZone: z.string().nullable(),
   tracking: z.enum(["allow", "do_not_allow"]),
   notes: z.string(),
+  businessHours: z.object({
+    days: z.array(z.number()),
+    start: z.string(),
+    end: z.string(),
+    closedDates: z.array(z.string()),
+  }).nullable().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 }).openapi("Contact");

@@ -64,7 +64,7 @@ Deno.test("e2e - opens and clicks reach the seller's pages live, without a reloa
     document.querySelector("[data-testid=kpi-opens] .kpi-value")?.textContent === "1"
   );
   assert.match(await page.textContent("[data-testid=message-status]") ?? "", /Opened once/);
-  await page.waitForSelector(".toast:has-text('Opened for the first time')");
+  await page.waitForSelector(".toast:has-text('Ken Sato opened')");
   assert.match(await page.textContent("[data-testid=history]") ?? "", /Opened/);
   assert.match(
     await page.textContent("[data-testid=history]") ?? "",

@@ -1,0 +1,471 @@
+/**
+ * Benchmark of the open-pixel endpoint (`deno task bench:tracking`). Not a test: it measures.
+ *
+ * 1. Starts Beacon as production runs it (`deno run -A main.ts`, PORT, BEACON_DATA_DIR=<temp dir>, no
+ *    RESEND_API_KEY so the Outbox mailer is used), signs up through the real form, creates a contact and
+ *    two drafts through the JSON API, sends them, and finds each email's pixel on its Outbox page.
+ * 2. Starts bench/bare_gif_server.ts: the same GIF and headers from a bare Deno.serve, no work.
+ * 3. Drives both with `wrk -t1 -c100 -d10s --latency` (another process): a warm-up of each, then
+ *    bare, tracked, bare, tracked (alternating), keeping each one's better run.
+ * 4. Exactness: a fixed phase with bench/load.ts (another process; every request awaited, 200s counted) on
+ *    the second email's pixel, then Beacon is stopped and its KV file opened directly: the events stored
+ *    for that message (after minus before) must equal the 200s answered, and so must its opens counter.
+ * 5. Beacon's peak RSS (VmHWM), flagged above 256 MB.
+ *
+ * Options: --duration 10  --runs 2  --warmup 3  --requests 20000  --concurrency 100  --connections 100
+ *          --no-wrk (use bench/load.ts for the throughput phase too)  --app <dir> (another copy of Beacon)
+ *          --deno-flags "<flags>" (added to Beacon's `deno run -A`, e.g. for --cpu-prof; profiling only)
+ *          --keep (keep the temp data dir)  --quiet-wait 120 (seconds to wait for other processes to calm down)
+ * Exits 1 when a stored count does not match the answered count.
+ */
+import type { LoadResult } from "./load.ts";
+import {
+  cmdline,
+  commandOutput,
+  countKeys,
+  cpuSnapshot,
+  type CpuUsage,
+  cpuUsage,
+  findWrk,
+  freePort,
+  HttpClient,
+  int,
+  logTail,
+  mb,
+  ms,
+  pixelTokenIds,
+  procStatusKb,
+  runWrk,
+  type Server,
+  servingPid,
+  sleep,
+  spawnServer,
+  stop,
+  table,
+  unescapeHtml,
+  waitForHttp,
+} from "./lib.ts";
+
+const RSS_LIMIT_MB = 256;
+/** Other processes using more than this share of one core during a run make it noisy. */
+const NOISY_PCT = 10;
+const GOAL_RATIO = 0.5;
+
+function options() {
+  const values: Record<string, string> = {};
+  const flags = new Set<string>();
+  for (let i = 0; i < Deno.args.length; i++) {
+    const arg = Deno.args[i];
+    if (!arg.startsWith("--")) continue;
+    const name = arg.slice(2);
+    if (["no-wrk", "keep"].includes(name)) flags.add(name);
+    else values[name] = Deno.args[++i] ?? "";
+  }
+  const num = (name: string, fallback: number) => values[name] ? Number(values[name]) : fallback;
+  return {
+    duration: num("duration", 10),
+    runs: num("runs", 2),
+    warmup: num("warmup", 3),
+    requests: num("requests", 20_000),
+    quietWait: num("quiet-wait", 120),
+    denoFlags: values["deno-flags"] ? values["deno-flags"].split(/\s+/).filter(Boolean) : [],
+    concurrency: num("concurrency", 100),
+    connections: num("connections", 100),
+    noWrk: flags.has("no-wrk"),
+    keep: flags.has("keep"),
+    app: values.app
+      ? values.app.replace(/\/+$/, "")
+      : new URL("..", import.meta.url).pathname.replace(/\/+$/, ""),
+  };
+}
+
+const opts = options();
+const benchDir = new URL(".", import.meta.url).pathname;
+const log = (text = "") => console.log(text);
+const step = (text: string) => console.log(`· ${text}`);
+
+interface Throughput {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses counted by the load tool (wrk misses those in flight when it stops). */
+  answered: number;
+  bad: number;
+  cpu?: CpuUsage;
+}
+
+/** CPU time a server spent per answered request, from its share of one core. */
+const usPerRequest = (pct: number, r: Throughput) => (pct / 100) * 1e6 / r.requestsPerSec;
+
+/** Waits (up to --quiet-wait seconds) until other processes use under NOISY_PCT of one core. */
+async function waitForQuiet(pids: number[]): Promise<void> {
+  const deadline = Date.now() + opts.quietWait * 1000;
+  let warned = false;
+  while (true) {
+    const a = cpuSnapshot(pids);
+    await sleep(1_000);
+    const others = cpuUsage(a, cpuSnapshot(pids)).others;
+    if (others < NOISY_PCT) return;
+    if (Date.now() > deadline) {
+      step(`other processes still use ${others.toFixed(0)}% of a core; measuring anyway`);
+      return;
+    }
+    if (!warned) step(`other processes use ${others.toFixed(0)}% of a core; waiting for a quiet machine`);
+    warned = true;
+  }
+}
+
+async function loadProcess(url: string, args: string[]): Promise<LoadResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", `${benchDir}load.ts`, url, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) throw new Error(`load.ts failed: ${new TextDecoder().decode(out.stderr)}\n${text}`);
+  return JSON.parse(text.split("\n").at(-1)!);
+}
+
+async function drive(wrk: string | null, url: string, seconds: number): Promise<Throughput> {
+  if (wrk) {
+    const r = await runWrk(wrk, url, { threads: 1, connections: opts.connections, seconds });
+    return {
+      requestsPerSec: r.requestsPerSec,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      answered: r.requests - r.non2xx3xx,
+      bad: r.non2xx3xx + r.socketErrors,
+    };
+  }
+  const r = await loadProcess(url, [
+    "--duration",
+    String(seconds),
+    "--concurrency",
+    String(opts.connections),
+  ]);
+  return {
+    requestsPerSec: r.requestsPerSec,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    answered: r.ok,
+    bad: r.non200 + r.errors,
+  };
+}
+
+/** Signs up, creates a contact and a draft with a link, sends it; returns the sent message's id. */
+async function sendEmail(client: HttpClient, to: string, subject: string): Promise<string> {
+  const draft = await client.api("POST", "/messages", {
+    to: [to],
+    subject,
+    html: '<p>Hi Ken, here is <a href="https://example.com/pricing">our pricing</a>.</p>',
+  });
+  if (draft.status !== 201) throw new Error(`draft failed: ${draft.status} ${JSON.stringify(draft.json)}`);
+  const sent = await client.api("POST", `/messages/${draft.json.id}/send`);
+  if (sent.status !== 202) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.json)}`);
+  const id: string = sent.json.items[0].id;
+  const deadline = Date.now() + 60_000;
+  while (true) {
+    const message = await client.api("GET", `/messages/${id}`);
+    if (message.json?.status === "sent") return id;
+    if (message.json?.status === "failed" || Date.now() > deadline) {
+      throw new Error(`message ${id} did not reach "sent": ${JSON.stringify(message.json)}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Finds, on the Outbox pages, the email with this subject and the open pixel path in its srcdoc. */
+async function pixelFromOutbox(client: HttpClient, subject: string): Promise<string> {
+  const list = await client.page("/outbox");
+  if (list.status !== 200) throw new Error(`GET /outbox answered ${list.status}`);
+  const row = [...list.html.matchAll(/href="\/outbox\/([0-9A-Z]{26})"[^>]*>([^<]*)</g)].find((m) =>
+    m[2] === subject
+  );
+  if (!row) throw new Error(`no Outbox row with subject "${subject}"`);
+  const page = await client.page(`/outbox/${row[1]}`);
+  const srcdoc = page.html.match(/srcdoc="([^"]*)"/)?.[1];
+  if (!srcdoc) throw new Error(`no iframe srcdoc on /outbox/${row[1]}`);
+  const pixel = unescapeHtml(srcdoc).match(/src="https?:\/\/[^"]+(\/t\/o\/[\w-]+)"/)?.[1];
+  if (!pixel) throw new Error(`no /t/o/ pixel in the email on /outbox/${row[1]}`);
+  return pixel;
+}
+
+async function main(): Promise<number> {
+  const cores = (await commandOutput("nproc", [])) ?? String(navigator.hardwareConcurrency);
+  const wrk = opts.noWrk ? null : await findWrk();
+  const wrkVersion = wrk ? (await commandOutput(wrk, ["-v"]))?.split("\n")[0] ?? "wrk" : null;
+  const cpu = (await commandOutput("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]))
+    ?.trim();
+  const dataDir = await Deno.makeTempDir({ prefix: "beacon-bench-" });
+  const kvPath = `${dataDir}/beacon.kv`;
+
+  log("Beacon open-pixel benchmark");
+  log(
+    `  machine : ${cores} cores (nproc), navigator.hardwareConcurrency=${navigator.hardwareConcurrency}` +
+      (cpu ? `, ${cpu}` : ""),
+  );
+  log(`  deno    : ${Deno.version.deno} (v8 ${Deno.version.v8}, ${Deno.build.target})`);
+  log(
+    `  load    : ${
+      wrk
+        ? `${wrkVersion} — wrk -t1 -c${opts.connections} -d${opts.duration}s --latency`
+        : `NO wrk (${opts.noWrk ? "--no-wrk" : "not found"}): FALLBACK bench/load.ts, ${opts.connections} ` +
+          `keep-alive fetch loops, ${opts.duration}s`
+    }`,
+  );
+  log(`  app     : ${opts.app}   data: ${dataDir}`);
+  log(
+    `  repro   : deno task bench:tracking   (= deno run -A bench/tracking.ts ${Deno.args.join(" ")})`
+      .trimEnd(),
+  );
+  log();
+
+  const servers: Server[] = [];
+  try {
+    // 1. Beacon, as production starts it.
+    const env = Deno.env.toObject();
+    for (const name of Object.keys(env)) {
+      if (/^(RESEND_|BEACON_)/.test(name) || name === "PORT" || /^DENO_DEPLOY/.test(name)) delete env[name];
+    }
+    const beaconPort = freePort();
+    step(
+      `starting Beacon: PORT=${beaconPort} BEACON_DATA_DIR=${dataDir} deno run -A ${
+        opts.denoFlags.map((f) => f + " ").join("")
+      }main.ts`,
+    );
+    const beacon = spawnServer("Beacon", ["run", "-A", ...opts.denoFlags, "main.ts"], {
+      cwd: opts.app,
+      env: { ...env, PORT: String(beaconPort), BEACON_DATA_DIR: dataDir },
+      port: beaconPort,
+      logPath: `${dataDir}/beacon.log`,
+    });
+    servers.push(beacon);
+    await waitForHttp(beacon, "/healthz");
+    beacon.pid = servingPid(beacon.child.pid, "main.ts");
+    step(`Beacon is up (pid ${beacon.pid}: ${cmdline(beacon.pid)})`);
+
+    // 2. The bare server.
+    const barePort = freePort();
+    const bare = spawnServer("bare GIF server", [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      `${benchDir}bare_gif_server.ts`,
+    ], {
+      cwd: opts.app,
+      env: { ...env, PORT: String(barePort) },
+      port: barePort,
+      logPath: `${dataDir}/bare.log`,
+    });
+    servers.push(bare);
+    await waitForHttp(bare, "/t/o/bare.gif");
+    bare.pid = servingPid(bare.child.pid, "bare_gif_server.ts");
+    step(`bare GIF server is up (pid ${bare.pid})`);
+
+    // Setup through the real HTTP API.
+    const client = new HttpClient(`http://127.0.0.1:${beaconPort}`);
+    const signup = await client.form("/signup", {
+      teamName: "Bench Co",
+      name: "Ana Admin",
+      email: "ana@bench.example",
+      password: "correct horse battery",
+      timeZone: "Europe/Lisbon",
+    });
+    await signup.body?.cancel();
+    if (signup.status !== 303) throw new Error(`sign-up answered ${signup.status}`);
+    const me = await client.api("GET", "/me");
+    const teamId: string = me.json.team.id;
+    const contact = await client.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" });
+    if (contact.status !== 201) {
+      throw new Error(`contact failed: ${contact.status} ${JSON.stringify(contact.json)}`);
+    }
+    const loadId = await sendEmail(client, contact.json.email, "Bench: throughput");
+    const exactId = await sendEmail(client, contact.json.email, "Bench: exactness");
+    const loadPixel = await pixelFromOutbox(client, "Bench: throughput");
+    const exactPixel = await pixelFromOutbox(client, "Bench: exactness");
+    for (const [path, id] of [[loadPixel, loadId], [exactPixel, exactId]]) {
+      const ids = pixelTokenIds(path.split("/").pop()!);
+      if (ids?.messageId !== id || ids.teamId !== teamId) {
+        throw new Error(`pixel ${path} is not message ${id}'s`);
+      }
+    }
+    step(`team ${teamId}; sent ${loadId} (throughput) and ${exactId} (exactness); pixels found on /outbox`);
+
+    const trackedUrl = `http://127.0.0.1:${beaconPort}${loadPixel}`;
+    const bareUrl = `http://127.0.0.1:${barePort}${loadPixel}`;
+    const [a, b] = await Promise.all([fetch(trackedUrl), fetch(bareUrl)]);
+    const headersOf = (r: Response) =>
+      [...r.headers].filter(([k]) => k !== "date").map(([k, v]) => `${k}: ${v}`).sort().join(" | ");
+    const [bodyA, bodyB] = [new Uint8Array(await a.arrayBuffer()), new Uint8Array(await b.arrayBuffer())];
+    if (a.status !== 200 || bodyA.length !== 43 || bodyA.join() !== bodyB.join()) {
+      throw new Error(`the tracked pixel answered ${a.status} with ${bodyA.length} bytes`);
+    }
+    step(`same 43-byte GIF from both; headers ${headersOf(a) === headersOf(b) ? "identical" : "DIFFER"}:`);
+    log(`    tracked: ${headersOf(a)}`);
+    log(`    bare   : ${headersOf(b)}`);
+
+    // 3. Throughput.
+    if (opts.warmup > 0) {
+      step(`warm-up: ${opts.warmup}s each`);
+      await drive(wrk, bareUrl, opts.warmup);
+      await drive(wrk, trackedUrl, opts.warmup);
+    }
+    const runs: { bare: Throughput[]; tracked: Throughput[] } = { bare: [], tracked: [] };
+    const pids = [beacon.pid, bare.pid];
+    for (let i = 1; i <= opts.runs; i++) {
+      for (const [name, url, server] of [["bare", bareUrl, bare], ["tracked", trackedUrl, beacon]] as const) {
+        await waitForQuiet(pids);
+        const a = cpuSnapshot(pids);
+        const r = await drive(wrk, url, opts.duration);
+        r.cpu = cpuUsage(a, cpuSnapshot(pids));
+        runs[name].push(r);
+        const serverPct = r.cpu.byPid.get(server.pid)!;
+        const threads = r.cpu.threadsByPid.get(server.pid)!.map(([t, p]) => `${t} ${p.toFixed(0)}`).join(
+          ", ",
+        );
+        step(
+          `run ${i} ${name.padEnd(7)}: ${int(r.requestsPerSec).padStart(7)} req/s  p50 ${ms(r.p50Ms)}  ` +
+            `p99 ${ms(r.p99Ms)}${r.bad ? `  (${int(r.bad)} non-200/socket errors)` : ""}`,
+        );
+        log(
+          `      CPU, % of one core: server ${serverPct.toFixed(0)} (${threads}) = ` +
+            `${usPerRequest(serverPct, r).toFixed(1)} µs/request; ${wrk ? "wrk" : "load.ts"} ` +
+            `${r.cpu.loadTool.toFixed(0)}; other processes ${r.cpu.others.toFixed(0)}` +
+            (r.cpu.others > NOISY_PCT ? "  <-- NOISY: the machine was not idle" : ""),
+        );
+      }
+    }
+    const best = (list: Throughput[]) => list.reduce((x, y) => (y.requestsPerSec > x.requestsPerSec ? y : x));
+    const bareBest = best(runs.bare), trackedBest = best(runs.tracked);
+    const hwmAfterWrk = procStatusKb(beacon.pid, "VmHWM");
+    // Wait for the recorder: each response went out after its commit, so this is only the tail.
+    await sleep(1_000);
+
+    // 4. Exactness: a fixed number of awaited requests on the second message.
+    const before = await (async () => {
+      const kv = await Deno.openKv(kvPath);
+      try {
+        return await countKeys(kv, ["team", teamId, "event", exactId]);
+      } finally {
+        kv.close();
+      }
+    })();
+    step(
+      `exactness phase: bench/load.ts, ${int(opts.requests)} requests, concurrency ${opts.concurrency} ` +
+        `(events stored before: ${before})`,
+    );
+    const exact = await loadProcess(`http://127.0.0.1:${beaconPort}${exactPixel}`, [
+      "--requests",
+      String(opts.requests),
+      "--concurrency",
+      String(opts.concurrency),
+    ]);
+    step(
+      `answered 200: ${int(exact.ok)}, other statuses: ${exact.non200}, errors: ${exact.errors}` +
+        `${exact.firstError ? ` (${exact.firstError})` : ""}; ${int(exact.requestsPerSec)} req/s, ` +
+        `p50 ${ms(exact.p50Ms)}, p99 ${ms(exact.p99Ms)}`,
+    );
+    await sleep(1_000);
+
+    // 5. Memory, then stop Beacon and read its KV file.
+    const hwm = procStatusKb(beacon.pid, "VmHWM");
+    const rss = procStatusKb(beacon.pid, "VmRSS");
+    const bareHwm = procStatusKb(bare.pid, "VmHWM");
+    const howBeacon = await stop(beacon);
+    await stop(bare);
+    step(`Beacon stopped: ${howBeacon}`);
+
+    const kv = await Deno.openKv(kvPath);
+    let after: number,
+      exactStats: { opens: number } | null,
+      loadStored: number,
+      loadStats: { opens: number } | null;
+    try {
+      after = await countKeys(kv, ["team", teamId, "event", exactId]);
+      exactStats = (await kv.get<{ opens: number }>(["team", teamId, "message_stats", exactId])).value;
+      loadStored = await countKeys(kv, ["team", teamId, "event", loadId]);
+      loadStats = (await kv.get<{ opens: number }>(["team", teamId, "message_stats", loadId])).value;
+    } finally {
+      kv.close();
+    }
+    const stored = after - before;
+    const wrkAnswered = runs.tracked.reduce((sum, r) => sum + r.answered, 0);
+
+    // Report.
+    const ratio = trackedBest.requestsPerSec / bareBest.requestsPerSec;
+    log();
+    log(
+      `Results (best of ${opts.runs} alternating ${opts.duration}s runs each, ${
+        wrk ? "wrk" : "bench/load.ts FALLBACK"
+      }, ` +
+        `${opts.connections} connections):`,
+    );
+    log();
+    const row = (label: string, best: Throughput, list: Throughput[], pid: number) => {
+      const pct = best.cpu?.byPid.get(pid);
+      return [
+        label,
+        int(best.requestsPerSec),
+        ms(best.p50Ms),
+        ms(best.p99Ms),
+        pct === undefined ? "n/a" : usPerRequest(pct, best).toFixed(1),
+        best.cpu && best.cpu.others > NOISY_PCT ? `yes (${best.cpu.others.toFixed(0)}%)` : "no",
+        list.map((r) => int(r.requestsPerSec)).join(", "),
+      ];
+    };
+    log(table([
+      ["", "req/s", "p50", "p99", "server CPU µs/req", "noisy", "all runs (req/s)"],
+      row("bare Deno.serve GIF", bareBest, runs.bare, bare.pid),
+      row("Beacon /t/o/:token", trackedBest, runs.tracked, beacon.pid),
+    ]));
+    log();
+    log(
+      `ratio tracked/bare: ${ratio.toFixed(3)}  ` +
+        (ratio >= GOAL_RATIO ? `(meets the ${GOAL_RATIO} goal)` : `<-- BELOW the ${GOAL_RATIO} goal`),
+    );
+    log();
+    const exactOk = exact.errors === 0 && exact.non200 === 0 && stored === exact.ok &&
+      exactStats?.opens === exact.ok;
+    if (exactOk) {
+      log(
+        `exactness: stored ${int(stored)} of ${int(exact.ok)} answered (exact); opens counter ${
+          int(exactStats!.opens)
+        }`,
+      );
+    } else {
+      log("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+      log(
+        `!!! EXACTNESS MISMATCH: stored ${
+          int(stored)
+        } events (before ${before}, after ${after}), opens counter ` +
+          `${exactStats?.opens ?? "missing"}, for ${int(exact.ok)} answered 200 ` +
+          `(${exact.non200} other statuses, ${exact.errors} errors)`,
+      );
+      log("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+    }
+    log(
+      `           throughput message (informational, not exact): ${int(loadStored)} events stored, opens ` +
+        `${int(loadStats?.opens ?? 0)}; the load tool counted ${int(wrkAnswered)} 2xx in measured runs ` +
+        `(plus warm-ups and requests cut off when it stopped)`,
+    );
+    const over = hwm !== null && hwm / 1024 > RSS_LIMIT_MB;
+    log(
+      `memory:    Beacon peak RSS (VmHWM, pid ${beacon.pid}) ${mb(hwm)}` +
+        (over ? `  <-- ABOVE ${RSS_LIMIT_MB} MB` : ` (limit ${RSS_LIMIT_MB} MB)`) +
+        `; after the wrk runs ${mb(hwmAfterWrk)}; RSS at the end ${mb(rss)}; bare server peak ${mb(bareHwm)}`,
+    );
+    log();
+    log(
+      `reproduce: cd ${opts.app} && deno task bench:tracking   (${cores} cores, deno ${Deno.version.deno})`,
+    );
+    return exactOk ? 0 : 1;
+  } catch (error) {
+    for (const server of servers) console.error(`--- ${server.name} log tail ---\n${await logTail(server)}`);
+    throw error;
+  } finally {
+    for (const server of servers) if (!server.exited) await stop(server, 1_000);
+    if (!opts.keep) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+}
+
+Deno.exit(await main());

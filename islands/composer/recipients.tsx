@@ -1,0 +1,256 @@
+/// <reference lib="dom" />
+/** A To/Cc/Bcc field: recipient chips and a combobox that suggests the team's contacts. */
+import type { ComponentChildren, RefObject } from "preact";
+import { useState } from "preact/hooks";
+import { addChips, type Chip, looksLikeEmail, parseAddresses } from "./model.ts";
+import { type ContactHit, contactLabel, searchContacts, useSearch } from "./search.ts";
+
+interface Props {
+  /** The input's id; list, error and hint ids derive from it. */
+  id: string;
+  label: string;
+  chips: Chip[];
+  onChange(chips: Chip[]): void;
+  error: string | null;
+  inputRef: RefObject<HTMLInputElement | null>;
+  /** The parent calls this before sending, so an address still being typed is not lost. */
+  commitRef: { current: (() => void) | null };
+  placeholder?: string;
+  /** Shown at the end of the row (the Cc and Bcc toggles). */
+  after?: ComponentChildren;
+}
+
+export function RecipientRow(p: Props) {
+  const [text, setText] = useState("");
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const search = useSearch(text, searchContacts);
+  const listId = `${p.id}-list`;
+
+  // While a refined search is on its way, the previous results stay up (no flicker between keystrokes).
+  const current = search.query === text.trim() ||
+    (search.loading && search.query !== "" &&
+      text.trim().toLowerCase().startsWith(search.query.toLowerCase()));
+  const options = current
+    ? search.items.filter((c) => !p.chips.some((chip) => chip.email === c.email.toLowerCase()))
+    : [];
+  const shown = open && text.trim() !== "" && options.length > 0;
+  const activeIndex = shown ? Math.min(active, options.length - 1) : -1;
+  const noMatch = open && text.trim() !== "" && !search.loading && search.query === text.trim() &&
+    options.length === 0 && !looksLikeEmail(text);
+
+  const add = (chips: Chip[]) => {
+    p.onChange(addChips(p.chips, chips));
+    setText("");
+    setOpen(false);
+  };
+  const addTyped = () => {
+    if (!looksLikeEmail(text)) return false;
+    add([{ email: text.trim().toLowerCase(), name: "", contactId: null, error: null }]);
+    return true;
+  };
+  const pick = (contact: ContactHit, refocus = true) => {
+    add([{
+      email: contact.email.toLowerCase(),
+      name: contactLabel(contact),
+      contactId: contact.id,
+      error: null,
+    }]);
+    if (refocus) p.inputRef.current?.focus();
+  };
+  const remove = (index: number) => {
+    p.onChange(p.chips.filter((_, i) => i !== index));
+    p.inputRef.current?.focus();
+  };
+  p.commitRef.current = addTyped;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.isComposing) return;
+    switch (e.key) {
+      case "ArrowDown":
+      case "ArrowUp": {
+        if (!options.length) return;
+        e.preventDefault();
+        if (!shown) {
+          setOpen(true);
+          setActive(0);
+          return;
+        }
+        const step = e.key === "ArrowDown" ? 1 : -1;
+        setActive((activeIndex + step + options.length) % options.length);
+        return;
+      }
+      case "Enter":
+        if (e.ctrlKey || e.metaKey) return; // Send
+        if (shown && activeIndex >= 0) {
+          e.preventDefault();
+          pick(options[activeIndex]);
+        } else if (text.trim()) {
+          e.preventDefault();
+          addTyped();
+        }
+        return;
+      case "Escape":
+        if (shown || noMatch) {
+          e.preventDefault();
+          e.stopPropagation();
+          setOpen(false);
+        }
+        return;
+      case ",":
+      case ";":
+        if (addTyped() || !text.trim()) e.preventDefault();
+        return;
+      case "Tab":
+        if (e.shiftKey) return;
+        if (!addTyped() && shown && activeIndex >= 0) pick(options[activeIndex], false);
+        return;
+      case "Backspace":
+        if (text === "" && p.chips.length) {
+          e.preventDefault();
+          p.onChange(p.chips.slice(0, -1));
+        }
+        return;
+    }
+  };
+
+  const onPaste = (e: ClipboardEvent) => {
+    const data = e.clipboardData?.getData("text") ?? "";
+    if (!/[,;\n<]/.test(data)) return;
+    const { emails, rest } = parseAddresses(text + data);
+    if (!emails.length) return;
+    e.preventDefault();
+    p.onChange(addChips(p.chips, emails.map((email) => ({ email, name: "", contactId: null, error: null }))));
+    setText(rest);
+  };
+
+  const invalid = p.chips.map((c, i) => ({ c, i })).filter(({ c }) => c.error);
+  const describedBy = [
+    ...invalid.map(({ i }) => `${p.id}-chip-${i}-error`),
+    p.error ? `${p.id}-error` : "",
+  ].filter(Boolean).join(" ") || undefined;
+
+  return (
+    <div class={`composer-row${p.error || invalid.length ? " has-error" : ""}`}>
+      <label class="composer-label" for={p.id}>{p.label}</label>
+      <div
+        class="composer-control chips-input"
+        onClick={(e) =>
+          !(e.target as HTMLElement).closest("button, input, .chip, .suggest") && p.inputRef.current?.focus()}
+      >
+        <ul class="chips" aria-label={`${p.label} recipients`}>
+          {p.chips.map((chip, i) => (
+            <li
+              key={chip.email}
+              class={`chip${chip.error ? " chip-invalid" : ""}${chip.contactId ? " chip-contact" : ""}`}
+              title={chip.error
+                ? `${chip.email}: ${chip.error}`
+                : chip.name
+                ? `${chip.name} <${chip.email}>`
+                : chip.email}
+              data-testid="chip"
+            >
+              <span class="chip-text">{chip.name || chip.email}</span>
+              {chip.name && <span class="sr-only">{` <${chip.email}>`}</span>}
+              {chip.error && <span class="sr-only">(not a valid address)</span>}
+              <button
+                type="button"
+                class="chip-remove"
+                aria-label={`Remove ${chip.name || chip.email}`}
+                onClick={() => remove(i)}
+              >
+                <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+                  <path
+                    d="M18 6 6 18M6 6l12 12"
+                    stroke="currentColor"
+                    stroke-width="2.2"
+                    stroke-linecap="round"
+                  />
+                </svg>
+              </button>
+            </li>
+          ))}
+          <li class="combo">
+            <input
+              ref={p.inputRef}
+              id={p.id}
+              type="text"
+              inputMode="email"
+              autoComplete="off"
+              autoCapitalize="off"
+              spellcheck={false}
+              role="combobox"
+              aria-autocomplete="list"
+              aria-expanded={shown}
+              aria-controls={listId}
+              aria-activedescendant={activeIndex >= 0 ? `${listId}-${activeIndex}` : undefined}
+              aria-invalid={p.error || invalid.length ? true : undefined}
+              aria-describedby={describedBy}
+              placeholder={p.chips.length ? "" : p.placeholder}
+              value={text}
+              onInput={(e) => {
+                const value = e.currentTarget.value;
+                setText(value);
+                setOpen(true);
+                setActive(looksLikeEmail(value) ? -1 : 0);
+              }}
+              onKeyDown={onKeyDown}
+              onPaste={onPaste}
+              onBlur={() => {
+                setOpen(false);
+                addTyped();
+              }}
+            />
+            <ul
+              id={listId}
+              role="listbox"
+              aria-label={`Contacts matching “${text.trim()}”`}
+              class="suggest"
+              hidden={!shown}
+            >
+              {shown && options.map((c, i) => (
+                <li
+                  key={c.id}
+                  id={`${listId}-${i}`}
+                  role="option"
+                  aria-selected={i === activeIndex}
+                  class="suggest-option"
+                  onMouseDown={(e) => e.preventDefault()}
+                  onMouseMove={() => i !== activeIndex && setActive(i)}
+                  onClick={() => pick(c)}
+                >
+                  <span class="suggest-avatar" aria-hidden="true">{initials(contactLabel(c))}</span>
+                  <span class="suggest-text">
+                    <span class="suggest-name">{contactLabel(c)}</span>
+                    <span class="suggest-sub">{c.email}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {noMatch && (
+              <div class="suggest suggest-empty" role="status">
+                No contact matches “{text.trim()}”. Type a full address to add it.
+              </div>
+            )}
+          </li>
+        </ul>
+      </div>
+      {p.after && <div class="composer-row-after">{p.after}</div>}
+      {(invalid.length > 0 || p.error) && (
+        <div class="composer-row-errors">
+          {invalid.map(({ c, i }) => (
+            <p key={c.email} class="error-text" id={`${p.id}-chip-${i}-error`}>
+              {c.email}: {c.error}
+            </p>
+          ))}
+          {p.error && <p class="error-text" id={`${p.id}-error`}>{p.error}</p>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function initials(name: string): string {
+  const words = name.replace(/@.*/, "").split(/[\s._-]+/).filter(Boolean);
+  return ((words[0]?.[0] ?? "") + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase() || "?";
+}

@@ -1,0 +1,372 @@
+/**
+ * End to end in headless Chromium: the composer. Recipients by autocomplete and by address, formatting,
+ * links, autosave across a reload, the follow control, sending and the Outbox; then the errors a send
+ * can show, a refused address, a recipient who blocks tracking, and discarding a draft.
+ * Screenshots (desktop and phone) go to tests/screenshots/compose*.png.
+ */
+import assert from "node:assert/strict";
+import type { Browser, Page, Response } from "playwright-core";
+import { ManualClock } from "../../lib/clock/clock.ts";
+import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
+
+async function signUp(browser: Browser, url: string, email: string) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    timezoneId: "Europe/Lisbon",
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const errors: (Error | string)[] = [];
+  page.on("pageerror", (error) => errors.push(error));
+  page.on("console", (message) => {
+    // Failed requests (offline, a 400 on purpose) are logged by the browser itself; anything else counts.
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) {
+      errors.push(message.text());
+    }
+  });
+  await page.goto(`${url}/signup`);
+  await page.fill("#f-teamName", "Acme Sales");
+  await page.fill("#f-name", "Ana Lima");
+  await page.fill("#f-email", email);
+  await page.fill("#f-password", "correct horse battery");
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${url}/`);
+  return { context, page, errors };
+}
+
+/** Calls the JSON API as the signed-in page would (session cookie and CSRF header). */
+async function apiCall(page: Page, url: string, method: string, path: string, data?: unknown) {
+  const csrf = await page.getAttribute('meta[name="csrf-token"]', "content") ?? "";
+  const response = await page.request.fetch(`${url}/api${path}`, {
+    method,
+    data,
+    headers: { "x-csrf-token": csrf, origin: url },
+  });
+  const text = await response.text();
+  return { status: response.status(), json: text ? JSON.parse(text) : null };
+}
+
+async function openComposer(page: Page, url: string) {
+  await page.goto(`${url}/compose`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+}
+
+async function pickContact(page: Page, field: string, typed: string, name: string) {
+  await page.fill(field, typed);
+  await page.waitForSelector(`${field}-list [role=option]:has-text("${name}")`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`[data-testid=chip]:has-text("${name}")`);
+}
+
+/** Waits until the element is the one with keyboard focus (focus moves after a render). */
+async function focused(page: Page, selector: string) {
+  await page.waitForFunction((s) => document.activeElement === document.querySelector(s), selector, {
+    timeout: 3000,
+  });
+}
+
+const saved = (page: Page) =>
+  page.waitForFunction(() =>
+    /^Saved \d\d:\d\d$/.test(document.querySelector("[data-testid=save-status]")?.textContent ?? "")
+  );
+
+/** What Word (and Google Docs, for the last paragraph) put on the clipboard. */
+const WORD_PASTE =
+  `<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style>
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]--></head>
+<body lang=EN-US><!--StartFragment--><p class=MsoNormal style='margin:0cm;font-family:Calibri'><b>Budget</b>
+<span style='font-style:italic'>approved</span> for <a href="https://acme.example/" style='color:#0563C1'>Acme</a><o:p></o:p></p>
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-list:Ignore'>·<span
+style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>Second point<o:p></o:p></p>
+<b style="font-weight:normal;" id="docs-internal-guid-1234"><p dir="ltr"><span style="font-weight:400">Docs text</span></p></b>
+<!--EndFragment--></body></html>`;
+
+async function gzipSize(bytes: Uint8Array): Promise<number> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
+  return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+Deno.test("e2e - compose, autosave, reload, follow and send an email", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await signUp(browser, server.url, "ana@acme.example");
+
+  const contact = await apiCall(page, server.url, "POST", "/contacts", {
+    firstName: "Bea",
+    lastName: "Costa",
+    email: "bea@globex.example",
+  });
+  assert.equal(contact.status, 201, JSON.stringify(contact.json));
+  const company = await apiCall(page, server.url, "POST", "/companies", {
+    name: "Globex",
+    domain: "globex.example",
+  });
+  assert.equal(company.status, 201);
+
+  // Script addresses only (reading bodies would race the navigations below); sizes are fetched afterwards.
+  const scripts = new Set<string>();
+  const onResponse = (response: Response) => {
+    if (response.request().resourceType() === "script") scripts.add(new URL(response.url()).pathname);
+  };
+  page.on("response", onResponse);
+  await openComposer(page, server.url);
+  assert.match(
+    await page.textContent("[data-testid=follow-text]") ?? "",
+    /Following — opens and link clicks will be tracked/,
+  );
+
+  // To: a contact by autocomplete, and a free address ended by a comma.
+  await page.fill("#composer-to", "Bea");
+  await page.waitForSelector('#composer-to-list [role=option]:has-text("Bea Costa")');
+  assert.equal(await page.getAttribute("#composer-to", "aria-expanded"), "true");
+  await screenshot(page, "compose-suggest");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-testid=chip]:has-text("Bea Costa")');
+  await page.type("#composer-to", "ken@partner.example,");
+  await page.waitForSelector('[data-testid=chip]:has-text("ken@partner.example")');
+  assert.equal(await page.inputValue("#composer-to"), "");
+
+  await page.fill("#composer-subject", "Quarterly review");
+
+  // Body: text, a word made bold with the toolbar, and a link on a selected word.
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Hello Bea, here is some ");
+  await page.click("button[data-format=bold]");
+  assert.equal(await page.getAttribute("button[data-format=bold]", "aria-pressed"), "true");
+  await page.keyboard.type("important");
+  await page.click("button[data-format=bold]");
+  await page.keyboard.type(" news. Read the proposal");
+  for (let i = 0; i < "proposal".length; i++) await page.keyboard.press("Shift+ArrowLeft");
+  await page.click("button[data-format=link]");
+  await page.fill("#composer-link-input", "acme.example/proposal");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('.ProseMirror a[href="https://acme.example/proposal"]');
+  assert.equal(await page.textContent(".ProseMirror strong"), "important");
+  assert.equal(await page.textContent('.ProseMirror a[href="https://acme.example/proposal"]'), "proposal");
+
+  // Regarding: companies and contacts are searched together.
+  await page.fill("#composer-regarding", "Glob");
+  // "Glob" also finds Bea (her address is at globex.example); the company is picked from the list.
+  await page.click('#composer-regarding-list [role=option]:has-text("Company")');
+  assert.match(await page.textContent("[data-testid=regarding-chip]") ?? "", /Company\s*Globex/);
+
+  await saved(page);
+  assert.match(page.url(), /\/compose\/\w+$/, "the new draft's address replaces /compose");
+  const draftId = page.url().split("/").pop()!;
+
+  // Several recipients while following: the note and the send-individually choice.
+  assert.match(
+    await page.textContent(".follow-multi") ?? "",
+    /2 recipients: opens and clicks can't be attributed/,
+  );
+  assert.equal(await page.isChecked("#composer-individually"), false);
+  await page.hover("button[data-format=italic]");
+  await screenshot(page, "compose");
+
+  // What the compose page loads: the client entry, the composer chunk, the editor chunk, shared chunks.
+  page.off("response", onResponse);
+  const js = [...scripts].filter((path) => path.startsWith("/static/build/"));
+  assert.ok(js.some((path) => path.includes("/editor-")), "the editor loads as its own chunk");
+  let gzipped = 0;
+  for (const path of js) {
+    gzipped += await gzipSize(new Uint8Array(await (await fetch(`${server.url}${path}`)).arrayBuffer()));
+  }
+  console.log(`compose page JS: ${js.length} files, ${gzipped} bytes gzipped`);
+  assert.ok(gzipped < 150_000, `the compose page ships at most 150 KB of gzipped JS (${gzipped})`);
+
+  // A reload shows the saved draft, rendered by the server.
+  await page.reload();
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  const chips = await page.locator("[data-testid=chip]").allTextContents();
+  assert.deepEqual(chips.map((c) => c.trim()), ["Bea Costa <bea@globex.example>", "ken@partner.example"]);
+  assert.equal(await page.inputValue("#composer-subject"), "Quarterly review");
+  assert.equal(await page.textContent(".ProseMirror strong"), "important");
+  assert.equal(await page.textContent('.ProseMirror a[href="https://acme.example/proposal"]'), "proposal");
+  assert.match(await page.textContent("[data-testid=regarding-chip]") ?? "", /Globex/);
+  assert.match(await page.textContent("[data-testid=save-status]") ?? "", /^Saved \d\d:\d\d$/);
+
+  // Send individually is saved with the draft.
+  await page.check("#composer-individually");
+  await saved(page);
+  const draft = await apiCall(page, server.url, "GET", `/messages/${draftId}`);
+  assert.equal(draft.json.sendIndividually, true);
+  await page.uncheck("#composer-individually");
+
+  // Remove the free address: one recipient, no note.
+  await page.click('button[aria-label="Remove ken@partner.example"]');
+  assert.equal(await page.locator(".follow-multi").count(), 0);
+  await focused(page, "#composer-to");
+
+  await page.click(".composer-send");
+  await page.waitForURL(/\/messages\/\w+$/);
+  assert.equal(page.url(), `${server.url}/messages/${draftId}`);
+  assert.match(await page.textContent("h1") ?? "", /Quarterly review/);
+  assert.match(await page.textContent(".toasts") ?? "", /on its way/);
+
+  await page.goto(`${server.url}/outbox`);
+  await page.waitForFunction(() =>
+    document.querySelector("table")?.textContent?.includes("Quarterly review")
+  );
+  assert.match(await page.textContent("table") ?? "", /Quarterly review.*bea@globex\.example/s);
+
+  // Several copies: sent individually (with Ctrl+Enter), then the seller's own activity.
+  await openComposer(page, server.url);
+  await pickContact(page, "#composer-to", "Bea", "Bea Costa");
+  await page.type("#composer-to", "ken@partner.example");
+  await page.fill("#composer-subject", "One each");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("A copy for each of you.");
+  await page.check("#composer-individually");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForURL(`${server.url}/?scope=mine`);
+  assert.match(await page.textContent(".toasts") ?? "", /Sent 2 copies/);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - compose errors: missing subject, refused address, blocked tracking, discard", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await signUp(browser, server.url, "ana@acme.example");
+  await apiCall(page, server.url, "POST", "/contacts", {
+    firstName: "Bea",
+    lastName: "Costa",
+    email: "bea@globex.example",
+  });
+  const dan = await apiCall(page, server.url, "POST", "/contacts", {
+    firstName: "Dan",
+    lastName: "Ortiz",
+    email: "dan@initech.example",
+    tracking: "do_not_allow",
+  });
+  assert.equal(dan.status, 201);
+
+  await openComposer(page, server.url);
+  await pickContact(page, "#composer-to", "bea", "Bea Costa");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Hi Bea, a quick question.");
+  await saved(page);
+
+  // Offline: the status says so and retries; the text stays; back online it saves.
+  await context.setOffline(true);
+  await page.keyboard.type(" Are you free on Tuesday?");
+  await page.waitForFunction(() =>
+    /^Couldn't save — Can't reach Beacon.*Retrying…$/.test(
+      document.querySelector("[data-testid=save-status]")?.textContent ?? "",
+    )
+  );
+  await context.setOffline(false);
+  await saved(page);
+  const body = await apiCall(page, server.url, "GET", `/messages/${page.url().split("/").pop()}`);
+  assert.match(body.json.html, /Are you free on Tuesday\?/);
+
+  // Pasting from Word or Google Docs keeps the words and basic formatting, not the office markup.
+  await page.evaluate((html) => {
+    const data = new DataTransfer();
+    data.setData("text/html", html);
+    data.setData("text/plain", "Pasted");
+    const target = document.querySelector(".ProseMirror")!;
+    target.dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, WORD_PASTE);
+  const pasted = await page.innerHTML(".ProseMirror");
+  assert.match(pasted, /<strong>Budget<\/strong>/);
+  assert.match(pasted, /<em>approved<\/em>/);
+  assert.match(pasted, /Second point/);
+  assert.match(pasted, /<a [^>]*href="https:\/\/acme\.example\/"/);
+  assert.doesNotMatch(pasted, /style=|class="Mso|mso-|o:p|·|font-weight|<strong>Docs text/);
+  await saved(page);
+
+  // No subject: the server's message next to the field, and focus on it.
+  await page.click(".composer-send");
+  await page.waitForSelector("#composer-subject-error");
+  assert.equal(await page.textContent("#composer-subject-error"), "Add a subject.");
+  assert.equal(await page.getAttribute("#composer-subject", "aria-describedby"), "composer-subject-error");
+  await focused(page, "#composer-subject");
+  assert.equal(await page.textContent(".composer-send"), "Send");
+  await screenshot(page, "compose-errors");
+  await page.fill("#composer-subject", "A question");
+  assert.equal(await page.locator("#composer-subject-error").count(), 0, "typing clears the message");
+
+  // An address the server refuses turns red with its message; sending asks to fix it.
+  await page.type("#composer-to", "ken@localhost");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('.chip-invalid:has-text("ken@localhost")');
+  assert.match(
+    await page.textContent(".composer-row-errors") ?? "",
+    /ken@localhost: Enter a valid email address/,
+  );
+  await saved(page); // the rest of the draft is still saved
+  await page.click(".composer-send");
+  await page.waitForSelector("#composer-to-error");
+  assert.match(await page.textContent("#composer-to-error") ?? "", /address in red/);
+  await page.click('button[aria-label="Remove ken@localhost"]');
+
+  // Cc is behind its toggle; a recipient who asked not to be tracked blocks following.
+  assert.equal(await page.locator("#composer-cc").count(), 0);
+  await page.click("button.composer-toggle:has-text('Cc')");
+  await focused(page, "#composer-cc");
+  await pickContact(page, "#composer-cc", "Dan", "Dan Ortiz");
+  await page.type("#composer-cc", "lee@elsewhere.example");
+  await page.keyboard.press("Tab");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=follow-text]")?.textContent?.includes(
+      "Can't follow: a recipient asked not to be tracked",
+    )
+  );
+  await page.click("text=View preferences");
+  const prefs = await page.textContent("#composer-prefs") ?? "";
+  assert.match(prefs, /Dan Ortiz.*dan@initech\.example.*Do not allow/s);
+  assert.match(prefs, /Bea Costa.*Allow/s);
+  assert.match(prefs, /lee@elsewhere\.example.*No preference \(not a contact\)/s);
+  assert.match(
+    await page.getAttribute('#composer-prefs a:has-text("Do not allow")', "href") ?? "",
+    /^\/contacts\/\w+$/,
+  );
+  await screenshot(page, "compose-blocked");
+
+  await page.click("text=Don't follow");
+  await page.waitForSelector("text=Not following — no tracking pixel, links are not redirected");
+  await saved(page);
+  await page.click('button >> text="Follow"');
+  await page.waitForSelector("text=Can't follow: a recipient asked not to be tracked");
+  await page.click("text=Retry follow");
+  await saved(page);
+  assert.match(await page.textContent("[data-testid=follow-text]") ?? "", /Can't follow/);
+
+  // Cc with "send individually" is refused before sending, in the server's words.
+  await page.click('button[aria-label="Remove Dan Ortiz"]');
+  await page.waitForSelector("text=Following — opens and link clicks will be tracked");
+  await page.type("#composer-to", "mo@elsewhere.example,");
+  await page.check("#composer-individually");
+  assert.match(await page.textContent("#composer-individually-error") ?? "", /Cc and Bcc can't be combined/);
+  await page.click(".composer-send");
+  await page.waitForSelector("#composer-cc-error");
+  assert.match(
+    await page.textContent("#composer-cc-error") ?? "",
+    /Cc and Bcc can't be combined with sending individually/,
+  );
+  await focused(page, "#composer-cc");
+
+  // Discard asks first, then deletes the draft.
+  const draftId = page.url().split("/").pop()!;
+  await page.click("text=Discard draft");
+  await focused(page, ".discard-confirm .button-ghost");
+  assert.equal(await page.textContent(".discard-confirm .button-ghost"), "Keep editing");
+  await page.click(".discard-confirm button:has-text('Discard')");
+  await page.waitForURL(`${server.url}/`);
+  assert.equal((await apiCall(page, server.url, "GET", `/messages/${draftId}`)).status, 404);
+
+  // From a contact's page: To and Regarding are filled in, and nothing is saved until a change.
+  await page.goto(`${server.url}/compose?to=${dan.json.id}`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  assert.match(await page.textContent("[data-testid=chip]") ?? "", /Dan Ortiz/);
+  assert.match(await page.textContent("[data-testid=regarding-chip]") ?? "", /Contact\s*Dan Ortiz/);
+  assert.equal(await page.textContent("[data-testid=save-status]"), "Drafts save automatically");
+  assert.match(page.url(), /\/compose\?to=/);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
