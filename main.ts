@@ -7,7 +7,8 @@ import { openKv } from "./lib/storage/kv.ts";
 import { isWakeMessage } from "./lib/scheduler/scheduler.ts";
 import { createApp } from "./routes/app.tsx";
 import type { AppDeps } from "./routes/deps.ts";
-import { assemble } from "./runtime.ts";
+import { SupabaseRealtime } from "./lib/realtime/supabase.ts";
+import { assemble, describeRuntime } from "./runtime.ts";
 
 let running = null as AppDeps | null;
 
@@ -40,13 +41,16 @@ async function main() {
   await deps.scheduler.start();
   deps.scheduler.runDue().then((n) => n && console.log(`ran ${n} overdue job(s) after start-up`));
 
-  console.log(
-    `Beacon ${config.production ? "production" : "development"} · KV ${
-      config.kvPath ?? "platform default"
-    } · ` +
-      `mailer ${deps.mailer.name} · realtime ${deps.realtime.name} · wake-ups: ${config.wakeups.join(", ")}` +
-      (config.onDeploy ? " · on Deno Deploy" : ""),
-  );
+  for (const line of describeRuntime(deps)) console.log(line);
+  if (deps.realtime instanceof SupabaseRealtime) {
+    // Deno Deploy stops an instance with SIGINT and 5 s of grace: send what is queued first.
+    const realtime = deps.realtime;
+    const flushThenExit = async () => {
+      await Promise.race([realtime.idle(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      Deno.exit(0);
+    };
+    for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, flushThenExit);
+  }
   Deno.serve({
     port: config.port,
     onListen: ({ port }) =>

@@ -130,24 +130,28 @@ export function procStatusKb(pid: number, field: string): number | null {
   }
 }
 
-/** Sends SIGTERM; if the process has not exited after `graceMs`, SIGKILL. Says which it took. */
-export async function stop(server: Server, graceMs = 3_000): Promise<"exited on SIGTERM" | "SIGKILL needed"> {
-  if (server.exited) return "exited on SIGTERM";
-  try {
-    server.child.kill("SIGTERM");
-  } catch {
-    // already gone
+/**
+ * Sends SIGTERM; if the process has not exited after `graceMs`, SIGKILL. Says how it ended (a process
+ * without a SIGTERM handler dies of the signal at once: that is not a graceful shutdown).
+ */
+export async function stop(server: Server, graceMs = 3_000): Promise<string> {
+  if (!server.exited) {
+    try {
+      server.child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + graceMs;
+    while (!server.exited && Date.now() < deadline) await sleep(20);
   }
-  const deadline = Date.now() + graceMs;
-  while (!server.exited && Date.now() < deadline) await sleep(20);
-  if (server.exited) {
-    await server.logDone;
-    return "exited on SIGTERM";
+  let how = "ended after SIGTERM";
+  if (!server.exited) {
+    server.child.kill("SIGKILL");
+    how = `did not exit within ${graceMs} ms of SIGTERM; SIGKILL sent`;
   }
-  server.child.kill("SIGKILL");
-  await server.child.status;
+  const status = await server.child.status;
   await server.logDone;
-  return "SIGKILL needed";
+  return `${how} (${status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`})`;
 }
 
 export async function commandOutput(cmd: string, args: string[]): Promise<string | null> {

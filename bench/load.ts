@@ -18,6 +18,8 @@ export interface LoadResult {
   non200: number;
   errors: number;
   firstError: string | null;
+  /** Answers by status code. */
+  statuses: Record<string, number>;
   elapsedMs: number;
   requestsPerSec: number;
   p50Ms: number;
@@ -38,6 +40,7 @@ export async function runLoad(
   const latencies = new Float64Array(capacity);
   let sent = 0, ok = 0, non200 = 0, errors = 0, recorded = 0;
   let firstError: string | null = null;
+  const statuses: Record<string, number> = {};
   const start = performance.now();
   const deadline = durationMs === undefined ? Infinity : start + durationMs;
 
@@ -49,6 +52,7 @@ export async function runLoad(
       try {
         const response = await fetch(url, { client });
         await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
         if (response.status === 200) ok++;
         else non200++;
         if (recorded < capacity) latencies[recorded++] = performance.now() - t0;
@@ -72,6 +76,7 @@ export async function runLoad(
     non200,
     errors,
     firstError,
+    statuses,
     elapsedMs,
     requestsPerSec: (ok + non200) / (elapsedMs / 1000),
     p50Ms: percentile(sorted, 50),

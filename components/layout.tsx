@@ -12,15 +12,29 @@ interface NavItem {
   href: string;
   label: string;
   icon: IconName;
+  /** A count shown beside the label. */
+  count?: number;
+  countLabel?: string;
 }
 
-function navItems(outbox: boolean): NavItem[] {
+function navItems(outbox: boolean, unmatched: number | null | undefined): NavItem[] {
   return [
     { href: "/", label: "Activity", icon: "activity" },
     { href: "/assistant", label: "Assistant", icon: "assistant" },
     { href: "/contacts", label: "Contacts", icon: "contacts" },
     { href: "/companies", label: "Companies", icon: "company" },
+    { href: "/templates", label: "Templates", icon: "template" },
     ...(outbox ? [{ href: "/outbox", label: "Outbox", icon: "outbox" as const }] : []),
+    // Admins attach received mail Beacon couldn't match by hand.
+    ...(typeof unmatched === "number"
+      ? [{
+        href: "/inbound",
+        label: "Unmatched replies",
+        icon: "reply" as const,
+        count: unmatched,
+        countLabel: `${unmatched >= 100 ? "100 or more" : unmatched} waiting to be attached`,
+      }]
+      : []),
     { href: "/team", label: "Team", icon: "team" },
   ];
 }
@@ -28,6 +42,8 @@ function navItems(outbox: boolean): NavItem[] {
 function isCurrent(path: string, href: string) {
   if (href === "/") return path === "/" || path.startsWith("/messages");
   if (href === "/assistant") return path.startsWith("/assistant") || path.startsWith("/tasks");
+  // A reply read in full (/inbound/:id) belongs to its email, not to the unmatched list.
+  if (href === "/inbound") return path === "/inbound";
   return path.startsWith(href);
 }
 
@@ -87,7 +103,7 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
         <a href="/compose" class="button button-primary nav-primary">
           <Icon name="compose" /> <span>Compose</span>
         </a>
-        {navItems(ctx.outbox).map((item) => (
+        {navItems(ctx.outbox, ctx.unmatched).map((item) => (
           <a
             href={item.href}
             class="nav-link"
@@ -95,6 +111,14 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
           >
             <Icon name={item.icon} />
             <span>{item.label}</span>
+            {item.count
+              ? (
+                <span class="nav-count" data-testid="unmatched-count">
+                  {item.count >= 100 ? "99+" : item.count}
+                  <span class="sr-only">: {item.countLabel}</span>
+                </span>
+              )
+              : null}
           </a>
         ))}
       </nav>

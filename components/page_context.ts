@@ -16,6 +16,8 @@ export interface PageContext {
   unread: number;
   /** The viewer asked for browser notifications. */
   browserNotifications: boolean;
+  /** For admins, received mail waiting to be attached by hand (capped at 100); null for members. */
+  unmatched?: number | null;
 }
 
 export const Page = createContext<PageContext>({

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { api } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { showToast } from "../lib/browser/toast.ts";
 import {
   type EngagementData,
   messageIdOf,
@@ -12,7 +13,7 @@ import {
 import { statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime, formatRelative } from "../lib/time/format.ts";
-import type { MessageStats } from "../lib/tracking/types.ts";
+import { countedOpens, type MessageStats } from "../lib/tracking/types.ts";
 
 interface Props {
   rows: MessageRow[];
@@ -22,12 +23,84 @@ interface Props {
   /** New messages appear at the top only on the first page of an unfiltered-by-engagement list. */
   acceptNew: { scope: "mine" | "team"; userId: string } | null;
   empty: { title: string; text: string };
+  /** The viewer's user id: their scheduled emails get "Change time" and "Cancel". */
+  me?: string;
+  /** The team counts opens by Apple's privacy proxy as opens. */
+  countProxyOpens?: boolean;
+}
+
+/** Opens by machines, greyed beside the people's count; null when there are none to show. */
+export function MachineOpens(
+  { stats, countProxyOpens }: { stats: MessageStats | null; countProxyOpens: boolean },
+) {
+  const proxy = countProxyOpens ? 0 : stats?.privacyProxyOpens ?? 0;
+  const machines = proxy + (stats?.machineOpens ?? 0);
+  if (!machines) return null;
+  const title = [
+    proxy && `${proxy} by mail privacy proxies (Apple Mail fetches images at delivery)`,
+    stats?.machineOpens && `${stats.machineOpens} by other machines or unknown clients`,
+  ].filter(Boolean).join(" and ") + " — not counted as opens";
+  return (
+    <span class="machine-count" title={title} data-testid="machine-opens">
+      +{machines}
+      <span class="sr-only">by machines: {title}</span>
+    </span>
+  );
 }
 
 type Detail = Message & { stats: MessageStats | null };
 
+/** "Change time" (on the message page) and "Cancel" (after a confirmation) for a scheduled email. */
+function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void }) {
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const cancel = async () => {
+    setBusy(true);
+    try {
+      await api("DELETE", `/messages/${id}/schedule`);
+      onCancelled();
+      showToast({
+        kind: "success",
+        text: "Scheduled send cancelled: the email is a draft again.",
+        href: `/compose/${id}`,
+        linkText: "Open the draft",
+      });
+    } catch (error) {
+      setBusy(false);
+      setConfirm(false);
+      showToast({ kind: "error", text: `Not cancelled: ${(error as Error).message}` });
+    }
+  };
+  return (
+    <div class="row-schedule" role="group" aria-label="Scheduled send">
+      {confirm
+        ? (
+          <>
+            <span>Cancel this send?</span>
+            <button type="button" class="link-button danger-text" disabled={busy} onClick={cancel}>
+              {busy ? "Cancelling…" : "Yes, cancel"}
+            </button>
+            <button type="button" class="link-button" disabled={busy} onClick={() => setConfirm(false)}>
+              Keep
+            </button>
+          </>
+        )
+        : (
+          <>
+            <a href={`/messages/${id}?change=time`}>Change time</a>
+            <button type="button" class="link-button danger-text" onClick={() => setConfirm(true)}>
+              Cancel
+            </button>
+          </>
+        )}
+    </div>
+  );
+}
+
 /** The activity table; counters and statuses change live as recipients act. */
-export default function ActivityList({ rows: initial, zone, members, acceptNew, empty }: Props) {
+export default function ActivityList(
+  { rows: initial, zone, members, acceptNew, empty, me, countProxyOpens = false }: Props,
+) {
   const [rows, setRows] = useState(initial);
   const [now, setNow] = useState(Date.now());
 
@@ -37,18 +110,19 @@ export default function ActivityList({ rows: initial, zone, members, acceptNew, 
       const id = messageIdOf(event);
       if (!id) return;
       if (event.type === "engagement") {
-        setRows((all) =>
-          all.map((r) => r.id === id ? withEngagement(r, event.data as unknown as EngagementData) : r)
-        );
+        const data = event.data as unknown as EngagementData;
+        setRows((all) => all.map((r) => r.id === id ? withEngagement(r, data) : r));
         setNow(Date.now());
       } else if (event.type === "message.updated") {
         const detail = await api<Detail>("GET", `/messages/${id}`).catch(() => null);
         if (!detail) return;
         setRows((all) => {
+          // A cancelled scheduled send is a draft again: drafts are not activity.
+          if (detail.status === "draft") return all.filter((r) => r.id !== id);
           const row = toRow(detail, detail.stats, members[detail.senderId] ?? "");
           if (all.some((r) => r.id === id)) return all.map((r) => r.id === id ? row : r);
           const mine = acceptNew && (acceptNew.scope === "team" || detail.senderId === acceptNew.userId);
-          return mine && detail.status !== "draft" ? [row, ...all] : all;
+          return mine ? [row, ...all] : all;
         });
       }
     });
@@ -88,25 +162,40 @@ export default function ActivityList({ rows: initial, zone, members, acceptNew, 
         </thead>
         <tbody>
           {rows.map((row) => {
-            const status = statusLine(row, row.stats, now, zone);
             const s = row.stats;
+            // Nothing happened in the future: a browser clock behind the server's still says "just now".
+            const seen = Math.max(now, s?.lastActivityAt ?? 0, s?.lastOpenedAt ?? 0);
+            const status = statusLine(row, s, seen, zone, { countProxyOpens });
             return (
               <tr key={row.id} data-message={row.id}>
                 <td class="subject-cell">
                   <a class="row-link" href={`/messages/${row.id}`}>{row.subject}</a>
                   <div class="muted small">
                     To {row.toLabel}
-                    {row.senderName && <>· from {row.senderName}</>}
-                    {row.sentAt && <>· {formatDateTime(row.sentAt, zone, now)}</>}
+                    {row.senderName && <>{" "}· from {row.senderName}</>}
+                    {row.sentAt && <>{" "}· {formatDateTime(row.sentAt, zone, now)}</>}
                   </div>
                 </td>
                 <td>
                   <span class={`status status-${status.tone}`} data-testid="status">{status.text}</span>
+                  {row.status === "scheduled" && row.senderId === me && (
+                    <ScheduledActions
+                      id={row.id}
+                      onCancelled={() => setRows((all) => all.filter((r) => r.id !== row.id))}
+                    />
+                  )}
                 </td>
                 <td class="num hide-sm" data-kpi="opens">
-                  {row.follow === "following" ? s?.opens ?? 0 : "—"}
+                  {row.follow === "following"
+                    ? (
+                      <>
+                        {s ? countedOpens(s, countProxyOpens) : 0}
+                        <MachineOpens stats={s} countProxyOpens={countProxyOpens} />
+                      </>
+                    )
+                    : "—"}
                 </td>
-                <td class="hide-sm">{s?.lastOpenedAt ? formatRelative(s.lastOpenedAt, now, zone) : "—"}</td>
+                <td class="hide-sm">{s?.lastOpenedAt ? formatRelative(s.lastOpenedAt, seen, zone) : "—"}</td>
                 <td class="num hide-sm" data-kpi="clicks">
                   {row.follow === "following" ? s?.clicks ?? 0 : "—"}
                 </td>

@@ -1,12 +1,12 @@
-import "temporal-polyfill/global";
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { type Alarm, type AlarmCondition, CONDITION_LABELS } from "../lib/alarms/types.ts";
 import type { BusinessHours } from "../lib/scheduling/business_hours.ts";
-import { fromLocalInput, quickChoices, toLocalInput } from "../lib/scheduling/quick.ts";
 import { formatDateTime, formatTime } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
+import { AlarmsHead } from "./composer/alarms_head.tsx";
+import { loadTimeTools, type TimeTools } from "./composer/time_tools.ts";
 
 export interface AlarmRecipient {
   email: string;
@@ -24,6 +24,10 @@ interface Props {
   followed: boolean;
   /** Only the sender edits alarms. */
   editable: boolean;
+  /** Inside the composer rather than a card of its own. */
+  embedded?: boolean;
+  /** Opens the form for a new alarm straight away (the composer's "Add alarm" was clicked). */
+  autoStart?: boolean;
 }
 
 const STATUS_TEXT: Record<Alarm["status"], string> = {
@@ -41,13 +45,17 @@ interface Draft {
   recipients: string[];
 }
 
-/** The follow-up alarms of one email: list, add, edit, remove. Times in the seller's zone, with the recipient's beside. */
+/**
+ * The follow-up alarms of one email: list, add, edit, remove. Times in the seller's zone, with the
+ * recipient's beside. The time picker's helpers (and the Temporal polyfill) load when the form opens.
+ */
 export default function AlarmEditor(props: Props) {
   const { zone, recipients } = props;
   const [alarms, setAlarms] = useState(props.alarms);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [tools, setTools] = useState<TimeTools | null>(null);
 
   useEffect(() =>
     onLive((event) => {
@@ -60,12 +68,25 @@ export default function AlarmEditor(props: Props) {
       );
     }), []);
 
+  useEffect(() => {
+    if (props.autoStart) void start();
+  }, []);
+
   const conditions: AlarmCondition[] = props.followed ? ["no_reply", "not_opened", "reminder"] : ["reminder"];
-  const chosenAt = draft ? fromLocalInput(draft.local, zone) : null;
+  const chosenAt = draft && tools ? tools.fromLocalInput(draft.local, zone) : null;
   const now = Date.now();
 
-  const start = (alarm?: Alarm) => {
+  const start = async (alarm?: Alarm) => {
     setErrors({});
+    let t: TimeTools;
+    try {
+      t = tools ?? await loadTimeTools();
+    } catch {
+      setErrors({ _: "The time picker couldn't load. Check your connection and try again." });
+      return;
+    }
+    setTools(t);
+    const { quickChoices, toLocalInput } = t;
     setDraft(
       alarm
         ? {
@@ -109,7 +130,14 @@ export default function AlarmEditor(props: Props) {
   };
 
   const remove = async (alarm: Alarm) => {
-    await api("DELETE", `/alarms/${alarm.id}`).catch(() => {});
+    try {
+      await api("DELETE", `/alarms/${alarm.id}`);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) {
+        setErrors({ _: `Not removed: ${(err as Error).message}` });
+        return;
+      }
+    }
     setAlarms((all) => all.filter((a) => a.id !== alarm.id));
   };
 
@@ -118,20 +146,28 @@ export default function AlarmEditor(props: Props) {
       .map((r) => `${formatTime(at, r.zone!)} for ${r.name || r.email} in ${cityOf(r.zone!)}`).join(" · ");
 
   return (
-    <section class="card alarms" aria-labelledby="alarms-title">
-      <div class="engagement-head">
-        <h2 id="alarms-title" class="card-title">Follow-up alarms</h2>
-        {props.editable && !draft && (
-          <button
-            type="button"
-            class="button button-secondary button-small"
-            onClick={() => start()}
-          >
-            Add alarm
-          </button>
+    <section
+      class={props.embedded ? "composer-alarms alarms" : "card alarms"}
+      aria-labelledby="alarms-title"
+      data-testid="alarm-editor"
+    >
+      {props.embedded
+        ? <AlarmsHead onAdd={draft ? undefined : () => void start()} />
+        : (
+          <div class="engagement-head">
+            <h2 id="alarms-title" class="card-title">Follow-up alarms</h2>
+            {props.editable && !draft && (
+              <button
+                type="button"
+                class="button button-secondary button-small"
+                onClick={() => void start()}
+              >
+                Add alarm
+              </button>
+            )}
+          </div>
         )}
-      </div>
-      {alarms.length === 0 && !draft && (
+      {alarms.length === 0 && !draft && !props.embedded && (
         <p class="muted">
           {props.editable
             ? "Get a card in your assistant if there's no reply or open by a time — or just a reminder."
@@ -162,7 +198,11 @@ export default function AlarmEditor(props: Props) {
             </div>
             {props.editable && alarm.status === "pending" && (
               <div class="row-actions">
-                <button type="button" class="button button-ghost button-small" onClick={() => start(alarm)}>
+                <button
+                  type="button"
+                  class="button button-ghost button-small"
+                  onClick={() => void start(alarm)}
+                >
                   Edit
                 </button>
                 <button
@@ -177,7 +217,8 @@ export default function AlarmEditor(props: Props) {
           </li>
         ))}
       </ul>
-      {draft && (
+      {!draft && errors._ && <p class="error-text" role="alert">{errors._}</p>}
+      {draft && tools && (
         <form class="stack alarm-form" onSubmit={save}>
           {errors._ && <div class="alert alert-error" role="alert">{errors._}</div>}
           <div class="field">
@@ -208,11 +249,11 @@ export default function AlarmEditor(props: Props) {
               required
             />
             <div class="quick-choices">
-              {quickChoices(now, zone, props.hours).map((q) => (
+              {tools.quickChoices(now, zone, props.hours).map((q) => (
                 <button
                   type="button"
                   class="chip-button"
-                  onClick={() => setDraft({ ...draft, local: toLocalInput(q.at, zone) })}
+                  onClick={() => setDraft({ ...draft, local: tools.toLocalInput(q.at, zone) })}
                 >
                   {q.label}
                 </button>

@@ -1,5 +1,5 @@
 import "temporal-polyfill/global";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { showToast } from "../lib/browser/toast.ts";
@@ -92,13 +92,18 @@ function SnoozeMenu(
   { card, zone, onSnooze }: { card: Card; zone: string; onSnooze: (until: number) => void },
 ) {
   const [custom, setCustom] = useState("");
+  const menu = useRef<HTMLDetailsElement>(null);
+  const choose = (until: number) => {
+    if (menu.current) menu.current.open = false;
+    onSnooze(until);
+  };
   const now = Date.now();
   const options = [
     { label: "1 hour", at: now + 3600_000 },
     { label: "Tomorrow 9:00", at: atLocal(now, zone, 1, "09:00") },
   ];
   return (
-    <details class="menu snooze">
+    <details class="menu snooze" ref={menu}>
       <summary class="button button-secondary button-small">Snooze</summary>
       <div class="menu-panel" role="menu">
         {options.map((o) => (
@@ -106,7 +111,7 @@ function SnoozeMenu(
             type="button"
             role="menuitem"
             class="menu-button"
-            onClick={() => onSnooze(o.at)}
+            onClick={() => choose(o.at)}
           >
             {o.label} <span class="muted small">· {formatDateTime(o.at, zone, now)}</span>
           </button>
@@ -116,7 +121,7 @@ function SnoozeMenu(
           onSubmit={(e) => {
             e.preventDefault();
             const at = fromLocalInput(custom, zone);
-            if (at) onSnooze(at);
+            if (at) choose(at);
           }}
         >
           <label class="sr-only" for={`snooze-${card.id}`}>Snooze until</label>

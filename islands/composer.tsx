@@ -1,17 +1,25 @@
 /// <reference lib="dom" />
 /**
- * The composer: recipients, subject, regarding, a rich-text body, the follow control, autosave and send.
+ * The composer: recipients, subject, regarding, a rich-text body, the follow control, alarms, autosave,
+ * send now or later.
  *
  * Rendered on the server with its props (the body as read-only HTML), then hydrated; the Tiptap editor
  * (lib/browser/editor.ts, its own chunk) mounts into the body's container once loaded. Every change is
- * saved as a draft (DraftSaver); Send saves what is pending first, then sends the saved draft.
+ * saved as a draft (DraftSaver); Send saves what is pending first, then sends the saved draft. Once To is
+ * saved, the send-time advice for "now" is fetched: a line says when it is outside a recipient's business
+ * hours. The send-later panel and the alarm editor are chunks of their own, loaded when first opened (they
+ * need the Temporal polyfill, which the page does not load at start-up). So are the files (composer/
+ * attachments.tsx: loaded by the first file picked or dropped, which creates the draft first) and the
+ * template picker (composer/templates.tsx); this chunk keeps only their buttons and the drop target.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { formatBytes } from "../lib/attachments/files.ts";
 import { api, ApiError } from "../lib/browser/api.ts";
 import type { ActiveFormats, EditorHandle, FormatName } from "../lib/browser/editor.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { ComposerProps } from "../lib/messages/composer_props.ts";
-import type { FollowState } from "../lib/messages/types.ts";
+import type { FollowState, Recipient } from "../lib/messages/types.ts";
+import type { Advice } from "../lib/scheduling/advice_service.ts";
 import { formatTime } from "../lib/time/format.ts";
 import { FollowPanel } from "./composer/follow.tsx";
 import {
@@ -62,6 +70,7 @@ function initialForm(p: ComposerProps): ComposerForm {
       regarding: d.regarding,
       followWanted: d.followWanted,
       sendIndividually: d.sendIndividually,
+      template: d.template,
     };
   }
   return {
@@ -72,10 +81,15 @@ function initialForm(p: ComposerProps): ComposerForm {
     regarding: p.prefill?.regarding ?? null,
     followWanted: p.followByDefault,
     sendIndividually: false,
+    template: null,
   };
 }
 
-/** The one-time message the next page shows (the server's flash cookie, encoded as the server does). */
+/**
+ * The one-time message the next page shows (the server's flash cookie, encoded as the server does). The
+ * message page has the same in composer/flash.ts; this copy keeps the compose page from loading a chunk
+ * for three lines.
+ */
 function setFlash(kind: "success" | "info", text: string) {
   const value = encodeURIComponent(encodeURIComponent(JSON.stringify({ kind, text })));
   document.cookie = `beacon_flash=${value}; path=/; max-age=60; samesite=lax`;
@@ -89,6 +103,52 @@ function errorsOf(fields: Record<string, string>): Errors {
     if (field) out[field] ??= message;
   }
   return out;
+}
+
+const RED = "Remove or correct the address in red.";
+
+type SchedulePanel = typeof import("./composer/schedule.tsx").default;
+type AlarmEditor = typeof import("./alarm_editor.tsx").default;
+type FilesPanel = typeof import("./composer/attachments.tsx").default;
+type TemplatesDialog = typeof import("./composer/templates.tsx").default;
+type Picked = import("./template_picker.tsx").PickedTemplate;
+
+/**
+ * What the advice for "now" says, in a line above Send: who it is outside business hours for, with the
+ * recommended time one click away; and who has no time zone, with where to set it. Nothing when all is well.
+ */
+function NowAdvice({ advice, onLater }: { advice: Advice; onLater(at: number): void }) {
+  const outside = advice.people.filter((p) => p.inside === false);
+  const noZone = advice.people.filter((p) => !p.zone && p.contactId);
+  const rec = advice.recommendation;
+  const target = rec?.at ?? advice.common?.at ?? advice.compromise?.at;
+  if (!outside.length && !noZone.length) return null;
+  return (
+    <div class="composer-advice" data-testid="now-advice">
+      {outside.length > 0 && (
+        <p>
+          It's {outside.map((p) => `${p.localText} for ${p.name} in ${p.city}`).join(", ")}{" "}
+          — outside business hours. {target && (
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => onLater(target)}
+            >
+              {rec ? `${rec.label}?` : "Pick a time that suits everyone"}
+            </button>
+          )}
+        </p>
+      )}
+      {noZone.map((p) => (
+        <p key={p.email}>
+          {p.name} has no time zone{p.guessedZone
+            ? `; colleagues at the same company are in ${p.guessedZone}`
+            : ", so there's no send-time advice"} —{" "}
+          <a href={`/contacts/${p.contactId}/edit`}>set it on the contact</a>
+        </p>
+      ))}
+    </div>
+  );
 }
 
 const sameFormats = (a: ActiveFormats, b: ActiveFormats) =>
@@ -150,7 +210,7 @@ export default function Composer(props: ComposerProps) {
   const errorsRef = useRef<Errors>({});
   const [showCc, setShowCc] = useState(form.cc.length > 0);
   const [showBcc, setShowBcc] = useState(form.bcc.length > 0);
-  const [sending, setSending] = useState(false);
+  const [sending, setSending] = useState<false | "now" | "later">(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [discarding, setDiscarding] = useState(false);
   const [ready, setReady] = useState(false);
@@ -159,6 +219,24 @@ export default function Composer(props: ComposerProps) {
   const [link, setLink] = useState<{ initial: string } | null>(null);
   const [mod, setMod] = useState("Ctrl");
   const [followBusy, setFollowBusy] = useState(false);
+  // To as last saved (the advice is about it), the advice for sending now, the send-later panel.
+  const [to, setTo] = useState<Recipient[]>(props.draft?.to ?? []);
+  const [advice, setAdvice] = useState<Advice | null>(null);
+  const [later, setLater] = useState<{ at: number | null } | null>(null);
+  const [Panel, setPanel] = useState<SchedulePanel | null>(null);
+  const [Alarms, setAlarms] = useState<AlarmEditor | null>(null);
+  const toKey = to.map((r) => r.email).join();
+  // Files: their chunk, the files picked or dropped for it to upload, the drop target while dragging.
+  const [Files, setFiles] = useState<FilesPanel | null>(null);
+  const [drops, setDrops] = useState(0);
+  const [dropping, setDropping] = useState(false);
+  const queue = useRef<File[]>([]).current;
+  const dragDepth = useRef(0);
+  const uploads = useRef(0);
+  const filesAt = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [Templates, setTemplates] = useState<TemplatesDialog | null>(null);
+  const [picking, setPicking] = useState(false);
 
   const inputs = {
     to: useRef<HTMLInputElement>(null),
@@ -207,6 +285,7 @@ export default function Composer(props: ComposerProps) {
       savedAt: (r) => r.updatedAt,
       onCreated: (id) => history.replaceState(history.state, "", `/compose/${id}`),
       onSaved: (r) => {
+        setTo(r.to);
         setServer({
           followWanted: r.followWanted,
           follow: r.follow,
@@ -225,6 +304,10 @@ export default function Composer(props: ComposerProps) {
         if (!(error instanceof ApiError)) return { action: "retry_later", message: "Something went wrong" };
         if (error.status === 0 || error.status >= 500 || error.status === 429) {
           return { action: "retry_later", message: error.message };
+        }
+        // A file's upload (or change) was written while this save was under way: not another window.
+        if (error.status === 409 && (uploads.current || Date.now() - filesAt.current < 5000)) {
+          return { action: "retry_now", message: error.message };
         }
         if (error.status === 400 && Object.keys(error.fields).length) {
           const { form: next, marked, other } = markRefusedAddresses(formRef.current, payload, error.fields);
@@ -272,59 +355,76 @@ export default function Composer(props: ComposerProps) {
     if (first) focusField(first);
   };
 
-  async function send() {
-    if (sendingRef.current || discarding) return;
+  /**
+   * Sends now, or schedules for `at`. Resolves to why it did not go (the send-later panel shows it), or null
+   * when the page moves on.
+   */
+  async function send(at?: number): Promise<string | null> {
+    if (sendingRef.current || discarding) return "Already sending.";
+    if (uploads.current) {
+      const wait = "Wait until the files finish uploading.";
+      if (!at) showToast({ kind: "error", text: `Not sent: ${wait}` });
+      return wait;
+    }
     for (const f of RECIPIENT_FIELDS) commits[f].current?.();
     const refused = () => RECIPIENT_FIELDS.find((f) => formRef.current[f].some((c) => c.error));
     const bad = refused();
     if (bad) {
-      setErrors({ ...errorsRef.current, [bad]: "Remove or correct the address in red." });
+      setErrors({ ...errorsRef.current, [bad]: RED });
       focusField(bad);
-      return;
+      return RED;
     }
     sendingRef.current = true;
-    setSending(true);
+    setSending(at ? "later" : "now");
     setErrors({});
-    const stop = () => {
+    const stop = (message: string, toast = !at) => {
       sendingRef.current = false;
       setSending(false);
+      if (toast) showToast({ kind: "error", text: `Not sent: ${message}` });
+      return message;
     };
     let id: string;
     try {
       id = await saver.flush();
     } catch (error) {
-      stop();
-      if (Object.keys(errorsRef.current).length) focusFirstError(errorsRef.current);
-      else showToast({ kind: "error", text: `Not sent: ${(error as Error).message}` });
-      return;
+      const failed = Object.keys(errorsRef.current).length > 0;
+      if (failed) focusFirstError(errorsRef.current);
+      return stop((error as Error).message, !at && !failed);
     }
     const late = refused(); // the server refused an address while saving
     if (late) {
-      stop();
-      setErrors({ [late]: "Remove or correct the address in red." });
+      setErrors({ [late]: RED });
       focusField(late);
-      return;
+      return stop(RED, false);
     }
     try {
-      const result = await api<{ items: { id: string }[] }>("POST", `/messages/${id}/send`);
+      const result = await api<{ items: { id: string }[] }>(
+        "POST",
+        `/messages/${id}/${at ? "schedule" : "send"}`,
+        at ? { at } : undefined,
+      );
       saver.stop();
       leavingRef.current = true;
-      if (result.items.length > 1) {
-        setFlash("success", `Sent ${result.items.length} copies`);
-        location.assign("/?scope=mine");
-      } else {
-        setFlash("success", "Your email is on its way.");
-        location.assign(`/messages/${result.items[0].id}`);
-      }
+      const n = result.items.length;
+      setFlash(
+        "success",
+        at
+          ? `Scheduled${n > 1 ? ` ${n} copies` : ""}.`
+          : n > 1
+          ? `Sent ${n} copies`
+          : "Your email is on its way.",
+      );
+      location.assign(n > 1 ? "/?scope=mine" : `/messages/${result.items[0].id}`);
+      return null;
     } catch (error) {
-      stop();
       if (error instanceof ApiError && error.status === 400 && Object.keys(error.fields).length) {
+        if (error.fields.at) return stop(error.fields.at, false);
         const errs = errorsOf(error.fields);
         setErrors(errs);
         focusFirstError(errs);
-      } else {
-        showToast({ kind: "error", text: `Not sent: ${(error as Error).message}` });
+        return stop(Object.values(errs)[0] ?? error.message, false);
       }
+      return stop((error as Error).message);
     }
   }
   sendRef.current = () => void send();
@@ -357,13 +457,85 @@ export default function Composer(props: ComposerProps) {
   }
   openLinkRef.current = openLink;
 
+  /** Saves the draft (creating it when new), then loads a chunk the next step needs. */
+  async function withDraft<T>(load: () => Promise<T>, what: string): Promise<T | null> {
+    for (const f of RECIPIENT_FIELDS) commits[f].current?.();
+    try {
+      await saver.flush();
+      return await load();
+    } catch (error) {
+      showToast({ kind: "error", text: `Can't ${what} yet: ${(error as Error).message}` });
+      return null;
+    }
+  }
+
+  async function openLater(at: number | null) {
+    const mod = await withDraft(() => import("./composer/schedule.tsx"), "schedule");
+    if (!mod) return;
+    setPanel(() => mod.default);
+    setLater({ at });
+  }
+
+  /** Uploads files (picked or dropped): the draft is created first, the files' chunk loaded. */
+  async function attach(files: File[]) {
+    if (!files.length) return;
+    const mod = await withDraft(() => import("./composer/attachments.tsx"), "attach files");
+    if (!mod) return;
+    queue.push(...files);
+    setFiles(() => mod.default);
+    setDrops((n) => n + 1);
+  }
+
+  const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes("Files");
+
+  /** The template picker, for the saved draft's recipient (or the first To contact before there's a draft). */
+  async function openTemplates() {
+    for (const f of RECIPIENT_FIELDS) commits[f].current?.();
+    try {
+      if (saver.id) await saver.flush().catch(() => {});
+      const mod = await import("./composer/templates.tsx");
+      setTemplates(() => mod.default);
+      setPicking(true);
+    } catch (error) {
+      showToast({ kind: "error", text: `Can't open templates: ${(error as Error).message}` });
+    }
+  }
+
+  function insertTemplate(t: Picked) {
+    update({ subject: t.subject, template: { ...t.template, name: t.name } }, false);
+    clearError("subject", "html");
+    htmlRef.current = t.html;
+    editorRef.current?.setContent(t.html);
+    editorRef.current?.focus();
+    void saver.saveNow();
+  }
+
+  async function openAlarms() {
+    const mod = await withDraft(() => import("./alarm_editor.tsx"), "add an alarm");
+    if (mod) setAlarms(() => mod.default);
+  }
+
   function follow(want: boolean) {
     update({ followWanted: want }, false);
     setFollowBusy(true);
     saver.saveNow().finally(() => setFollowBusy(false));
   }
 
+  // Advice for sending now, whenever the saved To changes.
   useEffect(() => {
+    if (!toKey || !saver.id) return setAdvice(null);
+    let live = true;
+    api<Advice>("GET", `/messages/${saver.id}/advice`).then((a) => live && setAdvice(a), () => {});
+    return () => {
+      live = false;
+    };
+  }, [toKey]);
+
+  useEffect(() => {
+    if (props.alarms.length) import("./alarm_editor.tsx").then((mod) => setAlarms(() => mod.default));
+    if (props.draft?.attachments.length) {
+      import("./composer/attachments.tsx").then((mod) => setFiles(() => mod.default));
+    }
     if (/Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)) setMod("⌘");
     let handle: EditorHandle | null = null;
     let cancelled = false;
@@ -426,7 +598,7 @@ export default function Composer(props: ComposerProps) {
 
   return (
     <section
-      class="composer"
+      class={`composer${dropping ? " is-dropping" : ""}`}
       aria-label="Compose email"
       data-testid="composer"
       data-ready={ready ? "true" : undefined}
@@ -435,6 +607,28 @@ export default function Composer(props: ComposerProps) {
           e.preventDefault();
           void send();
         }
+      }}
+      // Files dragged over the composer: a drop target (its text is in the stylesheet); the drop uploads them.
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        dragDepth.current++;
+        setDropping(true);
+      }}
+      onDragOver={(e) => {
+        if (hasFiles(e)) e.preventDefault();
+      }}
+      onDragLeave={(e) => {
+        if (hasFiles(e) && --dragDepth.current <= 0) {
+          dragDepth.current = 0;
+          setDropping(false);
+        }
+      }}
+      onDrop={(e) => {
+        dragDepth.current = 0;
+        setDropping(false);
+        if (!hasFiles(e) || e.defaultPrevented) return; // the editor took it (text, a link)
+        e.preventDefault();
+        void attach([...e.dataTransfer!.files]);
       }}
     >
       <div class="composer-fields">
@@ -548,6 +742,27 @@ export default function Composer(props: ComposerProps) {
             onFormat={(format) => editorRef.current?.toggle(format)}
             onLink={() => link ? (setLink(null), editorRef.current?.focus()) : openLink()}
           />
+          <button
+            type="button"
+            class="button button-ghost button-small composer-templates"
+            aria-haspopup="dialog"
+            aria-expanded={picking}
+            onClick={() => void openTemplates()}
+          >
+            <svg
+              viewBox="0 0 24 24"
+              width="16"
+              height="16"
+              aria-hidden="true"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="2"
+              stroke-linejoin="round"
+            >
+              <path d="M4 4h16v5H4zM4 13h7v7H4zM15 13h5M15 17h5" />
+            </svg>
+            <span class="composer-templates-label">Templates</span>
+          </button>
           {link && (
             <LinkBox
               initial={link.initial}
@@ -564,6 +779,13 @@ export default function Composer(props: ComposerProps) {
             />
           )}
         </div>
+        {form.template && (
+          <p class="composer-template" data-testid="template-origin">
+            From template: <strong>{form.template.name ?? "a template"}</strong> v{form.template.version}
+            {" · "}
+            <button type="button" class="link-button" onClick={() => void openTemplates()}>change</button>
+          </p>
+        )}
         <div
           id="composer-body"
           class="composer-editor"
@@ -576,6 +798,73 @@ export default function Composer(props: ComposerProps) {
             <p class="error-text">The editor couldn't load. Check your connection and reload the page.</p>
           )}
         </div>
+      </div>
+
+      <div class="composer-files" data-testid="attachments">
+        <div class="files-bar">
+          <button
+            type="button"
+            class="button button-secondary button-small"
+            onClick={() => fileInput.current?.click()}
+          >
+            <svg
+              viewBox="0 0 24 24"
+              width="16"
+              height="16"
+              aria-hidden="true"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="2"
+              stroke-linecap="round"
+            >
+              <path d="m21 11-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6L15 6.6" />
+            </svg>
+            Attach files
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            id="composer-files"
+            multiple
+            hidden
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = "";
+              void attach(files);
+            }}
+          />
+          <span class="hint">
+            or drop them here · up to {formatBytes(props.attachmentLimits.maxFileBytes)} each,{" "}
+            {formatBytes(props.attachmentLimits.maxMessageBytes)} in all
+          </span>
+        </div>
+        {Files && saver.id
+          ? (
+            <Files
+              messageId={saver.id}
+              initial={props.draft?.attachments ?? []}
+              limits={props.attachmentLimits}
+              followed={shownFollow === "following"}
+              queue={queue}
+              drops={drops}
+              onBusy={(n) => uploads.current = n}
+              onTouch={() => filesAt.current = Date.now()}
+            />
+          )
+          : props.draft?.attachments.length
+          ? (
+            <ul class="files">
+              {props.draft.attachments.map((a) => (
+                <li key={a.blobId} class="file">
+                  <span class="file-info">
+                    <span class="file-name">{a.filename}</span>
+                    <span class="file-size">{formatBytes(a.size)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+          : null}
       </div>
 
       <FollowPanel
@@ -594,16 +883,70 @@ export default function Composer(props: ComposerProps) {
         }}
       />
 
+      {Alarms && saver.id
+        ? (
+          <Alarms
+            messageId={saver.id}
+            alarms={props.alarms}
+            zone={props.zone}
+            hours={props.hours}
+            recipients={to.map((r) => ({
+              email: r.email,
+              name: r.name,
+              zone: advice?.people.find((p) => p.email === r.email)?.zone ?? null,
+            }))}
+            followed={server?.follow === "following"}
+            editable
+            embedded
+            autoStart={!props.alarms.length}
+          />
+        )
+        : (
+          <section class="composer-alarms alarms" aria-labelledby="alarms-title" data-testid="alarm-editor">
+            <div class="follow-line">
+              <span class="follow-icon" aria-hidden="true">
+                <svg
+                  viewBox="0 0 24 24"
+                  width="18"
+                  height="18"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="2"
+                  stroke-linecap="round"
+                  stroke-linejoin="round"
+                >
+                  <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+                </svg>
+              </span>
+              <p class="follow-text" id="alarms-title">
+                <strong>Follow-up alarms</strong>{" "}
+                — a card in your assistant if there's no reply or open by a time
+              </p>
+              <div class="follow-actions">
+                <button
+                  type="button"
+                  class="button button-secondary button-small"
+                  onClick={() => void openAlarms()}
+                >
+                  Add alarm
+                </button>
+              </div>
+            </div>
+          </section>
+        )}
+
+      {advice && !later && <NowAdvice advice={advice} onLater={(at) => void openLater(at)} />}
+
       <div class="composer-footer">
         <button
           type="button"
           class="button button-primary composer-send"
-          disabled={sending || discarding}
+          disabled={!!sending || discarding}
           aria-keyshortcuts={mod === "⌘" ? "Meta+Enter" : "Control+Enter"}
           title={`Send (${mod === "⌘" ? "⌘↵" : "Ctrl+Enter"})`}
           onClick={() => void send()}
         >
-          {sending ? <span class="spinner spinner-light" aria-hidden="true" /> : (
+          {sending === "now" ? <span class="spinner spinner-light" aria-hidden="true" /> : (
             <svg
               viewBox="0 0 24 24"
               width="16"
@@ -618,7 +961,29 @@ export default function Composer(props: ComposerProps) {
               <path d="m22 2-7 20-4-9-9-4zM22 2 11 13" />
             </svg>
           )}
-          {sending ? "Sending…" : "Send"}
+          {sending === "now" ? "Sending…" : "Send"}
+        </button>
+        <button
+          type="button"
+          class="button button-secondary composer-later"
+          aria-expanded={!!later}
+          disabled={!!sending || discarding}
+          onClick={() => later ? setLater(null) : void openLater(null)}
+        >
+          <svg
+            viewBox="0 0 24 24"
+            width="16"
+            height="16"
+            aria-hidden="true"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2"
+            stroke-linecap="round"
+          >
+            <circle cx="12" cy="12" r="9" />
+            <path d="M12 7v5l3 2" />
+          </svg>
+          Send later
         </button>
         <StatusLine status={status} zone={props.zone} />
         <div class="composer-discard">
@@ -650,7 +1015,7 @@ export default function Composer(props: ComposerProps) {
                 ref={discardRef}
                 type="button"
                 class="button button-ghost"
-                disabled={sending}
+                disabled={!!sending}
                 onClick={() => setConfirmDiscard(true)}
               >
                 Discard draft
@@ -658,6 +1023,32 @@ export default function Composer(props: ComposerProps) {
             )}
         </div>
       </div>
+
+      {later && Panel && saver.id && (
+        <Panel
+          key={later.at}
+          messageId={saver.id}
+          zone={props.zone}
+          hours={props.hours}
+          initialAt={later.at}
+          recipientsKey={toKey}
+          title="Send later"
+          submitLabel="Schedule send"
+          busyLabel="Scheduling…"
+          onSubmit={(at) => send(at)}
+          onClose={() => setLater(null)}
+        />
+      )}
+
+      {picking && Templates && (
+        <Templates
+          messageId={saver.id ?? undefined}
+          contactId={saver.id ? undefined : form.to.find((c) => c.contactId)?.contactId ?? undefined}
+          hasContent={!!(form.subject.trim() || htmlRef.current)}
+          onInsert={insertTemplate}
+          onClose={() => setPicking(false)}
+        />
+      )}
     </section>
   );
 }

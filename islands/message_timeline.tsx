@@ -3,6 +3,7 @@ import { api } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import {
   type EngagementData,
+  eventsOf,
   messageIdOf,
   type MessageRow,
   toRow,
@@ -13,24 +14,31 @@ import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime } from "../lib/time/format.ts";
 import { describeEvent } from "../lib/tracking/describe.ts";
 import type { MessageStats, PublicEvent } from "../lib/tracking/types.ts";
+import { eventLook, Why } from "./engagement_panel.tsx";
 
 export interface TimelineItem {
   row: MessageRow;
   /** The latest events, newest first. */
   events: PublicEvent[];
+  /** File names by attachment index, so views name the file. */
+  attachmentNames?: string[];
 }
 
 interface Props {
   items: TimelineItem[];
   zone: string;
   emptyText: string;
+  /** The team counts opens by Apple's privacy proxy as opens. */
+  countProxyOpens?: boolean;
 }
 
 const SHOWN_EVENTS = 5;
 type Detail = Message & { stats: MessageStats | null };
 
 /** Every message to a contact or company, newest first, with its latest events — updated live. */
-export default function MessageTimeline({ items: initial, zone, emptyText }: Props) {
+export default function MessageTimeline(
+  { items: initial, zone, emptyText, countProxyOpens = false }: Props,
+) {
   const [items, setItems] = useState(initial);
   const [now, setNow] = useState(Date.now());
 
@@ -42,12 +50,15 @@ export default function MessageTimeline({ items: initial, zone, emptyText }: Pro
       if (live.type === "engagement") {
         const data = live.data as unknown as EngagementData;
         setItems((all) =>
-          all.map((item) =>
-            item.row.id !== id || item.events.some((e) => e.id === data.event.id) ? item : {
+          all.map((item) => {
+            if (item.row.id !== id) return item;
+            const fresh = eventsOf(data).filter((e) => !item.events.some((x) => x.id === e.id)).reverse();
+            return {
+              ...item,
               row: withEngagement(item.row, data),
-              events: [data.event, ...item.events].slice(0, SHOWN_EVENTS),
-            }
-          )
+              events: [...fresh, ...item.events].slice(0, SHOWN_EVENTS),
+            };
+          })
         );
         setNow(Date.now());
       } else if (live.type === "message.updated") {
@@ -68,8 +79,9 @@ export default function MessageTimeline({ items: initial, zone, emptyText }: Pro
   if (items.length === 0) return <p class="muted timeline-empty">{emptyText}</p>;
   return (
     <ol class="timeline">
-      {items.map(({ row, events }) => {
-        const status = statusLine(row, row.stats, now, zone);
+      {items.map(({ row, events, attachmentNames }) => {
+        const seen = Math.max(now, row.stats?.lastActivityAt ?? 0, row.stats?.lastOpenedAt ?? 0);
+        const status = statusLine(row, row.stats, seen, zone, { countProxyOpens });
         return (
           <li key={row.id} class="timeline-item" data-message={row.id}>
             <div class="timeline-head">
@@ -78,16 +90,31 @@ export default function MessageTimeline({ items: initial, zone, emptyText }: Pro
             </div>
             <div class="muted small">
               To {row.toLabel} · from {row.senderName}
-              {row.sentAt && <>· sent {formatDateTime(row.sentAt, zone, now)}</>}
+              {row.sentAt && <>{" "}· sent {formatDateTime(row.sentAt, zone, now)}</>}
             </div>
             {events.length > 0 && (
               <ul class="timeline-events">
-                {events.map((e) => (
-                  <li key={e.id} class={e.prefetch ? "history-muted" : ""}>
-                    <span class={`dot dot-${e.type}`} aria-hidden="true" />
-                    {describeEvent(e)} <span class="muted small">· {formatDateTime(e.at, zone, now)}</span>
-                  </li>
-                ))}
+                {events.map((e) => {
+                  const look = eventLook(e, countProxyOpens);
+                  return (
+                    <li
+                      key={e.id}
+                      class={look.muted ? "history-muted" : ""}
+                      title={look.muted ? look.why ?? undefined : undefined}
+                    >
+                      <span class={`dot dot-${e.type}`} aria-hidden="true" />
+                      {describeEvent(e, attachmentNames)}
+                      {look.note && <>{" "}{look.note}</>}{" "}
+                      <span class="muted small">· {formatDateTime(e.at, zone, now)}</span>
+                      {look.muted && look.why && (
+                        <>
+                          {" "}
+                          <Why text={look.why} />
+                        </>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </li>

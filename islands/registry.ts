@@ -16,6 +16,9 @@ export const islands = {
   assistant_board: () => import("./assistant_board.tsx"),
   alarm_editor: () => import("./alarm_editor.tsx"),
   notification_settings: () => import("./notification_settings.tsx"),
+  scheduled_send: () => import("./scheduled_send.tsx"),
+  template_editor: () => import("./template_editor.tsx"),
+  template_picker: () => import("./template_picker.tsx"),
 } as const;
 
 export type IslandName = keyof typeof islands;

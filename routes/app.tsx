@@ -5,10 +5,13 @@ import { AppError } from "../lib/http/errors.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { health } from "./health.ts";
 import { trackingRoutes } from "./tracking.ts";
+import { optOutRoutes } from "./optout.ts";
+import { webhookRoutes } from "./webhooks.ts";
 import { authenticate, requireUserPage } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { requestContext } from "./middleware/request_context.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
+import { connectSources } from "../lib/realtime/supabase.ts";
 import { api } from "./api/mod.ts";
 import { apiDocsPages } from "./pages/api_docs.tsx";
 import { authPages } from "./pages/auth.tsx";
@@ -16,11 +19,13 @@ import { companyPages } from "./pages/companies.tsx";
 import { contactPages } from "./pages/contacts.tsx";
 import { renderErrorPage } from "./pages/errors.tsx";
 import { assistantPages } from "./pages/assistant.tsx";
+import { inboundPages } from "./pages/inbound.tsx";
 import { composePages } from "./pages/compose.tsx";
 import { messagePages } from "./pages/messages.tsx";
 import { outboxPages } from "./pages/outbox.tsx";
 import { settingsPages } from "./pages/settings.tsx";
 import { teamPages } from "./pages/team.tsx";
+import { templatePages } from "./pages/templates.tsx";
 
 const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
 
@@ -44,11 +49,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   // Recipients' hits: no session, no CSRF cookie, nothing but the hit and its answer.
+  app.route("/", optOutRoutes(deps));
   app.route("/", trackingRoutes(deps));
+  app.route("/", webhookRoutes(deps));
 
   app.use("*", requestContext(deps));
   app.route("/", health);
-  app.use("*", securityHeaders());
+  app.use("*", securityHeaders(connectSources(deps.config.realtime)));
   app.use("*", authenticate());
 
   app.route("/", apiDocsPages);
@@ -61,8 +68,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", composePages);
   app.route("/", outboxPages);
   app.route("/", assistantPages);
+  app.route("/", inboundPages);
   app.route("/", contactPages);
   app.route("/", companyPages);
+  app.route("/", templatePages);
   app.route("/", teamPages);
   app.route("/", settingsPages);
 

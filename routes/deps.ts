@@ -8,6 +8,8 @@ import type { PublicUser, Team, User } from "../lib/accounts/types.ts";
 import type { Scheduler } from "../lib/scheduler/scheduler.ts";
 import type { EventRecorder } from "../lib/tracking/recorder.ts";
 import type { TrackingSigner } from "../lib/tracking/tokens.ts";
+import type { ReplyTokenSigner } from "../lib/inbound/reply_token.ts";
+import type { BlobStore } from "../lib/storage/blobs.ts";
 
 export interface AppDeps {
   kv: Deno.Kv;
@@ -19,6 +21,8 @@ export interface AppDeps {
   scheduler: Scheduler;
   recorder: EventRecorder;
   signer: TrackingSigner;
+  replyTokens: ReplyTokenSigner;
+  blobs: BlobStore;
   /** Cache-busting hash of the island bundle. */
   assetsHash: string;
   /** PBKDF2 cost; only tests lower it. */

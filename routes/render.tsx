@@ -8,15 +8,20 @@ import { Page, type PageContext } from "../components/page_context.ts";
 import { publicUser } from "../lib/accounts/types.ts";
 import { isUnread, listCards } from "../lib/assistant/cards.ts";
 import { getNotifyPrefs } from "../lib/assistant/notify_prefs.ts";
+import { inboundKeys } from "../lib/inbound/keys.ts";
 import { newId } from "../lib/storage/ids.ts";
 import type { AppEnv } from "./deps.ts";
 
 export async function pageContext(c: Context<AppEnv>): Promise<PageContext> {
   const user = c.get("user");
   const { kv } = c.get("deps");
-  const [cards, prefs] = user
-    ? await Promise.all([listCards(kv, user.teamId, user.id), getNotifyPrefs(kv, user.teamId, user.id)])
-    : [[], null];
+  const [cards, prefs, unmatched] = user
+    ? await Promise.all([
+      listCards(kv, user.teamId, user.id),
+      getNotifyPrefs(kv, user.teamId, user.id),
+      user.role === "admin" ? countUnmatched(kv, user.teamId) : Promise.resolve(null),
+    ])
+    : [[], null, null];
   return {
     user: user ? publicUser(user) : null,
     team: c.get("team"),
@@ -27,7 +32,15 @@ export async function pageContext(c: Context<AppEnv>): Promise<PageContext> {
     outbox: c.get("deps").mailer.name === "outbox",
     unread: cards.filter(isUnread).length,
     browserNotifications: prefs?.browser ?? false,
+    unmatched,
   };
+}
+
+/** Unmatched inbound mail, counted by its index keys (at most 100 read). */
+async function countUnmatched(kv: Deno.Kv, teamId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of kv.list({ prefix: inboundKeys.unmatched(teamId) }, { limit: 100 })) n++;
+  return n;
 }
 
 export interface PageOptions {
@@ -59,6 +72,7 @@ export async function render(
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <meta name="csrf-token" content={ctx.csrfToken} />
         {ctx.user && <meta name="live-after" content={newId(c.get("deps").clock.now())} />}
+        {ctx.user && <meta name="live-transport" content={c.get("deps").realtime.name} />}
         {used.size > 0 && <script type="module" src={`/static/build/client.js?v=${v}`} />}
       </head>
       <body dangerouslySetInnerHTML={{ __html: html }} />

@@ -14,6 +14,7 @@ import type { Hit } from "../lib/tracking/recorder.ts";
 import type { TrackingRef } from "../lib/tracking/tokens.ts";
 import type { EventType } from "../lib/tracking/types.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
+import { contentDisposition, servingType } from "../lib/attachments/files.ts";
 
 const GIF: Uint8Array<ArrayBuffer> = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
@@ -68,18 +69,25 @@ function hitFrom(
   };
 }
 
-/** Destinations by message, cached: they never change once a message is sent. */
-class LinkCache {
-  #map = new Map<string, string[]>();
+type Targets = Pick<Message, "links" | "attachments" | "honeypotIndex">;
+
+/** Link destinations and attachments by message, cached: they never change once a message is sent. */
+class TargetCache {
+  #map = new Map<string, Targets>();
   constructor(private limit = 5_000) {}
-  async get(kv: Deno.Kv, ref: TrackingRef): Promise<string[] | null> {
+  async get(kv: Deno.Kv, ref: TrackingRef): Promise<Targets | null> {
     const hit = this.#map.get(ref.messageId);
     if (hit) return hit;
     const message = (await kv.get<Message>(messageKeys.message(ref.teamId, ref.messageId))).value;
     if (!message || message.status !== "sent") return null;
+    const targets = {
+      links: message.links,
+      attachments: message.attachments ?? [],
+      honeypotIndex: message.honeypotIndex ?? null,
+    };
     if (this.#map.size >= this.limit) this.#map.delete(this.#map.keys().next().value!);
-    this.#map.set(ref.messageId, message.links);
-    return message.links;
+    this.#map.set(ref.messageId, targets);
+    return targets;
   }
 }
 
@@ -96,7 +104,7 @@ function notFoundPage(c: Context<AppEnv>) {
 
 export function trackingRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  const links = new LinkCache();
+  const targets = new TargetCache();
 
   const pixel = async (c: Context<AppEnv>) => {
     const token = c.req.param("token")!.replace(/\.gif$/, "");
@@ -115,13 +123,43 @@ export function trackingRoutes(deps: AppDeps) {
 
   app.on(["GET", "HEAD"], "/t/c/:token", async (c) => {
     const ref = await deps.signer.verify(c.req.param("token"), "click");
-    const destinations = ref && await links.get(deps.kv, ref);
-    const url = destinations?.[ref!.index];
+    const found = ref ? await targets.get(deps.kv, ref) : null;
+    if (ref && found && ref.index === found.honeypotIndex) {
+      // The hidden link: only a machine follows it. Recorded as such; there is nowhere to go.
+      await deps.recorder.record({ ...hitFrom(c, deps, ref, "click", null), honeypot: true });
+      c.header("Cache-Control", NO_STORE);
+      return c.html("<!doctype html><title>Nothing here</title><p>Nothing here.</p>");
+    }
+    const url = ref ? found?.links[ref.index] : undefined;
     if (!ref || !url || !/^https?:\/\//i.test(url)) return notFoundPage(c);
     await deps.recorder.record(hitFrom(c, deps, ref, "click", url));
     c.header("Cache-Control", NO_STORE);
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect(url, 302);
+  });
+
+  app.on(["GET", "HEAD"], "/t/a/:token", async (c) => {
+    const ref = await deps.signer.verify(c.req.param("token"), "attachment");
+    const file = ref ? (await targets.get(deps.kv, ref))?.attachments[ref.index] : undefined;
+    const meta = file && await deps.blobs.meta(ref!.teamId, file.blobId);
+    if (!ref || !file || !meta) return notFoundPage(c);
+    await deps.recorder.record(hitFrom(c, deps, ref, "attachment_view", null));
+    const { type, inline } = servingType(file.contentType);
+    return new Response(c.req.method === "HEAD" ? null : deps.blobs.stream(meta), {
+      headers: {
+        "Content-Type": type,
+        "Content-Length": String(meta.size),
+        "Content-Disposition": contentDisposition(file.filename, inline),
+        // A served file can never run script in Beacon's origin, whatever it contains. (PDFs are not
+        // sandboxed: browsers refuse to show them in a sandbox, and a PDF viewer runs no page script.)
+        ...(type === "application/pdf"
+          ? {}
+          : { "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'" }),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": NO_STORE,
+        "Referrer-Policy": "no-referrer",
+      },
+    });
   });
 
   // Anything else under /t/ is a broken tracking link: the same plain 404, never a sign-in redirect.

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
+import { personRequest } from "./helpers/people.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
 const monday = Date.parse("2026-03-02T09:00:00Z");
@@ -56,7 +57,7 @@ Deno.test("advice - the recipient's own replies and clicks decide the hour once 
     await sendEmail(t, ana, { to: ["ken@globex.example"], subject: `Earlier ${day}` });
     const email = (await outbox(t, me.team.id)).find((e) => e.subject === `Earlier ${day}`)!;
     t.clock.set(Date.parse(`2026-02-0${day}T01:20:00Z`)); // 10:20 in Tokyo
-    await t.app.request(trackingPaths(email.html).links[0]);
+    await personRequest(t, trackingPaths(email.html).links[0]);
   }
   await t.deps.recorder.idle();
   t.clock.set(monday);

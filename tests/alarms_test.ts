@@ -3,6 +3,7 @@ import { ManualClock } from "../lib/clock/clock.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
+import { personRequest } from "./helpers/people.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
 const start = Date.parse("2026-03-02T09:00:00Z");
@@ -23,7 +24,7 @@ async function setup(draft: Record<string, unknown> = {}) {
   const live: LiveEvent[] = [];
   t.deps.realtime.subscribe(me.team.id, (e) => live.push(e));
   const open = async () => {
-    await t.app.request(trackingPaths(email.html).pixel!);
+    await personRequest(t, trackingPaths(email.html).pixel!);
     await t.deps.recorder.idle();
   };
   return { t, ana, me, id: ids[0], open, live };
@@ -127,7 +128,7 @@ Deno.test("alarms - a recipients subset: only those recipients' opens count", as
     at: start + hour,
     recipients: ["ken@globex.example"],
   });
-  await t.app.request(trackingPaths(kenEmail.html).pixel!);
+  await personRequest(t, trackingPaths(kenEmail.html).pixel!);
   await t.deps.recorder.idle();
   assert.equal((await ana.api("GET", `/messages/${kenCopy}/alarms`)).json.items[0].status, "resolved");
 });

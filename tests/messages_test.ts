@@ -3,6 +3,7 @@ import { MailerError, type OutgoingEmail, type SendOptions } from "../lib/mail/m
 import { OutboxMailer } from "../lib/mail/outbox.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
+import { personRequest } from "./helpers/people.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
 async function team(t: Awaited<ReturnType<typeof makeTestApp>>) {
@@ -257,7 +258,7 @@ Deno.test("messages - activity list filters: mine/team, followed, opened", async
   const email = (await outbox(t, (await ana.api("GET", "/me")).json.team.id)).find((e) =>
     e.subject === "Followed"
   )!;
-  await t.app.request(trackingPaths(email.html).pixel!);
+  await personRequest(t, trackingPaths(email.html).pixel!);
   const subjects = async (query: string) =>
     (await ana.api("GET", `/messages${query}`)).json.items.map((i: { message: { subject: string } }) =>
       i.message.subject

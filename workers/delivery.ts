@@ -5,8 +5,8 @@
  * records the outcome. Retryable provider errors are retried with backoff;
  * others fail the message with the provider's reason. Never sends twice.
  */
-import type { User } from "../lib/accounts/types.ts";
-import { getUser } from "../lib/accounts/users.ts";
+import { type Team, teamSettings, type User } from "../lib/accounts/types.ts";
+import { getTeam, getUser } from "../lib/accounts/users.ts";
 import { MailerError, type OutgoingEmail } from "../lib/mail/mailer.ts";
 import { getMessageBody } from "../lib/messages/drafts.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
@@ -17,6 +17,8 @@ import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
 import { trackingKeys } from "../lib/tracking/keys.ts";
 import { trackingUrl, UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
+import { formatBytes } from "../lib/attachments/files.ts";
+import { replyAddress } from "../lib/inbound/reply_token.ts";
 import { emptyStats } from "../lib/tracking/types.ts";
 import type { AppDeps } from "../routes/deps.ts";
 
@@ -39,6 +41,7 @@ async function buildEmail(
   deps: AppDeps,
   message: Message,
   sender: User,
+  team: Team,
 ): Promise<{ email: OutgoingEmail; links: string[] }> {
   const { config, signer } = deps;
   const body = await getMessageBody(deps.kv, message);
@@ -57,9 +60,47 @@ async function buildEmail(
           trackingUrl(config.baseUrl, "click", await signer.sign({ ...ref, kind: "click", index }))
         ),
       ),
+      // The honeypot is the link after the real ones: only machines that click everything find it.
+      honeypotUrl: trackingUrl(
+        config.baseUrl,
+        "click",
+        await signer.sign({ ...ref, kind: "click", index: links.length }),
+      ),
     }
     : null;
-  const rendered = renderEmail(body, { tracking });
+  // Followed attachments of a followed email go out as tracked links; the rest are attached.
+  const files = message.attachments ?? [];
+  const linked = followed ? files.filter((a) => a.followed) : [];
+  const footer = await Promise.all(linked.map(async (file) => ({
+    text: `📎 ${file.filename} (${formatBytes(file.size)})`,
+    linkText: "Open",
+    linkUrl: trackingUrl(
+      config.baseUrl,
+      "attachment",
+      await signer.sign({ ...ref, kind: "attachment", index: files.indexOf(file) }),
+    ),
+  })));
+  const attached = await Promise.all(
+    files.filter((a) => !linked.includes(a)).map(async (file) => {
+      const meta = await deps.blobs.meta(message.teamId, file.blobId);
+      if (!meta) throw new MailerError(`The attachment ${file.filename} is missing.`, false);
+      return { filename: file.filename, contentType: file.contentType, content: await deps.blobs.read(meta) };
+    }),
+  );
+  if (followed && teamSettings(team).trackingNotice) {
+    footer.push({
+      text: "This email tells the sender when it is opened and its links are clicked.",
+      linkText: "Don't track me",
+      linkUrl: trackingUrl(config.baseUrl, "optout", await signer.sign({ ...ref, kind: "optout", index: 0 })),
+    });
+  }
+  const rendered = renderEmail(body, { tracking, footer });
+  const replyTo = config.mail.inboundDomain
+    ? replyAddress(
+      await deps.replyTokens.sign({ teamId: message.teamId, messageId: message.id }),
+      config.mail.inboundDomain,
+    )
+    : sender.email;
   return {
     links,
     email: {
@@ -67,12 +108,12 @@ async function buildEmail(
       to: message.to.map((r) => r.email),
       cc: message.cc.map((r) => r.email),
       bcc: message.bcc.map((r) => r.email),
-      replyTo: sender.email,
+      replyTo,
       subject: message.subject,
       html: rendered.html,
       text: rendered.text,
       headers: { "Message-ID": rfcMessageId(message, config.mail.domain) },
-      attachments: [],
+      attachments: attached,
     },
   };
 }
@@ -100,7 +141,9 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
     );
   }
 
-  const { email, links } = await buildEmail(deps, message, sender);
+  const team = await getTeam(kv, message.teamId);
+  if (!team) return;
+  const { email, links } = await buildEmail(deps, message, sender, team);
   try {
     const { providerId } = await mailer.send(email, {
       teamId: message.teamId,
@@ -114,12 +157,14 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
       providerId,
       rfcMessageId: email.headers["Message-ID"],
       links,
+      honeypotIndex: m.follow === "following" ? links.length : null,
       job: null,
       failure: null,
       lateByMs: context.lateBy > 60_000 ? context.lateBy : null,
     }), (op, m) => {
       op.set(trackingKeys.stats(m.teamId, m.id), emptyStats(m, now))
-        .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id });
+        .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id })
+        .set(messageKeys.byProviderId(m.providerId!), { teamId: m.teamId, messageId: m.id });
     }, context.lateBy > 60_000 ? { lateByMs: context.lateBy } : {});
   } catch (error) {
     const now = clock.now();

@@ -13,15 +13,16 @@ import type { Message } from "../lib/messages/types.ts";
 import { liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { Committed } from "../lib/tracking/recorder.ts";
+import { isHumanEvent } from "../lib/tracking/types.ts";
 import type { AppDeps } from "../routes/deps.ts";
 import { cardContext } from "./alarms.ts";
 import { notifyByEmail } from "./notifications.ts";
 
 export async function afterTrackingCommit(deps: AppDeps, committed: Committed[]): Promise<void> {
-  await publishAll(deps.realtime, committed.map((c) => c.live));
+  await publishAll(deps.realtime, [...new Set(committed.map((c) => c.live))]);
   const opened = new Map<string, Committed>();
   for (const c of committed) {
-    if (c.event.type === "open" && !c.event.prefetch) opened.set(c.event.messageId, c);
+    if (c.event.type === "open" && isHumanEvent(c.event)) opened.set(c.event.messageId, c);
   }
   for (const c of opened.values()) {
     const message =

@@ -1,5 +1,6 @@
 /** The composer's state and the pure rules around it: chips, the save payload, field errors. */
-import type { FollowState, Recipient, Regarding } from "../../lib/messages/types.ts";
+import { sendProblems } from "../../lib/messages/send_rules.ts";
+import type { FollowState, Recipient, Regarding, TemplateRef } from "../../lib/messages/types.ts";
 
 export type RecipientField = "to" | "cc" | "bcc";
 export const RECIPIENT_FIELDS: RecipientField[] = ["to", "cc", "bcc"];
@@ -14,6 +15,9 @@ export interface Chip {
 
 export type RegardingChoice = Regarding & { label: string };
 
+/** The template the email came from, with its name for "From template: …" (null when it can't be read). */
+export type TemplateChoice = TemplateRef & { name: string | null };
+
 export interface ComposerForm {
   to: Chip[];
   cc: Chip[];
@@ -22,6 +26,7 @@ export interface ComposerForm {
   regarding: RegardingChoice | null;
   followWanted: boolean;
   sendIndividually: boolean;
+  template: TemplateChoice | null;
 }
 
 /** What the API answers for a draft (the parts the composer reads). */
@@ -47,6 +52,7 @@ export interface DraftPayload {
   regarding: Regarding | null;
   followWanted: boolean;
   sendIndividually: boolean;
+  template: TemplateRef | null;
 }
 
 /** The follow state as last saved, with the recipients it was worked out for. */
@@ -99,6 +105,7 @@ export function payloadOf(form: ComposerForm, html: string): DraftPayload {
     regarding: form.regarding && { type: form.regarding.type, id: form.regarding.id },
     followWanted: form.followWanted,
     sendIndividually: form.sendIndividually,
+    template: form.template && { id: form.template.id, version: form.template.version },
   };
 }
 
@@ -141,15 +148,11 @@ export function markRefusedAddresses(
 }
 
 /**
- * Mirrors `sendProblems` in lib/messages/send.ts for the one rule the composer shows before sending (that
- * module is server code and cannot ship to the browser). The server's message replaces it after a send.
+ * The one send rule the composer shows before sending (Cc or Bcc with "send individually"), from the same pure
+ * rules the server checks (lib/messages/send_rules.ts). The server's message replaces it after a send.
  */
-export const INDIVIDUAL_CC_PROBLEM =
-  "Cc and Bcc can't be combined with sending individually: each To recipient gets their own copy.";
-
 export function individualProblem(form: ComposerForm): string | null {
-  const cc = form.cc.length + form.bcc.length;
-  return form.sendIndividually && form.to.length > 1 && cc > 0 ? INDIVIDUAL_CC_PROBLEM : null;
+  return sendProblems(form, "").cc ?? null;
 }
 
 /** Fields in the order they appear, for focusing the first one with an error. */

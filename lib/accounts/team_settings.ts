@@ -25,6 +25,11 @@ export const BusinessHoursField = z.unknown().transform((value, ctx) => {
 export const TeamSettingsInput = z.object({
   followByDefault: z.boolean({ error: "Choose whether new emails are followed." }).optional(),
   businessHours: BusinessHoursField.optional(),
+  countProxyOpens: z.boolean({ error: "Choose whether privacy-proxy opens count." }).optional(),
+  trackingNotice: z.boolean({ error: "Choose whether emails say they are tracked." }).optional(),
+  retentionDays: z.number({ error: "Enter a number of days." }).int("Enter whole days.")
+    .min(30, "Keep events at least 30 days.").max(3650, "At most 3,650 days (ten years).").nullable()
+    .optional(),
 }).openapi("TeamSettingsInput");
 
 export async function updateTeamSettings(kv: Deno.Kv, actor: User, input: unknown): Promise<TeamSettings> {

@@ -15,11 +15,20 @@ export interface TeamSettings {
   followByDefault: boolean;
   /** Recipients' working hours for send-time advice, unless a contact has their own. */
   businessHours: BusinessHours;
+  /** Count opens by Apple's Mail Privacy Protection proxy as opens (they happen at delivery, not when read). */
+  countProxyOpens: boolean;
+  /** Add a line to followed emails saying they are tracked, with a link to opt out. */
+  trackingNotice: boolean;
+  /** Delete raw engagement events older than this many days (counters stay); null keeps them. */
+  retentionDays: number | null;
 }
 
 export const DEFAULT_TEAM_SETTINGS: TeamSettings = {
   followByDefault: true,
   businessHours: DEFAULT_BUSINESS_HOURS,
+  countProxyOpens: false,
+  trackingNotice: false,
+  retentionDays: null,
 };
 
 /** A team's settings with defaults filled in (older records may lack newer settings). */

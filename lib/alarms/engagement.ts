@@ -1,14 +1,14 @@
 /** The engagement an alarm is checked against, from a message's stored events. */
 import type { Message } from "../messages/types.ts";
-import { countsAsReply, type EngagementEvent } from "../tracking/types.ts";
+import { countsAsReply, type EngagementEvent, isHumanEvent } from "../tracking/types.ts";
 import type { Engagement } from "./evaluate.ts";
 
-/** Counted opens only: prefetches (and, once classified, machine opens) don't settle "not opened". */
+/** People's opens only: prefetches and machine opens (privacy proxies, scanners) don't settle "not opened". */
 export function engagementOf(message: Pick<Message, "to">, events: EngagementEvent[]): Engagement {
   const to = message.to.map((r) => r.email);
   return {
     to,
-    opens: events.filter((e) => e.type === "open" && !e.prefetch)
+    opens: events.filter((e) => e.type === "open" && isHumanEvent(e))
       .map((e) => ({ by: e.recipient === null ? null : to[e.recipient] ?? null, at: e.at })),
     replies: events.filter(countsAsReply).map((e) => ({ by: e.reply!.from, at: e.at })),
   };

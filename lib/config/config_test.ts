@@ -27,6 +27,7 @@ Deno.test("config - Deno Deploy counts as production and uses the platform KV", 
     BEACON_BASE_URL: "https://beacon.example/",
     BEACON_SESSION_SECRET: secret,
     BEACON_TRACKING_SECRET: secret,
+    BEACON_REALTIME: "local",
   });
   assert.equal(config.production, true);
   assert.equal(config.kvPath, undefined);
@@ -58,4 +59,67 @@ Deno.test("secrets - generated once and kept across restarts", async () => {
   const given = await ensureSecrets(kv, { ...config, sessionSecret: "s".repeat(32) });
   assert.equal(given.session, "s".repeat(32));
   assert.equal(given.tracking, first.tracking);
+});
+
+const SUPABASE = {
+  SUPABASE_URL: "https://abcd.supabase.co/",
+  SUPABASE_ANON_KEY: "anon-key",
+  SUPABASE_SERVICE_ROLE_KEY: "service-key",
+  SUPABASE_JWT_SECRET: "j".repeat(40),
+};
+const PRODUCTION = {
+  BEACON_ENV: "production",
+  BEACON_BASE_URL: "https://b.example",
+  BEACON_SESSION_SECRET: "s".repeat(32),
+  BEACON_TRACKING_SECRET: "t".repeat(32),
+};
+
+Deno.test("config - realtime: the local hub by default, Supabase when all its variables are set", () => {
+  assert.equal(loadConfig({}).realtime.adapter, "local");
+  const config = loadConfig({ ...PRODUCTION, ...SUPABASE });
+  assert.equal(config.realtime.adapter, "supabase");
+  assert.deepEqual(config.realtime.supabase, {
+    url: "https://abcd.supabase.co",
+    anonKey: "anon-key",
+    serviceRoleKey: "service-key",
+    jwtSecret: "j".repeat(40),
+  });
+  assert.equal(loadConfig({ ...SUPABASE, BEACON_REALTIME: "local" }).realtime.adapter, "local");
+});
+
+Deno.test("config - realtime: production names each missing Supabase variable", () => {
+  assert.throws(
+    () => loadConfig({ ...PRODUCTION, SUPABASE_URL: SUPABASE.SUPABASE_URL }),
+    (error: Error) =>
+      error instanceof ConfigError && /partly configured/.test(error.message) &&
+      error.message.includes("SUPABASE_ANON_KEY") && error.message.includes("SUPABASE_SERVICE_ROLE_KEY") &&
+      error.message.includes("SUPABASE_JWT_SECRET") && !error.message.includes("SUPABASE_URL ("),
+  );
+  // In development a partial setup falls back to the local hub, and says so.
+  const dev = loadConfig({ SUPABASE_URL: SUPABASE.SUPABASE_URL });
+  assert.equal(dev.realtime.adapter, "local");
+  assert.match(dev.realtime.note ?? "", /missing SUPABASE_ANON_KEY/);
+  assert.throws(() => loadConfig({ BEACON_REALTIME: "supabase" }), /SUPABASE_URL/);
+  assert.throws(() => loadConfig({ ...SUPABASE, SUPABASE_JWT_SECRET: "short" }), /SUPABASE_JWT_SECRET/);
+  assert.throws(
+    () => loadConfig({ ...PRODUCTION, ...SUPABASE, SUPABASE_URL: "http://abcd.example" }),
+    /https/,
+  );
+  assert.equal(
+    loadConfig({ ...PRODUCTION, ...SUPABASE, SUPABASE_URL: "http://127.0.0.1:54321" }).realtime.adapter,
+    "supabase",
+    "a local stand-in or supabase start",
+  );
+  assert.throws(() => loadConfig({ BEACON_REALTIME: "pusher" }), /BEACON_REALTIME/);
+});
+
+Deno.test("config - realtime: Deno Deploy needs Supabase, or an explicit single-instance choice", () => {
+  const deploy = { ...PRODUCTION, BEACON_ENV: "", DENO_DEPLOYMENT_ID: "abc" };
+  assert.throws(
+    () => loadConfig(deploy),
+    (error: Error) => /Deno Deploy/.test(error.message) && /SUPABASE_URL/.test(error.message),
+  );
+  assert.equal(loadConfig({ ...deploy, ...SUPABASE }).realtime.adapter, "supabase");
+  assert.deepEqual(loadConfig({ ...deploy, ...SUPABASE }).wakeups, ["timer", "cron"]);
+  assert.match(loadConfig({ ...deploy, BEACON_REALTIME: "local" }).realtime.note ?? "", /same instance/);
 });

@@ -17,6 +17,8 @@ export interface Contact {
   notes: string;
   /** The contact's own working hours, when they differ from the team's default. */
   businessHours?: BusinessHours | null;
+  /** Set when email to this address bounced or was marked as spam. */
+  deliveryIssue?: { kind: "bounced" | "complained"; at: number; reason: string | null } | null;
   createdAt: number;
   updatedAt: number;
 }

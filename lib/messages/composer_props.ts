@@ -1,5 +1,7 @@
 /** What the compose page hands the composer island. Shared by the page (server) and the island (browser). */
-import type { FollowState, Recipient, Regarding } from "./types.ts";
+import type { Alarm } from "../alarms/types.ts";
+import type { BusinessHours } from "../scheduling/business_hours.ts";
+import type { FollowState, MessageAttachment, Recipient, Regarding, TemplateRef } from "./types.ts";
 
 export interface ComposerDraft {
   id: string;
@@ -15,6 +17,10 @@ export interface ComposerDraft {
   /** Emails of recipients whose contact preference is "do not allow". */
   blockedBy: string[];
   sendIndividually: boolean;
+  /** The draft's files (uploaded already). */
+  attachments: MessageAttachment[];
+  /** The template it came from, with that version's name (null when the template can't be read any more). */
+  template: (TemplateRef & { name: string | null }) | null;
   updatedAt: number;
 }
 
@@ -25,6 +31,12 @@ export interface ComposerProps {
   prefill: { to: Recipient[]; regarding: (Regarding & { label: string }) | null } | null;
   /** The team's default for new emails. */
   followByDefault: boolean;
-  /** The seller's IANA zone. */
+  /** The seller's IANA zone: every time the composer shows or reads is in it (not the browser's zone). */
   zone: string;
+  /** The team's business hours: quick choices for send-later and alarm times move into them. */
+  hours: BusinessHours;
+  /** The draft's follow-up alarms (none for a new email). */
+  alarms: Alarm[];
+  /** Attachment size limits (config.attachments), checked before uploading; the server checks again. */
+  attachmentLimits: { maxFileBytes: number; maxMessageBytes: number };
 }

@@ -73,6 +73,7 @@ interface Resolved {
     | "companyIds"
     | "snippet"
     | "recipientTime"
+    | "template"
   >;
   html: string;
 }
@@ -119,6 +120,7 @@ export async function resolveDraft(
         regarding?.companyId ?? null,
       ].filter((id): id is string => !!id)),
       snippet: htmlToPlainText(html).slice(0, 200),
+      template: data.template,
       recipientTime: everyone.length === 1 && everyone[0].contact?.timeZone
         ? { name: everyone[0].contact.firstName, zone: everyone[0].contact.timeZone }
         : null,
@@ -153,6 +155,7 @@ export async function createDraft(
     sendAttempt: 0,
     failure: null,
     lateByMs: null,
+    attachments: [],
     createdAt: now,
     updatedAt: now,
     queuedAt: null,
@@ -177,6 +180,7 @@ export async function draftInput(kv: Deno.Kv, message: Message) {
     regarding: message.regarding,
     followWanted: message.followWanted,
     sendIndividually: message.sendIndividually,
+    template: message.template ?? null,
   };
 }
 

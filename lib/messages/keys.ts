@@ -16,4 +16,6 @@ export const messageKeys = {
       : [...t(teamId), "message_by_company", companyId],
   /** Global: the RFC 822 Message-ID of a sent copy → its team and message (for matching replies). */
   byRfcId: (rfcMessageId: string) => ["message_by_rfc_id", rfcMessageId],
+  /** Global: the provider's id of a sent copy → its team and message (for delivery webhooks). */
+  byProviderId: (providerId: string) => ["message_by_provider_id", providerId],
 } satisfies Record<string, (...args: never[]) => Deno.KvKey>;

@@ -23,12 +23,18 @@ export interface RenderOptions {
     pixelUrl: string;
     /** Tracked redirect URL for each entry of collectLinks(html), same order. */
     linkUrls: string[];
+    /**
+     * A hidden link no person can see or reach (not displayed, not focusable, not in the text
+     * part): only machines that follow every link in an email click it.
+     */
+    honeypotUrl?: string;
   };
   /** Optional footer lines (plain text) appended to both parts, e.g. a tracking notice; may be empty. */
   footer?: { text: string; linkText?: string; linkUrl?: string }[];
 }
 
 const LINK_SCHEME = /^(?:https?|mailto|tel):/i;
+const HONEYPOT = "display:none;max-height:0;overflow:hidden;font-size:0;line-height:0;mso-hide:all;";
 const TRACKABLE_SCHEME = /^https?:/i;
 const IMAGE_SCHEME = /^(?:https?|cid):/i;
 
@@ -351,11 +357,22 @@ export function renderEmail(html: string, options: RenderOptions): { html: strin
     if (linkUrls.length !== links.length) {
       throw new RangeError(`expected ${links.length} tracked link URLs, got ${linkUrls.length}`);
     }
-    for (const url of [pixelUrl, ...linkUrls]) {
+    for (
+      const url of [
+        pixelUrl,
+        ...linkUrls,
+        ...(options.tracking.honeypotUrl ? [options.tracking.honeypotUrl] : []),
+      ]
+    ) {
       if (!TRACKABLE_SCHEME.test(url)) throw new TypeError(`tracking URLs must be http(s): ${url}`);
     }
     links.forEach((link, i) => tracked.set(link, linkUrls[i]));
     pixel = `<img src="${escapeHtml(pixelUrl)}" width="1" height="1" alt="" style="${PIXEL}" />`;
+    if (options.tracking.honeypotUrl) {
+      pixel =
+        `<a href="${escapeHtml(options.tracking.honeypotUrl)}" style="${HONEYPOT}" aria-hidden="true" ` +
+        `tabindex="-1">&#8203;</a>\n${pixel}`;
+    }
   }
   // Links are matched on the sanitized output: a refused href is gone before any tracked URL is placed.
   const content = emailContent(sanitizeEmailHtml(html), tracked);

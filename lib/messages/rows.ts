@@ -1,6 +1,7 @@
 /** The shape lists and timelines show for a message, and how live events change it. Pure. */
 import type { LiveEvent } from "../realtime/realtime.ts";
 import type { MessageStats, PublicEvent } from "../tracking/types.ts";
+import { type DeliveryKind, mergeDelivery } from "./delivery_status.ts";
 import type { Message } from "./types.ts";
 
 export interface MessageRow {
@@ -17,6 +18,8 @@ export interface MessageRow {
   failure: Message["failure"];
   job: Message["job"];
   recipientTime: Message["recipientTime"];
+  /** The provider's delivery report, so bounces show in the status. */
+  delivery: Message["delivery"];
   sentAt: number | null;
   queuedAt: number | null;
   createdAt: number;
@@ -44,6 +47,7 @@ export function toRow(message: Message, stats: MessageStats | null, senderName: 
     failure: message.failure,
     job: message.job,
     recipientTime: message.recipientTime,
+    delivery: message.delivery ?? null,
     sentAt: message.sentAt,
     queuedAt: message.queuedAt,
     createdAt: message.createdAt,
@@ -51,11 +55,16 @@ export function toRow(message: Message, stats: MessageStats | null, senderName: 
   };
 }
 
+/** An "engagement" live event: a message's new events of one commit (the last also as `event`), with its counters. */
 export interface EngagementData {
   messageId: string;
   event: PublicEvent;
+  events?: PublicEvent[];
   stats: MessageStats;
 }
+
+/** The new events of an engagement live event, oldest first. */
+export const eventsOf = (data: EngagementData): PublicEvent[] => data.events ?? [data.event];
 
 /** The message a live event concerns, if any. */
 export function messageIdOf(event: LiveEvent): string | null {
@@ -68,9 +77,24 @@ export function latestStats(current: MessageStats | null, incoming: MessageStats
   return !current || eventCount(incoming) >= eventCount(current) ? incoming : current;
 }
 
-/** Applies an engagement event to a row. */
-export function withEngagement(row: MessageRow, data: EngagementData): MessageRow {
-  return { ...row, stats: latestStats(row.stats, data.stats) };
+/** The delivery state after the reports among a live event's new events. */
+export function deliveryAfter(current: Message["delivery"], data: EngagementData): Message["delivery"] {
+  let delivery = current ?? null;
+  for (const e of eventsOf(data)) {
+    if (e.type === "delivery" && e.delivery) {
+      delivery = mergeDelivery(delivery, {
+        kind: e.delivery.kind as DeliveryKind,
+        reason: e.delivery.reason,
+        at: e.at,
+      });
+    }
+  }
+  return delivery;
+}
+
+/** Applies an engagement live event to a row: counters and delivery state. */
+export function withEngagement<R extends MessageRow>(row: R, data: EngagementData): R {
+  return { ...row, stats: latestStats(row.stats, data.stats), delivery: deliveryAfter(row.delivery, data) };
 }
 
 const eventCount = (s: MessageStats) => s.opens + s.clicks + s.attachmentViews + s.replies + s.prefetches;

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { emailField } from "../validation/fields.ts";
 
-export const MAX_RECIPIENTS = 50;
-export const MAX_BODY_BYTES = 512 * 1024;
+import { MAX_BODY_BYTES, MAX_RECIPIENTS } from "./limits.ts";
+
+export { MAX_BODY_BYTES, MAX_RECIPIENTS };
 
 const recipients = (label: string) =>
   z.array(emailField).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} addresses in ${label}.`)
@@ -21,5 +22,7 @@ export const DraftInput = z.object({
   }).nullable().default(null),
   followWanted: z.boolean().optional(),
   sendIndividually: z.boolean().default(false),
+  template: z.object({ id: z.string(), version: z.number().int().positive() }).nullable().default(null)
+    .openapi({ description: "The template (and version) the email was written from" }),
 }).openapi("DraftInput");
 export type DraftInput = z.output<typeof DraftInput>;

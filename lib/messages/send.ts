@@ -12,29 +12,10 @@ import { commitOrConflict } from "../storage/kv.ts";
 import { bodyId, draftInput, editableDraft, getMessageBody, resolveDraft, type Viewer } from "./drafts.ts";
 import { htmlToPlainText } from "./render.ts";
 import { messageKeys as keys } from "./keys.ts";
-import { MAX_RECIPIENTS } from "./schemas.ts";
 import type { Message } from "./types.ts";
+import { sendProblems } from "./send_rules.ts";
 
 export const DELIVER_JOB = "deliver";
-
-/** What must hold before a draft can go out; each problem names its field. */
-export function sendProblems(
-  m: Pick<Message, "to" | "cc" | "bcc" | "subject" | "sendIndividually">,
-  text: string,
-) {
-  const problems: Record<string, string> = {};
-  if (m.to.length === 0) problems.to = "Add at least one recipient in To.";
-  if (m.to.length + m.cc.length + m.bcc.length > MAX_RECIPIENTS) {
-    problems.to = `At most ${MAX_RECIPIENTS} recipients in all.`;
-  }
-  if (!m.subject.trim()) problems.subject = "Add a subject.";
-  if (!text.trim()) problems.html = "Write a message.";
-  if (m.sendIndividually && m.to.length > 1 && (m.cc.length || m.bcc.length)) {
-    problems.cc =
-      "Cc and Bcc can't be combined with sending individually: each To recipient gets their own copy.";
-  }
-  return problems;
-}
 
 /**
  * Queues a draft for delivery at `dueAt` (now, or later for a scheduled send).

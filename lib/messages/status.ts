@@ -1,6 +1,7 @@
 /** The one-line status of a message, as sellers read it in lists and tiles. Pure; used by server and islands. */
 import { formatDateTime, formatRelative, formatTime } from "../time/format.ts";
-import type { MessageStats } from "../tracking/types.ts";
+import { countedOpens, type MessageStats } from "../tracking/types.ts";
+import { deliveryText } from "./delivery_status.ts";
 import type { Message } from "./types.ts";
 
 export type Tone = "grey" | "blue" | "green" | "amber" | "red";
@@ -12,6 +13,7 @@ export interface StatusLine {
 
 type StatusInput = Pick<Message, "status" | "follow" | "failure" | "job" | "sentAt"> & {
   recipientTime?: Message["recipientTime"];
+  delivery?: Message["delivery"];
 };
 
 export function statusLine(
@@ -19,6 +21,7 @@ export function statusLine(
   stats: MessageStats | null,
   now: number,
   zone: string,
+  { countProxyOpens = false }: { countProxyOpens?: boolean } = {},
 ): StatusLine {
   switch (m.status) {
     case "draft":
@@ -35,14 +38,24 @@ export function statusLine(
     case "failed":
       return { text: `Failed — ${m.failure?.reason ?? "unknown reason"}`, tone: "red" };
   }
+  if (m.delivery && ["bounced", "failed", "complained"].includes(m.delivery.kind)) {
+    return { text: deliveryText(m.delivery), tone: "red" };
+  }
   if (m.follow !== "following") return { text: "Sent · not followed", tone: "grey" };
   if (!stats) return { text: "Sent", tone: "grey" };
   if (stats.replies > 0) {
     return { text: stats.replies === 1 ? "Replied" : `Replied ${stats.replies} times`, tone: "green" };
   }
-  if (stats.opens === 0) return { text: "Not opened yet", tone: "amber" };
-  const last = formatRelative(stats.lastOpenedAt!, now, zone);
-  return stats.opens === 1
+  const opens = countedOpens(stats, countProxyOpens);
+  if (opens === 0) {
+    return (stats.privacyProxyOpens ?? 0) > 0
+      ? { text: "Delivered, opened only by mail privacy proxies", tone: "amber" }
+      : { text: "Not opened yet", tone: "amber" };
+  }
+  // With proxy opens counted and no person's open, "last opened" is the proxy's fetch at delivery.
+  const lastAt = stats.lastOpenedAt ?? stats.sentAt;
+  const last = formatRelative(lastAt, now, zone);
+  return opens === 1
     ? { text: `Opened once · ${last}`, tone: "green" }
-    : { text: `Opened ${stats.opens} times · last opened ${last}`, tone: "green" };
+    : { text: `Opened ${opens} times · last opened ${last}`, tone: "green" };
 }

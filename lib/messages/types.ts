@@ -1,4 +1,5 @@
 import type { JobRef } from "../scheduler/scheduler.ts";
+import type { DeliveryState } from "./delivery_status.ts";
 
 export type MessageStatus = "draft" | "scheduled" | "sending" | "sent" | "failed";
 
@@ -19,6 +20,21 @@ export interface Recipient {
 export interface Regarding {
   type: "contact" | "company";
   id: string;
+}
+
+/** A file on a message. Followed ones are stored by Beacon and sent as a tracked link; others are attached. */
+export interface MessageAttachment {
+  blobId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  followed: boolean;
+}
+
+/** The template (and version) a message was written from. */
+export interface TemplateRef {
+  id: string;
+  version: number;
 }
 
 export interface Message {
@@ -52,6 +68,8 @@ export interface Message {
   providerId: string | null;
   /** Tracked link destinations by link index (followed messages). */
   links: string[];
+  /** The link index of the hidden honeypot link (followed messages), after the real links. */
+  honeypotIndex?: number | null;
   /** The pending delivery job while status is scheduled or sending. */
   job: JobRef | null;
   /** Delivery attempts that reached the provider, part of the idempotency key. */
@@ -61,6 +79,10 @@ export interface Message {
   lateByMs: number | null;
   /** The one recipient's name and zone, when there is one with a known zone: times are shown in it too. */
   recipientTime: { name: string; zone: string } | null;
+  attachments: MessageAttachment[];
+  template: TemplateRef | null;
+  /** The provider's latest delivery report (most final wins). */
+  delivery?: DeliveryState | null;
   createdAt: number;
   updatedAt: number;
   queuedAt: number | null;

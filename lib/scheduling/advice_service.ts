@@ -10,7 +10,7 @@ import { contactName } from "../contacts/types.ts";
 import { getContacts } from "../contacts/contacts.ts";
 import { listActivity, listEvents, listMessagesFor } from "../messages/list.ts";
 import type { Message } from "../messages/types.ts";
-import { countsAsReply, type EngagementEvent } from "../tracking/types.ts";
+import { countsAsReply, type EngagementEvent, isHumanEvent } from "../tracking/types.ts";
 import type { BusinessHours } from "./business_hours.ts";
 import { type ChoiceLine, delayLabel, describeChoice, guessZone, localTimeFor } from "./advice.ts";
 import { type History, type Recommendation, recommendSendTime } from "./recommend.ts";
@@ -39,9 +39,9 @@ export interface Advice {
 
 const TEAM_HISTORY_MESSAGES = 300;
 
-/** A history (instants of counted events) from events. Machine prefetches never count. */
+/** A history (instants of people's events) from events: machine opens and clicks never count. */
 export function historyOf(events: EngagementEvent[]): History {
-  const human = events.filter((e) => !e.prefetch);
+  const human = events.filter(isHumanEvent);
   return {
     clicks: human.filter((e) => e.type === "click").map((e) => e.at),
     replies: human.filter(countsAsReply).map((e) => e.at),

@@ -1,12 +1,28 @@
 /** Words for engagement events in histories and timelines. Pure. */
+import { type DeliveryKind, deliveryText } from "../messages/delivery_status.ts";
 import type { PublicEvent } from "./types.ts";
 
-export function describeEvent(event: Pick<PublicEvent, "type" | "url" | "prefetch" | "method">): string {
+export function describeEvent(
+  event: Pick<PublicEvent, "type" | "url" | "prefetch" | "method" | "reply" | "delivery" | "index">,
+  attachmentNames: string[] = [],
+): string {
+  if (event.type === "reply" && event.reply) {
+    const who = event.reply.fromName || event.reply.from;
+    const said = event.reply.text ? `: “${event.reply.text.replace(/\s+/g, " ").slice(0, 140)}”` : "";
+    if (event.reply.autoReply) {
+      return `Auto-reply from ${who} (${event.reply.autoReply}) — not counted as a reply`;
+    }
+    if (!event.reply.fromRecipient) return `${who} replied — not a recipient (forwarded)${said}`;
+    return `${who} replied${said}`;
+  }
+  if (event.type === "delivery" && event.delivery) {
+    return deliveryText({ kind: event.delivery.kind as DeliveryKind, reason: event.delivery.reason, at: 0 });
+  }
   const what = event.type === "open"
     ? "Opened"
     : event.type === "click"
     ? `Clicked ${shortUrl(event.url ?? "a link")}`
-    : "Viewed an attachment";
+    : `Viewed ${attachmentNames[event.index ?? -1] ?? "an attachment"}`;
   if (!event.prefetch) return what;
   return `${what} — ${event.method === "HEAD" ? "HEAD request" : "prefetch"}, not counted`;
 }

@@ -12,7 +12,17 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { newId } from "../storage/ids.ts";
 import { trackingKeys as keys } from "./keys.ts";
 import { type TrackingRef, UNKNOWN_RECIPIENT } from "./tokens.ts";
-import { applyEvent, type EngagementEvent, type EventType, type MessageStats, publicEvent } from "./types.ts";
+import {
+  applyEvent,
+  type EngagementEvent,
+  type EventType,
+  isHumanEvent,
+  type MessageStats,
+  type PublicEvent,
+  publicEvent,
+} from "./types.ts";
+import { classify, neighboursToRecheck, toFacts, truncateAddress } from "../classify/classify.ts";
+import type { EventFacts } from "../classify/types.ts";
 
 export interface Hit {
   ref: TrackingRef;
@@ -24,6 +34,8 @@ export interface Hit {
   headers: Record<string, string>;
   url: string | null;
   prefetch: boolean;
+  /** The click came through the message's hidden honeypot link. */
+  honeypot?: boolean;
 }
 
 export interface Committed {
@@ -43,18 +55,25 @@ interface Pending {
 /** KV allows 100 checks and 1,000 mutations per commit; a batch stays well inside both. */
 const MAX_MESSAGES_PER_COMMIT = 90;
 const MAX_HITS_PER_COMMIT = 300;
+/** Events in one live event: keeps each feed entry well under KV's 64 KiB value limit. */
+const EVENTS_PER_LIVE_EVENT = 40;
+/** How many earlier events of a message the classifier sees for a click. */
+const CONTEXT_EVENTS = 50;
 
 export class EventRecorder {
   #queue: Pending[] = [];
   #inFlight = 0;
   #hooks = new Set<Promise<unknown>>();
-  /** Commits run at once; more than one keeps both cores busy under load. */
+  /**
+   * Commits in flight at once. One: with a single writer (local SQLite) a second commit only
+   * conflicts on the same hot counters; meanwhile hits gather into the next, bigger batch.
+   */
   readonly parallel: number;
   /** Called after each commit with what it stored (publishing, alerts). */
   onCommitted: ((committed: Committed[]) => Promise<void> | void) | null = null;
 
   constructor(private kv: Deno.Kv, options: { parallel?: number } = {}) {
-    this.parallel = options.parallel ?? 2;
+    this.parallel = options.parallel ?? 1;
   }
 
   /** Stores a hit; resolves once it is committed (null when its message is unknown or not sent). */
@@ -102,35 +121,83 @@ export class EventRecorder {
           entries.set(entry.key.at(-1) as string, entry);
         }
       }
-      const op = this.kv.atomic();
       const stats = new Map<string, MessageStats>();
       const results: (Committed | null)[] = [];
+      const context = await this.#context(batch);
+      /** Every event this batch writes (new ones, and earlier ones it re-judged), once each. */
+      const writes = new Map<string, EngagementEvent>();
+      /** One live event (and feed entry) per message per batch, carrying its new events (a few dozen at most). */
+      const lives = new Map<string, LiveEvent>();
+      const done: LiveEvent[] = [];
       for (const { hit } of batch) {
         const id = hit.ref.messageId;
-        const current = stats.get(id) ?? entries.get(id)?.value;
+        let current = stats.get(id) ?? entries.get(id)?.value;
         if (!current) {
           results.push(null);
           continue;
         }
         const event = toEvent(hit, current.sentAt);
+        // Classified with the full address, stored with a truncated one.
+        const earlier = context.get(id) ?? [];
+        const facts = toFacts({ ...event, type: hit.type as EventFacts["type"] }, hit.honeypot ?? false);
+        event.verdict = classify(facts, { earlier: earlier.map((e) => e.facts) });
+        event.clientAddress = truncateAddress(event.clientAddress);
+        // A click can change how its neighbours read (a burst, the honeypot): judge them again.
+        if (hit.type !== "open") {
+          for (const i of neighboursToRecheck(facts, earlier.map((e) => e.facts))) {
+            const other = earlier[i];
+            const others = [...earlier.filter((_, j) => j !== i).map((e) => e.facts), facts];
+            const verdict = classify(other.facts, { earlier: others });
+            if (isHumanEvent(other.event) && verdict.verdict !== "human") {
+              other.event = { ...other.event, verdict };
+              current = reclassified(current, other.event);
+              writes.set(other.event.id, other.event);
+            }
+          }
+        }
         const next = applyEvent(current, event);
         stats.set(id, next);
-        const live = liveEvent(event.teamId, "engagement", {
-          messageId: id,
-          event: publicEvent(event),
+        current = next;
+        writes.set(event.id, event);
+        earlier.push({ event, facts });
+        context.set(id, earlier);
+        const shown = publicEvent(event);
+        let live = lives.get(id);
+        if (live && (live.data.events as PublicEvent[]).length < EVENTS_PER_LIVE_EVENT) {
+          (live.data.events as PublicEvent[]).push(shown);
+          live.data.event = shown;
+          live.data.stats = next;
+        } else {
+          if (live) done.push(live);
+          live = liveEvent(event.teamId, "engagement", {
+            messageId: id,
+            event: shown,
+            events: [shown],
+            stats: next,
+          }, event.at);
+          lives.set(id, live);
+        }
+        results.push({
+          event,
           stats: next,
-        }, event.at);
-        op.set(keys.event(event.teamId, id, event.id), event);
-        addToFeed(op, live);
-        results.push({ event, stats: next, firstOpen: current.opens === 0 && next.opens === 1, live });
+          firstOpen: entries.get(id)!.value!.opens === 0 && next.opens > 0 && !firstSeen(results, id),
+          live,
+        });
       }
+      const op = this.kv.atomic();
+      for (const event of writes.values()) op.set(keys.event(event.teamId, event.messageId, event.id), event);
+      for (const live of [...done, ...lives.values()]) addToFeed(op, live);
       for (const [id, next] of stats) {
         const entry = entries.get(id)!;
         op.check(entry).set(entry.key, next);
       }
       const result = stats.size ? await op.commit() : { ok: true };
       if (!result.ok) {
-        if (attempt < 20) continue; // another instance updated the same counters; re-read and re-apply
+        // Another instance updated the same counters: re-read and re-apply, backing off a little.
+        if (attempt < 50) {
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+          continue;
+        }
         throw new Error("could not record tracking hits: counters kept changing");
       }
       batch.forEach((p, i) => p.resolve(results[i]));
@@ -146,6 +213,31 @@ export class EventRecorder {
     }
   }
 
+  /**
+   * Earlier events of the batch's messages, for rules that look at a message's history
+   * (bursts of clicks, the honeypot, a click from another network than the opens). Only
+   * messages with clicks or views need it; opens are judged on their own facts.
+   */
+  async #context(batch: Pending[]): Promise<Map<string, Judged[]>> {
+    const context = new Map<string, Judged[]>();
+    const needing = new Map<string, string>();
+    for (const { hit } of batch) if (hit.type !== "open") needing.set(hit.ref.messageId, hit.ref.teamId);
+    await Promise.all([...needing].map(async ([messageId, teamId]) => {
+      const recent = await Array.fromAsync(
+        this.kv.list<EngagementEvent>({ prefix: keys.event(teamId, messageId) }, {
+          reverse: true,
+          limit: CONTEXT_EVENTS,
+        }),
+      );
+      context.set(
+        messageId,
+        recent.map((e) => e.value).filter((e) => e.type !== "reply" && e.type !== "delivery").reverse()
+          .map((event) => ({ event, facts: factsOf(event) })),
+      );
+    }));
+    return context;
+  }
+
   /** Resolves when nothing is queued or in flight (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#queue.length || this.#inFlight || this.#hooks.size) {
@@ -153,6 +245,43 @@ export class EventRecorder {
       await new Promise((r) => setTimeout(r, 1));
     }
   }
+}
+
+/** An event with the facts the classifier judged it on. */
+interface Judged {
+  event: EngagementEvent;
+  facts: EventFacts;
+}
+
+const factsOf = (e: EngagementEvent): EventFacts =>
+  toFacts(
+    { ...e, type: e.type as EventFacts["type"] },
+    e.verdict?.reasons.some((r) => r.rule === "honeypot") ?? false,
+  );
+
+/** Whether an earlier result in this batch already reported the message's first open. */
+const firstSeen = (results: (Committed | null)[], messageId: string) =>
+  results.some((r) => r?.firstOpen && r.event.messageId === messageId);
+
+/** Counters after an earlier click or view, counted as a person's, turned out to be a machine's. */
+function reclassified(stats: MessageStats, event: EngagementEvent): MessageStats {
+  const next = {
+    ...stats,
+    linkClicks: { ...stats.linkClicks },
+    machineClicks: (stats.machineClicks ?? 0) + 1,
+  };
+  const key = String(event.index ?? 0);
+  if (event.type === "click") {
+    next.clicks = Math.max(0, next.clicks - 1);
+    next.linkClicks[key] = Math.max(0, (next.linkClicks[key] ?? 1) - 1);
+  } else if (event.type === "attachment_view") {
+    next.attachmentViews = Math.max(0, next.attachmentViews - 1);
+    next.attachmentViewsBy = {
+      ...next.attachmentViewsBy,
+      [key]: Math.max(0, (next.attachmentViewsBy?.[key] ?? 1) - 1),
+    };
+  }
+  return next;
 }
 
 function toEvent(hit: Hit, sentAt: number): EngagementEvent {

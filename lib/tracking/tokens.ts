@@ -9,7 +9,7 @@
 import { decodeBase64Url, encodeBase64Url, hmac, importHmacKey, timingSafeEqual } from "../crypto/tokens.ts";
 import { bytesToUlid, ulidToBytes } from "../storage/ids.ts";
 
-export type TrackingKind = "open" | "click" | "attachment";
+export type TrackingKind = "open" | "click" | "attachment" | "optout";
 
 export interface TrackingRef {
   kind: TrackingKind;
@@ -23,7 +23,7 @@ export interface TrackingRef {
 
 export const UNKNOWN_RECIPIENT = 255;
 const VERSION = 1;
-const KINDS: TrackingKind[] = ["open", "click", "attachment"];
+const KINDS: TrackingKind[] = ["open", "click", "attachment", "optout"];
 const BODY = 37;
 const MAC = 12;
 const CACHE_LIMIT = 10_000;
@@ -83,7 +83,9 @@ export class TrackingSigner {
   }
 }
 
+const PATHS: Record<TrackingKind, string> = { open: "o", click: "c", attachment: "a", optout: "x" };
+
 /** The public URL of a tracking token. */
 export function trackingUrl(baseUrl: string, kind: TrackingKind, token: string): string {
-  return `${baseUrl}/t/${kind[0]}/${token}`;
+  return `${baseUrl}/t/${PATHS[kind]}/${token}`;
 }

@@ -1,4 +1,6 @@
-export type EventType = "open" | "click" | "attachment_view" | "reply";
+import type { Classification } from "../classify/types.ts";
+
+export type EventType = "open" | "click" | "attachment_view" | "reply" | "delivery";
 
 /** What a reply event keeps (the full message is stored with the inbound mail). */
 export interface ReplyFacts {
@@ -37,7 +39,15 @@ export interface EngagementEvent {
   prefetch: boolean;
   /** For replies. */
   reply?: ReplyFacts;
+  /** For delivery reports. */
+  delivery?: { kind: string; reason: string | null; recipient: string | null };
+  /** Person or machine, and why: computed when recorded (re-computable), absent on replies and reports. */
+  verdict?: Classification;
 }
+
+/** An open, click or view a person made (not a prefetch, not a machine). Events without a verdict predate it. */
+export const isHumanEvent = (e: Pick<EngagementEvent, "prefetch" | "verdict">) =>
+  !e.prefetch && (!e.verdict || e.verdict.verdict === "human");
 
 /** A reply that counts: from a recipient, written by a person. */
 export const countsAsReply = (e: Pick<EngagementEvent, "type" | "reply">) =>
@@ -55,8 +65,15 @@ export interface MessageStats {
   /** Clicks per link index. */
   linkClicks: Record<string, number>;
   attachmentViews: number;
+  /** Views per attachment index. */
+  attachmentViewsBy?: Record<string, number>;
   replies: number;
   prefetches: number;
+  /** Opens by Apple's Mail Privacy Protection proxy (counted as opens only when the team says so). */
+  privacyProxyOpens?: number;
+  /** Opens, clicks and views by other machines (scanners, bots) or unknown clients: never counted. */
+  machineOpens?: number;
+  machineClicks?: number;
   firstOpenedAt: number | null;
   lastOpenedAt: number | null;
   lastActivityAt: number | null;
@@ -85,9 +102,19 @@ export function emptyStats(
 
 /** Adds one event to the counters (pure). */
 export function applyEvent(stats: MessageStats, event: EngagementEvent): MessageStats {
+  if (event.type === "delivery") return stats;
   const next = { ...stats, linkClicks: { ...stats.linkClicks } };
   if (event.prefetch) {
     next.prefetches++;
+    return next;
+  }
+  if (!isHumanEvent(event) && event.type !== "reply") {
+    if (event.type === "open") {
+      if (event.verdict?.kind === "privacy_proxy") next.privacyProxyOpens = (next.privacyProxyOpens ?? 0) + 1;
+      else next.machineOpens = (next.machineOpens ?? 0) + 1;
+    } else {
+      next.machineClicks = (next.machineClicks ?? 0) + 1;
+    }
     return next;
   }
   next.lastActivityAt = Math.max(next.lastActivityAt ?? 0, event.at);
@@ -101,10 +128,20 @@ export function applyEvent(stats: MessageStats, event: EngagementEvent): Message
     next.linkClicks[key] = (next.linkClicks[key] ?? 0) + 1;
   } else if (event.type === "attachment_view") {
     next.attachmentViews++;
+    const key = String(event.index ?? 0);
+    next.attachmentViewsBy = { ...next.attachmentViewsBy, [key]: (next.attachmentViewsBy?.[key] ?? 0) + 1 };
   } else if (countsAsReply(event)) {
     next.replies++;
   }
   return next;
+}
+
+/** Opens to show as opens: people's, plus Apple's privacy proxy when the team counts those. */
+export function countedOpens(
+  stats: Pick<MessageStats, "opens" | "privacyProxyOpens">,
+  countProxyOpens: boolean,
+): number {
+  return stats.opens + (countProxyOpens ? stats.privacyProxyOpens ?? 0 : 0);
 }
 
 /** What pages and the API see of an event: no client address, no raw headers. */

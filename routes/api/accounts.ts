@@ -20,6 +20,7 @@ import {
 import { TeamSettingsInput, updateTeamSettings } from "../../lib/accounts/team_settings.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
+import { scheduleRetention } from "../../workers/retention.ts";
 import { inviteUrl } from "../pages/team.tsx";
 import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
 import { ApiTokenSchema, InviteSchema, pick, TeamSchema, UserSchema } from "./schemas.ts";
@@ -265,6 +266,9 @@ const TeamSettingsSchema = z.object({
     end: z.string(),
     closedDates: z.array(z.string()),
   }),
+  countProxyOpens: z.boolean(),
+  trackingNotice: z.boolean(),
+  retentionDays: z.number().nullable(),
 }).openapi("TeamSettings");
 
 accountsApi.openapi(
@@ -290,7 +294,9 @@ accountsApi.openapi(
     responses: { 200: json(TeamSettingsSchema, "The settings"), ...errors },
   }),
   async (c) => {
-    const settings = await updateTeamSettings(c.get("deps").kv, viewer(c).user, c.req.valid("json"));
+    const deps = c.get("deps");
+    const settings = await updateTeamSettings(deps.kv, viewer(c).user, c.req.valid("json"));
+    await scheduleRetention(deps, viewer(c).team.id);
     return c.json(settings, 200);
   },
 );

@@ -4,9 +4,13 @@
  * Last-Event-ID on reconnect); the stream first replays what was missed from the
  * team feed in KV, then forwards live events. Subscribing happens before the
  * replay and duplicates are dropped, so nothing falls between the two.
+ *
+ * One event goes to every open page of its team, so the fan-out is kept cheap: the
+ * event's frame is encoded once and the same bytes are queued on each page's
+ * stream, synchronously (no promise per page). A page that stops reading is cut off
+ * once it is far behind; its browser reconnects and replays from the feed.
  */
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import { feedSince } from "../../lib/realtime/feed.ts";
 import type { LiveEvent } from "../../lib/realtime/realtime.ts";
 import { AppError } from "../../lib/http/errors.ts";
@@ -16,6 +20,21 @@ import { viewer } from "../middleware/auth.ts";
 export const liveApi = new Hono<AppEnv>();
 
 export const HEARTBEAT_MS = 20_000;
+/** Bytes a stream may have queued and unread before it is closed (the page then reconnects and replays). */
+export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+const HEARTBEAT = encoder.encode(": heartbeat\n\n");
+const frames = new WeakMap<LiveEvent, Uint8Array>();
+/** The event's SSE frame, encoded once for all the streams it goes to (chunks are only read, never changed). */
+function frameOf(event: LiveEvent): Uint8Array {
+  let frame = frames.get(event);
+  if (!frame) {
+    frame = encoder.encode(`id: ${event.id}\nevent: live\ndata: ${JSON.stringify(event)}\n\n`);
+    frames.set(event, frame);
+  }
+  return frame;
+}
 
 liveApi.get("/live", (c) => {
   const { kv, realtime } = c.get("deps");
@@ -35,35 +54,61 @@ liveApi.get("/live", (c) => {
       `Live events come from ${realtime.name} with this configuration, not from /api/live.`,
     );
   }
-  c.header("X-Accel-Buffering", "no");
-  return streamSSE(c, async (stream) => {
-    const sent = new Set<string>();
-    const send = async (event: LiveEvent) => {
-      if (sent.has(event.id)) return;
-      sent.add(event.id);
-      if (sent.size > 5_000) sent.delete(sent.values().next().value!);
-      await stream.writeSSE({ id: event.id, event: "live", data: JSON.stringify(event) });
-    };
-    let closed = false;
-    stream.onAbort(() => {
-      closed = true;
-      unsubscribe();
-    });
-    await stream.writeSSE({ event: "ready", data: JSON.stringify({ at: Date.now() }), retry: 2000 });
-    if (after) {
-      for (const event of await feedSince(kv, team.id, after)) {
-        if (!event.userId || event.userId === user.id) await send(event);
-      }
-    }
-    // From here on events go straight out, in order, behind whatever is being written.
-    let chain = Promise.resolve();
-    deliver = (event) => {
-      chain = chain.then(() => send(event)).catch(() => {});
-    };
-    for (const event of buffered.splice(0)) deliver(event);
-    while (!closed) {
-      await stream.sleep(HEARTBEAT_MS);
-      if (!closed) await stream.write(": heartbeat\n\n");
-    }
+
+  let closed = false;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  c.req.raw.signal.addEventListener("abort", close);
+
+  // Ids already sent, to drop the overlap between the replay and live events; once the replay
+  // is done, live events arrive once each and in order, and the set is let go.
+  let sent: Set<string> | null = new Set<string>();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const enqueue = (bytes: Uint8Array) => {
+        if (closed) return;
+        if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
+          // Far behind: end this stream rather than hold its backlog in memory.
+          close();
+          controller.close();
+          return;
+        }
+        controller.enqueue(bytes);
+      };
+      const send = (event: LiveEvent) => {
+        if (sent) {
+          if (sent.has(event.id)) return;
+          sent.add(event.id);
+        }
+        enqueue(frameOf(event));
+      };
+      enqueue(encoder.encode(`event: ready\ndata: ${JSON.stringify({ at: Date.now() })}\nretry: 2000\n\n`));
+      heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
+      (async () => {
+        if (after) {
+          for (const event of await feedSince(kv, team.id, after)) {
+            if (!event.userId || event.userId === user.id) send(event);
+          }
+        }
+      })().catch((error) => console.error("live: replay failed", error)).finally(() => {
+        // From here on events go straight out, in order.
+        for (const event of buffered.splice(0)) send(event);
+        sent = null;
+        deliver = send;
+      });
+    },
+    cancel: close,
+  }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
+
+  return c.body(body, 200, {
+    "Content-Type": "text/event-stream",
+    "Cache-Control": "no-cache",
+    "Connection": "keep-alive",
+    "X-Accel-Buffering": "no",
   });
 });

@@ -17,7 +17,8 @@ import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
 import { feedSince, publishAll } from "../../lib/realtime/feed.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps, Viewer } from "../deps.ts";
+import { teamSettings } from "../../lib/accounts/types.ts";
 import { viewer } from "../middleware/auth.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
 import {
@@ -39,13 +40,14 @@ const copyAlarms =
 
 const DraftPatch = DraftInput.partial().openapi("DraftPatch");
 
-async function detail(deps: AppDeps, message: Message, zone: string) {
+async function detail(deps: AppDeps, message: Message, viewer: Viewer) {
   const stats = await getStats(deps.kv, message.teamId, message.id);
   return {
     ...pick(MessageSchema, message),
     html: await getMessageBody(deps.kv, message),
     stats: stats && pick(StatsSchema, stats),
-    statusText: statusLine(message, stats, deps.clock.now(), zone).text,
+    statusText:
+      statusLine(message, stats, deps.clock.now(), viewer.user.timeZone, teamSettings(viewer.team)).text,
   };
 }
 
@@ -88,7 +90,7 @@ messagesApi.openapi(
       items: page.items.map(({ message, stats }) => ({
         message: pick(MessageSchema, message),
         stats: stats && pick(StatsSchema, stats),
-        statusText: statusLine(message, stats, now, user.timeZone).text,
+        statusText: statusLine(message, stats, now, user.timeZone, teamSettings(team)).text,
       })),
       cursor: page.cursor,
     }, 200);
@@ -109,7 +111,7 @@ messagesApi.openapi(
     const deps = c.get("deps");
     const v = viewer(c);
     const message = await createDraft(deps.kv, v, await c.req.json(), deps.clock.now());
-    return c.json(await detail(deps, message, v.user.timeZone), 201);
+    return c.json(await detail(deps, message, v), 201);
   },
 );
 
@@ -127,7 +129,7 @@ messagesApi.openapi(
     const deps = c.get("deps");
     const { user, team } = viewer(c);
     const message = await getMessage(deps.kv, team.id, c.req.valid("param").id);
-    return c.json(await detail(deps, message, user.timeZone), 200);
+    return c.json(await detail(deps, message, { user, team }), 200);
   },
 );
 
@@ -151,7 +153,7 @@ messagesApi.openapi(
       await c.req.json(),
       deps.clock.now(),
     );
-    return c.json(await detail(deps, message, v.user.timeZone), 200);
+    return c.json(await detail(deps, message, v), 200);
   },
 );
 

@@ -75,8 +75,14 @@ export const StatsSchema = z.object({
   clicks: z.number(),
   linkClicks: z.record(z.string(), z.number()).openapi({ description: "Clicks per link index" }),
   attachmentViews: z.number(),
+  attachmentViewsBy: z.record(z.string(), z.number()).optional(),
   replies: z.number(),
   prefetches: z.number().openapi({ description: "HEAD requests and prefetches: recorded, not counted" }),
+  privacyProxyOpens: z.number().optional().openapi({
+    description: "Opens by Apple's privacy proxy (machine)",
+  }),
+  machineOpens: z.number().optional().openapi({ description: "Opens by scanners, bots or unknown clients" }),
+  machineClicks: z.number().optional().openapi({ description: "Clicks and views by scanners and bots" }),
   firstOpenedAt: z.number().nullable(),
   lastOpenedAt: z.number().nullable(),
   lastActivityAt: z.number().nullable(),
@@ -101,6 +107,19 @@ export const MessageSchema = z.object({
   failure: z.object({ reason: z.string(), at: z.number() }).nullable(),
   lateByMs: z.number().nullable().openapi({ description: "How late delivery ran (set when over a minute)" }),
   recipientTime: z.object({ name: z.string(), zone: z.string() }).nullable(),
+  attachments: z.array(z.object({
+    blobId: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number(),
+    followed: z.boolean(),
+  })).default([]),
+  template: z.object({ id: z.string(), version: z.number() }).nullable().default(null),
+  delivery: z.object({
+    kind: z.enum(["sent", "delivery_delayed", "delivered", "bounced", "complained", "failed"]),
+    at: z.number(),
+    reason: z.string().nullable(),
+  }).nullable().optional(),
   job: z.object({ id: z.string(), dueAt: z.number() }).nullable().openapi({
     description: "The pending delivery while scheduled or sending; dueAt is when it goes out",
   }),
@@ -109,6 +128,7 @@ export const MessageSchema = z.object({
   queuedAt: z.number().nullable(),
   sentAt: z.number().nullable(),
   rfcMessageId: z.string().nullable(),
+  providerId: z.string().nullable().openapi({ description: "The email provider's id for this email" }),
 }).openapi("Message");
 
 export const MessageDetailSchema = MessageSchema.extend({
@@ -126,7 +146,7 @@ export const ActivityItemSchema = z.object({
 export const EventSchema = z.object({
   id: z.string(),
   messageId: z.string(),
-  type: z.enum(["open", "click", "attachment_view"]),
+  type: z.enum(["open", "click", "attachment_view", "reply", "delivery"]),
   at: z.number(),
   recipient: z.number().nullable(),
   index: z.number().nullable(),
@@ -135,6 +155,24 @@ export const EventSchema = z.object({
   userAgent: z.string(),
   sinceSendMs: z.number(),
   prefetch: z.boolean(),
+  reply: z.object({
+    from: z.string(),
+    fromName: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    autoReply: z.string().nullable(),
+    fromRecipient: z.boolean(),
+    inboundId: z.string(),
+  }).optional(),
+  delivery: z.object({ kind: z.string(), reason: z.string().nullable(), recipient: z.string().nullable() })
+    .optional(),
+  verdict: z.object({
+    verdict: z.enum(["human", "machine", "unknown"]),
+    kind: z.enum(["prefetch", "privacy_proxy", "image_proxy", "scanner", "bot"]).nullable(),
+    viaProxy: z.enum(["apple", "gmail", "yahoo", "outlook"]).nullable(),
+    reasons: z.array(z.object({ rule: z.string(), text: z.string(), weight: z.enum(["strong", "weak"]) })),
+    rulesVersion: z.number(),
+  }).optional().openapi({ description: "Person or machine, and why (opens, clicks and views)" }),
 }).openapi("EngagementEvent");
 
 export const LiveEventSchema = z.object({

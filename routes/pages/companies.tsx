@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
+import { teamSettings } from "../../lib/accounts/types.ts";
 import MessageTimeline from "../../islands/message_timeline.tsx";
 import { EmptyState, Field, Form, FormAlert, PageHeader, Pager, SearchBox } from "../../components/ui.tsx";
 import {
@@ -214,6 +215,7 @@ companyPages.get("/companies/:id", async (c) => {
           items: await timelineItems(kv, team.id, { type: "company", id: company.id }),
           zone: viewer(c).user.timeZone,
           emptyText: `Emails to people at ${company.name} and what happens to them will appear here.`,
+          countProxyOpens: teamSettings(team).countProxyOpens,
         })}
       </section>
     </>,

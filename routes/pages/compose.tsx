@@ -4,13 +4,15 @@ import { island } from "../../components/island.ts";
 import { PageHeader } from "../../components/ui.tsx";
 import Composer from "../../islands/composer.tsx";
 import { teamSettings } from "../../lib/accounts/types.ts";
+import { listAlarms } from "../../lib/alarms/alarms.ts";
 import { getCompany } from "../../lib/contacts/companies.ts";
 import { getContact } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import type { ComposerDraft, ComposerProps } from "../../lib/messages/composer_props.ts";
 import { editableDraft, getMessageBody } from "../../lib/messages/drafts.ts";
 import type { Message, Regarding } from "../../lib/messages/types.ts";
-import type { AppEnv } from "../deps.ts";
+import { getVersion } from "../../lib/templates/templates.ts";
+import type { AppEnv, Viewer } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
 import { render } from "../render.tsx";
 
@@ -28,7 +30,15 @@ async function regardingLabel(kv: Deno.Kv, teamId: string, regarding: Regarding 
   }
 }
 
-export async function composerDraft(kv: Deno.Kv, message: Message): Promise<ComposerDraft> {
+/** The template a draft came from, with that version's name ("From template: Proposal follow-up v3"). */
+async function templateLabel(kv: Deno.Kv, v: Viewer, message: Message) {
+  const ref = message.template;
+  if (!ref) return null;
+  const name = await getVersion(kv, v, ref.id, ref.version).then((t) => t.name, () => null);
+  return { id: ref.id, version: ref.version, name };
+}
+
+export async function composerDraft(kv: Deno.Kv, v: Viewer, message: Message): Promise<ComposerDraft> {
   return {
     id: message.id,
     to: message.to,
@@ -41,6 +51,8 @@ export async function composerDraft(kv: Deno.Kv, message: Message): Promise<Comp
     follow: message.follow,
     blockedBy: message.blockedBy,
     sendIndividually: message.sendIndividually,
+    attachments: message.attachments ?? [],
+    template: await templateLabel(kv, v, message),
     updatedAt: message.updatedAt,
   };
 }
@@ -55,7 +67,7 @@ function page(props: ComposerProps) {
 }
 
 composePages.get("/compose", async (c) => {
-  const { kv } = c.get("deps");
+  const { kv, config } = c.get("deps");
   const { user, team } = viewer(c);
   const contactId = c.req.query("to");
   const contact = contactId ? await getContact(kv, team.id, contactId).catch(() => null) : null;
@@ -69,19 +81,25 @@ composePages.get("/compose", async (c) => {
       : null,
     followByDefault: teamSettings(team).followByDefault,
     zone: user.timeZone,
+    hours: teamSettings(team).businessHours,
+    alarms: [],
+    attachmentLimits: config.attachments,
   };
   return render(c, { title: "New email" }, page(props));
 });
 
 composePages.get("/compose/:id", async (c) => {
-  const { kv } = c.get("deps");
+  const { kv, config } = c.get("deps");
   const v = viewer(c);
   const entry = await editableDraft(kv, v, c.req.param("id"));
   const props: ComposerProps = {
-    draft: await composerDraft(kv, entry.value),
+    draft: await composerDraft(kv, v, entry.value),
     prefill: null,
     followByDefault: teamSettings(v.team).followByDefault,
     zone: v.user.timeZone,
+    hours: teamSettings(v.team).businessHours,
+    alarms: (await listAlarms(kv, v.team.id, entry.value.id)).filter((a) => a.status !== "cancelled"),
+    attachmentLimits: config.attachments,
   };
   return render(c, { title: "Edit draft" }, page(props));
 });

@@ -1,5 +1,6 @@
 /** Contact pages: list with search, create, edit, delete, and the contact's own page. */
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
 import {
@@ -28,14 +29,19 @@ import {
 import { type Company, type Contact, contactName } from "../../lib/contacts/types.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
-import { formatDateTime } from "../../lib/time/format.ts";
+import { formatDate, formatDateTime } from "../../lib/time/format.ts";
+import { eraseContact } from "../../lib/privacy/erase.ts";
+import { listMessagesFor } from "../../lib/messages/list.ts";
 import { listContactTasks } from "../../lib/assistant/tasks.ts";
+import { teamSettings } from "../../lib/accounts/types.ts";
+import { type BusinessHours, formatHours } from "../../lib/scheduling/business_hours.ts";
 import type { Task } from "../../lib/assistant/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
-import { viewer } from "../middleware/auth.ts";
+import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
+import { HoursFields, hoursForm, hoursFromFields } from "./team.tsx";
 import { timelineItems } from "./timeline.ts";
 
 export const contactPages = new Hono<AppEnv>();
@@ -91,7 +97,14 @@ contactPages.get("/contacts", async (c) => {
                       <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
                       {contact.title && <div class="muted small">{contact.title}</div>}
                     </td>
-                    <td class="truncate">{contact.email}</td>
+                    <td class="truncate">
+                      {contact.email}
+                      {contact.deliveryIssue && (
+                        <div>
+                          <DeliveryIssueBadge contact={contact} zone={viewer(c).user.timeZone} />
+                        </div>
+                      )}
+                    </td>
                     <td class="hide-sm">{companies.get(contact.companyId ?? "") ?? "—"}</td>
                     <td class="hide-sm">{contact.timeZone ?? <span class="muted">Not set</span>}</td>
                     <td class="hide-sm">
@@ -108,19 +121,116 @@ contactPages.get("/contacts", async (c) => {
   );
 });
 
+/** "Email bounced — mailbox does not exist, 3 Mar": set from the provider's delivery reports. */
+export function deliveryIssueText(
+  issue: NonNullable<Contact["deliveryIssue"]>,
+  zone: string,
+  now = Date.now(),
+) {
+  const what = issue.kind === "bounced" ? "Email bounced" : "Marked an email as spam";
+  const year = ` ${new Date(now).getUTCFullYear()}`;
+  const date = formatDate(issue.at, zone);
+  return `${what}${issue.reason ? ` — ${issue.reason}` : ""}, ${
+    date.endsWith(year) ? date.slice(0, -year.length) : date
+  }`;
+}
+
+export function DeliveryIssueBadge({ contact, zone }: { contact: Contact; zone: string }) {
+  if (!contact.deliveryIssue) return null;
+  return (
+    <span
+      class="badge badge-red badge-wrap"
+      data-testid="delivery-issue"
+      title={contact.deliveryIssue.kind === "bounced"
+        ? "Emails to this address are not arriving. Check the address before sending again."
+        : "This recipient marked an email from your team as spam."}
+    >
+      {deliveryIssueText(contact.deliveryIssue, zone)}
+    </span>
+  );
+}
+
 export function TrackingBadge({ contact }: { contact: Contact }) {
   return contact.tracking === "allow"
     ? <Badge tone="green">Allows tracking</Badge>
     : <Badge tone="amber" title="Emails to this contact are not tracked">Do not track</Badge>;
 }
 
+/** The form's "Own business hours" fields → the `businessHours` the contact lib expects (null: the team's). */
+function contactInput(values: Record<string, string>): Record<string, unknown> {
+  return {
+    ...values,
+    businessHours: values.hours_own
+      ? {
+        ...hoursFromFields(values, "hours_"),
+        closedDates: (values.hours_closed || "").split(",").filter(Boolean),
+      }
+      : null,
+  };
+}
+
+/** A contact's hours as form fields; without their own, the team's fill the (hidden) fields to start from. */
+function hoursValues(own: BusinessHours | null | undefined, team: BusinessHours): Record<string, string> {
+  const h = hoursForm(own ?? team);
+  const out: Record<string, string> = {
+    hours_own: own ? "1" : "",
+    hours_start: h.start,
+    hours_end: h.end,
+    hours_closed: own ? own.closedDates.join(",") : "",
+  };
+  for (const d of h.days) out[`hours_day${d}`] = "1";
+  return out;
+}
+
+/** The optional "Own business hours" part of the contact form: off means the team's hours. */
+function OwnHours(
+  { values, errors, teamHours }: {
+    values: Record<string, string>;
+    errors?: FieldErrors;
+    teamHours: BusinessHours;
+  },
+) {
+  const own = !!values.hours_own;
+  const hoursErrors: Record<string, string> = {};
+  for (const [key, message] of Object.entries(errors ?? {})) {
+    if (key.startsWith("businessHours.")) hoursErrors[key.slice("businessHours.".length)] ??= message;
+    else if (key === "businessHours") hoursErrors.days ??= message;
+  }
+  const { days, start, end } = hoursFromFields(values, "hours_");
+  return (
+    <fieldset class="own-hours">
+      <legend>Business hours</legend>
+      <label class="check-row">
+        <input type="checkbox" name="hours_own" value="1" checked={own} aria-controls="own-hours-fields" />
+        <span>
+          <strong>Own business hours</strong>
+          <span class="hint">
+            Off: the team's hours ({formatHours(teamHours)}), in this contact's time zone. Send-time advice
+            uses them.
+          </span>
+        </span>
+      </label>
+      <div class="own-hours-fields" id="own-hours-fields">
+        <HoursFields
+          prefix="hours_"
+          value={{ days, start, end: end === "24:00" ? "00:00" : end, closedDates: [] }}
+          errors={hoursErrors}
+          legend="Working days"
+        />
+      </div>
+      <input type="hidden" name="hours_closed" value={values.hours_closed ?? ""} />
+    </fieldset>
+  );
+}
+
 function ContactForm(
-  { action, values, errors, companies, submit }: {
+  { action, values, errors, companies, submit, teamHours }: {
     action: string;
     values: Record<string, string>;
     errors?: FieldErrors;
     companies: Company[];
     submit: string;
+    teamHours: BusinessHours;
   },
 ) {
   return (
@@ -174,6 +284,7 @@ function ContactForm(
           { value: "do_not_allow", label: "Do not allow — emails to this contact are never tracked" },
         ]}
       />
+      <OwnHours values={values} errors={errors} teamHours={teamHours} />
       <TextArea label="Notes" name="notes" value={values.notes} errors={errors} rows={4} maxLength={5000} />
       <div class="form-actions">
         <button class="button button-primary" type="submit">{submit}</button>
@@ -187,8 +298,9 @@ async function allCompanies(kv: Deno.Kv, teamId: string): Promise<Company[]> {
   return (await listCompanies(kv, teamId, { limit: 1000 })).items;
 }
 
-function contactValues(contact: Contact): Record<string, string> {
+function contactValues(contact: Contact, teamHours: BusinessHours): Record<string, string> {
   return {
+    ...hoursValues(contact.businessHours, teamHours),
     firstName: contact.firstName,
     lastName: contact.lastName,
     email: contact.email,
@@ -204,13 +316,24 @@ function contactValues(contact: Contact): Record<string, string> {
 contactPages.get("/contacts/new", async (c) => {
   const { team } = viewer(c);
   const companies = await allCompanies(c.get("deps").kv, team.id);
-  const values = { companyId: c.req.query("company") ?? "", tracking: "allow" };
+  const teamHours = teamSettings(team).businessHours;
+  const values = {
+    companyId: c.req.query("company") ?? "",
+    tracking: "allow",
+    ...hoursValues(null, teamHours),
+  };
   return render(
     c,
     { title: "New contact" },
     <>
       <PageHeader title="New contact" back={{ href: "/contacts", label: "Contacts" }} />
-      <ContactForm action="/contacts" values={values} companies={companies} submit="Create contact" />
+      <ContactForm
+        action="/contacts"
+        values={values}
+        companies={companies}
+        submit="Create contact"
+        teamHours={teamHours}
+      />
     </>,
   );
 });
@@ -219,7 +342,7 @@ contactPages.post("/contacts", async (c) => {
   const { kv, clock } = c.get("deps");
   const { team } = viewer(c);
   const values = await formFields(c);
-  const result = await tryForm(() => createContact(kv, team.id, values, clock.now()));
+  const result = await tryForm(() => createContact(kv, team.id, contactInput(values), clock.now()));
   if (!result.ok) {
     const companies = await allCompanies(kv, team.id);
     return render(
@@ -233,6 +356,7 @@ contactPages.post("/contacts", async (c) => {
           errors={result.errors}
           companies={companies}
           submit="Create contact"
+          teamHours={teamSettings(team).businessHours}
         />
       </>,
     );
@@ -245,9 +369,10 @@ contactPages.post("/contacts", async (c) => {
 
 contactPages.get("/contacts/:id", async (c) => {
   const { kv } = c.get("deps");
-  const { team } = viewer(c);
+  const { team, user } = viewer(c);
   const contact = await getContact(kv, team.id, c.req.param("id"));
   const companies = await companyNameMap(kv, team.id);
+  const admin = user.role === "admin";
   return render(
     c,
     { title: contactName(contact) },
@@ -272,6 +397,11 @@ contactPages.get("/contacts/:id", async (c) => {
             <dt>Email</dt>
             <dd>
               <a href={`mailto:${contact.email}`}>{contact.email}</a>
+              {contact.deliveryIssue && (
+                <div class="delivery-issue">
+                  <DeliveryIssueBadge contact={contact} zone={user.timeZone} />
+                </div>
+              )}
             </dd>
             <dt>Company</dt>
             <dd>
@@ -283,6 +413,14 @@ contactPages.get("/contacts/:id", async (c) => {
             <dd>{contact.phone || <span class="muted">None</span>}</dd>
             <dt>Time zone</dt>
             <dd>{contact.timeZone ?? <span class="muted">Not set — send-time advice needs it</span>}</dd>
+            <dt>Business hours</dt>
+            <dd data-testid="contact-hours">
+              {contact.businessHours ? formatHours(contact.businessHours) : (
+                <>
+                  {formatHours(teamSettings(team).businessHours)} <span class="muted">(the team's)</span>
+                </>
+              )}
+            </dd>
             <dt>Tracking</dt>
             <dd>
               <TrackingBadge contact={contact} />
@@ -294,17 +432,165 @@ contactPages.get("/contacts/:id", async (c) => {
           <h2 id="timeline-title" class="card-title">Timeline</h2>
           {island(MessageTimeline, {
             items: await timelineItems(kv, team.id, { type: "contact", id: contact.id }),
-            zone: viewer(c).user.timeZone,
+            zone: user.timeZone,
             emptyText: `Emails to ${contact.firstName} and what happens to them will appear here.`,
+            countProxyOpens: teamSettings(team).countProxyOpens,
           })}
           <ContactTasks
             tasks={await listContactTasks(kv, team.id, contact.id)}
-            zone={viewer(c).user.timeZone}
+            zone={user.timeZone}
           />
         </section>
       </div>
+      {admin && <DataRights contact={contact} />}
     </>,
   );
+});
+
+/** Admins: export everything about the contact, or erase it (after a confirmation page). */
+function DataRights({ contact }: { contact: Contact }) {
+  const name = contactName(contact) || contact.email;
+  return (
+    <section class="card data-rights" aria-labelledby="data-rights-title">
+      <h2 id="data-rights-title" class="card-title">Data rights</h2>
+      <div class="data-right">
+        <div>
+          <h3>Export data</h3>
+          <p class="muted">
+            Everything Beacon holds about{" "}
+            {name}, as one JSON file: the contact, the emails sent to them with their opens, clicks and
+            replies, alarms, cards and planned calls.
+          </p>
+        </div>
+        <a
+          class="button button-secondary"
+          href={`/api/contacts/${contact.id}/export`}
+          download={`beacon-contact-${contact.id}.json`}
+          data-testid="export-contact"
+        >
+          Export data
+        </a>
+      </div>
+      <div class="data-right data-right-danger">
+        <div>
+          <h3>Erase contact</h3>
+          <p class="muted">
+            Removes {name}{" "}
+            and everything about them for good: emails sent only to them with their tracking and replies,
+            their cards and calls. Emails that also went to others stay, with {name}{" "}
+            replaced by “(erased)”. You'll see what goes before anything is erased.
+          </p>
+        </div>
+        <a class="button button-danger" href={`/contacts/${contact.id}/erase`}>Erase contact…</a>
+      </div>
+    </section>
+  );
+}
+
+/** What erasing a contact would remove, counted for the confirmation page. */
+async function erasePreview(kv: Deno.Kv, teamId: string, contact: Contact) {
+  const email = contact.email.toLowerCase();
+  const messages = (await listMessagesFor(kv, teamId, { type: "contact", id: contact.id }, 10_000))
+    .map((m) => m.message);
+  const isThem = (r: { contactId: string | null; email: string }) =>
+    r.contactId === contact.id || r.email.toLowerCase() === email;
+  const only = messages.filter((m) => {
+    const everyone = [...m.to, ...m.cc, ...m.bcc];
+    return everyone.length > 0 && everyone.every(isThem);
+  }).length;
+  return {
+    deleted: only,
+    redacted: messages.length - only,
+    tasks: (await listContactTasks(kv, teamId, contact.id)).length,
+  };
+}
+
+const emails = (n: number) => `${n} email${n === 1 ? "" : "s"}`;
+
+async function renderErase(c: Context<AppEnv>, contact: Contact, error?: string) {
+  const { team } = viewer(c);
+  const preview = await erasePreview(c.get("deps").kv, team.id, contact);
+  const name = contactName(contact) || contact.email;
+  return render(
+    c,
+    { title: `Erase ${name}`, status: error ? 400 : 200 },
+    <>
+      <PageHeader
+        title={`Erase ${name}?`}
+        subtitle="This cannot be undone."
+        back={{ href: `/contacts/${contact.id}`, label: name }}
+      />
+      <Form action={`/contacts/${contact.id}/erase`} class="card form-card stack erase-confirm">
+        {error && <div class="alert alert-error" role="alert">{error}</div>}
+        <p>Erasing removes from Beacon:</p>
+        <ul class="erase-list">
+          <li>
+            <strong>{emails(preview.deleted)}</strong> sent only to{" "}
+            {name}, with their opens, clicks, attachment views, replies, alarms and cards.
+          </li>
+          {preview.redacted > 0 && (
+            <li>
+              From <strong>{emails(preview.redacted)}</strong> that also went to others: {name}{" "}
+              as a recipient (shown as “(erased)”) and their replies. The emails stay for the other
+              recipients.
+            </li>
+          )}
+          <li>Every reply and other email received from {contact.email}, matched or not.</li>
+          {preview.tasks > 0 && (
+            <li>
+              <strong>
+                {preview.tasks} planned call{preview.tasks === 1 ? "" : "s"}
+              </strong>{" "}
+              with {name}.
+            </li>
+          )}
+          <li>The contact itself: name, address, notes, time zone and tracking preference.</li>
+        </ul>
+        <p class="muted">
+          Need a copy first? <a href={`/api/contacts/${contact.id}/export`} download>Export the data</a>.
+        </p>
+        <label class="check-row">
+          <input type="checkbox" name="confirm" value="yes" required />
+          <span>
+            <strong>I understand that {name} and this data are erased permanently</strong>
+          </span>
+        </label>
+        <div class="form-actions">
+          <button class="button button-danger" type="submit">Erase {name}</button>
+          <a class="button button-ghost" href={`/contacts/${contact.id}`}>Cancel</a>
+        </div>
+      </Form>
+    </>,
+  );
+}
+
+contactPages.get("/contacts/:id/erase", async (c) => {
+  requireAdmin(c);
+  const contact = await getContact(c.get("deps").kv, viewer(c).team.id, c.req.param("id"));
+  return renderErase(c, contact);
+});
+
+contactPages.post("/contacts/:id/erase", async (c) => {
+  requireAdmin(c);
+  const { kv } = c.get("deps");
+  const { team } = viewer(c);
+  const contact = await getContact(kv, team.id, c.req.param("id"));
+  const { confirm } = await formFields(c);
+  if (confirm !== "yes") {
+    return renderErase(c, contact, "Tick the box to confirm: erasing can't be undone.");
+  }
+  const report = await eraseContact(kv, team.id, contact.id);
+  const name = contactName(contact) || contact.email;
+  const parts = [
+    `${emails(report.messagesDeleted)} deleted`,
+    ...(report.messagesRedacted ? [`${emails(report.messagesRedacted)} kept with ${name} redacted`] : []),
+  ];
+  return redirectWithFlash(c, "/contacts", {
+    kind: "success",
+    text: `${name} was erased: ${
+      parts.join(", ")
+    }, along with their tracking data, replies, cards and calls.`,
+  });
 });
 
 contactPages.get("/contacts/:id/edit", async (c) => {
@@ -322,9 +608,10 @@ contactPages.get("/contacts/:id/edit", async (c) => {
       />
       <ContactForm
         action={`/contacts/${contact.id}`}
-        values={contactValues(contact)}
+        values={contactValues(contact, teamSettings(team).businessHours)}
         companies={companies}
         submit="Save changes"
+        teamHours={teamSettings(team).businessHours}
       />
       <DangerZone action={`/contacts/${contact.id}/delete`} label="Delete contact">
         Deleting removes this contact from Beacon.
@@ -339,7 +626,7 @@ contactPages.post("/contacts/:id", async (c) => {
   const id = c.req.param("id");
   await getContact(kv, team.id, id);
   const values = await formFields(c);
-  const result = await tryForm(() => updateContact(kv, team.id, id, values, clock.now()));
+  const result = await tryForm(() => updateContact(kv, team.id, id, contactInput(values), clock.now()));
   if (!result.ok) {
     const companies = await allCompanies(kv, team.id);
     return render(
@@ -353,6 +640,7 @@ contactPages.post("/contacts/:id", async (c) => {
           errors={result.errors}
           companies={companies}
           submit="Save changes"
+          teamHours={teamSettings(team).businessHours}
         />
       </>,
     );

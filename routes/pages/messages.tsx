@@ -6,6 +6,7 @@ import { Badge, Form, PageHeader, Pager } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
 import AlarmEditor, { type AlarmRecipient } from "../../islands/alarm_editor.tsx";
 import EngagementPanel from "../../islands/engagement_panel.tsx";
+import ScheduledSend from "../../islands/scheduled_send.tsx";
 import { listAlarms } from "../../lib/alarms/alarms.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { listMembers, userNames } from "../../lib/accounts/users.ts";
@@ -105,8 +106,10 @@ messagePages.get("/", async (c) => {
       {island(ActivityList, {
         rows: page.items.map(({ message, stats }) => toRow(message, stats, members[message.senderId] ?? "")),
         zone: user.timeZone,
+        countProxyOpens: teamSettings(team).countProxyOpens,
         members,
         acceptNew: cursor || filtered ? null : { scope, userId: user.id },
+        me: user.id,
         empty: filtered ? { title: "No emails match these filters", text: "Try other filters." } : {
           title: "No emails yet",
           text: "Emails you send appear here with their opens, clicks and replies as they happen.",
@@ -170,7 +173,7 @@ messagePages.get("/messages/:id", async (c) => {
         subtitle={
           <>
             From {names[message.senderId] ?? "a former member"}
-            {message.sentAt && <>· sent {formatDateTime(message.sentAt, user.timeZone, now)}</>}
+            {message.sentAt && <>{" "}· sent {formatDateTime(message.sentAt, user.timeZone, now)}</>}
           </>
         }
         actions={message.status === "failed" && message.senderId === user.id && (
@@ -213,6 +216,16 @@ messagePages.get("/messages/:id", async (c) => {
           />
         </section>
         <div class="side-column">
+          {message.status === "scheduled" && message.senderId === user.id && island(ScheduledSend, {
+            messageId: message.id,
+            status: message.status,
+            job: message.job,
+            recipientTime: message.recipientTime,
+            zone: user.timeZone,
+            hours: teamSettings(team).businessHours,
+            recipientsKey: message.to.map((r) => r.email).join(),
+            change: c.req.query("change") === "time",
+          })}
           {island(EngagementPanel, {
             messageId: message.id,
             message: {
@@ -223,10 +236,22 @@ messagePages.get("/messages/:id", async (c) => {
               sentAt: message.sentAt,
               recipientTime: message.recipientTime,
               lateByMs: message.lateByMs,
+              delivery: message.delivery ?? null,
             },
             stats,
             events: events.map(publicEvent),
             links: message.links,
+            attachments: (message.attachments ?? []).map((file) => ({
+              blobId: file.blobId,
+              filename: file.filename,
+              size: file.size,
+              tracked: file.followed && message.follow === "following",
+            })),
+            countProxyOpens: teamSettings(team).countProxyOpens,
+            people: Object.fromEntries(
+              [...message.to, ...message.cc, ...message.bcc].filter((r) => r.name)
+                .map((r) => [r.email.toLowerCase(), r.name]),
+            ),
             zone: user.timeZone,
             recipient: contact?.timeZone
               ? { name: contact.firstName || contactName(contact), zone: contact.timeZone }

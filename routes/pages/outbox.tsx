@@ -4,7 +4,11 @@
  * links go through the real redirects.
  */
 import { Hono } from "hono";
-import { EmptyState, PageHeader } from "../../components/ui.tsx";
+import { EmptyState, Form, PageHeader, TextArea } from "../../components/ui.tsx";
+import { buildOutboxReply } from "../../lib/inbound/outbox_reply.ts";
+import { receiveAndFollowUp } from "../../workers/replies.ts";
+import { formFields } from "../form.ts";
+import { redirectWithFlash } from "../middleware/request_context.ts";
 import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
 import { notFound } from "../../lib/http/errors.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
@@ -111,7 +115,62 @@ outboxPages.get("/outbox/:id", async (c) => {
           <summary>Plain-text part</summary>
           <pre>{entry.text}</pre>
         </details>
+        {entry.attachments.length > 0 && (
+          <p class="small muted">Attached: {entry.attachments.map((a) => a.filename).join(", ")}</p>
+        )}
+      </section>
+      <section class="card" aria-labelledby="reply-title">
+        <h2 id="reply-title" class="card-title">Reply as the recipient</h2>
+        <p class="muted">
+          Beacon has no inbox here, so you can play{" "}
+          {entry.to[0]}: the reply is a real email with the usual headers and goes through the same pipeline
+          as replies from outside.
+        </p>
+        <Form action={`/outbox/${entry.id}/reply`} class="stack form-narrow">
+          <TextArea
+            label="Reply"
+            name="text"
+            value="Thanks — this looks good. Can we talk on Thursday?"
+            required
+            rows={3}
+          />
+          <label class="check-row">
+            <input type="checkbox" name="autoReply" value="true" />
+            <span>
+              <strong>Send it as an out-of-office auto-reply</strong>
+              <span class="hint">Auto-replies are recorded but don't count as replies.</span>
+            </span>
+          </label>
+          <div class="form-actions">
+            <button class="button button-secondary" type="submit">Send reply</button>
+          </div>
+        </Form>
       </section>
     </>,
   );
+});
+
+outboxPages.post("/outbox/:id/reply", async (c) => {
+  const deps = c.get("deps");
+  const { team } = viewer(c);
+  const entry = await getOutboxEntry(deps.kv, team.id, c.req.param("id"));
+  if (!entry) throw notFound("No such email in the Outbox.");
+  const fields = await formFields(c);
+  const text = (fields.text ?? "").trim();
+  if (!text) {
+    return redirectWithFlash(c, `/outbox/${entry.id}`, { kind: "error", text: "Write a reply first." });
+  }
+  const raw = await buildOutboxReply(entry, {
+    text,
+    autoReply: fields.autoReply === "true",
+    now: deps.clock.now(),
+  });
+  const received = await receiveAndFollowUp(deps, raw, { via: "outbox", teamId: team.id });
+  const where = received.mail?.messageId ? `/messages/${received.mail.messageId}` : "/inbound";
+  const note = received.status === "matched"
+    ? fields.autoReply === "true" ? "Auto-reply recorded (it doesn't count as a reply)." : "Reply received."
+    : received.status === "unmatched"
+    ? "The reply matched no sent email; it is in Unmatched replies."
+    : "This reply was already received.";
+  return redirectWithFlash(c, where, { kind: "success", text: note });
 });

@@ -9,7 +9,14 @@ import { updateTeamSettings } from "../../lib/accounts/team_settings.ts";
 import { teamSettings, type User } from "../../lib/accounts/types.ts";
 import { listMembers, removeMember, setMemberRole } from "../../lib/accounts/users.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
+import {
+  type BusinessHours,
+  formatHours,
+  validateBusinessHours,
+} from "../../lib/scheduling/business_hours.ts";
 import { formatDate } from "../../lib/time/format.ts";
+import { listUnmatched } from "../api/inbound.ts";
+import { scheduleRetention } from "../../workers/retention.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
@@ -24,6 +31,192 @@ export function inviteUrl(baseUrl: string, token: string) {
   return `${baseUrl}/invite/${token}`;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Business hours: the form fields, shared with the contact form (routes/pages/contacts.tsx)
+
+const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/** Business hours as a form shows them: days ticked, times as typed. */
+export interface HoursForm {
+  days: number[];
+  start: string;
+  end: string;
+  closedDates: string[];
+}
+
+/** A `type=time` field cannot show "24:00": the end of the day is shown (and read back) as 00:00. */
+export const hoursForm = (h: BusinessHours): HoursForm => ({
+  ...h,
+  end: h.end === "24:00" ? "00:00" : h.end,
+});
+
+/** The days and times a form posted (`<prefix>day1`…`day7`, `start`, `end`), in the shape the lib expects. */
+export function hoursFromFields(fields: Record<string, string>, prefix = ""): Omit<HoursForm, "closedDates"> {
+  const end = (fields[`${prefix}end`] ?? "").trim();
+  return {
+    days: [1, 2, 3, 4, 5, 6, 7].filter((d) => fields[`${prefix}day${d}`]),
+    start: (fields[`${prefix}start`] ?? "").trim(),
+    end: end === "00:00" ? "24:00" : end,
+  };
+}
+
+/** Days of the week and the start and end of the working day, with the lib's messages under each. */
+export function HoursFields(
+  { prefix = "", value, errors, legend }: {
+    prefix?: string;
+    value: HoursForm;
+    errors?: Record<string, string>;
+    legend: string;
+  },
+) {
+  const id = (name: string) => `f-${prefix}${name}`;
+  return (
+    <div class="hours-fields">
+      <fieldset class={`field hours-days${errors?.days ? " has-error" : ""}`}>
+        <legend>{legend}</legend>
+        <div class="day-picks">
+          {WEEKDAYS.map((day, i) => (
+            <label class="day-pick" title={WEEKDAY_NAMES[i]}>
+              <input
+                type="checkbox"
+                name={`${prefix}day${i + 1}`}
+                value="1"
+                checked={value.days.includes(i + 1)}
+                aria-label={WEEKDAY_NAMES[i]}
+              />
+              <span aria-hidden="true">{day}</span>
+            </label>
+          ))}
+        </div>
+        {errors?.days && <p class="error-text">{errors.days}</p>}
+      </fieldset>
+      <div class="hours-times">
+        <div class={`field${errors?.start ? " has-error" : ""}`}>
+          <label for={id("start")}>Starts</label>
+          <input
+            id={id("start")}
+            type="time"
+            name={`${prefix}start`}
+            value={value.start}
+            aria-invalid={errors?.start ? "true" : undefined}
+            aria-describedby={errors?.start ? `${id("start")}-error` : undefined}
+          />
+          {errors?.start && <p class="error-text" id={`${id("start")}-error`}>{errors.start}</p>}
+        </div>
+        <div class={`field${errors?.end ? " has-error" : ""}`}>
+          <label for={id("end")}>Ends</label>
+          <input
+            id={id("end")}
+            type="time"
+            name={`${prefix}end`}
+            value={value.end}
+            aria-invalid={errors?.end ? "true" : undefined}
+            aria-describedby={`${id("end")}-hint${errors?.end ? ` ${id("end")}-error` : ""}`}
+          />
+          <p class="hint" id={`${id("end")}-hint`}>Midnight (00:00) means until the end of the day.</p>
+          {errors?.end && <p class="error-text" id={`${id("end")}-error`}>{errors.end}</p>}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** "Fri 25 Dec 2026" for a closed date. */
+function closedDateText(date: string): string {
+  try {
+    const d = Temporal.PlainDate.from(date);
+    return `${WEEKDAYS[d.dayOfWeek - 1]} ${
+      d.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric" })
+    }`;
+  } catch {
+    return date;
+  }
+}
+
+function BusinessHoursCard(
+  { hours, form, errors, admin }: {
+    hours: BusinessHours;
+    form?: HoursForm;
+    errors?: Record<string, string>;
+    admin: boolean;
+  },
+) {
+  const value = form ?? hoursForm(hours);
+  const dateErrors = Object.entries(errors ?? {}).filter(([k]) => k.startsWith("closedDates"));
+  return (
+    <section class="card" id="hours" aria-labelledby="hours-title">
+      <h2 id="hours-title" class="card-title">Business hours</h2>
+      <p class="muted hours-intro">
+        When recipients usually work, in their own time zone: send-time advice warns when an email would
+        arrive outside these hours and suggests a better time. A contact can have their own hours.
+      </p>
+      {!admin && (
+        <p>
+          <strong>{formatHours(hours)}</strong>
+          {hours.closedDates.length > 0 && (
+            <span class="muted">· closed {hours.closedDates.map(closedDateText).join(", ")}</span>
+          )}
+        </p>
+      )}
+      {admin && (
+        <Form action="/team/hours" class="stack hours-form">
+          {/* Enter in a field saves (the first submit button is the default one). */}
+          <button type="submit" name="action" value="save" class="sr-only" tabindex={-1} aria-hidden="true">
+            Save
+          </button>
+          {errors?._ && <div class="alert alert-error" role="alert">{errors._}</div>}
+          <HoursFields value={value} errors={errors} legend="Open days" />
+          <input type="hidden" name="closedDates" value={value.closedDates.join(",")} />
+          <fieldset class="field closed-dates">
+            <legend>Closed dates</legend>
+            <p class="hint">Holidays and other days off: no one is expected to read email.</p>
+            {value.closedDates.length > 0
+              ? (
+                <ul class="list closed-list" data-testid="closed-dates">
+                  {value.closedDates.map((date) => (
+                    <li class="list-row" key={date}>
+                      <time datetime={date}>{closedDateText(date)}</time>
+                      <button
+                        type="submit"
+                        name="action"
+                        value={`remove:${date}`}
+                        class="button button-ghost button-small danger-text"
+                        aria-label={`Remove ${closedDateText(date)}`}
+                      >
+                        Remove
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )
+              : <p class="muted small">No closed dates.</p>}
+            <div class={`closed-add${errors?.addClosedDate ? " has-error" : ""}`}>
+              <label class="sr-only" for="f-addClosedDate">Closed date to add</label>
+              <input
+                id="f-addClosedDate"
+                type="date"
+                name="addClosedDate"
+                aria-invalid={errors?.addClosedDate ? "true" : undefined}
+              />
+              <button type="submit" name="action" value="add" class="button button-secondary button-small">
+                Add date
+              </button>
+            </div>
+            {errors?.addClosedDate && <p class="error-text">{errors.addClosedDate}</p>}
+            {dateErrors.map(([key, message]) => <p class="error-text" key={key}>{message}</p>)}
+          </fieldset>
+          <div class="form-actions">
+            <button class="button button-secondary" type="submit" name="action" value="save">
+              Save business hours
+            </button>
+          </div>
+        </Form>
+      )}
+    </section>
+  );
+}
+
 async function renderTeam(
   c: Context<AppEnv>,
   extra: {
@@ -31,21 +224,34 @@ async function renderTeam(
     values?: Record<string, string>;
     errors?: FieldErrors;
     status?: 400 | 409;
+    hours?: { form: HoursForm; errors: Record<string, string> };
+    settings?: { values: Record<string, string>; errors: FieldErrors };
   } = {},
 ) {
   const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
   const now = clock.now();
-  const [members, invites] = await Promise.all([
+  const [members, invites, unmatched] = await Promise.all([
     listMembers(kv, team.id),
     user.role === "admin" ? listInvites(kv, team.id, now) : Promise.resolve([] as Invite[]),
+    user.role === "admin" ? listUnmatched(kv, team.id).then((m) => m.length) : Promise.resolve(0),
   ]);
   const admin = user.role === "admin";
+  const settings = teamSettings(team);
   return render(
     c,
     { title: "Team", status: extra.status },
     <>
-      <PageHeader title={team.name} subtitle={`${members.length} member${members.length === 1 ? "" : "s"}`} />
+      <PageHeader
+        title={team.name}
+        subtitle={`${members.length} member${members.length === 1 ? "" : "s"}`}
+        actions={admin && (
+          <a class="button button-secondary" href="/inbound" data-testid="unmatched-link">
+            Unmatched replies
+            {unmatched > 0 && <span class="count-badge">{unmatched > 99 ? "99+" : unmatched}</span>}
+          </a>
+        )}
+      />
       <section class="card" aria-labelledby="members-title">
         <h2 id="members-title" class="card-title">Members</h2>
         <div class="table-wrap">
@@ -75,12 +281,15 @@ async function renderTeam(
         <section class="card" aria-labelledby="settings-title">
           <h2 id="settings-title" class="card-title">Team settings</h2>
           <Form action="/team/settings" class="stack form-narrow">
+            <FormAlert errors={extra.settings?.errors} />
             <label class="check-row">
               <input
                 type="checkbox"
                 name="followByDefault"
                 value="true"
-                checked={teamSettings(team).followByDefault}
+                checked={extra.settings
+                  ? extra.settings.values.followByDefault === "true"
+                  : settings.followByDefault}
               />
               <span>
                 <strong>Follow new emails by default</strong>
@@ -90,12 +299,67 @@ async function renderTeam(
                 </span>
               </span>
             </label>
+            <label class="check-row">
+              <input
+                type="checkbox"
+                name="countProxyOpens"
+                value="true"
+                checked={extra.settings
+                  ? extra.settings.values.countProxyOpens === "true"
+                  : settings.countProxyOpens}
+              />
+              <span>
+                <strong>Count opens by mail privacy proxies (Apple Mail Privacy Protection) as opens</strong>
+                <span class="hint">
+                  Apple Mail loads every image of an email through Apple's servers when it arrives, whether or
+                  not anyone reads it. Off (recommended): those opens are shown greyed beside people's opens,
+                  and an email opened only that way reads “Delivered, opened only by mail privacy proxies”.
+                  On: they count as opens in numbers and statuses. Alarms and first-open alerts always wait
+                  for a person.
+                </span>
+              </span>
+            </label>
+            <label class="check-row">
+              <input
+                type="checkbox"
+                name="trackingNotice"
+                value="true"
+                checked={extra.settings
+                  ? extra.settings.values.trackingNotice === "true"
+                  : settings.trackingNotice}
+              />
+              <span>
+                <strong>Add a tracking notice with an opt-out link to followed emails</strong>
+                <span class="hint">
+                  A short line at the end says the email tells the sender when it is opened, with a “Don't
+                  track me” link. A recipient who confirms is set to “do not allow” and is never followed
+                  again.
+                </span>
+              </span>
+            </label>
+            <Field
+              label="Keep raw engagement events for (days)"
+              name="retentionDays"
+              type="number"
+              value={extra.settings
+                ? extra.settings.values.retentionDays
+                : settings.retentionDays?.toString() ?? ""}
+              errors={extra.settings?.errors}
+              placeholder="Keep"
+              hint="Empty keeps them. 30 to 3,650 days: older opens, clicks and views (with their client details) are deleted every night; counters, statuses and replies stay."
+            />
             <div class="form-actions">
               <button class="button button-secondary" type="submit">Save settings</button>
             </div>
           </Form>
         </section>
       )}
+      <BusinessHoursCard
+        hours={teamSettings(team).businessHours}
+        form={extra.hours?.form}
+        errors={extra.hours?.errors}
+        admin={admin}
+      />
       {admin && (
         <section class="card" aria-labelledby="invite-title">
           <h2 id="invite-title" class="card-title">Invite a teammate</h2>
@@ -198,11 +462,59 @@ function MemberRow({ member, me, admin, zone }: { member: User; me: User; admin:
 teamPages.get("/team", (c) => renderTeam(c));
 
 teamPages.post("/team/settings", async (c) => {
+  requireAdmin(c);
+  const deps = c.get("deps");
   const fields = await formFields(c);
-  await updateTeamSettings(c.get("deps").kv, viewer(c).user, {
-    followByDefault: fields.followByDefault === "true",
-  });
+  const days = (fields.retentionDays ?? "").trim().replace(/[\s,]/g, "");
+  const result = await tryForm(() =>
+    updateTeamSettings(deps.kv, viewer(c).user, {
+      followByDefault: fields.followByDefault === "true",
+      countProxyOpens: fields.countProxyOpens === "true",
+      trackingNotice: fields.trackingNotice === "true",
+      retentionDays: days === "" ? null : /^\d+$/.test(days) ? Number(days) : days,
+    })
+  );
+  if (!result.ok) {
+    return renderTeam(c, {
+      status: 400,
+      settings: { values: { ...fields }, errors: result.errors },
+    });
+  }
+  await scheduleRetention(deps, viewer(c).team.id);
   return redirectWithFlash(c, "/team", { kind: "success", text: "Team settings saved." });
+});
+
+/** Saves the whole form; "Add date" and "Remove" change the closed dates as they save. */
+teamPages.post("/team/hours", async (c) => {
+  requireAdmin(c);
+  const fields = await formFields(c);
+  const action = fields.action ?? "save";
+  let closedDates = (fields.closedDates ?? "").split(",").map((d) => d.trim()).filter(Boolean);
+  const form: HoursForm = { ...hoursFromFields(fields), closedDates };
+  const shown = { ...form, end: form.end === "24:00" ? "00:00" : form.end };
+  if (action === "add") {
+    const added = (fields.addClosedDate ?? "").trim();
+    if (!added) {
+      return renderTeam(c, {
+        status: 400,
+        hours: { form: shown, errors: { addClosedDate: "Choose a date to add." } },
+      });
+    }
+    closedDates = [...closedDates, added];
+  } else if (action.startsWith("remove:")) {
+    closedDates = closedDates.filter((d) => d !== action.slice("remove:".length));
+  }
+  const result = validateBusinessHours({ ...form, closedDates });
+  if (!result.ok) {
+    return renderTeam(c, { status: 400, hours: { form: { ...shown, closedDates }, errors: result.errors } });
+  }
+  await updateTeamSettings(c.get("deps").kv, viewer(c).user, { businessHours: result.value });
+  const text = action === "add"
+    ? "Closed date added. Business hours saved."
+    : action.startsWith("remove:")
+    ? "Closed date removed. Business hours saved."
+    : "Business hours saved.";
+  return redirectWithFlash(c, "/team#hours", { kind: "success", text });
 });
 
 teamPages.post("/team/invites", async (c) => {

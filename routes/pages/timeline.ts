@@ -15,5 +15,6 @@ export async function timelineItems(
   return await Promise.all(messages.map(async ({ message, stats }) => ({
     row: toRow(message, stats, names[message.senderId] ?? "a former member"),
     events: (await listEvents(kv, teamId, message.id, { limit: 5 })).map(publicEvent),
+    attachmentNames: (message.attachments ?? []).map((a) => a.filename),
   })));
 }

@@ -167,6 +167,10 @@ Deno.test("e2e - compose, autosave, reload, follow and send an email", async () 
   page.off("response", onResponse);
   const js = [...scripts].filter((path) => path.startsWith("/static/build/"));
   assert.ok(js.some((path) => path.includes("/editor-")), "the editor loads as its own chunk");
+  assert.ok(
+    !js.some((path) => /\/(attachments|templates|template_picker)-/.test(path)),
+    "the files panel and the template picker load on use",
+  );
   let gzipped = 0;
   for (const path of js) {
     gzipped += await gzipSize(new Uint8Array(await (await fetch(`${server.url}${path}`)).arrayBuffer()));

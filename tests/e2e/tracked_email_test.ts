@@ -41,6 +41,8 @@ Deno.test("e2e - opens and clicks reach the seller's pages live, without a reloa
   await screenshot(page, "message-sent");
 
   // The recipient, elsewhere: opens the email (the pixel loads) and clicks the link.
+  // A few minutes after the email arrived (clicks within seconds of sending are what scanners do).
+  server.clock.advance(5 * 60_000);
   const recipient = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   // The destination is on the internet, which this machine can't reach: a local stand-in answers for it.
   await recipient.route(

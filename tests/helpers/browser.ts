@@ -2,6 +2,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { ensureIslandsBuilt } from "../../lib/islands/build.ts";
 import { makeTestApp, type TestApp } from "./app.ts";
+import { CHROME_UA } from "./people.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const SCREENSHOTS = "tests/screenshots";
@@ -53,6 +54,9 @@ export async function launchBrowser(): Promise<Browser & { [Symbol.asyncDispose]
       "--disable-sync",
       "--no-first-run",
       "--disable-quic",
+      // Headless Chromium says "HeadlessChrome", which tracking rightly treats as a machine; pages in
+      // these tests stand for people, so the browser introduces itself as the desktop Chrome it is.
+      `--user-agent=${CHROME_UA}`,
     ],
   });
   return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });

@@ -80,6 +80,10 @@ export interface ResendStandIn extends AsyncDisposable {
   accepted: AcceptedEmail[];
   /** The next `times` requests answer `status` (with `headers`), before any other check. */
   failNext(status: number, times?: number, headers?: Record<string, string>, options?: FailOptions): void;
+  /** Puts a received (inbound) email where GET /emails/receiving/:id and its raw download URL serve it. */
+  addReceived(
+    email: { id: string; raw: Uint8Array; from: string; to: string[]; subject: string; messageId: string },
+  ): void;
   close(): Promise<void>;
 }
 
@@ -153,11 +157,58 @@ export function startResendStandIn(
     return id;
   }
 
+  const received = new Map<string, Parameters<ResendStandIn["addReceived"]>[0]>();
+
+  /** Inbound: Resend's GET /emails/receiving/:id (metadata and a signed raw download URL), and that URL. */
+  function receiving(request: Request, url: URL): Response | null {
+    const raw = url.pathname.match(/^\/raw\/([\w-]+)$/);
+    if (raw && request.method === "GET") {
+      const email = received.get(raw[1]);
+      return email
+        ? new Response(email.raw as BodyInit, { headers: { "content-type": "message/rfc822" } })
+        : json(404, {});
+    }
+    const meta = url.pathname.match(/^\/emails\/receiving\/([\w-]+)$/);
+    if (!meta || request.method !== "GET") return null;
+    if (request.headers.get("authorization") !== `Bearer ${apiKey}`) {
+      return json(401, {
+        statusCode: 401,
+        name: "missing_api_key",
+        message: "Missing API key in the authorization header.",
+      });
+    }
+    const email = received.get(meta[1]);
+    if (!email) return json(404, { statusCode: 404, name: "not_found", message: "Email not found" });
+    return json(200, {
+      object: "email",
+      id: email.id,
+      to: email.to,
+      from: email.from,
+      created_at: new Date().toISOString(),
+      subject: email.subject,
+      bcc: null,
+      cc: null,
+      reply_to: null,
+      received_for: email.to,
+      html: null,
+      text: null,
+      headers: null,
+      message_id: email.messageId,
+      raw: {
+        download_url: `${url.origin}/raw/${email.id}`,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      },
+      attachments: [],
+    });
+  }
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const headers = Object.fromEntries(request.headers);
     const text = await request.text();
     requests.push({ method: request.method, path: url.pathname, headers, body: text });
+    const inbound = receiving(request, url);
+    if (inbound) return inbound;
 
     const failure = failures[0];
     if (failure) {
@@ -197,6 +248,9 @@ export function startResendStandIn(
     accepted,
     failNext(status, times = 1, headers = {}, options = {}) {
       failures.push({ status, times, headers, options });
+    },
+    addReceived(email) {
+      received.set(email.id, email);
     },
     close,
     [Symbol.asyncDispose]: close,

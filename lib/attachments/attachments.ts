@@ -1,0 +1,148 @@
+/**
+ * Attachments on drafts: upload (streamed into the blob store, within the size limits),
+ * follow or not, remove. Only the sender changes a draft's files.
+ */
+import { notFound } from "../http/errors.ts";
+import { editableDraft, type Viewer } from "../messages/drafts.ts";
+import type { MessageAttachment } from "../messages/types.ts";
+import type { Scheduler } from "../scheduler/scheduler.ts";
+import type { BlobStore } from "../storage/blobs.ts";
+import { newId } from "../storage/ids.ts";
+import { commitOrConflict } from "../storage/kv.ts";
+import { AppError } from "../http/errors.ts";
+import { formatBytes, safeFilename } from "./files.ts";
+
+export const BLOB_CLEANUP_JOB = "blob_cleanup";
+/** An upload that hasn't completed within this long is removed. */
+export const UPLOAD_TIMEOUT_MS = 3600_000;
+
+export interface AttachmentDeps {
+  kv: Deno.Kv;
+  blobs: BlobStore;
+  scheduler: Scheduler;
+  limits: { maxFileBytes: number; maxMessageBytes: number };
+  followByDefault: boolean;
+}
+
+export async function uploadAttachment(
+  deps: AttachmentDeps,
+  viewer: Viewer,
+  messageId: string,
+  file: { filename: string; contentType: string; declaredSize: number | null },
+  body: ReadableStream<Uint8Array>,
+  now: number,
+): Promise<MessageAttachment> {
+  const { kv, blobs, scheduler, limits } = deps;
+  const draft = (await editableDraft(kv, viewer, messageId)).value;
+  const used = (draft.attachments ?? []).reduce((n, a) => n + a.size, 0);
+  const room = Math.min(limits.maxFileBytes, limits.maxMessageBytes - used);
+  if (room <= 0 || (file.declaredSize !== null && file.declaredSize > room)) {
+    const tooBig = file.declaredSize !== null && file.declaredSize > limits.maxFileBytes;
+    throw new AppError(
+      413,
+      "too_large",
+      tooBig
+        ? `Files can be at most ${formatBytes(limits.maxFileBytes)}.`
+        : `Attachments on one email can total at most ${formatBytes(limits.maxMessageBytes)}.`,
+    );
+  }
+  // The clean-up job is scheduled first, so an upload that dies half-way is removed later.
+  const blobId = newId(now);
+  const op = kv.atomic();
+  scheduler.add(op, {
+    kind: BLOB_CLEANUP_JOB,
+    teamId: viewer.team.id,
+    payload: { blobId },
+    dueAt: now + UPLOAD_TIMEOUT_MS,
+    now,
+  });
+  await op.commit();
+  const filename = safeFilename(file.filename);
+  const contentType = file.contentType.split(";")[0].trim().toLowerCase() || "application/octet-stream";
+  const meta = await blobs.put(viewer.team.id, { filename, contentType }, body, {
+    maxBytes: room,
+    now,
+    id: blobId,
+  })
+    .catch((error) => {
+      if (!(error instanceof AppError) || error.status !== 413) throw error;
+      throw new AppError(
+        413,
+        "too_large",
+        room < limits.maxFileBytes
+          ? `Attachments on one email can total at most ${formatBytes(limits.maxMessageBytes)}; ` +
+            `${formatBytes(room)} is left.`
+          : `Files can be at most ${formatBytes(limits.maxFileBytes)}.`,
+      );
+    });
+  const attachment: MessageAttachment = {
+    blobId: meta.id,
+    filename,
+    contentType,
+    size: meta.size,
+    followed: deps.followByDefault,
+  };
+  for (;;) {
+    const entry = await editableDraft(kv, viewer, messageId).catch(async (error) => {
+      await blobs.delete(viewer.team.id, meta.id);
+      throw error;
+    });
+    const total = (entry.value.attachments ?? []).reduce((n, a) => n + a.size, 0) + meta.size;
+    if (total > limits.maxMessageBytes) {
+      await blobs.delete(viewer.team.id, meta.id);
+      throw new AppError(
+        413,
+        "too_large",
+        `Attachments on one email can total at most ${formatBytes(limits.maxMessageBytes)}.`,
+      );
+    }
+    const next = {
+      ...entry.value,
+      attachments: [...(entry.value.attachments ?? []), attachment],
+      updatedAt: now,
+    };
+    if ((await kv.atomic().check(entry).set(entry.key, next).commit()).ok) return attachment;
+  }
+}
+
+async function changeAttachments(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  messageId: string,
+  change: (list: MessageAttachment[]) => MessageAttachment[],
+  now: number,
+) {
+  const entry = await editableDraft(kv, viewer, messageId);
+  const next = { ...entry.value, attachments: change(entry.value.attachments ?? []), updatedAt: now };
+  await commitOrConflict(kv.atomic().check(entry).set(entry.key, next));
+  return next.attachments;
+}
+
+export async function setAttachmentFollowed(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  messageId: string,
+  blobId: string,
+  followed: boolean,
+  now: number,
+) {
+  const list = await changeAttachments(kv, viewer, messageId, (all) => {
+    if (!all.some((a) => a.blobId === blobId)) throw notFound("No such attachment on this draft.");
+    return all.map((a) => a.blobId === blobId ? { ...a, followed } : a);
+  }, now);
+  return list.find((a) => a.blobId === blobId)!;
+}
+
+export async function removeAttachment(
+  deps: Pick<AttachmentDeps, "kv" | "blobs">,
+  viewer: Viewer,
+  messageId: string,
+  blobId: string,
+  now: number,
+): Promise<void> {
+  await changeAttachments(deps.kv, viewer, messageId, (all) => {
+    if (!all.some((a) => a.blobId === blobId)) throw notFound("No such attachment on this draft.");
+    return all.filter((a) => a.blobId !== blobId);
+  }, now);
+  await deps.blobs.delete(viewer.team.id, blobId);
+}

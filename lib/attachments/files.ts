@@ -1,0 +1,44 @@
+/** File facts for attachments: sizes in words, safe names, how a file may be shown. Pure. */
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** A file name safe to store and show: no paths, no control characters, at most 200 characters. */
+export function safeFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "").replace(/\s+/g, " ").trim().slice(0, 200);
+  return clean && clean !== "." && clean !== ".." ? clean : "file";
+}
+
+/** Types a browser may show in a tab; everything else downloads. No HTML, SVG or XML: they can run script. */
+const INLINE_TYPES = new Set([
+  "application/pdf",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "text/plain",
+]);
+
+/** The Content-Type to serve (never one that makes the browser run script) and whether to show it inline. */
+export function servingType(contentType: string): { type: string; inline: boolean } {
+  const type = contentType.toLowerCase().split(";")[0].trim();
+  if (INLINE_TYPES.has(type)) {
+    return { type: type === "text/plain" ? "text/plain; charset=utf-8" : type, inline: true };
+  }
+  return { type: "application/octet-stream", inline: false };
+}
+
+/** A Content-Disposition header with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
+export function contentDisposition(filename: string, inline: boolean): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${inline ? "inline" : "attachment"}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

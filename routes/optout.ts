@@ -1,0 +1,89 @@
+/**
+ * "Don't track me": the link in the optional tracking notice. The recipient confirms with a
+ * button (a GET must change nothing: link scanners fetch every URL in an email), then their
+ * contact's preference becomes "do not allow" for this team. Mounted before sessions and
+ * CSRF: recipients have no account; the signed token is the authority.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { createContact, findContactByEmail, patchContact } from "../lib/contacts/contacts.ts";
+import { messageKeys } from "../lib/messages/keys.ts";
+import type { Message } from "../lib/messages/types.ts";
+import { UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+  `<title>${title}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:12vh auto;` +
+  `padding:0 1rem;color:#1c2330"><h1 style="font-size:1.4rem">${title}</h1>${body}</body></html>`;
+
+const escape = (s: string) =>
+  s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+
+export function optOutRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  async function resolve(c: Context<AppEnv>) {
+    const ref = await deps.signer.verify(c.req.param("token")!, "optout");
+    const message = ref && (await deps.kv.get<Message>(messageKeys.message(ref.teamId, ref.messageId))).value;
+    return ref && message ? { ref, message } : null;
+  }
+
+  app.get("/t/x/:token", async (c) => {
+    const found = await resolve(c);
+    c.header("Cache-Control", "no-store");
+    if (!found) return c.html(page("This link is not valid", "<p>It may be broken or old.</p>"), 404);
+    const known = found.ref.recipient !== UNKNOWN_RECIPIENT;
+    return c.html(page(
+      "Stop tracking my emails",
+      `<p>The sender uses Beacon to see when emails are opened and links are clicked. You can ask not to be tracked:` +
+        ` later emails from this sender's team will carry no tracking.</p>` +
+        `<form method="post">${
+          known ? "" : `<p><label>Your email address<br><input name="email" type="email" required ` +
+            `style="font:inherit;padding:.4rem;width:100%"></label></p>`
+        }<button type="submit" style="font:inherit;padding:.5rem 1rem">Don't track me</button></form>`,
+    ));
+  });
+
+  app.post("/t/x/:token", async (c) => {
+    const found = await resolve(c);
+    if (!found) return c.html(page("This link is not valid", "<p>It may be broken or old.</p>"), 404);
+    const { ref, message } = found;
+    const recipients = [...message.to, ...message.cc, ...message.bcc].map((r) => r.email.toLowerCase());
+    let email = ref.recipient !== UNKNOWN_RECIPIENT ? message.to[ref.recipient]?.email : undefined;
+    if (!email) {
+      const body = await c.req.parseBody();
+      const typed = String(body.email ?? "").trim().toLowerCase();
+      if (!recipients.includes(typed)) {
+        return c.html(
+          page("We couldn't find that address", `<p>${escape(typed)} was not a recipient of this email.</p>`),
+          400,
+        );
+      }
+      email = typed;
+    }
+    const contact = await findContactByEmail(deps.kv, ref.teamId, email);
+    if (!contact) {
+      // Not a contact yet: one is made to hold the preference, so the next email respects it.
+      await createContact(deps.kv, ref.teamId, {
+        firstName: email.split("@")[0].slice(0, 80),
+        email,
+        tracking: "do_not_allow",
+        notes: "Asked not to be tracked (from the link in an email).",
+      }, deps.clock.now());
+    } else if (contact.tracking !== "do_not_allow") {
+      await patchContact(
+        deps.kv,
+        ref.teamId,
+        contact.id,
+        () => ({ tracking: "do_not_allow" }),
+        deps.clock.now(),
+      );
+    }
+    return c.html(
+      page("Done", `<p>Emails from this team to ${escape(email)} will no longer be tracked.</p>`),
+    );
+  });
+
+  return app;
+}

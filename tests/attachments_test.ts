@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { ManualClock } from "../lib/clock/clock.ts";
+import { CHUNK_SIZE } from "../lib/storage/chunks.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { outbox } from "./helpers/mail.ts";
+import { personRequest } from "./helpers/people.ts";
+
+const start = Date.parse("2026-03-02T09:00:00Z");
+const pdf = (size: number) => {
+  const bytes = new Uint8Array(size);
+  bytes.set(new TextEncoder().encode("%PDF-1.7\n"));
+  for (let i = 9; i < size; i++) bytes[i] = (i * 7) & 255;
+  return bytes;
+};
+
+async function setup(env: Record<string, string> = {}) {
+  const t = await makeTestApp({ clock: new ManualClock(start), env });
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" });
+  const draft = (await ana.api("POST", "/messages", {
+    to: ["ken@globex.example"],
+    subject: "Proposal",
+    html: "<p>Attached.</p>",
+  })).json;
+  const upload = async (
+    name: string,
+    bytes: Uint8Array | ReadableStream<Uint8Array>,
+    type = "application/pdf",
+    id = draft.id,
+  ) => {
+    const response = await ana.request(
+      `/api/messages/${id}/attachments?filename=${encodeURIComponent(name)}`,
+      {
+        method: "POST",
+        body: bytes as BodyInit,
+        headers: { "content-type": type, "x-csrf-token": ana.csrf },
+      },
+    );
+    return { status: response.status, json: await response.json() };
+  };
+  return { t, ana, me, draft, upload };
+}
+
+Deno.test("attachments - a followed PDF goes out as a tracked link; opening it is an attachment view", async () => {
+  const { t, ana, me, draft, upload } = await setup();
+  await using _ = t;
+  const file = pdf(3 * CHUNK_SIZE + 123);
+  const r = await upload("Proposal 2027.pdf", file);
+  assert.equal(r.status, 201);
+  assert.equal(r.json.followed, true, "the team follows by default");
+  assert.equal(r.json.size, file.byteLength);
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await t.deps.scheduler.drain();
+  const [email] = await outbox(t, me.team.id);
+  assert.equal(email.attachments.length, 0, "not attached");
+  const path = email.html.match(/href="http:\/\/beacon\.test(\/t\/a\/[\w-]+)"/)?.[1];
+  assert.ok(path, "a tracked attachment link");
+  assert.match(email.html, /Proposal 2027\.pdf/);
+  t.clock.advance(10 * 60_000); // read a while after it arrived
+  const served = await personRequest(t, path);
+  assert.equal(served.status, 200);
+  assert.equal(served.headers.get("content-type"), "application/pdf");
+  assert.match(served.headers.get("content-disposition")!, /^inline; filename="Proposal 2027.pdf"/);
+  assert.equal(served.headers.get("x-content-type-options"), "nosniff");
+  assert.deepEqual(new Uint8Array(await served.arrayBuffer()), file);
+  await t.deps.recorder.idle();
+  const { json } = await ana.api("GET", `/messages/${draft.id}/events`);
+  assert.equal(json.stats.attachmentViews, 1);
+  assert.deepEqual(json.stats.attachmentViewsBy, { "0": 1 });
+  assert.equal(json.items[0].type, "attachment_view");
+});
+
+Deno.test("attachments - unfollowed files, and all files of an unfollowed email, are attached as usual", async () => {
+  const { t, ana, me, draft, upload } = await setup();
+  await using _ = t;
+  const a = await upload("notes.txt", new TextEncoder().encode("hello"), "text/plain");
+  assert.equal(
+    (await ana.api("PATCH", `/messages/${draft.id}/attachments/${a.json.blobId}`, { followed: false })).json
+      .followed,
+    false,
+  );
+  await upload("deck.pdf", pdf(1000));
+  await ana.api("PATCH", `/messages/${draft.id}`, { followWanted: false });
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await t.deps.scheduler.drain();
+  const [email] = await outbox(t, me.team.id);
+  assert.deepEqual(email.attachments.map((x) => x.filename).sort(), ["deck.pdf", "notes.txt"]);
+  assert.doesNotMatch(email.html, /\/t\/a\//);
+});
+
+Deno.test("attachments - size limits per file and per message; a refused upload leaves nothing", async () => {
+  const { t, ana, draft, upload } = await setup({
+    BEACON_MAX_ATTACHMENT_MB: "0.2",
+    BEACON_MAX_MESSAGE_ATTACHMENTS_MB: "0.3",
+  });
+  await using _ = t;
+  const big = await upload("big.pdf", pdf(250_000));
+  assert.equal(big.status, 413);
+  assert.match(big.json.error.message, /at most/);
+  assert.equal((await upload("a.pdf", pdf(150_000))).status, 201);
+  const over = await upload("b.pdf", pdf(180_000));
+  assert.equal(over.status, 413);
+  const message = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(message.attachments.length, 1);
+  const blobs = await Array.fromAsync(
+    t.kv.list<{ complete: boolean }>({
+      prefix: ["team", message.senderId ? (await ana.api("GET", "/me")).json.team.id : "", "blob"],
+    }),
+  );
+  assert.equal(blobs.length, 1, "only the accepted file is stored");
+});
+
+Deno.test("attachments - an interrupted upload is refused, never attached, and cleaned up later", async () => {
+  const { t, ana, draft, upload } = await setup();
+  await using _ = t;
+  let sent = 0;
+  const broken = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ > 12) return controller.error(new Error("connection reset"));
+      controller.enqueue(pdf(CHUNK_SIZE));
+    },
+  });
+  const r = await upload("half.pdf", broken);
+  assert.equal(r.status, 400);
+  assert.match(r.json.error.message, /interrupted/);
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.attachments.length, 0);
+  const teamId = (await ana.api("GET", "/me")).json.team.id;
+  assert.equal(
+    (await Array.fromAsync(t.kv.list({ prefix: ["team", teamId, "blob"] }))).length,
+    1,
+    "an incomplete record",
+  );
+  t.clock.advance(3600_001);
+  await t.deps.scheduler.drain();
+  assert.equal((await Array.fromAsync(t.kv.list({ prefix: ["team", teamId, "blob"] }))).length, 0);
+  assert.equal((await Array.fromAsync(t.kv.list({ prefix: ["team", teamId, "blob_chunk"] }))).length, 0);
+});
+
+Deno.test("attachments - other teams get 404; unsafe types are never served inline", async () => {
+  const { t, ana, draft, upload } = await setup();
+  await using _ = t;
+  const html = await upload("page.html", new TextEncoder().encode("<script>alert(1)</script>"), "text/html");
+  const mine = await ana.request(`/api/messages/${draft.id}/attachments/${html.json.blobId}`);
+  assert.equal(mine.headers.get("content-type"), "application/octet-stream");
+  assert.match(mine.headers.get("content-disposition")!, /^attachment;/);
+  assert.match(mine.headers.get("content-security-policy")!, /sandbox/);
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.request(`/api/messages/${draft.id}/attachments/${html.json.blobId}`)).status, 404);
+  const steal = await eve.request(`/api/messages/${draft.id}/attachments?filename=x.pdf`, {
+    method: "POST",
+    body: "x",
+    headers: { "x-csrf-token": eve.csrf },
+  });
+  assert.equal(steal.status, 404);
+});

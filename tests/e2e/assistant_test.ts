@@ -1,0 +1,117 @@
+/**
+ * End to end (issue 5): a followed email with a "not opened by" alarm a minute out; the alarm
+ * fires and its card arrives live in the assistant with the bell count; the seller snoozes it;
+ * then the recipient opens the email from the Outbox and the "Email opened" card and the toast
+ * arrive live.
+ */
+import assert from "node:assert/strict";
+import { ManualClock } from "../../lib/clock/clock.ts";
+import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
+import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+
+Deno.test("e2e - an alarm's card arrives live with the bell count, snoozes, and an open brings 'Email opened' and a toast", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const seller = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    timezoneId: "Europe/Lisbon",
+  });
+  seller.setDefaultTimeout(10_000);
+  const page = await seller.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signUpInBrowser(page, server.url);
+
+  await pageApi(page, "POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: "ken@globex.example",
+    timeZone: "Asia/Tokyo",
+  });
+  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
+    to: ["ken@globex.example"],
+    subject: "Next steps on the pilot",
+    html: "<p>Hi Ken,</p><p>Shall we start the pilot on Monday?</p>",
+  });
+  // The alarm is set on the draft, a minute out; sending keeps it.
+  const deadline = server.clock.now() + 60_000;
+  await pageApi(page, "POST", `/messages/${draft.id}/alarms`, {
+    condition: "not_opened",
+    at: deadline,
+    comment: "Ring Ken before lunch",
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  for (let i = 0; i < 100; i++) {
+    const message = await pageApi<{ status: string }>(page, "GET", `/messages/${draft.id}`);
+    if (message.status === "sent") break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const alarms = await pageApi<{ items: { status: string }[] }>(page, "GET", `/messages/${draft.id}/alarms`);
+  assert.deepEqual(alarms.items.map((a) => a.status), ["pending"]);
+
+  // The seller waits in the assistant: nothing yet.
+  await page.goto(`${server.url}/assistant`);
+  await page.waitForSelector("beacon-island[data-island=assistant_board][data-hydrated]");
+  await page.waitForSelector("beacon-island[data-island=bell][data-hydrated]");
+  await page.waitForSelector("text=You're all caught up");
+  assert.equal(await page.locator("[data-testid=bell-count]").count(), 0);
+
+  // A minute later nobody has opened it: the alarm fires and its card arrives without a reload.
+  server.clock.advance(deadline - server.clock.now() + 1_000);
+  await server.deps.scheduler.runDue();
+  const alarmCard = page.locator(".action-card[data-kind=not_opened]");
+  await alarmCard.waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-testid=bell-count]")?.textContent === "1");
+  assert.match(await alarmCard.textContent() ?? "", /Not opened yet/);
+  assert.match(await alarmCard.textContent() ?? "", /Ken Sato hasn't opened your email yet/);
+  assert.match(await alarmCard.textContent() ?? "", /Ring Ken before lunch/);
+  assert.equal(
+    (await pageApi<{ items: { status: string }[] }>(page, "GET", `/messages/${draft.id}/alarms`)).items[0]
+      .status,
+    "fired",
+  );
+  await screenshot(page, "assistant-alarm");
+
+  // Snooze it for an hour from the card's menu: it leaves the active cards and the bell.
+  await alarmCard.locator("summary:has-text('Snooze')").click();
+  await screenshot(page, "assistant-snooze-menu");
+  await alarmCard.locator(".menu-panel button:has-text('1 hour')").click();
+  await page.waitForSelector(".action-card.is-snoozed[data-kind=not_opened]");
+  assert.match(await alarmCard.textContent() ?? "", /Snoozed until/);
+  await page.waitForSelector(".toast:has-text('Snoozed until')");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=bell-count]"));
+  const cards = await pageApi<{ items: { kind: string; status: string }[]; unread: number }>(
+    page,
+    "GET",
+    "/cards",
+  );
+  assert.deepEqual(cards.items.map((c) => [c.kind, c.status]), [["not_opened", "snoozed"]]);
+  assert.equal(cards.unread, 0);
+  await screenshot(page, "assistant-snoozed");
+
+  // Ken opens the email a few minutes later (the recipient's context opens it from the Outbox).
+  server.clock.advance(3 * 60_000);
+  const recipient = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  recipient.setDefaultTimeout(10_000);
+  const inbox = await recipient.newPage();
+  await inbox.goto(`${server.url}/signin`);
+  await inbox.fill("#f-email", "ana@acme.example");
+  await inbox.fill("#f-password", "correct horse battery");
+  await inbox.click("button[type=submit]");
+  await inbox.goto(`${server.url}/outbox`);
+  await inbox.click("text=Next steps on the pilot");
+  await inbox.frameLocator("iframe.email-frame").locator("text=Shall we start the pilot").waitFor();
+
+  // The seller's assistant, live: the "Email opened" card, the toast and the bell.
+  const openedCard = page.locator(".action-card[data-kind=email_opened]");
+  await openedCard.waitFor();
+  assert.match(await openedCard.textContent() ?? "", /Email opened/);
+  assert.match(await openedCard.textContent() ?? "", /Ken Sato/);
+  await page.waitForSelector(".toast:has-text('Ken Sato opened')");
+  await page.waitForFunction(() => document.querySelector("[data-testid=bell-count]")?.textContent === "1");
+  assert.ok(await page.locator(".action-card.is-snoozed[data-kind=not_opened]").isVisible(), "still snoozed");
+  await screenshot(page, "assistant-opened");
+  assert.deepEqual(errors, []);
+  await seller.close();
+  await recipient.close();
+});

@@ -1,0 +1,126 @@
+/**
+ * Realtime through the app: which transport a page is told to use, the Supabase token endpoint, and
+ * tracking hits broadcast to the right private topics — against the local STAND-IN for Supabase
+ * Realtime (tests/standins/supabase_standin.ts).
+ */
+import assert from "node:assert/strict";
+import { addToFeed, feedSince, liveEvent } from "../lib/realtime/feed.ts";
+import { verifyJwt } from "../lib/realtime/jwt.ts";
+import { newId } from "../lib/storage/ids.ts";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import type { LocalHub } from "../lib/realtime/local_hub.ts";
+import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { Client } from "./helpers/client.ts";
+import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
+import { standinEnv, startSupabaseStandin } from "./standins/supabase_standin.ts";
+
+Deno.test("realtime - embedded by default: pages use SSE and there is no Supabase token", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  assert.equal(t.deps.realtime.name, "local");
+  const page = await ana.page("/");
+  assert.match(page.html, /<meta name="live-transport" content="local"\/?>/);
+  assert.match(page.response.headers.get("content-security-policy")!, /connect-src 'self';/);
+  const token = await ana.api("GET", "/realtime/token");
+  assert.equal(token.status, 404);
+});
+
+Deno.test("realtime - with Supabase: a 10-minute token for the user's team and own topics only", async () => {
+  await using standin = await startSupabaseStandin({ quiet: true });
+  await using t = await makeTestApp({ env: standinEnv(standin) });
+  assert.equal(t.deps.realtime.name, "supabase");
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const page = await ana.page("/");
+  assert.match(page.html, /<meta name="live-transport" content="supabase"\/?>/);
+  const csp = page.response.headers.get("content-security-policy")!;
+  assert.ok(csp.includes(`connect-src 'self' ${standin.url} ${standin.url.replace("http:", "ws:")}`), csp);
+
+  const before = Date.now();
+  const response = await ana.request("/api/realtime/token");
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("cache-control"), "no-store");
+  const body = await response.json();
+  assert.deepEqual(body.topics, [`team:${me.team.id}`, `team:${me.team.id}:user:${me.user.id}`]);
+  assert.equal(body.url, standin.url);
+  assert.equal(body.anonKey, standin.anonKey);
+  assert.ok(
+    !JSON.stringify(body).includes(standin.serviceRoleKey),
+    "the service key never leaves the server",
+  );
+  const check = await verifyJwt(body.token, standin.jwtSecret, Date.now());
+  assert.ok(check.ok);
+  assert.equal(check.claims.sub, me.user.id);
+  assert.equal(check.claims.team_id, me.team.id);
+  assert.equal(check.claims.role, "authenticated");
+  assert.ok(Math.abs(body.expiresAt - (before + 600_000)) < 5_000, "about 10 minutes");
+  assert.equal(body.expiresAt, (check.claims.exp as number) * 1000);
+
+  // /api/live is the embedded hub's; with Supabase it says where events come from instead.
+  assert.equal((await ana.api("GET", "/live")).status, 404);
+  assert.equal((await new Client(t).api("GET", "/realtime/token")).status, 401);
+});
+
+Deno.test("realtime - with Supabase: hits are broadcast after commit, team events and a user's alert apart", async () => {
+  await using standin = await startSupabaseStandin({ quiet: true });
+  await using t = await makeTestApp({ env: standinEnv(standin) });
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "ana@acme.example" });
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" })).json;
+  await sendEmail(t, ana, { to: [ken.email] });
+  const [email] = await outbox(t, me.team.id);
+  const { pixel } = trackingPaths(email.html);
+  t.clock.advance(10 * 60_000);
+  const hit = await t.app.request(`http://beacon.test${pixel}`, {
+    headers: { "user-agent": "Mozilla/5.0 (Macintosh) Thunderbird/128.0" },
+  }, {
+    remoteAddr: { hostname: "198.51.100.9", port: 1, transport: "tcp" },
+  });
+  assert.equal(hit.status, 200);
+  await t.deps.recorder.idle();
+  await (t.deps.realtime as SupabaseRealtime).idle();
+  const byType = new Map(standin.broadcasts.map((b) => [(b.payload as LiveEvent).type, b]));
+  assert.equal(byType.get("engagement")?.topic, `team:${me.team.id}`);
+  assert.equal(byType.get("alert.first_open")?.topic, `team:${me.team.id}:user:${me.user.id}`);
+  assert.ok(standin.broadcasts.every((b) => b.private && b.event === "live"));
+  // Everything broadcast is also in the feed a page catches up from (alerts are toasts of the moment).
+  const feed = (await ana.api("GET", "/feed?after=00000000000000000000000000")).json.items as LiveEvent[];
+  for (const b of standin.broadcasts.filter((b) => !(b.payload as LiveEvent).type.startsWith("alert."))) {
+    assert.ok(feed.some((e) => e.id === (b.payload as LiveEvent).id), (b.payload as LiveEvent).type);
+  }
+});
+
+Deno.test("realtime - catch-up returns what came after the page's last event, though newer ids exist", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const t0 = Date.now();
+  const seen = liveEvent("T", "seen", {}, t0);
+  const missed = [liveEvent("T", "missed-1", {}, t0 + 60_000), liveEvent("T", "missed-2", {}, t0 + 90_000)];
+  const op = kv.atomic();
+  for (const e of [seen, ...missed]) addToFeed(op, e);
+  await op.commit();
+  // Ids keep being minted meanwhile (pages, other events): newId() is monotonic, so it can't go back.
+  newId(t0 + 120_000);
+  const got = await feedSince(kv, "T", seen.id);
+  assert.deepEqual(got.map((e) => e.type), ["missed-1", "missed-2"]);
+});
+
+Deno.test("realtime - an SSE page that stops reading is cut off, not buffered without end", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const hub = t.deps.realtime as LocalHub;
+  const response = await ana.request("/api/live");
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(hub.listenerCount(me.team.id), 1);
+  // Nobody reads the body: about 5 MB of events later, the stream ends and the page's listener is gone.
+  for (let i = 0; i < 50; i++) {
+    await hub.publish(liveEvent(me.team.id, "big", { blob: "x".repeat(100_000) }, Date.now()));
+  }
+  assert.equal(hub.listenerCount(me.team.id), 0);
+  const text = await response.text();
+  assert.match(text, /^event: ready/);
+  assert.ok(text.length < 4.5 * 1024 * 1024, `${text.length} bytes were kept`);
+});

@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { ManualClock } from "../lib/clock/clock.ts";
+import { gmailReply, outlookReply, plainReply } from "../lib/inbound/fixtures/mime.ts";
+import { makeTestApp } from "./helpers/app.ts";
+import { bearer, Client } from "./helpers/client.ts";
+import { outbox, sendEmail } from "./helpers/mail.ts";
+
+const start = Date.parse("2026-03-02T09:00:00Z");
+
+async function setup(env: Record<string, string> = {}) {
+  const t = await makeTestApp({ clock: new ManualClock(start), env });
+  const ana = new Client(t);
+  const me = await ana.signUp({ name: "Ana Seller", email: "ana@acme.example" });
+  await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: "ken@globex.example",
+    timeZone: "Asia/Tokyo",
+  });
+  const { ids } = await sendEmail(t, ana, { to: ["ken@globex.example"], subject: "Proposal for Q3" });
+  const [email] = await outbox(t, me.team.id);
+  const message = (await ana.api("GET", `/messages/${ids[0]}`)).json;
+  const token = (await ana.api("POST", "/tokens", { name: "MTA pipe" })).json.secret as string;
+  const thread = {
+    rfcMessageId: message.rfcMessageId,
+    subject: message.subject,
+    seller: { name: "Ana Seller", address: "ana@acme.example" },
+    sentAt: new Date(start),
+  };
+  const post = async (raw: Uint8Array) => {
+    const response = await t.app.request("http://beacon.test/api/inbound", {
+      method: "POST",
+      body: raw as BodyInit,
+      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
+    });
+    return { status: response.status, json: await response.json() };
+  };
+  return { t, ana, me, id: ids[0], email, message, thread, post, token };
+}
+
+const cards = async (c: Client) =>
+  (await c.api("GET", "/cards")).json.items as { kind: string; headline: string }[];
+
+Deno.test("replies - a Gmail reply through the raw endpoint is matched, counted, stripped and settles 'no reply'", async () => {
+  const { t, ana, id, thread, post } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "no_reply", at: start + 86_400_000 });
+  const raw = await gmailReply(thread, ["Thanks Ana, Thursday works for me."], {
+    from: "Ken Sato <ken@globex.example>",
+  });
+  const r = await post(raw);
+  assert.equal(r.status, 202);
+  assert.equal(r.json.status, "matched");
+  assert.equal(r.json.inbound.matchedVia, "in-reply-to");
+  assert.equal(r.json.inbound.text, "Thanks Ana, Thursday works for me.");
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.stats.replies, 1);
+  assert.equal((await ana.api("GET", `/messages/${id}`)).json.statusText, "Replied");
+  assert.equal((await ana.api("GET", `/messages/${id}/alarms`)).json.items[0].status, "resolved");
+  assert.ok((await cards(ana)).some((c) => c.kind === "email_replied" && c.headline === "Ken Sato replied"));
+  const page = await ana.page(`/inbound/${r.json.inbound.id}`);
+  assert.match(page.html, /Thursday works for me/);
+  assert.equal((await post(raw)).json.status, "duplicate", "the same mail twice is recorded once");
+  assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
+});
+
+Deno.test("replies - an auto-reply is recorded, not counted, and the 'no reply' alarm still fires", async () => {
+  const { t, ana, id, thread, post } = await setup();
+  await using _ = t;
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "no_reply", at: start + 3600_000 });
+  const raw = await plainReply(thread, "I am out of the office until Monday.", {
+    from: "Ken Sato <ken@globex.example>",
+    subject: "Automatic reply: Proposal for Q3",
+    headers: [["Auto-Submitted", "auto-replied"]],
+  });
+  assert.equal((await post(raw)).json.inbound.autoReply !== null, true);
+  assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 0);
+  t.clock.set(start + 3600_000);
+  await t.deps.scheduler.drain();
+  assert.ok((await cards(ana)).some((c) => c.kind === "no_reply"));
+});
+
+Deno.test("replies - a third party's reply (a forward) is shown but not counted", async () => {
+  const { t, ana, id, thread, post } = await setup();
+  await using _ = t;
+  const raw = await outlookReply(thread, ["Ken forwarded this to me — I handle purchasing."], {
+    from: "Lee Park <lee@globex.example>",
+  });
+  const r = await post(raw);
+  assert.equal(r.json.status, "matched");
+  assert.equal(r.json.inbound.fromRecipient, false);
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(json.stats.replies, 0);
+  assert.equal(json.items[0].type, "reply");
+});
+
+Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand", async () => {
+  const { t, ana, id, post } = await setup();
+  await using _ = t;
+  const raw = await plainReply(
+    {
+      rfcMessageId: "<nope@elsewhere.example>",
+      subject: "Something else",
+      seller: { name: "X", address: "x@y.example" },
+      sentAt: new Date(start),
+    },
+    "Is this about the proposal?",
+    { from: "Ken Sato <ken@globex.example>", inReplyTo: null, references: null, subject: "Proposal for Q3" },
+  );
+  const r = await post(raw);
+  assert.equal(r.json.status, "unmatched", "never by subject alone");
+  const list = await ana.api("GET", "/inbound/unmatched");
+  assert.equal(list.json.items.length, 1);
+  const attached = await ana.api("POST", `/inbound/${r.json.inbound.id}/attach`, { messageId: id });
+  assert.equal(attached.status, 200);
+  assert.equal(attached.json.matchedVia, "by_hand");
+  assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
+  assert.equal((await ana.api("GET", "/inbound/unmatched")).json.items.length, 0);
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.api("GET", `/inbound/${r.json.inbound.id}`)).status, 404);
+});
+
+Deno.test("replies - with an inbound domain, Reply-To carries a signed token that matches on its own", async () => {
+  const { t, id, email, post } = await setup({ BEACON_INBOUND_DOMAIN: "in.beacon.test" });
+  await using _ = t;
+  assert.match(email.replyTo!, /^reply\+[a-z2-7]{58}@in\.beacon\.test$/);
+  const raw = await plainReply(
+    {
+      rfcMessageId: "<x@y>",
+      subject: "anything",
+      seller: { name: "Ana", address: email.replyTo! },
+      sentAt: new Date(start),
+    },
+    "Replying from my phone",
+    {
+      from: "ken@globex.example",
+      to: email.replyTo!.toUpperCase(),
+      inReplyTo: null,
+      references: null,
+      subject: "hello",
+    },
+  );
+  const r = await post(raw);
+  assert.equal(r.json.inbound.matchedVia, "token");
+  assert.equal(r.json.inbound.messageId, id);
+});
+
+Deno.test("replies - 'Reply as recipient' in the Outbox produces a real reply that goes through the pipeline", async () => {
+  const { t, ana, id, email } = await setup();
+  await using _ = t;
+  const r = await ana.form(`/outbox/${email.id}/reply`, { text: "Sounds good, let's talk." });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get("location"), `/messages/${id}`);
+  const events = (await ana.api("GET", `/messages/${id}/events`)).json;
+  assert.equal(events.stats.replies, 1);
+  assert.match(events.items[0].reply.text, /Sounds good/);
+  const auto = await ana.form(`/outbox/${email.id}/reply`, { text: "Out of office", autoReply: "true" });
+  assert.equal(auto.status, 303);
+  assert.equal(
+    (await ana.api("GET", `/messages/${id}/events`)).json.stats.replies,
+    1,
+    "auto-replies don't count",
+  );
+});
+
+Deno.test("replies - the raw endpoint needs credentials", async () => {
+  const { t, thread } = await setup();
+  await using _ = t;
+  const raw = await plainReply(thread, "hi", { from: "ken@globex.example" });
+  const r = await t.app.request("http://beacon.test/api/inbound", { method: "POST", body: raw as BodyInit });
+  assert.equal(r.status, 401);
+  const bad = await bearer(t, "bcn_wrong", "POST", "/inbound");
+  assert.equal(bad.status, 401);
+});
