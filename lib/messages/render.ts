@@ -12,7 +12,7 @@
 // @ts-types="@types/sanitize-html"
 import sanitizeHtml from "sanitize-html";
 // @ts-types="@types/html-to-text"
-import { convert } from "html-to-text";
+import { compile } from "html-to-text";
 // @ts-types="@types/html-to-text"
 import type { FormatCallback, HtmlToTextOptions } from "html-to-text";
 
@@ -283,6 +283,8 @@ const TEXT_PART: HtmlToTextOptions = {
     ...CELLS,
   ],
 };
+/** Compiled once: html-to-text builds its selector machinery per `compile`, not per call. */
+const textPart = compile(TEXT_PART);
 
 const PREVIEW: HtmlToTextOptions = {
   wordwrap: false,
@@ -297,10 +299,11 @@ const PREVIEW: HtmlToTextOptions = {
     ...CELLS,
   ],
 };
+const previewText = compile(PREVIEW);
 
 /** Plain text for previews and snippets: no link URLs, whitespace collapsed. */
 export function htmlToPlainText(html: string): string {
-  return convert(sanitizeEmailHtml(html), PREVIEW).replace(/\s+/g, " ").trim();
+  return previewText(sanitizeEmailHtml(html)).replace(/\s+/g, " ").trim();
 }
 
 const ESCAPES: Record<string, string> = {
@@ -377,7 +380,7 @@ export function renderEmail(html: string, options: RenderOptions): { html: strin
   // Links are matched on the sanitized output: a refused href is gone before any tracked URL is placed.
   const content = emailContent(sanitizeEmailHtml(html), tracked);
   const footer = footerParts(options.footer);
-  const body = convert(content, TEXT_PART).trim();
+  const body = textPart(content).trim();
   const text = [body, footer.text].filter(Boolean).join("\n\n") + "\n";
   const document = [
     "<!DOCTYPE html>",
