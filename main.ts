@@ -20,7 +20,7 @@ if (import.meta.main) {
   });
 }
 
-async function main() {
+export async function main(): Promise<void> {
   const config = loadConfig(Deno.env.toObject());
   if (config.kvPath && config.kvPath !== ":memory:" && !config.kvPath.includes("://")) {
     await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });

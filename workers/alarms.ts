@@ -117,6 +117,7 @@ async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: 
   );
   addToFeed(op, alarmEvent);
   events.push(alarmEvent);
+  context.complete(op);
   if (!(await op.commit()).ok) return; // changed meanwhile (edited, removed, or another wake-up won)
   await publishAll(deps.realtime, events);
   for (const event of events) if (event.type === "card.created") await notifyByEmail(deps, event);

@@ -6,7 +6,7 @@
  * others fail the message with the provider's reason. Never sends twice.
  */
 import { type Team, teamSettings, type User } from "../lib/accounts/types.ts";
-import { getTeam, getUser } from "../lib/accounts/users.ts";
+import { accountKeys } from "../lib/accounts/keys.ts";
 import { MailerError, type OutgoingEmail } from "../lib/mail/mailer.ts";
 import { getMessageBody } from "../lib/messages/drafts.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
@@ -128,11 +128,15 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
   const message = first.value;
   // Sent, failed, cancelled or rescheduled meanwhile: this wake-up has nothing to do.
   if (!message || message.job?.id !== job.id || !["sending", "scheduled"].includes(message.status)) return;
-  const sender = await getUser(kv, message.senderId);
+  const [{ value: sender }, { value: team }] = await kv.getMany<[User, Team]>([
+    accountKeys.user(message.senderId),
+    accountKeys.teamProfile(message.teamId),
+  ]);
   if (!sender) {
     return await finish(
       deps,
-      key,
+      context,
+      first,
       (m) => ({
         ...m,
         status: "failed",
@@ -140,8 +144,6 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
       }),
     );
   }
-
-  const team = await getTeam(kv, message.teamId);
   if (!team) return;
   const { email, links } = await buildEmail(deps, message, sender, team);
   try {
@@ -150,7 +152,7 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
       idempotencyKey: `${message.id}.${message.sendAttempt}`,
     });
     const now = clock.now();
-    await finish(deps, key, (m) => ({
+    await finish(deps, context, first, (m) => ({
       ...m,
       status: "sent",
       sentAt: now,
@@ -170,19 +172,30 @@ async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: 
     const now = clock.now();
     if (error instanceof MailerError && error.retryable && job.attempt <= MAX_PROVIDER_RETRIES) {
       const delay = error.retryAfterMs ?? Math.min(60_000, 2 ** job.attempt * 1000);
-      await retryLater(deps, key, job.id, now + delay);
+      await retryLater(deps, context, key, job.id, now + delay);
       return;
     }
     // Anything else is unexpected (a bug, the process dying): leave the job to run again when its
     // lease ends — the same idempotency key makes that safe — and give up only at the last attempt.
     if (!(error instanceof MailerError) && job.attempt < deps.scheduler.maxAttempts) throw error;
     const reason = error instanceof MailerError ? error.message : `Sending failed: ${String(error)}`;
-    await finish(deps, key, (m) => ({ ...m, status: "failed", job: null, failure: failure(reason, now) }));
+    await finish(
+      deps,
+      context,
+      first,
+      (m) => ({ ...m, status: "failed", job: null, failure: failure(reason, now) }),
+    );
   }
 }
 
 /** Replaces the running job with a new one at `dueAt` (provider asked us to slow down, or was down). */
-async function retryLater(deps: AppDeps, key: Deno.KvKey, jobId: string, dueAt: number): Promise<void> {
+async function retryLater(
+  deps: AppDeps,
+  context: JobContext,
+  key: Deno.KvKey,
+  jobId: string,
+  dueAt: number,
+): Promise<void> {
   const { kv, clock } = deps;
   for (;;) {
     const entry = await kv.get<Message>(key);
@@ -196,6 +209,7 @@ async function retryLater(deps: AppDeps, key: Deno.KvKey, jobId: string, dueAt: 
       now: clock.now(),
     });
     op.set(key, { ...entry.value, job: ref, updatedAt: clock.now() });
+    context.complete(op);
     if ((await op.commit()).ok) {
       deps.scheduler.wake(dueAt);
       return;
@@ -206,24 +220,25 @@ async function retryLater(deps: AppDeps, key: Deno.KvKey, jobId: string, dueAt: 
 const failure = (reason: string, at: number) => ({ reason, at });
 
 /**
- * Applies an outcome to the message with a checked write, re-reading on conflict
- * (the email may already be out: the outcome must land). Publishes the update
- * with `event` as extra detail.
+ * Applies an outcome to the message (`start`, as last read) with a checked write, re-reading on conflict
+ * (the email may already be out: the outcome must land), and removes the job
+ * in the same write. Publishes the update with `event` as extra detail.
  */
 async function finish(
   deps: AppDeps,
-  key: Deno.KvKey,
+  context: JobContext,
+  start: Deno.KvEntryMaybe<Message>,
   change: (m: Message) => Message,
   extra?: (op: Deno.AtomicOperation, m: Message) => void,
   event: Record<string, unknown> = {},
 ): Promise<void> {
   const { kv, clock, realtime } = deps;
-  for (;;) {
-    const entry = await kv.get<Message>(key);
+  for (let entry: Deno.KvEntryMaybe<Message> = start;; entry = await kv.get<Message>(entry.key)) {
     if (!entry.value) return;
     const next = { ...change(entry.value), updatedAt: clock.now() };
-    const op = kv.atomic().check(entry).set(key, next);
+    const op = kv.atomic().check(entry).set(entry.key, next);
     extra?.(op, next);
+    context.complete(op);
     const live = liveEvent(next.teamId, "message.updated", {
       messageId: next.id,
       status: next.status,

@@ -33,8 +33,9 @@ export class OutboxMailer implements Mailer {
 
   async send(email: OutgoingEmail, { teamId, idempotencyKey }: SendOptions): Promise<SendResult> {
     const byKey = keys.outboxByKey(teamId, idempotencyKey);
-    const existing = await this.kv.get<string>(byKey);
-    if (existing.value) return { providerId: existing.value };
+    // With attachments to store, look before writing them; otherwise the checked commit tells.
+    const existing = email.attachments.length ? (await this.kv.get<string>(byKey)).value : null;
+    if (existing) return { providerId: existing };
     const now = this.clock.now();
     const id = newId(now);
     // Attachments can exceed one commit; they go first and only the entry makes them visible.
@@ -57,7 +58,7 @@ export class OutboxMailer implements Mailer {
         chunks: file.content.byteLength ? chunkCount(file.content.byteLength) : 0,
       });
     }
-    const op = this.kv.atomic().check(existing);
+    const op = this.kv.atomic().check({ key: byKey, versionstamp: null });
     const bodyChunks = addChunks(
       op,
       keys.outboxBody(teamId, id),

@@ -34,11 +34,22 @@ export interface JobContext {
   now: number;
   /** How late the job runs, in ms, relative to when it was scheduled for. */
   lateBy: number;
+  /**
+   * Adds the job's removal to the handler's own final write, saving a commit. Call it on the op
+   * that commits: if that op fails and the handler returns anyway, the job comes due again when
+   * its lease ends (handlers are idempotent, so it then finds nothing to do).
+   */
+  complete(op: Deno.AtomicOperation): void;
 }
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
 
 export const dueKey = (dueAt: number, jobId: string): Deno.KvKey => ["due", dueAt, jobId];
+
+/** Jobs claimed per commit: each takes one check and two mutations (KV allows 100 checks). */
+const CLAIM_BATCH = 50;
+/** Jobs listed per pass; a full page triggers another pass. */
+const PASS_LIMIT = 500;
 
 /** Adds a job's due entry to `op` (the caller's atomic operation); returns its ref. */
 function addDueEntry<P>(
@@ -237,50 +248,79 @@ export class Scheduler {
     const now = this.clock.now();
     const due: Deno.KvEntry<Job>[] = [];
     for await (
-      const entry of this.kv.list<Job>({ prefix: ["due"], end: dueKey(now + 1, "") }, { limit: 500 })
+      const entry of this.kv.list<Job>({ prefix: ["due"], end: dueKey(now + 1, "") }, { limit: PASS_LIMIT })
     ) {
-      due.push(entry);
+      if (this.#handlers.has(entry.value.kind)) due.push(entry);
     }
-    let ran = 0;
+    const claims: Claim[] = [];
+    for (let i = 0; i < due.length; i += CLAIM_BATCH) {
+      claims.push(...await this.#claim(due.slice(i, i + CLAIM_BATCH), now));
+    }
     let next = 0;
     const worker = async () => {
-      while (next < due.length) {
-        const entry = due[next++];
-        if (await this.#claimAndRun(entry, now)) ran++;
-      }
+      while (next < claims.length) await this.#run(claims[next++], now);
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
-    if (due.length === 500) this.#rerun = true;
-    return ran;
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, claims.length) }, worker));
+    if (due.length === PASS_LIMIT) this.#rerun = true;
+    return claims.length;
   }
 
-  async #claimAndRun(entry: Deno.KvEntry<Job>, now: number): Promise<boolean> {
-    const job = entry.value;
-    const handler = this.#handlers.get(job.kind);
-    if (!handler) return false;
-    const claimed: Job = { ...job, attempt: job.attempt + 1, dueAt: now + this.leaseMs };
-    const claimKey = dueKey(claimed.dueAt, job.id);
-    const op = this.kv.atomic().check(entry).delete(entry.key);
-    if (claimed.attempt <= this.maxAttempts) op.set(claimKey, claimed);
-    const result = await op.commit();
-    if (!result.ok) return false; // another wake-up claimed it first
-    if (claimed.attempt > this.maxAttempts) {
+  /**
+   * Claims `entries` in one checked commit. If another wake-up got some of them
+   * first, the commit fails as a whole and each is claimed on its own instead.
+   */
+  async #claim(entries: Deno.KvEntry<Job>[], now: number): Promise<Claim[]> {
+    const claimOf = (entry: Deno.KvEntry<Job>) => {
+      const job: Job = { ...entry.value, attempt: entry.value.attempt + 1, dueAt: now + this.leaseMs };
+      return { entry, job, key: dueKey(job.dueAt, job.id) };
+    };
+    const claimAll = async (batch: Deno.KvEntry<Job>[]) => {
+      const op = this.kv.atomic();
+      const claimed = batch.map(claimOf);
+      for (const { entry, job, key } of claimed) {
+        op.check(entry).delete(entry.key);
+        if (job.attempt <= this.maxAttempts) op.set(key, job);
+      }
+      const result = await op.commit();
+      return result.ok ? claimed.map(({ job, key }) => ({ job, key })) : null;
+    };
+    const claimed = (await claimAll(entries)) ??
+      (await Promise.all(entries.map((entry) => claimAll([entry])))).flatMap((c) => c ?? []);
+    return claimed.filter(({ job }) => {
+      if (job.attempt <= this.maxAttempts) return true;
       console.error(`job ${job.kind} ${job.id} dropped after ${this.maxAttempts} attempts`);
       return false;
-    }
-    const context = { now, lateBy: Math.max(0, now - job.scheduledFor) };
+    });
+  }
+
+  async #run({ job, key }: Claim, now: number): Promise<void> {
+    const handler = this.#handlers.get(job.kind)!;
+    let completed = false;
+    const context: JobContext = {
+      now,
+      lateBy: Math.max(0, now - job.scheduledFor),
+      complete: (op) => {
+        op.delete(key);
+        completed = true;
+      },
+    };
     try {
-      await handler(claimed, context);
-      await this.kv.atomic().check({ key: claimKey, versionstamp: result.versionstamp }).delete(claimKey)
-        .commit();
-      this.onRun?.(claimed, context);
+      await handler(job, context);
+      // A stray delete is harmless: a re-claim after the lease moves the job to a new key.
+      if (!completed) await this.kv.delete(key);
+      this.onRun?.(job, context);
     } catch (error) {
-      const next = claimed.attempt < this.maxAttempts ? "it runs again when its lease ends" : "giving up";
+      const next = job.attempt < this.maxAttempts ? "it runs again when its lease ends" : "giving up";
       console.error(
-        `job ${job.kind} ${job.id} failed (attempt ${claimed.attempt} of ${this.maxAttempts}); ${next}`,
+        `job ${job.kind} ${job.id} failed (attempt ${job.attempt} of ${this.maxAttempts}); ${next}`,
         error,
       );
     }
-    return true;
   }
+}
+
+interface Claim {
+  job: Job;
+  /** Where the claimed job waits out its lease. */
+  key: Deno.KvKey;
 }

@@ -50,6 +50,70 @@ Deno.test("scheduler - concurrent wake-ups run a job once", async () => {
   assert.equal(new Set(s.ran.map((j) => j.id)).size, 20);
 });
 
+Deno.test("scheduler - many due jobs are claimed in batches, and a lost batch falls back to one by one", async () => {
+  using s = await setup();
+  for (let i = 0; i < 120; i++) await s.add(s.clock.now());
+  // Another instance claims one job of the first batch between this one's listing and claiming.
+  const [first] = await Array.fromAsync(s.kv.list<Job>({ prefix: ["due"] }, { limit: 1 }));
+  const list = s.kv.list.bind(s.kv);
+  s.kv.list = (async function* (selector: Deno.KvListSelector, options?: Deno.KvListOptions) {
+    const entries = await Array.fromAsync(list<Job>(selector, options));
+    s.kv.list = list;
+    await s.kv.atomic().check(first).delete(first.key).set(["due", first.value.dueAt + 60_000, "x"], 1)
+      .commit();
+    yield* entries;
+  }) as unknown as typeof s.kv.list;
+  assert.equal(await s.scheduler.runDue(), 119);
+  assert.equal(new Set(s.ran.map((j) => j.id)).size, 119);
+  assert.ok(
+    !s.ran.some((j) => j.id === first.value.id),
+    "the job the other instance claimed is not run here",
+  );
+});
+
+Deno.test("scheduler - complete(op) removes the job in the handler's own write", async () => {
+  using s = await setup();
+  let failFirst = true;
+  s.scheduler.handle("own", async (_job, context) => {
+    for (;;) {
+      const op = s.kv.atomic().set(["done"], true);
+      context.complete(op);
+      if (failFirst) {
+        failFirst = false;
+        op.check({ key: ["done"], versionstamp: "00000000000000000000" }); // this attempt does not commit
+        if ((await op.commit()).ok) throw new Error("should not commit");
+        continue;
+      }
+      await op.commit();
+      return;
+    }
+  });
+  const op = s.kv.atomic();
+  s.scheduler.add(op, { kind: "own", teamId: "t", payload: {}, dueAt: s.clock.now(), now: s.clock.now() });
+  await op.commit();
+  assert.equal(await s.scheduler.runDue(), 1);
+  assert.equal((await s.kv.get(["done"])).value, true);
+  assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
+});
+
+Deno.test("scheduler - a job completed in a write that never committed runs again after its lease", async () => {
+  using s = await setup({ leaseMs: 1000 });
+  const runs: number[] = [];
+  s.scheduler.handle("lost", (job, context) => {
+    runs.push(job.attempt);
+    if (job.attempt === 1) context.complete(s.kv.atomic()); // never committed
+    return Promise.resolve();
+  });
+  const op = s.kv.atomic();
+  s.scheduler.add(op, { kind: "lost", teamId: "t", payload: {}, dueAt: s.clock.now(), now: s.clock.now() });
+  await op.commit();
+  await s.scheduler.runDue();
+  s.clock.advance(1001);
+  await s.scheduler.runDue();
+  assert.deepEqual(runs, [1, 2]);
+  assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
+});
+
 Deno.test("scheduler - a job whose handler dies runs again after its lease, then is dropped", async () => {
   using s = await setup({ leaseMs: 1000, maxAttempts: 3 });
   let calls = 0;
