@@ -29,13 +29,21 @@ const paths = {
     "M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48",
   reply: "M9 17l-5-5 5-5M20 18v-2a4 4 0 0 0-4-4H4",
   clock: "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20M12 6v6l4 2",
+  send: "m22 2-7 20-4-9-9-4zM22 2 11 13",
+  layout: "M4 4h16v5H4zM4 13h7v7H4zM15 13h5M15 17h5",
+  file: "M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8zM14 3v5h5",
+  eyeOff:
+    "M17.94 17.94A10.07 10.07 0 0 1 12 20c-7 0-11-8-11-8a18.45 18.45 0 0 1 5.06-5.94M9.9 4.24A9.12 9.12 0 0 1 12 4c7 0 11 8 11 8a18.5 18.5 0 0 1-2.16 3.19m-6.72-1.07a3 3 0 1 1-4.24-4.24M1 1l22 22",
+  shield: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10M9.5 9.5l5 5M14.5 9.5l-5 5",
   copy:
     "M20 9h-9a2 2 0 0 0-2 2v9a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-9a2 2 0 0 0-2-2M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1",
 } as const;
 
 export type IconName = keyof typeof paths;
 
-export function Icon({ name, size = 18, label }: { name: IconName; size?: number; label?: string }) {
+export function Icon(
+  { name, size = 18, label, weight = 2 }: { name: IconName; size?: number; label?: string; weight?: number },
+) {
   return (
     <svg
       class="icon"
@@ -44,7 +52,7 @@ export function Icon({ name, size = 18, label }: { name: IconName; size?: number
       viewBox="0 0 24 24"
       fill="none"
       stroke="currentColor"
-      stroke-width="2"
+      stroke-width={weight}
       stroke-linecap="round"
       stroke-linejoin="round"
       role={label ? "img" : undefined}

@@ -13,6 +13,7 @@
  * template picker (composer/templates.tsx); this chunk keeps only their buttons and the drop target.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { Icon } from "../components/icons.tsx";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { api, ApiError } from "../lib/browser/api.ts";
 import type { ActiveFormats, EditorHandle, FormatName } from "../lib/browser/editor.ts";
@@ -21,6 +22,7 @@ import type { ComposerProps } from "../lib/messages/composer_props.ts";
 import type { FollowState, Recipient } from "../lib/messages/types.ts";
 import type { Advice } from "../lib/scheduling/advice_service.ts";
 import { formatTime } from "../lib/time/format.ts";
+import { AlarmsHead } from "./composer/alarms_head.tsx";
 import { FollowPanel } from "./composer/follow.tsx";
 import {
   type Chip,
@@ -166,19 +168,7 @@ function StatusLine({ status, zone }: { status: SaveStatus; zone: string }) {
   return (
     <>
       <p class={`composer-status composer-status-${status.kind}`} data-testid="save-status">
-        {status.kind === "saved" && (
-          <svg
-            viewBox="0 0 24 24"
-            width="14"
-            height="14"
-            aria-hidden="true"
-            fill="none"
-            stroke="currentColor"
-            stroke-width="2.4"
-          >
-            <path d="M20 6 9 17l-5-5" stroke-linecap="round" stroke-linejoin="round" />
-          </svg>
-        )}
+        {status.kind === "saved" && <Icon name="check" size={14} weight={2.4} />}
         {(status.kind === "saving" || status.kind === "pending") && (
           <span class="spinner" aria-hidden="true" />
         )}
@@ -749,18 +739,7 @@ export default function Composer(props: ComposerProps) {
             aria-expanded={picking}
             onClick={() => void openTemplates()}
           >
-            <svg
-              viewBox="0 0 24 24"
-              width="16"
-              height="16"
-              aria-hidden="true"
-              fill="none"
-              stroke="currentColor"
-              stroke-width="2"
-              stroke-linejoin="round"
-            >
-              <path d="M4 4h16v5H4zM4 13h7v7H4zM15 13h5M15 17h5" />
-            </svg>
+            <Icon name="layout" size={16} />
             <span class="composer-templates-label">Templates</span>
           </button>
           {link && (
@@ -807,18 +786,7 @@ export default function Composer(props: ComposerProps) {
             class="button button-secondary button-small"
             onClick={() => fileInput.current?.click()}
           >
-            <svg
-              viewBox="0 0 24 24"
-              width="16"
-              height="16"
-              aria-hidden="true"
-              fill="none"
-              stroke="currentColor"
-              stroke-width="2"
-              stroke-linecap="round"
-            >
-              <path d="m21 11-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6L15 6.6" />
-            </svg>
+            <Icon name="paperclip" size={16} />
             Attach files
           </button>
           <input
@@ -903,35 +871,7 @@ export default function Composer(props: ComposerProps) {
         )
         : (
           <section class="composer-alarms alarms" aria-labelledby="alarms-title" data-testid="alarm-editor">
-            <div class="follow-line">
-              <span class="follow-icon" aria-hidden="true">
-                <svg
-                  viewBox="0 0 24 24"
-                  width="18"
-                  height="18"
-                  fill="none"
-                  stroke="currentColor"
-                  stroke-width="2"
-                  stroke-linecap="round"
-                  stroke-linejoin="round"
-                >
-                  <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-                </svg>
-              </span>
-              <p class="follow-text" id="alarms-title">
-                <strong>Follow-up alarms</strong>{" "}
-                — a card in your assistant if there's no reply or open by a time
-              </p>
-              <div class="follow-actions">
-                <button
-                  type="button"
-                  class="button button-secondary button-small"
-                  onClick={() => void openAlarms()}
-                >
-                  Add alarm
-                </button>
-              </div>
-            </div>
+            <AlarmsHead onAdd={() => void openAlarms()} />
           </section>
         )}
 
@@ -946,21 +886,9 @@ export default function Composer(props: ComposerProps) {
           title={`Send (${mod === "⌘" ? "⌘↵" : "Ctrl+Enter"})`}
           onClick={() => void send()}
         >
-          {sending === "now" ? <span class="spinner spinner-light" aria-hidden="true" /> : (
-            <svg
-              viewBox="0 0 24 24"
-              width="16"
-              height="16"
-              aria-hidden="true"
-              fill="none"
-              stroke="currentColor"
-              stroke-width="2"
-              stroke-linecap="round"
-              stroke-linejoin="round"
-            >
-              <path d="m22 2-7 20-4-9-9-4zM22 2 11 13" />
-            </svg>
-          )}
+          {sending === "now"
+            ? <span class="spinner spinner-light" aria-hidden="true" />
+            : <Icon name="send" size={16} />}
           {sending === "now" ? "Sending…" : "Send"}
         </button>
         <button
@@ -970,19 +898,7 @@ export default function Composer(props: ComposerProps) {
           disabled={!!sending || discarding}
           onClick={() => later ? setLater(null) : void openLater(null)}
         >
-          <svg
-            viewBox="0 0 24 24"
-            width="16"
-            height="16"
-            aria-hidden="true"
-            fill="none"
-            stroke="currentColor"
-            stroke-width="2"
-            stroke-linecap="round"
-          >
-            <circle cx="12" cy="12" r="9" />
-            <path d="M12 7v5l3 2" />
-          </svg>
+          <Icon name="clock" size={16} />
           Send later
         </button>
         <StatusLine status={status} zone={props.zone} />

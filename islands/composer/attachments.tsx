@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes } from "../../lib/attachments/files.ts";
 import { api, ApiError } from "../../lib/browser/api.ts";
 import type { MessageAttachment } from "../../lib/messages/types.ts";
+import { Icon } from "../../components/icons.tsx";
 
 export interface FilesProps {
   /** The draft (it exists before anything is uploaded). */
@@ -95,8 +96,6 @@ async function change<T>(method: string, path: string, body?: unknown): Promise<
     return await api<T>(method, path, body);
   }
 }
-
-const ICON = "M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8zM14 3v5h5";
 
 export default function Files(p: FilesProps) {
   const [items, setItems] = useState<Item[]>(() =>
@@ -255,17 +254,7 @@ export default function Files(p: FilesProps) {
             return (
               <li key={item.key} class={`file file-${state}`} data-state={state} data-testid="file">
                 <span class="file-icon" aria-hidden="true">
-                  <svg
-                    viewBox="0 0 24 24"
-                    width="18"
-                    height="18"
-                    fill="none"
-                    stroke="currentColor"
-                    stroke-width="2"
-                    stroke-linejoin="round"
-                  >
-                    <path d={ICON} />
-                  </svg>
+                  <Icon name="file" />
                 </span>
                 <span class="file-info">
                   {item.saved
@@ -334,18 +323,7 @@ export default function Files(p: FilesProps) {
                     title={state === "uploading" ? "Cancel" : "Remove"}
                     onClick={() => void remove(item)}
                   >
-                    <svg
-                      viewBox="0 0 24 24"
-                      width="16"
-                      height="16"
-                      aria-hidden="true"
-                      fill="none"
-                      stroke="currentColor"
-                      stroke-width="2"
-                      stroke-linecap="round"
-                    >
-                      <path d="M18 6 6 18M6 6l12 12" />
-                    </svg>
+                    <Icon name="x" size={16} />
                   </button>
                 </span>
                 {item.error && <p class="error-text">{item.error}</p>}

@@ -4,6 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import type { FollowState, Recipient } from "../../lib/messages/types.ts";
+import { Icon } from "../../components/icons.tsx";
 
 interface Props {
   follow: FollowState;
@@ -22,27 +23,11 @@ interface Props {
   onIndividually(value: boolean): void;
 }
 
-const EYE = "M1 12s4-8 11-8 11 8 11 8-4 8-11 8S1 12 1 12M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6";
-const EYE_OFF =
-  "M17.94 17.94A10.07 10.07 0 0 1 12 20c-7 0-11-8-11-8a18.45 18.45 0 0 1 5.06-5.94M9.9 4.24A9.12 9.12 0 0 1 12 4c7 0 11 8 11 8a18.5 18.5 0 0 1-2.16 3.19m-6.72-1.07a3 3 0 1 1-4.24-4.24M1 1l22 22";
-const SHIELD = "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10M9.5 9.5l5 5M14.5 9.5l-5 5";
-
 function StateIcon({ follow }: { follow: FollowState }) {
-  const d = follow === "following" ? EYE : follow === "blocked" ? SHIELD : EYE_OFF;
+  const name = follow === "following" ? "eye" : follow === "blocked" ? "shield" : "eyeOff";
   return (
     <span class="follow-icon" aria-hidden="true">
-      <svg
-        viewBox="0 0 24 24"
-        width="18"
-        height="18"
-        fill="none"
-        stroke="currentColor"
-        stroke-width="2"
-        stroke-linecap="round"
-        stroke-linejoin="round"
-      >
-        <path d={d} />
-      </svg>
+      <Icon name={name} />
     </span>
   );
 }

@@ -4,6 +4,7 @@ import type { ComponentChildren, RefObject } from "preact";
 import { useState } from "preact/hooks";
 import { addChips, type Chip, looksLikeEmail, parseAddresses } from "./model.ts";
 import { type ContactHit, contactLabel, searchContacts, useSearch } from "./search.ts";
+import { Icon } from "../../components/icons.tsx";
 
 interface Props {
   /** The input's id; list, error and hint ids derive from it. */
@@ -159,14 +160,7 @@ export function RecipientRow(p: Props) {
                 aria-label={`Remove ${chip.name || chip.email}`}
                 onClick={() => remove(i)}
               >
-                <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-                  <path
-                    d="M18 6 6 18M6 6l12 12"
-                    stroke="currentColor"
-                    stroke-width="2.2"
-                    stroke-linecap="round"
-                  />
-                </svg>
+                <Icon name="x" size={14} weight={2.2} />
               </button>
             </li>
           ))}

@@ -4,6 +4,7 @@ import type { RefObject } from "preact";
 import { useState } from "preact/hooks";
 import type { RegardingChoice } from "./model.ts";
 import { contactLabel, searchCompanies, searchContacts, useSearch } from "./search.ts";
+import { Icon } from "../../components/icons.tsx";
 
 interface Option extends RegardingChoice {
   sub: string;
@@ -87,14 +88,7 @@ export function RegardingRow(p: Props) {
                   requestAnimationFrame(() => p.inputRef.current?.focus());
                 }}
               >
-                <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-                  <path
-                    d="M18 6 6 18M6 6l12 12"
-                    stroke="currentColor"
-                    stroke-width="2.2"
-                    stroke-linecap="round"
-                  />
-                </svg>
+                <Icon name="x" size={14} weight={2.2} />
               </button>
             </span>
           )

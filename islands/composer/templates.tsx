@@ -9,6 +9,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type PickedTemplate, TemplatePicker } from "../template_picker.tsx";
+import { Icon } from "../../components/icons.tsx";
 
 export interface TemplatesProps {
   /** The saved draft: the picker ranks and fills for its recipient. */
@@ -68,18 +69,7 @@ export default function TemplatesDialog(p: TemplatesProps) {
         <div class="templates-head">
           <h2 id="templates-title">Insert a template</h2>
           <button type="button" class="composer-tool" aria-label="Close" title="Close" onClick={close}>
-            <svg
-              viewBox="0 0 24 24"
-              width="18"
-              height="18"
-              aria-hidden="true"
-              fill="none"
-              stroke="currentColor"
-              stroke-width="2"
-              stroke-linecap="round"
-            >
-              <path d="M18 6 6 18M6 6l12 12" />
-            </svg>
+            <Icon name="x" size={16} />
           </button>
         </div>
         <TemplatePicker messageId={p.messageId} contactId={p.contactId} onPick={pick} />
