@@ -34,32 +34,40 @@ const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
   subject: "Draft",
 });
 
+const company = await pageApi<{ id: string }>(page, "POST", "/companies", { name: "Globex" });
+
 const pages: [string, string][] = [
   ["Activity", "/"],
   ["Compose (new)", "/compose"],
   ["Compose (draft)", `/compose/${draft.id}`],
   ["Message", `/messages/${sent.id}`],
   ["Assistant", "/assistant"],
+  ["Tasks", "/tasks"],
   ["Contacts", "/contacts"],
   ["Contact", `/contacts/${contact.id}`],
+  ["Company", `/companies/${company.id}`],
   ["Templates", "/templates"],
+  ["Template (new, editor)", "/templates/new"],
   ["Outbox", "/outbox"],
+  ["Unmatched replies", "/inbound"],
   ["Team", "/team"],
   ["Settings", "/settings/profile"],
-  ["Sign in (signed out)", "/signin"],
+  ["Notifications", "/settings/notifications"],
+  ["API reference", "/api/docs"],
 ];
 const rows: [string, number, number][] = [];
-for (const [name, path] of pages) {
+/** Sums the scripts `path` loads in `tab`. */
+async function weigh(tab: typeof page, name: string, path: string) {
   const scripts = new Map<string, Uint8Array>();
   const onResponse = async (response: import("playwright-core").Response) => {
     if (response.request().resourceType() === "script") {
       scripts.set(response.url(), new Uint8Array(await response.body()));
     }
   };
-  page.on("response", onResponse);
-  await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
-  await page.waitForTimeout(300);
-  page.off("response", onResponse);
+  tab.on("response", onResponse);
+  await tab.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+  await tab.waitForTimeout(300);
+  tab.off("response", onResponse);
   let gz = 0, raw = 0;
   for (const bytes of scripts.values()) {
     raw += bytes.byteLength;
@@ -67,7 +75,13 @@ for (const [name, path] of pages) {
   }
   rows.push([name, raw, gz]);
 }
-console.log("page                      raw KB   gzip KB");
+for (const [name, path] of pages) await weigh(page, name, path);
+const signedOut = await browser.newContext();
+for (const [name, path] of [["Sign in (signed out)", "/signin"], ["Sign up (signed out)", "/signup"]]) {
+  await weigh(await signedOut.newPage(), name, path);
+}
+await signedOut.close();
+console.log(`${"page".padEnd(24)}   raw KB   gzip KB`);
 for (const [name, raw, gz] of rows) {
   console.log(
     `${name.padEnd(24)} ${(raw / 1024).toFixed(1).padStart(8)} ${(gz / 1024).toFixed(1).padStart(9)}`,
