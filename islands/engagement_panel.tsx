@@ -4,13 +4,7 @@ import { api } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import type { Classification } from "../lib/classify/types.ts";
 import { type DeliveryKind, deliveryText } from "../lib/messages/delivery_status.ts";
-import {
-  deliveryAfter,
-  type EngagementData,
-  eventsOf,
-  latestStats,
-  messageIdOf,
-} from "../lib/messages/rows.ts";
+import { deliveryAfter, type EngagementData, latestStats, messageIdOf } from "../lib/messages/rows.ts";
 import { type StatusLine, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime, formatDuration, formatRelative, formatTime } from "../lib/time/format.ts";
@@ -201,12 +195,11 @@ export default function EngagementPanel(props: Props) {
       if (messageIdOf(live) !== props.messageId) return;
       if (live.type === "engagement") {
         const data = live.data as unknown as EngagementData;
-        const event = data.event;
-        const fresh = eventsOf(data);
+        const fresh = data.events;
         setEvents((all) => [...fresh.filter((e) => !all.some((x) => x.id === e.id)).reverse(), ...all]);
         setStats((current) => latestStats(current, data.stats));
         setMessage((m) => ({ ...m, delivery: deliveryAfter(m.delivery, data) }));
-        setFresh(event.id);
+        setFresh(fresh.at(-1)!.id);
         setNow(Date.now());
         // A machine's click can change how earlier clicks read (a burst, the honeypot): read them again.
         if (fresh.some((e) => e.type !== "open" && e.verdict && e.verdict.verdict !== "human")) {

@@ -3,7 +3,6 @@ import { api } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import {
   type EngagementData,
-  eventsOf,
   messageIdOf,
   type MessageRow,
   toRow,
@@ -52,7 +51,7 @@ export default function MessageTimeline(
         setItems((all) =>
           all.map((item) => {
             if (item.row.id !== id) return item;
-            const fresh = eventsOf(data).filter((e) => !item.events.some((x) => x.id === e.id)).reverse();
+            const fresh = data.events.filter((e) => !item.events.some((x) => x.id === e.id)).reverse();
             return {
               ...item,
               row: withEngagement(item.row, data),

@@ -58,13 +58,10 @@ export function toRow(message: Message, stats: MessageStats | null, senderName: 
 /** An "engagement" live event: a message's new events of one commit (the last also as `event`), with its counters. */
 export interface EngagementData {
   messageId: string;
-  event: PublicEvent;
-  events?: PublicEvent[];
+  /** The new events, oldest first. */
+  events: PublicEvent[];
   stats: MessageStats;
 }
-
-/** The new events of an engagement live event, oldest first. */
-export const eventsOf = (data: EngagementData): PublicEvent[] => data.events ?? [data.event];
 
 /** The message a live event concerns, if any. */
 export function messageIdOf(event: LiveEvent): string | null {
@@ -80,7 +77,7 @@ export function latestStats(current: MessageStats | null, incoming: MessageStats
 /** The delivery state after the reports among a live event's new events. */
 export function deliveryAfter(current: Message["delivery"], data: EngagementData): Message["delivery"] {
   let delivery = current ?? null;
-  for (const e of eventsOf(data)) {
+  for (const e of data.events) {
     if (e.type === "delivery" && e.delivery) {
       delivery = mergeDelivery(delivery, {
         kind: e.delivery.kind as DeliveryKind,

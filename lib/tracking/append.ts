@@ -23,7 +23,7 @@ export async function appendEvent(
     const stats = entry.value ? applyEvent(entry.value, event) : null;
     const live = liveEvent(event.teamId, "engagement", {
       messageId: event.messageId,
-      event: publicEvent(event),
+      events: [publicEvent(event)],
       stats,
     }, event.at);
     const op = kv.atomic().check(entry).set(keys.event(event.teamId, event.messageId, event.id), event);

@@ -165,13 +165,11 @@ export class EventRecorder {
         let live = lives.get(id);
         if (live && (live.data.events as PublicEvent[]).length < EVENTS_PER_LIVE_EVENT) {
           (live.data.events as PublicEvent[]).push(shown);
-          live.data.event = shown;
           live.data.stats = next;
         } else {
           if (live) done.push(live);
           live = liveEvent(event.teamId, "engagement", {
             messageId: id,
-            event: shown,
             events: [shown],
             stats: next,
           }, event.at);
