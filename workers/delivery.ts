@@ -20,14 +20,19 @@ import { trackingUrl, UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { replyAddress } from "../lib/inbound/reply_token.ts";
 import { emptyStats } from "../lib/tracking/types.ts";
+import { GroupCommit } from "../lib/storage/group_commit.ts";
 import type { AppDeps } from "../routes/deps.ts";
 
 const MAX_PROVIDER_RETRIES = 5;
 
+/** What delivery runs with: the app's parts, and one group commit for the outcomes of a batch of sends. */
+type DeliveryDeps = AppDeps & { outcomes: GroupCommit };
+
 export function registerDelivery(deps: AppDeps): void {
+  const delivery: DeliveryDeps = { ...deps, outcomes: new GroupCommit(deps.kv) };
   deps.scheduler.handle(
     DELIVER_JOB,
-    (job, context) => deliver(deps, job as Job<{ messageId: string }>, context),
+    (job, context) => deliver(delivery, job as Job<{ messageId: string }>, context),
   );
 }
 
@@ -121,7 +126,11 @@ async function buildEmail(
 export const rfcMessageId = (message: Message, domain: string) =>
   message.rfcMessageId ?? `<${message.id}@${domain}>`;
 
-async function deliver(deps: AppDeps, job: Job<{ messageId: string }>, context: JobContext): Promise<void> {
+async function deliver(
+  deps: DeliveryDeps,
+  job: Job<{ messageId: string }>,
+  context: JobContext,
+): Promise<void> {
   const { kv, clock, mailer } = deps;
   const key = messageKeys.message(job.teamId, job.payload.messageId);
   const first = await kv.get<Message>(key);
@@ -221,11 +230,11 @@ const failure = (reason: string, at: number) => ({ reason, at });
 
 /**
  * Applies an outcome to the message (`start`, as last read) with a checked write, re-reading on conflict
- * (the email may already be out: the outcome must land), and removes the job
- * in the same write. Publishes the update with `event` as extra detail.
+ * (the email may already be out: the outcome must land), and removes the job in the same write, which
+ * shares a commit with other outcomes of the moment. Publishes the update with `event` as extra detail.
  */
 async function finish(
-  deps: AppDeps,
+  deps: DeliveryDeps,
   context: JobContext,
   start: Deno.KvEntryMaybe<Message>,
   change: (m: Message) => Message,
@@ -236,16 +245,19 @@ async function finish(
   for (let entry: Deno.KvEntryMaybe<Message> = start;; entry = await kv.get<Message>(entry.key)) {
     if (!entry.value) return;
     const next = { ...change(entry.value), updatedAt: clock.now() };
-    const op = kv.atomic().check(entry).set(entry.key, next);
-    extra?.(op, next);
-    context.complete(op);
     const live = liveEvent(next.teamId, "message.updated", {
       messageId: next.id,
       status: next.status,
       ...event,
     }, clock.now());
-    addToFeed(op, live);
-    if ((await op.commit()).ok) {
+    const current = entry;
+    const stored = await deps.outcomes.commit(JSON.stringify(entry.key), (op) => {
+      op.check(current).set(current.key, next);
+      extra?.(op, next);
+      context.complete(op);
+      addToFeed(op, live);
+    });
+    if (stored) {
       await publishAll(realtime, [live]);
       return;
     }

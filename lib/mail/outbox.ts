@@ -5,6 +5,7 @@
 import type { Clock } from "../clock/clock.ts";
 import { newId } from "../storage/ids.ts";
 import { addChunks, CHUNK_SIZE, chunkCount, readChunks, readTextChunks } from "../storage/chunks.ts";
+import { GroupCommit } from "../storage/group_commit.ts";
 import { listValues } from "../storage/kv.ts";
 import { mailKeys as keys } from "./keys.ts";
 import type { Mailer, OutgoingEmail, SendOptions, SendResult } from "./mailer.ts";
@@ -29,7 +30,11 @@ const CHUNKS_PER_COMMIT = 12;
 
 export class OutboxMailer implements Mailer {
   readonly name = "outbox" as const;
-  constructor(private kv: Deno.Kv, private clock: Clock) {}
+  /** Emails sent in the same moment (a scheduled batch) are stored in shared commits. */
+  #writes: GroupCommit;
+  constructor(private kv: Deno.Kv, private clock: Clock) {
+    this.#writes = new GroupCommit(kv);
+  }
 
   async send(email: OutgoingEmail, { teamId, idempotencyKey }: SendOptions): Promise<SendResult> {
     const byKey = keys.outboxByKey(teamId, idempotencyKey);
@@ -58,12 +63,7 @@ export class OutboxMailer implements Mailer {
         chunks: file.content.byteLength ? chunkCount(file.content.byteLength) : 0,
       });
     }
-    const op = this.kv.atomic().check({ key: byKey, versionstamp: null });
-    const bodyChunks = addChunks(
-      op,
-      keys.outboxBody(teamId, id),
-      JSON.stringify({ html: email.html, text: email.text }),
-    );
+    const body = new TextEncoder().encode(JSON.stringify({ html: email.html, text: email.text }));
     const entry: OutboxEntry = {
       id,
       teamId,
@@ -75,13 +75,16 @@ export class OutboxMailer implements Mailer {
       subject: email.subject,
       headers: email.headers,
       attachments,
-      bodyChunks,
+      bodyChunks: chunkCount(body.byteLength),
       idempotencyKey,
       createdAt: now,
     };
-    op.set(keys.outbox(teamId, id), entry).set(byKey, id, { expireIn: 24 * 3600_000 });
-    const result = await op.commit();
-    if (!result.ok) {
+    const stored = await this.#writes.commit(JSON.stringify(byKey), (op) => {
+      op.check({ key: byKey, versionstamp: null });
+      addChunks(op, keys.outboxBody(teamId, id), body);
+      op.set(keys.outbox(teamId, id), entry).set(byKey, id, { expireIn: 24 * 3600_000 });
+    });
+    if (!stored) {
       // Another attempt with the same key won the race; its email is the one.
       return { providerId: (await this.kv.get<string>(byKey)).value! };
     }
