@@ -3,6 +3,8 @@
  * JSON API the way the pages do, wrk and its output, /proc readings, and KV counting.
  */
 
+import { BrowserClient } from "../tests/helpers/client.ts";
+
 // ---------------------------------------------------------------------------------------------------------
 // Processes
 
@@ -164,60 +166,15 @@ export async function commandOutput(cmd: string, args: string[]): Promise<string
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// A browser stand-in over real HTTP (like tests/helpers/client.ts, but against a running Beacon)
+// A browser stand-in over real HTTP (tests/helpers/client.ts's, against a running Beacon)
 
-export class HttpClient {
-  cookies = new Map<string, string>();
-  constructor(public base: string) {}
-
-  get csrf(): string {
-    return this.cookies.get("beacon_csrf") ?? "";
+export class HttpClient extends BrowserClient {
+  constructor(public base: string) {
+    super();
   }
 
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await fetch(`${this.base}${path}`, { redirect: "manual", ...init, headers });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(";");
-      const [name, ...rest] = pair.split("=");
-      const value = rest.join("=");
-      const expired = attrs.some((a) =>
-        /max-age=0/i.test(a.trim()) || /expires=Thu, 01 Jan 1970/i.test(a.trim())
-      );
-      if (expired || value === "") this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
-    return response;
-  }
-
-  async page(path: string): Promise<{ status: number; html: string }> {
-    const response = await this.request(path);
-    return { status: response.status, html: await response.text() };
-  }
-
-  /** Posts a form with the CSRF field, as a page would. */
-  async form(path: string, fields: Record<string, string>): Promise<Response> {
-    if (!this.csrf) await (await this.request("/signin")).body?.cancel();
-    const body = new URLSearchParams({ ...fields, _csrf: this.csrf });
-    return await this.request(path, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    });
-  }
-
-  /** Calls the JSON API with the session cookie and the x-csrf-token header, as islands do. */
-  // deno-lint-ignore no-explicit-any
-  async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    if (!this.csrf) await (await this.request("/signin")).body?.cancel();
-    const response = await this.request(`/api${path}`, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { "content-type": "application/json", "x-csrf-token": this.csrf },
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null };
+  protected send(path: string, init: RequestInit): Promise<Response> {
+    return fetch(`${this.base}${path}`, { redirect: "manual", ...init });
   }
 }
 

@@ -49,13 +49,7 @@ async function run(mode: string, wakeups: string): Promise<Result> {
   try {
     await waitForHttp(server, "/healthz");
     const client = new HttpClient(`http://127.0.0.1:${port}`);
-    await client.form("/signup", {
-      teamName: "Bench",
-      name: "Ana",
-      email: "ana@bench.example",
-      password: "correct horse battery",
-      timeZone: "UTC",
-    });
+    await client.signUp({ teamName: "Bench", name: "Ana", email: "ana@bench.example", timeZone: "UTC" });
     await client.api("POST", "/contacts", {
       firstName: "Ken",
       email: "ken@globex.example",

@@ -297,17 +297,8 @@ async function main(): Promise<number> {
 
     // Setup through the real HTTP API.
     const client = new HttpClient(`http://127.0.0.1:${beaconPort}`);
-    const signup = await client.form("/signup", {
-      teamName: "Bench Co",
-      name: "Ana Admin",
-      email: "ana@bench.example",
-      password: "correct horse battery",
-      timeZone: "Europe/Lisbon",
-    });
-    await signup.body?.cancel();
-    if (signup.status !== 303) throw new Error(`sign-up answered ${signup.status}`);
-    const me = await client.api("GET", "/me");
-    const teamId: string = me.json.team.id;
+    const me = await client.signUp({ teamName: "Bench Co", email: "ana@bench.example" });
+    const teamId = me.team.id;
     const contact = await client.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" });
     if (contact.status !== 201) {
       throw new Error(`contact failed: ${contact.status} ${JSON.stringify(contact.json)}`);

@@ -22,6 +22,7 @@ import { teamSettings } from "../../lib/accounts/types.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { scheduleRetention } from "../../workers/retention.ts";
 import { inviteUrl } from "../pages/team.tsx";
+import { getTeamRecordRoute } from "./helpers.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
 import { ApiTokenSchema, InviteSchema, pick, TeamSchema, UserSchema } from "./schemas.ts";
 
@@ -92,20 +93,11 @@ accountsApi.openapi(
   },
 );
 
-accountsApi.openapi(
-  createRoute({
-    method: "get",
-    path: "/members/{id}",
-    tags: ["Team"],
-    summary: "One member",
-    security,
-    request: { params: IdParams },
-    responses: { 200: json(UserSchema, "The member"), 401: errors[401], 404: errors[404] },
-  }),
-  async (c) => {
-    const member = await getTeamUser(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
-    return c.json(pick(UserSchema, member), 200);
-  },
+getTeamRecordRoute(
+  accountsApi,
+  { path: "/members/{id}", tags: ["Team"], summary: "One member", description: "The member" },
+  UserSchema,
+  getTeamUser,
 );
 
 accountsApi.openapi(

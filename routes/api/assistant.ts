@@ -5,9 +5,9 @@ import { dismissCard, isUnread, listCards, markCardsRead, snoozeCard } from "../
 import { getNotifyPrefs, NotifyPrefsInput } from "../../lib/assistant/notify_prefs.ts";
 import { createTask, listTasks, setTaskDone, TaskInput } from "../../lib/assistant/tasks.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
-import { publishAll } from "../../lib/realtime/feed.ts";
 import { saveNotifyPrefs } from "../../workers/notifications.ts";
 import { viewer } from "../middleware/auth.ts";
+import { announce } from "./helpers.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
 import { AlarmSchema, CardSchema, NotifyPrefsSchema, pick, TaskSchema } from "./schemas.ts";
 
@@ -59,8 +59,7 @@ assistantApi.openapi(
       await c.req.json(),
       now,
     );
-    await publishAll(deps.realtime, events);
-    deps.scheduler.wake(alarm.dueAt);
+    await announce(deps, events, [alarm.dueAt]);
     return c.json(pick(AlarmSchema, alarm), 201);
   },
 );
@@ -85,8 +84,7 @@ assistantApi.openapi(
       await c.req.json(),
       deps.clock.now(),
     );
-    await publishAll(deps.realtime, events);
-    deps.scheduler.wake(alarm.dueAt);
+    await announce(deps, events, [alarm.dueAt]);
     return c.json(pick(AlarmSchema, alarm), 200);
   },
 );
@@ -104,7 +102,7 @@ assistantApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const { events } = await removeAlarm(deps.kv, viewer(c), c.req.valid("param").id, deps.clock.now());
-    await publishAll(deps.realtime, events);
+    await announce(deps, events);
     return c.body(null, 204);
   },
 );
@@ -157,14 +155,13 @@ assistantApi.openapi(
     const body = c.req.valid("json");
     const now = deps.clock.now();
     if (body.action === "read") {
-      await publishAll(deps.realtime, await markCardsRead(deps.kv, team.id, user.id, [id], now));
+      await announce(deps, await markCardsRead(deps.kv, team.id, user.id, [id], now));
     } else if (body.action === "dismiss") {
-      await publishAll(deps.realtime, (await dismissCard(deps.kv, team.id, user.id, id, now)).events);
+      await announce(deps, (await dismissCard(deps.kv, team.id, user.id, id, now)).events);
     } else {
       const until = typeof body.until === "number" ? body.until : Date.parse(body.until);
       const { card, events } = await snoozeCard(deps.kv, deps.scheduler, team.id, user.id, id, until, now);
-      await publishAll(deps.realtime, events);
-      if (card.job) deps.scheduler.wake(card.job.dueAt);
+      await announce(deps, events, [card.job?.dueAt]);
     }
     return c.body(null, 204);
   },

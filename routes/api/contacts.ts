@@ -17,6 +17,7 @@ import {
 } from "../../lib/contacts/contacts.ts";
 import { CompanyInput, ContactInput } from "../../lib/contacts/schemas.ts";
 import { viewer } from "../middleware/auth.ts";
+import { deleteTeamRecordRoute, getTeamRecordRoute } from "./helpers.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, pageOf, PageQuery, security } from "./openapi.ts";
 import { CompanySchema, ContactSchema, pick } from "./schemas.ts";
 
@@ -62,20 +63,11 @@ contactsApi.openapi(
   },
 );
 
-contactsApi.openapi(
-  createRoute({
-    method: "get",
-    path: "/contacts/{id}",
-    tags: ["Contacts"],
-    summary: "One contact",
-    security,
-    request: { params: IdParams },
-    responses: { 200: json(ContactSchema, "The contact"), 401: errors[401], 404: errors[404] },
-  }),
-  async (c) => {
-    const contact = await getContact(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
-    return c.json(pick(ContactSchema, contact), 200);
-  },
+getTeamRecordRoute(
+  contactsApi,
+  { path: "/contacts/{id}", tags: ["Contacts"], summary: "One contact", description: "The contact" },
+  ContactSchema,
+  getContact,
 );
 
 contactsApi.openapi(
@@ -96,20 +88,10 @@ contactsApi.openapi(
   },
 );
 
-contactsApi.openapi(
-  createRoute({
-    method: "delete",
-    path: "/contacts/{id}",
-    tags: ["Contacts"],
-    summary: "Delete a contact",
-    security,
-    request: { params: IdParams },
-    responses: { 204: { description: "Deleted" }, 401: errors[401], 404: errors[404], 409: errors[409] },
-  }),
-  async (c) => {
-    await deleteContact(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
-    return c.body(null, 204);
-  },
+deleteTeamRecordRoute(
+  contactsApi,
+  { path: "/contacts/{id}", tags: ["Contacts"], summary: "Delete a contact" },
+  deleteContact,
 );
 
 contactsApi.openapi(
@@ -149,20 +131,11 @@ contactsApi.openapi(
   },
 );
 
-contactsApi.openapi(
-  createRoute({
-    method: "get",
-    path: "/companies/{id}",
-    tags: ["Companies"],
-    summary: "One company",
-    security,
-    request: { params: IdParams },
-    responses: { 200: json(CompanySchema, "The company"), 401: errors[401], 404: errors[404] },
-  }),
-  async (c) => {
-    const company = await getCompany(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
-    return c.json(pick(CompanySchema, company), 200);
-  },
+getTeamRecordRoute(
+  contactsApi,
+  { path: "/companies/{id}", tags: ["Companies"], summary: "One company", description: "The company" },
+  CompanySchema,
+  getCompany,
 );
 
 contactsApi.openapi(
@@ -206,18 +179,8 @@ contactsApi.openapi(
   },
 );
 
-contactsApi.openapi(
-  createRoute({
-    method: "delete",
-    path: "/companies/{id}",
-    tags: ["Companies"],
-    summary: "Delete a company that has no contacts",
-    security,
-    request: { params: IdParams },
-    responses: { 204: { description: "Deleted" }, 401: errors[401], 404: errors[404], 409: errors[409] },
-  }),
-  async (c) => {
-    await deleteCompany(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
-    return c.body(null, 204);
-  },
+deleteTeamRecordRoute(
+  contactsApi,
+  { path: "/companies/{id}", tags: ["Companies"], summary: "Delete a company that has no contacts" },
+  deleteCompany,
 );

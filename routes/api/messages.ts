@@ -15,11 +15,12 @@ import { cancelSchedule, reschedule, scheduleDraft } from "../../lib/messages/sc
 import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
-import { feedSince, publishAll } from "../../lib/realtime/feed.ts";
+import { feedSince } from "../../lib/realtime/feed.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppDeps, Viewer } from "../deps.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { viewer } from "../middleware/auth.ts";
+import { announce } from "./helpers.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
 import {
   ActivityItemSchema,
@@ -192,8 +193,7 @@ messagesApi.openapi(
       now,
       extend: copyAlarms(deps, id, now),
     });
-    await publishAll(deps.realtime, events);
-    deps.scheduler.wake(now);
+    await announce(deps, events, [now]);
     return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
   },
 );
@@ -218,8 +218,7 @@ messagesApi.openapi(
       c.req.valid("param").id,
       now,
     );
-    await publishAll(deps.realtime, events);
-    deps.scheduler.wake(now);
+    await announce(deps, events, [now]);
     return c.json(pick(MessageSchema, message), 202);
   },
 );
@@ -312,8 +311,7 @@ messagesApi.openapi(
         extend: copyAlarms(deps, id, now),
       },
     );
-    await publishAll(deps.realtime, events);
-    for (const m of messages) if (m.job) deps.scheduler.wake(m.job.dueAt);
+    await announce(deps, events, messages.map((m) => m.job?.dueAt));
     return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
   },
 );
@@ -339,8 +337,7 @@ messagesApi.openapi(
       c.req.valid("json").at,
       now,
     );
-    await publishAll(deps.realtime, events);
-    if (message.job) deps.scheduler.wake(message.job.dueAt);
+    await announce(deps, events, [message.job?.dueAt]);
     return c.json(pick(MessageSchema, message), 200);
   },
 );
@@ -363,7 +360,7 @@ messagesApi.openapi(
       c.req.valid("param").id,
       deps.clock.now(),
     );
-    await publishAll(deps.realtime, events);
+    await announce(deps, events);
     return c.json(pick(MessageSchema, message), 200);
   },
 );

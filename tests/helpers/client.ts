@@ -1,22 +1,29 @@
-/** A tiny browser stand-in for app.request(): keeps cookies and sends the CSRF token like the pages do. */
+/**
+ * A tiny browser stand-in: keeps cookies and sends the CSRF token like the pages do. `Client` sends its
+ * requests through app.request(); bench/lib.ts's HttpClient sends the same over real HTTP to a running Beacon.
+ */
 import type { TestApp } from "./app.ts";
 
-export class Client {
+/** The cookie jar, the CSRF token, forms and JSON-API calls; a subclass says how a request reaches Beacon. */
+export abstract class BrowserClient {
   cookies = new Map<string, string>();
-  constructor(private t: TestApp, private address = "203.0.113.7") {}
+
+  /** Sends one request, its Cookie header already set; `path` is absolute ("/signin"). */
+  protected abstract send(path: string, init: RequestInit): Promise<Response>;
 
   get csrf(): string {
     return this.cookies.get("beacon_csrf") ?? "";
   }
 
+  /** The Cookie header this client sends. */
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    if (this.cookies.size) {
-      headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    }
-    const response = await this.t.app.request(`http://beacon.test${path}`, { ...init, headers }, {
-      remoteAddr: { hostname: this.address, port: 1234, transport: "tcp" },
-    });
+    if (this.cookies.size) headers.set("cookie", this.cookieHeader);
+    const response = await this.send(path, { ...init, headers });
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(";");
       const [name, ...rest] = pair.split("=");
@@ -38,7 +45,7 @@ export class Client {
 
   /** Posts a form with the CSRF token, as a page would. */
   async form(path: string, fields: Record<string, string>, { csrf = true } = {}): Promise<Response> {
-    if (!this.csrf) await this.request("/signin");
+    await this.ensureCsrf();
     const body = new URLSearchParams(fields);
     if (csrf) body.set("_csrf", this.csrf);
     return await this.request(path, {
@@ -52,7 +59,7 @@ export class Client {
   /** Calls the JSON API with the session cookie and CSRF header, as islands do. */
   // deno-lint-ignore no-explicit-any
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    if (!this.csrf) await this.request("/signin");
+    await this.ensureCsrf();
     const response = await this.request(`/api${path}`, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -78,8 +85,27 @@ export class Client {
     if (response.status !== 303) {
       throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
     }
+    await response.body?.cancel();
     const me = await this.api("GET", "/me");
     return me.json as { user: { id: string; email: string; teamId: string }; team: { id: string } };
+  }
+
+  /** A first visit, for the CSRF cookie. */
+  private async ensureCsrf(): Promise<void> {
+    if (!this.csrf) await (await this.request("/signin")).body?.cancel();
+  }
+}
+
+/** The browser stand-in for tests: requests go through app.request(), from `address`. */
+export class Client extends BrowserClient {
+  constructor(private t: TestApp, private address = "203.0.113.7") {
+    super();
+  }
+
+  protected send(path: string, init: RequestInit): Promise<Response> {
+    return Promise.resolve(this.t.app.request(`http://beacon.test${path}`, init, {
+      remoteAddr: { hostname: this.address, port: 1234, transport: "tcp" },
+    }));
   }
 }
 
