@@ -26,14 +26,14 @@ export function Form(
   );
 }
 
-export function PageHeader(
-  { title, subtitle, actions, back }: {
-    title: ComponentChildren;
-    subtitle?: ComponentChildren;
-    actions?: ComponentChildren;
-    back?: { href: string; label: string };
-  },
-) {
+export interface PageHeaderProps {
+  title: ComponentChildren;
+  subtitle?: ComponentChildren;
+  actions?: ComponentChildren;
+  back?: { href: string; label: string };
+}
+
+export function PageHeader({ title, subtitle, actions, back }: PageHeaderProps) {
   return (
     <div class="page-header">
       <div>
@@ -43,6 +43,15 @@ export function PageHeader(
       </div>
       {actions && <div class="page-actions">{actions}</div>}
     </div>
+  );
+}
+
+/** The "New …" button at the top of a list page. */
+export function NewButton({ href, children }: { href: string; children: ComponentChildren }) {
+  return (
+    <a class="button button-primary" href={href}>
+      <Icon name="plus" /> {children}
+    </a>
   );
 }
 
@@ -70,82 +79,155 @@ interface FieldProps {
   maxLength?: number;
 }
 
-export function Field(props: FieldProps) {
-  const error = props.errors?.[props.name];
-  const id = `f-${props.name}`;
-  const describedBy = [error && `${id}-error`, props.hint && `${id}-hint`].filter(Boolean).join(" ");
+/** What a control inside a FieldFrame carries to be tied to the frame's label, hint and error. */
+interface ControlRefs {
+  id: string;
+  invalid?: "true";
+  describedBy?: string;
+}
+
+/** A form control's frame: its label ("optional" unless required), then the control, its hint and error. */
+function FieldFrame(
+  { label, name, errors, hint, required, children }:
+    & Pick<
+      FieldProps,
+      "label" | "name" | "errors" | "hint" | "required"
+    >
+    & { children: (refs: ControlRefs) => ComponentChildren },
+) {
+  const error = errors?.[name];
+  const id = `f-${name}`;
+  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(" ");
   return (
     <div class={`field${error ? " has-error" : ""}`}>
       <label for={id}>
-        {props.label}
-        {!props.required && <span class="optional">optional</span>}
+        {label}
+        {!required && <span class="optional">optional</span>}
       </label>
-      <input
-        id={id}
-        name={props.name}
-        type={(props.type ?? "text") as "text"}
-        value={props.value ?? ""}
-        required={props.required}
-        autoComplete={props.autocomplete}
-        placeholder={props.placeholder}
-        autoFocus={props.autofocus}
-        maxLength={props.maxLength}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
+      {children({ id, invalid: error ? "true" : undefined, describedBy: describedBy || undefined })}
+      {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
       {error && <p class="error-text" id={`${id}-error`}>{error}</p>}
     </div>
   );
 }
 
-export function TextArea(props: Omit<FieldProps, "type"> & { rows?: number }) {
-  const error = props.errors?.[props.name];
-  const id = `f-${props.name}`;
+export function Field(props: FieldProps) {
   return (
-    <div class={`field${error ? " has-error" : ""}`}>
-      <label for={id}>
-        {props.label}
-        {!props.required && <span class="optional">optional</span>}
-      </label>
-      <textarea
-        id={id}
-        name={props.name}
-        rows={props.rows ?? 4}
-        maxLength={props.maxLength}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      >
-        {props.value ?? ""}
-      </textarea>
-      {error && <p class="error-text" id={`${id}-error`}>{error}</p>}
-    </div>
+    <FieldFrame {...props}>
+      {({ id, invalid, describedBy }) => (
+        <input
+          id={id}
+          name={props.name}
+          type={(props.type ?? "text") as "text"}
+          value={props.value ?? ""}
+          required={props.required}
+          autoComplete={props.autocomplete}
+          placeholder={props.placeholder}
+          autoFocus={props.autofocus}
+          maxLength={props.maxLength}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A new password, with the rule it has to meet. */
+export function NewPasswordField(
+  { label, name = "password", errors }: { label: string; name?: string; errors?: FieldErrors },
+) {
+  return (
+    <Field
+      label={label}
+      name={name}
+      type="password"
+      errors={errors}
+      required
+      autocomplete="new-password"
+      hint="At least 10 characters."
+    />
+  );
+}
+
+export function TextArea(props: Omit<FieldProps, "type"> & { rows?: number }) {
+  return (
+    <FieldFrame {...props}>
+      {({ id, invalid, describedBy }) => (
+        <textarea
+          id={id}
+          name={props.name}
+          rows={props.rows ?? 4}
+          maxLength={props.maxLength}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+        >
+          {props.value ?? ""}
+        </textarea>
+      )}
+    </FieldFrame>
   );
 }
 
 export function Select(
   props: Omit<FieldProps, "type"> & { options: { value: string; label: string }[] },
 ) {
-  const error = props.errors?.[props.name];
-  const id = `f-${props.name}`;
   return (
-    <div class={`field${error ? " has-error" : ""}`}>
-      <label for={id}>
-        {props.label}
-        {!props.required && <span class="optional">optional</span>}
-      </label>
-      <select
-        id={id}
-        name={props.name}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      >
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === (props.value ?? "")}>{o.label}</option>
-        ))}
-      </select>
-      {props.hint && <p class="hint">{props.hint}</p>}
-      {error && <p class="error-text" id={`${id}-error`}>{error}</p>}
+    <FieldFrame {...props}>
+      {({ id, invalid, describedBy }) => (
+        <select id={id} name={props.name} aria-invalid={invalid} aria-describedby={describedBy}>
+          {props.options.map((o) => (
+            <option value={o.value} selected={o.value === (props.value ?? "")}>{o.label}</option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A checkbox with its label in bold and, under it, what it does (the children). */
+export function CheckRow(
+  { name, value = "true", checked, required, controls, label, children }: {
+    name: string;
+    value?: string;
+    checked?: boolean;
+    required?: boolean;
+    /** The id of what the box shows or hides. */
+    controls?: string;
+    label: ComponentChildren;
+    children?: ComponentChildren;
+  },
+) {
+  return (
+    <label class="check-row">
+      <input
+        type="checkbox"
+        name={name}
+        value={value}
+        checked={checked}
+        required={required}
+        aria-controls={controls}
+      />
+      <span>
+        <strong>{label}</strong>
+        {children && <span class="hint">{children}</span>}
+      </span>
+    </label>
+  );
+}
+
+/** A form's submit button, and a Cancel link back where there is one. */
+export function FormActions(
+  { submit, kind = "primary", cancel }: {
+    submit: ComponentChildren;
+    kind?: "primary" | "secondary" | "danger";
+    cancel?: string;
+  },
+) {
+  return (
+    <div class="form-actions">
+      <button class={`button button-${kind}`} type="submit">{submit}</button>
+      {cancel && <a class="button button-ghost" href={cancel}>Cancel</a>}
     </div>
   );
 }
@@ -197,6 +279,26 @@ export function Pager({ cursor, params }: { cursor: string | null; params: Recor
     <nav class="pager" aria-label="Pagination">
       <a class="button button-secondary" href={`?${query}`}>Next page →</a>
     </nav>
+  );
+}
+
+/** A table that scrolls sideways on a narrow screen: `head` holds the header row's cells, the children the rows. */
+export function DataTable(
+  { head, class: className, children }: {
+    head: ComponentChildren;
+    class?: string;
+    children: ComponentChildren;
+  },
+) {
+  return (
+    <div class="table-wrap">
+      <table class={className ? `table ${className}` : "table"}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 

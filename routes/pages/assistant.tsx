@@ -1,6 +1,7 @@
 /** The assistant (action cards) and My tasks. */
 import { Hono } from "hono";
 import { island } from "../../components/island.ts";
+import { ListPage } from "../../components/list_page.tsx";
 import { EmptyState, Form, PageHeader } from "../../components/ui.tsx";
 import AssistantBoard from "../../islands/assistant_board.tsx";
 import { listCards } from "../../lib/assistant/cards.ts";
@@ -44,55 +45,52 @@ assistantPages.get("/tasks", async (c) => {
   return render(
     c,
     { title: "My tasks" },
-    <>
-      <PageHeader
-        title="My tasks"
-        subtitle="Calls you planned from your cards."
-        back={{ href: "/assistant", label: "Assistant" }}
-      />
-      {tasks.length === 0
-        ? (
-          <EmptyState icon="task" title="No tasks">
-            Plan a call from a card in your assistant and it appears here.
-          </EmptyState>
-        )
-        : (
-          <ul class="card list tasks">
-            {tasks.map((task) => (
-              <li key={task.id} class={`list-row${task.done ? " is-done" : ""}`}>
-                <div>
-                  <div class="task-subject">{task.subject}</div>
-                  <div class="muted small">
-                    {task.done
-                      ? `Done ${formatDateTime(task.doneAt!, user.timeZone, now)}`
-                      : `Due ${formatDateTime(task.dueAt, user.timeZone, now)}`}
-                    {task.dueAt < now && !task.done && <strong class="danger-text">· overdue</strong>}
-                    {task.contactId && names.get(task.contactId) && (
-                      <>
-                        · <a href={`/contacts/${task.contactId}`}>{names.get(task.contactId)}</a>
-                      </>
-                    )}
-                    {task.messageId && (
-                      <>
-                        · <a href={`/messages/${task.messageId}`}>the email</a>
-                      </>
-                    )}
-                  </div>
-                  {task.notes && <div class="small">{task.notes}</div>}
-                </div>
-                <Form action={`/tasks/${task.id}/${task.done ? "reopen" : "done"}`}>
-                  <button
-                    class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
-                    type="submit"
-                  >
-                    {task.done ? "Reopen" : "Mark done"}
-                  </button>
-                </Form>
-              </li>
-            ))}
-          </ul>
-        )}
-    </>,
+    <ListPage
+      title="My tasks"
+      subtitle="Calls you planned from your cards."
+      back={{ href: "/assistant", label: "Assistant" }}
+      items={tasks}
+      empty={
+        <EmptyState icon="task" title="No tasks">
+          Plan a call from a card in your assistant and it appears here.
+        </EmptyState>
+      }
+    >
+      <ul class="card list tasks">
+        {tasks.map((task) => (
+          <li key={task.id} class={`list-row${task.done ? " is-done" : ""}`}>
+            <div>
+              <div class="task-subject">{task.subject}</div>
+              <div class="muted small">
+                {task.done
+                  ? `Done ${formatDateTime(task.doneAt!, user.timeZone, now)}`
+                  : `Due ${formatDateTime(task.dueAt, user.timeZone, now)}`}
+                {task.dueAt < now && !task.done && <strong class="danger-text">· overdue</strong>}
+                {task.contactId && names.get(task.contactId) && (
+                  <>
+                    · <a href={`/contacts/${task.contactId}`}>{names.get(task.contactId)}</a>
+                  </>
+                )}
+                {task.messageId && (
+                  <>
+                    · <a href={`/messages/${task.messageId}`}>the email</a>
+                  </>
+                )}
+              </div>
+              {task.notes && <div class="small">{task.notes}</div>}
+            </div>
+            <Form action={`/tasks/${task.id}/${task.done ? "reopen" : "done"}`}>
+              <button
+                class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
+                type="submit"
+              >
+                {task.done ? "Reopen" : "Mark done"}
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+    </ListPage>,
   );
 });
 

@@ -1,7 +1,7 @@
 /** Sign up, sign in, sign out, and joining a team through an invite link. */
 import { Hono } from "hono";
 import { island } from "../../components/island.ts";
-import { Field, Form, FormAlert } from "../../components/ui.tsx";
+import { Field, Form, FormAlert, NewPasswordField } from "../../components/ui.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { acceptInvite, findInvite } from "../../lib/accounts/invites.ts";
 import { endSession } from "../../lib/accounts/sessions.ts";
@@ -25,6 +25,11 @@ export const authPages = new Hono<AppEnv>();
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+/** A new account's time zone: the browser's, sent along unseen (UTC until the script has run). */
+function BrowserTimeZone({ value }: { value?: string }) {
+  return island(TimeZoneField, { name: "timeZone", value: value || "UTC", mode: "hidden" });
 }
 
 function SignUpForm({ values = {}, errors }: { values?: Record<string, string>; errors?: FieldErrors }) {
@@ -52,16 +57,8 @@ function SignUpForm({ values = {}, errors }: { values?: Record<string, string>; 
           required
           autocomplete="email"
         />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          errors={errors}
-          required
-          autocomplete="new-password"
-          hint="At least 10 characters."
-        />
-        {island(TimeZoneField, { name: "timeZone", value: values.timeZone || "UTC", mode: "hidden" })}
+        <NewPasswordField label="Password" errors={errors} />
+        <BrowserTimeZone value={values.timeZone} />
         <button class="button button-primary button-block" type="submit">Create team</button>
       </Form>
       <p class="auth-switch">
@@ -212,16 +209,8 @@ function AcceptForm(
           autocomplete="name"
           autofocus
         />
-        <Field
-          label="Choose a password"
-          name="password"
-          type="password"
-          errors={errors}
-          required
-          autocomplete="new-password"
-          hint="At least 10 characters."
-        />
-        {island(TimeZoneField, { name: "timeZone", value: values.timeZone || "UTC", mode: "hidden" })}
+        <NewPasswordField label="Choose a password" errors={errors} />
+        <BrowserTimeZone value={values.timeZone} />
         <button class="button button-primary button-block" type="submit">Join team</button>
       </Form>
     </>

@@ -1,10 +1,12 @@
 /** Company pages: list, create, edit, delete, and the company's page with its contacts. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
+import { FormPage, type FormPageState } from "../../components/form_page.tsx";
+import { ListPage } from "../../components/list_page.tsx";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import MessageTimeline from "../../islands/message_timeline.tsx";
-import { EmptyState, Field, Form, FormAlert, PageHeader, Pager, SearchBox } from "../../components/ui.tsx";
+import { DataTable, EmptyState, Field, NewButton, PageHeader } from "../../components/ui.tsx";
 import {
   createCompany,
   deleteCompany,
@@ -14,7 +16,6 @@ import {
 } from "../../lib/contacts/companies.ts";
 import { listCompanyContacts } from "../../lib/contacts/contacts.ts";
 import { type Company, contactName } from "../../lib/contacts/types.ts";
-import type { FieldErrors } from "../../lib/http/errors.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -32,70 +33,58 @@ companyPages.get("/companies", async (c) => {
   return render(
     c,
     { title: "Companies" },
-    <>
-      <PageHeader
-        title="Companies"
-        subtitle="The organisations your contacts work for."
-        actions={
-          <a class="button button-primary" href="/companies/new">
-            <Icon name="plus" /> New company
-          </a>
+    <ListPage
+      title="Companies"
+      subtitle="The organisations your contacts work for."
+      actions={<NewButton href="/companies/new">New company</NewButton>}
+      search={{ q, placeholder: "Search by name, domain or industry", plural: "companies" }}
+      items={page.items}
+      cursor={page.cursor}
+      empty={
+        <EmptyState
+          icon="company"
+          title="No companies yet"
+          action={<a class="button button-primary" href="/companies/new">Add a company</a>}
+        >
+          Group contacts by company to see a whole account's engagement in one place.
+        </EmptyState>
+      }
+    >
+      <DataTable
+        head={
+          <>
+            <th>Name</th>
+            <th>Domain</th>
+            <th class="hide-sm">Industry</th>
+          </>
         }
-      />
-      <SearchBox q={q} placeholder="Search by name, domain or industry" />
-      {page.items.length === 0
-        ? q
-          ? <EmptyState icon="search" title={`No companies match “${q}”`}>Try a shorter search.</EmptyState>
-          : (
-            <EmptyState
-              icon="company"
-              title="No companies yet"
-              action={<a class="button button-primary" href="/companies/new">Add a company</a>}
-            >
-              Group contacts by company to see a whole account's engagement in one place.
-            </EmptyState>
-          )
-        : (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Domain</th>
-                  <th class="hide-sm">Industry</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((company) => (
-                  <tr>
-                    <td>
-                      <a class="row-link" href={`/companies/${company.id}`}>{company.name}</a>
-                    </td>
-                    <td>{company.domain ?? <span class="muted">—</span>}</td>
-                    <td class="hide-sm">{company.industry || <span class="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      <Pager cursor={page.cursor} params={q ? { q } : {}} />
-    </>,
+      >
+        {page.items.map((company) => (
+          <tr>
+            <td>
+              <a class="row-link" href={`/companies/${company.id}`}>{company.name}</a>
+            </td>
+            <td>{company.domain ?? <span class="muted">—</span>}</td>
+            <td class="hide-sm">{company.industry || <span class="muted">—</span>}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListPage>,
   );
 });
 
-function CompanyForm(
-  { action, values, errors, submit, cancel }: {
-    action: string;
-    values: Record<string, string>;
-    errors?: FieldErrors;
-    submit: string;
-    cancel: string;
-  },
-) {
-  return (
-    <Form action={action} class="card form-card stack">
-      <FormAlert errors={errors} />
+/** The company form's page; Cancel leads where the back link does. */
+function companyFormPage(c: Context<AppEnv>, { id, values, errors, status, ...page }: FormPageState) {
+  return render(
+    c,
+    { title: page.title, status },
+    <FormPage
+      {...page}
+      action={id ? `/companies/${id}` : "/companies"}
+      errors={errors}
+      submit={id ? "Save changes" : "Create company"}
+      cancel={page.back.href}
+    >
       <Field label="Name" name="name" value={values.name} errors={errors} required autofocus />
       <div class="grid-2">
         <Field label="Domain" name="domain" value={values.domain} errors={errors} placeholder="example.com" />
@@ -107,25 +96,18 @@ function CompanyForm(
           placeholder="Logistics"
         />
       </div>
-      <div class="form-actions">
-        <button class="button button-primary" type="submit">{submit}</button>
-        <a class="button button-ghost" href={cancel}>Cancel</a>
-      </div>
-    </Form>
+    </FormPage>,
   );
 }
 
+const toList = { href: "/companies", label: "Companies" };
+
 const companyValues = (co: Company) => ({ name: co.name, domain: co.domain ?? "", industry: co.industry });
 
-companyPages.get("/companies/new", (c) =>
-  render(
-    c,
-    { title: "New company" },
-    <>
-      <PageHeader title="New company" back={{ href: "/companies", label: "Companies" }} />
-      <CompanyForm action="/companies" values={{}} submit="Create company" cancel="/companies" />
-    </>,
-  ));
+companyPages.get(
+  "/companies/new",
+  (c) => companyFormPage(c, { title: "New company", back: toList, values: {} }),
+);
 
 companyPages.post("/companies", async (c) => {
   const { kv, clock } = c.get("deps");
@@ -133,20 +115,13 @@ companyPages.post("/companies", async (c) => {
   const values = await formFields(c);
   const result = await tryForm(() => createCompany(kv, team.id, values, clock.now()));
   if (!result.ok) {
-    return render(
-      c,
-      { title: "New company", status: result.status },
-      <>
-        <PageHeader title="New company" back={{ href: "/companies", label: "Companies" }} />
-        <CompanyForm
-          action="/companies"
-          values={values}
-          errors={result.errors}
-          submit="Create company"
-          cancel="/companies"
-        />
-      </>,
-    );
+    return companyFormPage(c, {
+      title: "New company",
+      back: toList,
+      values,
+      errors: result.errors,
+      status: result.status,
+    });
   }
   return redirectWithFlash(c, `/companies/${result.value.id}`, {
     kind: "success",
@@ -181,32 +156,29 @@ companyPages.get("/companies/:id", async (c) => {
         {contacts.length === 0
           ? <EmptyState icon="contacts" title="No contacts at this company yet" />
           : (
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Email</th>
-                    <th class="hide-sm">Title</th>
-                    <th class="hide-sm">Tracking</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {contacts.map((contact) => (
-                    <tr>
-                      <td>
-                        <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
-                      </td>
-                      <td class="truncate">{contact.email}</td>
-                      <td class="hide-sm">{contact.title || <span class="muted">—</span>}</td>
-                      <td class="hide-sm">
-                        <TrackingBadge contact={contact} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              head={
+                <>
+                  <th>Name</th>
+                  <th>Email</th>
+                  <th class="hide-sm">Title</th>
+                  <th class="hide-sm">Tracking</th>
+                </>
+              }
+            >
+              {contacts.map((contact) => (
+                <tr>
+                  <td>
+                    <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
+                  </td>
+                  <td class="truncate">{contact.email}</td>
+                  <td class="hide-sm">{contact.title || <span class="muted">—</span>}</td>
+                  <td class="hide-sm">
+                    <TrackingBadge contact={contact} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
       </section>
       <section class="card" aria-labelledby="timeline-title">
@@ -225,25 +197,17 @@ companyPages.get("/companies/:id", async (c) => {
 companyPages.get("/companies/:id/edit", async (c) => {
   const { team } = viewer(c);
   const company = await getCompany(c.get("deps").kv, team.id, c.req.param("id"));
-  return render(
-    c,
-    { title: `Edit ${company.name}` },
-    <>
-      <PageHeader
-        title={`Edit ${company.name}`}
-        back={{ href: `/companies/${company.id}`, label: company.name }}
-      />
-      <CompanyForm
-        action={`/companies/${company.id}`}
-        values={companyValues(company)}
-        submit="Save changes"
-        cancel={`/companies/${company.id}`}
-      />
+  return companyFormPage(c, {
+    title: `Edit ${company.name}`,
+    back: { href: `/companies/${company.id}`, label: company.name },
+    id: company.id,
+    values: companyValues(company),
+    after: (
       <DangerZone action={`/companies/${company.id}/delete`} label="Delete company">
         A company can be deleted once it has no contacts.
       </DangerZone>
-    </>,
-  );
+    ),
+  });
 });
 
 companyPages.post("/companies/:id", async (c) => {
@@ -254,20 +218,14 @@ companyPages.post("/companies/:id", async (c) => {
   const values = await formFields(c);
   const result = await tryForm(() => updateCompany(kv, team.id, id, values, clock.now()));
   if (!result.ok) {
-    return render(
-      c,
-      { title: "Edit company", status: result.status },
-      <>
-        <PageHeader title="Edit company" back={{ href: `/companies/${id}`, label: "Company" }} />
-        <CompanyForm
-          action={`/companies/${id}`}
-          values={values}
-          errors={result.errors}
-          submit="Save changes"
-          cancel={`/companies/${id}`}
-        />
-      </>,
-    );
+    return companyFormPage(c, {
+      title: "Edit company",
+      back: { href: `/companies/${id}`, label: "Company" },
+      id,
+      values,
+      errors: result.errors,
+      status: result.status,
+    });
   }
   return redirectWithFlash(c, `/companies/${id}`, { kind: "success", text: "Company saved." });
 });

@@ -3,15 +3,18 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
+import { FormPage, type FormPageState } from "../../components/form_page.tsx";
+import { ListPage } from "../../components/list_page.tsx";
 import {
   Badge,
+  CheckRow,
+  DataTable,
   EmptyState,
   Field,
   Form,
-  FormAlert,
+  FormActions,
+  NewButton,
   PageHeader,
-  Pager,
-  SearchBox,
   Select,
   TextArea,
 } from "../../components/ui.tsx";
@@ -55,69 +58,57 @@ contactPages.get("/contacts", async (c) => {
   return render(
     c,
     { title: "Contacts" },
-    <>
-      <PageHeader
-        title="Contacts"
-        subtitle="The people your team emails."
-        actions={
-          <a class="button button-primary" href="/contacts/new">
-            <Icon name="plus" /> New contact
-          </a>
+    <ListPage
+      title="Contacts"
+      subtitle="The people your team emails."
+      actions={<NewButton href="/contacts/new">New contact</NewButton>}
+      search={{ q, placeholder: "Search by name, email, title or company", plural: "contacts" }}
+      items={page.items}
+      cursor={page.cursor}
+      empty={
+        <EmptyState
+          icon="contacts"
+          title="No contacts yet"
+          action={<a class="button button-primary" href="/contacts/new">Add your first contact</a>}
+        >
+          Contacts hold each customer's time zone and tracking preference, and later their timeline.
+        </EmptyState>
+      }
+    >
+      <DataTable
+        head={
+          <>
+            <th>Name</th>
+            <th>Email</th>
+            <th class="hide-sm">Company</th>
+            <th class="hide-sm">Time zone</th>
+            <th class="hide-sm">Tracking</th>
+          </>
         }
-      />
-      <SearchBox q={q} placeholder="Search by name, email, title or company" />
-      {page.items.length === 0
-        ? q
-          ? <EmptyState icon="search" title={`No contacts match “${q}”`}>Try a shorter search.</EmptyState>
-          : (
-            <EmptyState
-              icon="contacts"
-              title="No contacts yet"
-              action={<a class="button button-primary" href="/contacts/new">Add your first contact</a>}
-            >
-              Contacts hold each customer's time zone and tracking preference, and later their timeline.
-            </EmptyState>
-          )
-        : (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Email</th>
-                  <th class="hide-sm">Company</th>
-                  <th class="hide-sm">Time zone</th>
-                  <th class="hide-sm">Tracking</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((contact) => (
-                  <tr>
-                    <td>
-                      <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
-                      {contact.title && <div class="muted small">{contact.title}</div>}
-                    </td>
-                    <td class="truncate">
-                      {contact.email}
-                      {contact.deliveryIssue && (
-                        <div>
-                          <DeliveryIssueBadge contact={contact} zone={viewer(c).user.timeZone} />
-                        </div>
-                      )}
-                    </td>
-                    <td class="hide-sm">{companies.get(contact.companyId ?? "") ?? "—"}</td>
-                    <td class="hide-sm">{contact.timeZone ?? <span class="muted">Not set</span>}</td>
-                    <td class="hide-sm">
-                      <TrackingBadge contact={contact} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      <Pager cursor={page.cursor} params={q ? { q } : {}} />
-    </>,
+      >
+        {page.items.map((contact) => (
+          <tr>
+            <td>
+              <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
+              {contact.title && <div class="muted small">{contact.title}</div>}
+            </td>
+            <td class="truncate">
+              {contact.email}
+              {contact.deliveryIssue && (
+                <div>
+                  <DeliveryIssueBadge contact={contact} zone={viewer(c).user.timeZone} />
+                </div>
+              )}
+            </td>
+            <td class="hide-sm">{companies.get(contact.companyId ?? "") ?? "—"}</td>
+            <td class="hide-sm">{contact.timeZone ?? <span class="muted">Not set</span>}</td>
+            <td class="hide-sm">
+              <TrackingBadge contact={contact} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListPage>,
   );
 });
 
@@ -200,16 +191,16 @@ function OwnHours(
   return (
     <fieldset class="own-hours">
       <legend>Business hours</legend>
-      <label class="check-row">
-        <input type="checkbox" name="hours_own" value="1" checked={own} aria-controls="own-hours-fields" />
-        <span>
-          <strong>Own business hours</strong>
-          <span class="hint">
-            Off: the team's hours ({formatHours(teamHours)}), in this contact's time zone. Send-time advice
-            uses them.
-          </span>
-        </span>
-      </label>
+      <CheckRow
+        name="hours_own"
+        value="1"
+        checked={own}
+        controls="own-hours-fields"
+        label="Own business hours"
+      >
+        Off: the team's hours ({formatHours(teamHours)}), in this contact's time zone. Send-time advice uses
+        them.
+      </CheckRow>
       <div class="own-hours-fields" id="own-hours-fields">
         <HoursFields
           prefix="hours_"
@@ -223,19 +214,20 @@ function OwnHours(
   );
 }
 
-function ContactForm(
-  { action, values, errors, companies, submit, teamHours }: {
-    action: string;
-    values: Record<string, string>;
-    errors?: FieldErrors;
-    companies: Company[];
-    submit: string;
-    teamHours: BusinessHours;
-  },
-) {
-  return (
-    <Form action={action} class="card form-card stack">
-      <FormAlert errors={errors} />
+/** The contact form's page. */
+async function contactFormPage(c: Context<AppEnv>, { id, values, errors, status, ...page }: FormPageState) {
+  const { team } = viewer(c);
+  const companies = await allCompanies(c.get("deps").kv, team.id);
+  return render(
+    c,
+    { title: page.title, status },
+    <FormPage
+      {...page}
+      action={id ? `/contacts/${id}` : "/contacts"}
+      errors={errors}
+      submit={id ? "Save changes" : "Create contact"}
+      cancel="/contacts"
+    >
       <div class="grid-2">
         <Field
           label="First name"
@@ -260,7 +252,13 @@ function ContactForm(
           ]}
           hint={<a href="/companies/new">Add a company</a>}
         />
-        <Field label="Title" name="title" value={values.title} errors={errors} placeholder="Head of Sales" />
+        <Field
+          label="Title"
+          name="title"
+          value={values.title}
+          errors={errors}
+          placeholder="Head of Sales"
+        />
       </div>
       <div class="grid-2">
         <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
@@ -284,13 +282,9 @@ function ContactForm(
           { value: "do_not_allow", label: "Do not allow — emails to this contact are never tracked" },
         ]}
       />
-      <OwnHours values={values} errors={errors} teamHours={teamHours} />
+      <OwnHours values={values} errors={errors} teamHours={teamSettings(team).businessHours} />
       <TextArea label="Notes" name="notes" value={values.notes} errors={errors} rows={4} maxLength={5000} />
-      <div class="form-actions">
-        <button class="button button-primary" type="submit">{submit}</button>
-        <a class="button button-ghost" href="/contacts">Cancel</a>
-      </div>
-    </Form>
+    </FormPage>,
   );
 }
 
@@ -313,30 +307,18 @@ function contactValues(contact: Contact, teamHours: BusinessHours): Record<strin
   };
 }
 
-contactPages.get("/contacts/new", async (c) => {
-  const { team } = viewer(c);
-  const companies = await allCompanies(c.get("deps").kv, team.id);
-  const teamHours = teamSettings(team).businessHours;
-  const values = {
-    companyId: c.req.query("company") ?? "",
-    tracking: "allow",
-    ...hoursValues(null, teamHours),
-  };
-  return render(
-    c,
-    { title: "New contact" },
-    <>
-      <PageHeader title="New contact" back={{ href: "/contacts", label: "Contacts" }} />
-      <ContactForm
-        action="/contacts"
-        values={values}
-        companies={companies}
-        submit="Create contact"
-        teamHours={teamHours}
-      />
-    </>,
-  );
-});
+const toList = { href: "/contacts", label: "Contacts" };
+
+contactPages.get("/contacts/new", (c) =>
+  contactFormPage(c, {
+    title: "New contact",
+    back: toList,
+    values: {
+      companyId: c.req.query("company") ?? "",
+      tracking: "allow",
+      ...hoursValues(null, teamSettings(viewer(c).team).businessHours),
+    },
+  }));
 
 contactPages.post("/contacts", async (c) => {
   const { kv, clock } = c.get("deps");
@@ -344,22 +326,13 @@ contactPages.post("/contacts", async (c) => {
   const values = await formFields(c);
   const result = await tryForm(() => createContact(kv, team.id, contactInput(values), clock.now()));
   if (!result.ok) {
-    const companies = await allCompanies(kv, team.id);
-    return render(
-      c,
-      { title: "New contact", status: result.status },
-      <>
-        <PageHeader title="New contact" back={{ href: "/contacts", label: "Contacts" }} />
-        <ContactForm
-          action="/contacts"
-          values={values}
-          errors={result.errors}
-          companies={companies}
-          submit="Create contact"
-          teamHours={teamSettings(team).businessHours}
-        />
-      </>,
-    );
+    return contactFormPage(c, {
+      title: "New contact",
+      back: toList,
+      values,
+      errors: result.errors,
+      status: result.status,
+    });
   }
   return redirectWithFlash(c, `/contacts/${result.value.id}`, {
     kind: "success",
@@ -549,16 +522,13 @@ async function renderErase(c: Context<AppEnv>, contact: Contact, error?: string)
         <p class="muted">
           Need a copy first? <a href={`/api/contacts/${contact.id}/export`} download>Export the data</a>.
         </p>
-        <label class="check-row">
-          <input type="checkbox" name="confirm" value="yes" required />
-          <span>
-            <strong>I understand that {name} and this data are erased permanently</strong>
-          </span>
-        </label>
-        <div class="form-actions">
-          <button class="button button-danger" type="submit">Erase {name}</button>
-          <a class="button button-ghost" href={`/contacts/${contact.id}`}>Cancel</a>
-        </div>
+        <CheckRow
+          name="confirm"
+          value="yes"
+          required
+          label={<>I understand that {name} and this data are erased permanently</>}
+        />
+        <FormActions submit={<>Erase {name}</>} kind="danger" cancel={`/contacts/${contact.id}`} />
       </Form>
     </>,
   );
@@ -594,30 +564,19 @@ contactPages.post("/contacts/:id/erase", async (c) => {
 });
 
 contactPages.get("/contacts/:id/edit", async (c) => {
-  const { kv } = c.get("deps");
   const { team } = viewer(c);
-  const contact = await getContact(kv, team.id, c.req.param("id"));
-  const companies = await allCompanies(kv, team.id);
-  return render(
-    c,
-    { title: `Edit ${contactName(contact)}` },
-    <>
-      <PageHeader
-        title={`Edit ${contactName(contact)}`}
-        back={{ href: `/contacts/${contact.id}`, label: contactName(contact) }}
-      />
-      <ContactForm
-        action={`/contacts/${contact.id}`}
-        values={contactValues(contact, teamSettings(team).businessHours)}
-        companies={companies}
-        submit="Save changes"
-        teamHours={teamSettings(team).businessHours}
-      />
+  const contact = await getContact(c.get("deps").kv, team.id, c.req.param("id"));
+  return contactFormPage(c, {
+    title: `Edit ${contactName(contact)}`,
+    back: { href: `/contacts/${contact.id}`, label: contactName(contact) },
+    id: contact.id,
+    values: contactValues(contact, teamSettings(team).businessHours),
+    after: (
       <DangerZone action={`/contacts/${contact.id}/delete`} label="Delete contact">
         Deleting removes this contact from Beacon.
       </DangerZone>
-    </>,
-  );
+    ),
+  });
 });
 
 contactPages.post("/contacts/:id", async (c) => {
@@ -628,22 +587,14 @@ contactPages.post("/contacts/:id", async (c) => {
   const values = await formFields(c);
   const result = await tryForm(() => updateContact(kv, team.id, id, contactInput(values), clock.now()));
   if (!result.ok) {
-    const companies = await allCompanies(kv, team.id);
-    return render(
-      c,
-      { title: "Edit contact", status: result.status },
-      <>
-        <PageHeader title="Edit contact" back={{ href: `/contacts/${id}`, label: "Contact" }} />
-        <ContactForm
-          action={`/contacts/${id}`}
-          values={values}
-          errors={result.errors}
-          companies={companies}
-          submit="Save changes"
-          teamHours={teamSettings(team).businessHours}
-        />
-      </>,
-    );
+    return contactFormPage(c, {
+      title: "Edit contact",
+      back: { href: `/contacts/${id}`, label: "Contact" },
+      id,
+      values,
+      errors: result.errors,
+      status: result.status,
+    });
   }
   return redirectWithFlash(c, `/contacts/${id}`, { kind: "success", text: "Contact saved." });
 });

@@ -1,5 +1,6 @@
 /** Inbound mail pages: a reply read in full, and the admins' list of unmatched mail to attach by hand. */
 import { Hono } from "hono";
+import { ListPage } from "../../components/list_page.tsx";
 import { Badge, EmptyState, Form, PageHeader } from "../../components/ui.tsx";
 import { listActivity } from "../../lib/messages/list.ts";
 import { recipientLabel } from "../../lib/messages/rows.ts";
@@ -37,56 +38,53 @@ inboundPages.get("/inbound", async (c) => {
   return render(
     c,
     { title: "Unmatched replies" },
-    <>
-      <PageHeader
-        title="Unmatched replies"
-        subtitle="Mail that came in but could not be tied to a sent email (no reply token, no known Message-ID). Attach it by hand and it counts as a reply."
-      />
-      {mails.length === 0
-        ? (
-          <EmptyState icon="reply" title="Nothing unmatched">
-            Replies Beacon can't place on an email appear here.
-          </EmptyState>
-        )
-        : (
-          <section class="card" aria-label="Unmatched mail">
-            <ul class="list">
-              {mails.map((mail) => (
-                <li key={mail.id} class="list-row inbound-row">
-                  <div>
-                    <div>
-                      <strong>{mail.fromName || mail.fromAddress}</strong>{" "}
-                      <span class="muted">{mail.fromAddress}</span>
-                      {mail.autoReply && (
-                        <>
-                          {" "}
-                          <Badge tone="grey" title={mail.autoReply}>Auto-reply</Badge>
-                        </>
-                      )}
-                    </div>
-                    <div>
-                      <a href={`/inbound/${mail.id}`}>{mail.subject || "(no subject)"}</a>
-                    </div>
-                    <div class="muted small">
-                      {formatDateTime(mail.receivedAt, user.timeZone, now)} · {mail.unmatchedReason}
-                    </div>
-                  </div>
-                  <Form action={`/inbound/${mail.id}/attach`} class="inline-select">
-                    <label class="sr-only" for={`attach-${mail.id}`}>Attach to</label>
-                    <select id={`attach-${mail.id}`} name="messageId" required>
-                      <option value="">Attach to…</option>
-                      {sent.map((m) => (
-                        <option key={m.id} value={m.id}>{m.subject} — {recipientLabel(m)}</option>
-                      ))}
-                    </select>
-                    <button class="button button-secondary button-small" type="submit">Attach</button>
-                  </Form>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
-    </>,
+    <ListPage
+      title="Unmatched replies"
+      subtitle="Mail that came in but could not be tied to a sent email (no reply token, no known Message-ID). Attach it by hand and it counts as a reply."
+      items={mails}
+      empty={
+        <EmptyState icon="reply" title="Nothing unmatched">
+          Replies Beacon can't place on an email appear here.
+        </EmptyState>
+      }
+    >
+      <section class="card" aria-label="Unmatched mail">
+        <ul class="list">
+          {mails.map((mail) => (
+            <li key={mail.id} class="list-row inbound-row">
+              <div>
+                <div>
+                  <strong>{mail.fromName || mail.fromAddress}</strong>{" "}
+                  <span class="muted">{mail.fromAddress}</span>
+                  {mail.autoReply && (
+                    <>
+                      {" "}
+                      <Badge tone="grey" title={mail.autoReply}>Auto-reply</Badge>
+                    </>
+                  )}
+                </div>
+                <div>
+                  <a href={`/inbound/${mail.id}`}>{mail.subject || "(no subject)"}</a>
+                </div>
+                <div class="muted small">
+                  {formatDateTime(mail.receivedAt, user.timeZone, now)} · {mail.unmatchedReason}
+                </div>
+              </div>
+              <Form action={`/inbound/${mail.id}/attach`} class="inline-select">
+                <label class="sr-only" for={`attach-${mail.id}`}>Attach to</label>
+                <select id={`attach-${mail.id}`} name="messageId" required>
+                  <option value="">Attach to…</option>
+                  {sent.map((m) => (
+                    <option key={m.id} value={m.id}>{m.subject} — {recipientLabel(m)}</option>
+                  ))}
+                </select>
+                <button class="button button-secondary button-small" type="submit">Attach</button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </ListPage>,
   );
 });
 

@@ -4,7 +4,16 @@
  * links go through the real redirects.
  */
 import { Hono } from "hono";
-import { EmptyState, Form, PageHeader, TextArea } from "../../components/ui.tsx";
+import { ListPage } from "../../components/list_page.tsx";
+import {
+  CheckRow,
+  DataTable,
+  EmptyState,
+  Form,
+  FormActions,
+  PageHeader,
+  TextArea,
+} from "../../components/ui.tsx";
 import { buildOutboxReply } from "../../lib/inbound/outbox_reply.ts";
 import { receiveAndFollowUp } from "../../workers/replies.ts";
 import { formFields } from "../form.ts";
@@ -34,46 +43,40 @@ outboxPages.get("/outbox", async (c) => {
   return render(
     c,
     { title: "Outbox" },
-    <>
-      <PageHeader
-        title="Outbox"
-        subtitle="Beacon is running without an email provider, so sent emails stop here. Open one to see it as the recipient would — opening and clicking are tracked for real."
-      />
-      {entries.length === 0
-        ? (
-          <EmptyState
-            icon="outbox"
-            title="No emails sent yet"
-            action={<a class="button button-primary" href="/compose">Compose an email</a>}
-          >
-            Emails your team sends will wait here instead of going out.
-          </EmptyState>
-        )
-        : (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>Subject</th>
-                  <th>To</th>
-                  <th class="hide-sm">Sent</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.id}>
-                    <td>
-                      <a class="row-link" href={`/outbox/${e.id}`}>{e.subject || "(no subject)"}</a>
-                    </td>
-                    <td class="truncate">{[...e.to, ...e.cc].join(", ")}</td>
-                    <td class="hide-sm">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-    </>,
+    <ListPage
+      title="Outbox"
+      subtitle="Beacon is running without an email provider, so sent emails stop here. Open one to see it as the recipient would — opening and clicking are tracked for real."
+      items={entries}
+      empty={
+        <EmptyState
+          icon="outbox"
+          title="No emails sent yet"
+          action={<a class="button button-primary" href="/compose">Compose an email</a>}
+        >
+          Emails your team sends will wait here instead of going out.
+        </EmptyState>
+      }
+    >
+      <DataTable
+        head={
+          <>
+            <th>Subject</th>
+            <th>To</th>
+            <th class="hide-sm">Sent</th>
+          </>
+        }
+      >
+        {entries.map((e) => (
+          <tr key={e.id}>
+            <td>
+              <a class="row-link" href={`/outbox/${e.id}`}>{e.subject || "(no subject)"}</a>
+            </td>
+            <td class="truncate">{[...e.to, ...e.cc].join(", ")}</td>
+            <td class="hide-sm">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </ListPage>,
   );
 });
 
@@ -134,16 +137,10 @@ outboxPages.get("/outbox/:id", async (c) => {
             required
             rows={3}
           />
-          <label class="check-row">
-            <input type="checkbox" name="autoReply" value="true" />
-            <span>
-              <strong>Send it as an out-of-office auto-reply</strong>
-              <span class="hint">Auto-replies are recorded but don't count as replies.</span>
-            </span>
-          </label>
-          <div class="form-actions">
-            <button class="button button-secondary" type="submit">Send reply</button>
-          </div>
+          <CheckRow name="autoReply" label="Send it as an out-of-office auto-reply">
+            Auto-replies are recorded but don't count as replies.
+          </CheckRow>
+          <FormActions submit="Send reply" kind="secondary" />
         </Form>
       </section>
     </>,

@@ -2,7 +2,15 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { island } from "../../components/island.ts";
-import { EmptyState, Field, Form, FormAlert, PageHeader } from "../../components/ui.tsx";
+import {
+  EmptyState,
+  Field,
+  Form,
+  FormActions,
+  FormAlert,
+  NewPasswordField,
+  PageHeader,
+} from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
 import NotificationSettings from "../../islands/notification_settings.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
@@ -69,9 +77,7 @@ function renderProfile(
             zones: timeZoneNames(),
             error: state.profile?.errors.timeZone,
           })}
-          <div class="form-actions">
-            <button class="button button-primary" type="submit">Save profile</button>
-          </div>
+          <FormActions submit="Save profile" />
         </Form>
       </section>
       <section class="card" aria-labelledby="password-title">
@@ -87,18 +93,8 @@ function renderProfile(
             required
             autocomplete="current-password"
           />
-          <Field
-            label="New password"
-            name="newPassword"
-            type="password"
-            errors={state.password?.errors}
-            required
-            autocomplete="new-password"
-            hint="At least 10 characters."
-          />
-          <div class="form-actions">
-            <button class="button button-primary" type="submit">Change password</button>
-          </div>
+          <NewPasswordField label="New password" name="newPassword" errors={state.password?.errors} />
+          <FormActions submit="Change password" />
         </Form>
       </section>
     </>,

@@ -2,7 +2,17 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { island } from "../../components/island.ts";
-import { Badge, Field, Form, FormAlert, PageHeader, Select } from "../../components/ui.tsx";
+import {
+  Badge,
+  CheckRow,
+  DataTable,
+  Field,
+  Form,
+  FormActions,
+  FormAlert,
+  PageHeader,
+  Select,
+} from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
 import { createInvite, type Invite, listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
 import { updateTeamSettings } from "../../lib/accounts/team_settings.ts";
@@ -238,6 +248,9 @@ async function renderTeam(
   ]);
   const admin = user.role === "admin";
   const settings = teamSettings(team);
+  /** A team setting's box: as posted when the form comes back with errors, else as saved. */
+  const setting = (key: "followByDefault" | "countProxyOpens" | "trackingNotice") =>
+    extra.settings ? extra.settings.values[key] === "true" : settings[key];
   return render(
     c,
     { title: "Team", status: extra.status },
@@ -254,89 +267,63 @@ async function renderTeam(
       />
       <section class="card" aria-labelledby="members-title">
         <h2 id="members-title" class="card-title">Members</h2>
-        <div class="table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Email</th>
-                <th>Role</th>
-                <th class="hide-sm">Joined</th>
-                {admin && (
-                  <th>
-                    <span class="sr-only">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <MemberRow key={m.id} member={m} me={user} admin={admin} zone={user.timeZone} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          head={
+            <>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              <th class="hide-sm">Joined</th>
+              {admin && (
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
+              )}
+            </>
+          }
+        >
+          {members.map((m) => (
+            <MemberRow
+              key={m.id}
+              member={m}
+              me={user}
+              admin={admin}
+              zone={user.timeZone}
+            />
+          ))}
+        </DataTable>
       </section>
       {admin && (
         <section class="card" aria-labelledby="settings-title">
           <h2 id="settings-title" class="card-title">Team settings</h2>
           <Form action="/team/settings" class="stack form-narrow">
             <FormAlert errors={extra.settings?.errors} />
-            <label class="check-row">
-              <input
-                type="checkbox"
-                name="followByDefault"
-                value="true"
-                checked={extra.settings
-                  ? extra.settings.values.followByDefault === "true"
-                  : settings.followByDefault}
-              />
-              <span>
-                <strong>Follow new emails by default</strong>
-                <span class="hint">
-                  Followed emails carry an open pixel and tracked links. Sellers can still choose per email,
-                  and contacts who do not allow tracking are never followed.
-                </span>
-              </span>
-            </label>
-            <label class="check-row">
-              <input
-                type="checkbox"
-                name="countProxyOpens"
-                value="true"
-                checked={extra.settings
-                  ? extra.settings.values.countProxyOpens === "true"
-                  : settings.countProxyOpens}
-              />
-              <span>
-                <strong>Count opens by mail privacy proxies (Apple Mail Privacy Protection) as opens</strong>
-                <span class="hint">
-                  Apple Mail loads every image of an email through Apple's servers when it arrives, whether or
-                  not anyone reads it. Off (recommended): those opens are shown greyed beside people's opens,
-                  and an email opened only that way reads “Delivered, opened only by mail privacy proxies”.
-                  On: they count as opens in numbers and statuses. Alarms and first-open alerts always wait
-                  for a person.
-                </span>
-              </span>
-            </label>
-            <label class="check-row">
-              <input
-                type="checkbox"
-                name="trackingNotice"
-                value="true"
-                checked={extra.settings
-                  ? extra.settings.values.trackingNotice === "true"
-                  : settings.trackingNotice}
-              />
-              <span>
-                <strong>Add a tracking notice with an opt-out link to followed emails</strong>
-                <span class="hint">
-                  A short line at the end says the email tells the sender when it is opened, with a “Don't
-                  track me” link. A recipient who confirms is set to “do not allow” and is never followed
-                  again.
-                </span>
-              </span>
-            </label>
+            <CheckRow
+              name="followByDefault"
+              checked={setting("followByDefault")}
+              label="Follow new emails by default"
+            >
+              Followed emails carry an open pixel and tracked links. Sellers can still choose per email, and
+              contacts who do not allow tracking are never followed.
+            </CheckRow>
+            <CheckRow
+              name="countProxyOpens"
+              checked={setting("countProxyOpens")}
+              label="Count opens by mail privacy proxies (Apple Mail Privacy Protection) as opens"
+            >
+              Apple Mail loads every image of an email through Apple's servers when it arrives, whether or not
+              anyone reads it. Off (recommended): those opens are shown greyed beside people's opens, and an
+              email opened only that way reads “Delivered, opened only by mail privacy proxies”. On: they
+              count as opens in numbers and statuses. Alarms and first-open alerts always wait for a person.
+            </CheckRow>
+            <CheckRow
+              name="trackingNotice"
+              checked={setting("trackingNotice")}
+              label="Add a tracking notice with an opt-out link to followed emails"
+            >
+              A short line at the end says the email tells the sender when it is opened, with a “Don't track
+              me” link. A recipient who confirms is set to “do not allow” and is never followed again.
+            </CheckRow>
             <Field
               label="Keep raw engagement events for (days)"
               name="retentionDays"
@@ -348,9 +335,7 @@ async function renderTeam(
               placeholder="Keep"
               hint="Empty keeps them. 30 to 3,650 days: older opens, clicks and views (with their client details) are deleted every night; counters, statuses and replies stay."
             />
-            <div class="form-actions">
-              <button class="button button-secondary" type="submit">Save settings</button>
-            </div>
+            <FormActions submit="Save settings" kind="secondary" />
           </Form>
         </section>
       )}

@@ -6,7 +6,7 @@ import { type Context, Hono } from "hono";
 import { Fragment } from "preact";
 import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
-import { Badge, EmptyState, Form, PageHeader } from "../../components/ui.tsx";
+import { Badge, DataTable, EmptyState, Form, NewButton, PageHeader } from "../../components/ui.tsx";
 import TemplateEditor from "../../islands/template_editor.tsx";
 import TemplatePicker from "../../islands/template_picker.tsx";
 import { userNames } from "../../lib/accounts/users.ts";
@@ -111,51 +111,64 @@ const SCOPES = [
   { value: "archived", label: "Archived" },
 ] as const;
 
+/** The header cells over a template's results: sent, then open, click and reply rates, and time to reply. */
+function ResultHeads() {
+  return (
+    <>
+      <th class="num">Sent</th>
+      <th class="num hide-sm">Opens</th>
+      <th class="num hide-sm">Clicks</th>
+      <th class="num">Replies</th>
+      <th class="hide-sm">Median reply</th>
+    </>
+  );
+}
+
+/** A row's cells under ResultHeads (none sent yet when there are no results). */
+function ResultCells({ r }: { r?: Results }) {
+  return (
+    <>
+      <td class="num">{r?.sent ?? 0}</td>
+      <td class="num hide-sm">{pct(r?.openRate ?? null)}</td>
+      <td class="num hide-sm">{pct(r?.clickRate ?? null)}</td>
+      <td class="num">{pct(r?.replyRate ?? null)}</td>
+      <td class="hide-sm">{duration(r?.medianReplyMs ?? null)}</td>
+    </>
+  );
+}
+
 function LibraryTable({ items }: { items: LibraryItem[] }) {
   return (
-    <div class="table-wrap">
-      <table class="table template-table">
-        <thead>
-          <tr>
-            <th>Template</th>
-            <th class="num">Sent</th>
-            <th class="num hide-sm">Opens</th>
-            <th class="num hide-sm">Clicks</th>
-            <th class="num">Replies</th>
-            <th class="hide-sm">Median reply</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map(({ template, results, ranked }) => {
-            const r = results?.overall;
-            return (
-              <tr data-template-id={template.id}>
-                <td class="template-cell">
-                  <div class="template-cell-title">
-                    <a class="row-link" href={`/templates/${template.id}`}>{template.name}</a>
-                    {ranked?.recommended && (
-                      <span class="picker-star" title={ranked.explanation}>
-                        <span aria-hidden="true">★</span> Recommended
-                      </span>
-                    )}
-                    {template.category && <Badge tone="grey">{template.category}</Badge>}
-                    {template.scope === "personal" && <Badge tone="blue">Personal</Badge>}
-                    {template.locked && <Badge tone="amber">Locked</Badge>}
-                  </div>
-                  <div class="muted small truncate-line">{template.subject}</div>
-                  {ranked && <div class="muted small template-why">{ranked.explanation}</div>}
-                </td>
-                <td class="num">{r?.sent ?? 0}</td>
-                <td class="num hide-sm">{pct(r?.openRate ?? null)}</td>
-                <td class="num hide-sm">{pct(r?.clickRate ?? null)}</td>
-                <td class="num">{pct(r?.replyRate ?? null)}</td>
-                <td class="hide-sm">{duration(r?.medianReplyMs ?? null)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      class="template-table"
+      head={
+        <>
+          <th>Template</th>
+          <ResultHeads />
+        </>
+      }
+    >
+      {items.map(({ template, results, ranked }) => (
+        <tr data-template-id={template.id}>
+          <td class="template-cell">
+            <div class="template-cell-title">
+              <a class="row-link" href={`/templates/${template.id}`}>{template.name}</a>
+              {ranked?.recommended && (
+                <span class="picker-star" title={ranked.explanation}>
+                  <span aria-hidden="true">★</span> Recommended
+                </span>
+              )}
+              {template.category && <Badge tone="grey">{template.category}</Badge>}
+              {template.scope === "personal" && <Badge tone="blue">Personal</Badge>}
+              {template.locked && <Badge tone="amber">Locked</Badge>}
+            </div>
+            <div class="muted small truncate-line">{template.subject}</div>
+            {ranked && <div class="muted small template-why">{ranked.explanation}</div>}
+          </td>
+          <ResultCells r={results?.overall} />
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -190,11 +203,7 @@ templatePages.get("/templates", async (c) => {
       <PageHeader
         title="Templates"
         subtitle="Emails your team reuses, and how each one does."
-        actions={
-          <a class="button button-primary" href="/templates/new">
-            <Icon name="plus" /> New template
-          </a>
-        }
+        actions={<NewButton href="/templates/new">New template</NewButton>}
       />
       <section class="card recommend-card" aria-labelledby="recommend-title">
         <div>
@@ -622,59 +631,40 @@ templatePages.get("/templates/:id", async (c) => {
 
       <section class="card" aria-labelledby="versions-title">
         <h2 id="versions-title" class="card-title">Versions</h2>
-        <div class="table-wrap">
-          <table class="table table-compact version-table">
-            <thead>
-              <tr>
-                <th>Version</th>
-                <th class="hide-sm">Subject</th>
-                <th class="num">Sent</th>
-                <th class="num hide-sm">Opens</th>
-                <th class="num hide-sm">Clicks</th>
-                <th class="num">Replies</th>
-                <th class="hide-sm">Median reply</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...versions].reverse().map((ver) => {
-                const r = byVersion.get(ver.version);
-                return (
-                  <tr
-                    data-version={ver.version}
-                    aria-current={ver.version === shownVersion ? "true" : undefined}
-                  >
-                    <td>
-                      <a href={`/templates/${id}?version=${ver.version}#content`}>
-                        Version {ver.version}
-                      </a>
-                      {ver.version === template.version && (
-                        <span class="muted small current-tag">(current)</span>
-                      )}
-                      <div class="muted small">
-                        {formatDate(ver.createdAt, zone)} · {names[ver.createdBy] ?? "a former member"}
-                      </div>
-                    </td>
-                    <td class="hide-sm truncate-cell">{ver.subject}</td>
-                    <td class="num">{r?.sent ?? 0}</td>
-                    <td class="num hide-sm">{pct(r?.openRate ?? null)}</td>
-                    <td class="num hide-sm">{pct(r?.clickRate ?? null)}</td>
-                    <td class="num">{pct(r?.replyRate ?? null)}</td>
-                    <td class="hide-sm">{duration(r?.medianReplyMs ?? null)}</td>
-                  </tr>
-                );
-              })}
-              <tr class="total-row">
-                <td>All versions</td>
-                <td class="hide-sm" />
-                <td class="num">{results.overall.sent}</td>
-                <td class="num hide-sm">{pct(results.overall.openRate)}</td>
-                <td class="num hide-sm">{pct(results.overall.clickRate)}</td>
-                <td class="num">{pct(results.overall.replyRate)}</td>
-                <td class="hide-sm">{duration(results.overall.medianReplyMs)}</td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="table-compact version-table"
+          head={
+            <>
+              <th>Version</th>
+              <th class="hide-sm">Subject</th>
+              <ResultHeads />
+            </>
+          }
+        >
+          {[...versions].reverse().map((ver) => (
+            <tr
+              data-version={ver.version}
+              aria-current={ver.version === shownVersion ? "true" : undefined}
+            >
+              <td>
+                <a href={`/templates/${id}?version=${ver.version}#content`}>
+                  Version {ver.version}
+                </a>
+                {ver.version === template.version && <span class="muted small current-tag">(current)</span>}
+                <div class="muted small">
+                  {formatDate(ver.createdAt, zone)} · {names[ver.createdBy] ?? "a former member"}
+                </div>
+              </td>
+              <td class="hide-sm truncate-cell">{ver.subject}</td>
+              <ResultCells r={byVersion.get(ver.version)} />
+            </tr>
+          ))}
+          <tr class="total-row">
+            <td>All versions</td>
+            <td class="hide-sm" />
+            <ResultCells r={results.overall} />
+          </tr>
+        </DataTable>
       </section>
 
       <section class="card" id="content" aria-labelledby="content-title">

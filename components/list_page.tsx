@@ -1,0 +1,38 @@
+/** The frame of a page that lists things: contacts, companies, the Outbox, unmatched replies, tasks. */
+import type { ComponentChildren } from "preact";
+import { EmptyState, PageHeader, type PageHeaderProps, Pager, SearchBox } from "./ui.tsx";
+
+/**
+ * The page's header, the search box when the list has one, then the list (the children) or, when there is
+ * nothing in it, the empty state; a "Next page" link follows when there are more.
+ */
+export function ListPage(
+  { search, items, cursor = null, empty, children, ...header }: PageHeaderProps & {
+    /** What is searched for, the box's placeholder, and what the list holds ("companies"). */
+    search?: { q: string; placeholder: string; plural: string };
+    items: readonly unknown[];
+    /** Where the next page starts, for lists shown a page at a time. */
+    cursor?: string | null;
+    /** Shown when there is nothing to list (a search that finds nothing says so instead). */
+    empty: ComponentChildren;
+    children: ComponentChildren;
+  },
+) {
+  const q = search?.q ?? "";
+  return (
+    <>
+      <PageHeader {...header} />
+      {search && <SearchBox q={q} placeholder={search.placeholder} />}
+      {items.length > 0
+        ? children
+        : search && q
+        ? (
+          <EmptyState icon="search" title={`No ${search.plural} match “${q}”`}>
+            Try a shorter search.
+          </EmptyState>
+        )
+        : empty}
+      <Pager cursor={cursor} params={q ? { q } : {}} />
+    </>
+  );
+}
