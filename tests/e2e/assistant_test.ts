@@ -6,30 +6,23 @@
  */
 import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openEmailInOutbox,
+  pageApi,
+  recipientInbox,
+  signUpInBrowser,
+} from "../helpers/e2e_flows.ts";
 
 Deno.test("e2e - an alarm's card arrives live with the bell count, snoozes, and an open brings 'Email opened' and a toast", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
-  const seller = await browser.newContext({
-    viewport: { width: 1280, height: 860 },
-    timezoneId: "Europe/Lisbon",
-  });
-  seller.setDefaultTimeout(10_000);
-  const page = await seller.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const { context: seller, page, errors } = await newSellerPage(browser);
   await signUpInBrowser(page, server.url);
 
-  await pageApi(page, "POST", "/contacts", {
-    firstName: "Ken",
-    lastName: "Sato",
-    email: "ken@globex.example",
-    timeZone: "Asia/Tokyo",
-  });
-  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
-    to: ["ken@globex.example"],
+  const { draft } = await draftToNewContact(page, KEN, {
     subject: "Next steps on the pilot",
     html: "<p>Hi Ken,</p><p>Shall we start the pilot on Monday?</p>",
   });
@@ -91,15 +84,8 @@ Deno.test("e2e - an alarm's card arrives live with the bell count, snoozes, and 
 
   // Ken opens the email a few minutes later (the recipient's context opens it from the Outbox).
   server.clock.advance(3 * 60_000);
-  const recipient = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  recipient.setDefaultTimeout(10_000);
-  const inbox = await recipient.newPage();
-  await inbox.goto(`${server.url}/signin`);
-  await inbox.fill("#f-email", "ana@acme.example");
-  await inbox.fill("#f-password", "correct horse battery");
-  await inbox.click("button[type=submit]");
-  await inbox.goto(`${server.url}/outbox`);
-  await inbox.click("text=Next steps on the pilot");
+  const { context: recipient, inbox } = await recipientInbox(browser, server.url, { timeout: 10_000 });
+  await openEmailInOutbox(inbox, server.url, "Next steps on the pilot");
   await inbox.frameLocator("iframe.email-frame").locator("text=Shall we start the pilot").waitFor();
 
   // The seller's assistant, live: the "Email opened" card, the toast and the bell.

@@ -19,7 +19,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { Browser, Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
 
 /** PDF-looking bytes of a given size. */
@@ -30,20 +30,15 @@ function pdf(size: number): Buffer {
   return bytes;
 }
 
+/** A signed-up seller's page; failed requests are logged by the browser itself, any other console error counts. */
 async function open(browser: Browser, url: string) {
-  const context = await browser.newContext({
+  const seller = await newSellerPage(browser, {
     viewport: { width: 1280, height: 900 },
-    timezoneId: "Europe/Lisbon",
+    timeout: 15_000,
+    consoleErrorsExcept: /Failed to load resource/,
   });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const errors: (Error | string)[] = [];
-  page.on("pageerror", (error) => errors.push(error));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) errors.push(m.text());
-  });
-  await signUpInBrowser(page, url);
-  return { context, page, errors };
+  await signUpInBrowser(seller.page, url);
+  return seller;
 }
 
 const text = async (page: Page, selector: string) =>

@@ -7,31 +7,17 @@
 import assert from "node:assert/strict";
 import type { Browser, Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { signUpInBrowser } from "../helpers/e2e_flows.ts";
 
 async function signUp(browser: Browser, url: string, email: string) {
-  const context = await browser.newContext({
+  const seller = await newSellerPage(browser, {
     viewport: { width: 1280, height: 900 },
-    timezoneId: "Europe/Lisbon",
-  });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  const errors: (Error | string)[] = [];
-  page.on("pageerror", (error) => errors.push(error));
-  page.on("console", (message) => {
     // Failed requests (offline, a 400 on purpose) are logged by the browser itself; anything else counts.
-    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) {
-      errors.push(message.text());
-    }
+    consoleErrorsExcept: /Failed to load resource/,
   });
-  await page.goto(`${url}/signup`);
-  await page.fill("#f-teamName", "Acme Sales");
-  await page.fill("#f-name", "Ana Lima");
-  await page.fill("#f-email", email);
-  await page.fill("#f-password", "correct horse battery");
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${url}/`);
-  return { context, page, errors };
+  await signUpInBrowser(seller.page, url, { name: "Ana Lima", email });
+  return seller;
 }
 
 /** Calls the JSON API as the signed-in page would (session cookie and CSRF header). */

@@ -9,30 +9,17 @@ import { ManualClock } from "../../lib/clock/clock.ts";
 import { patchContact } from "../../lib/contacts/contacts.ts";
 import { plainReply } from "../../lib/inbound/fixtures/mime.ts";
 import { accountKeys } from "../../lib/accounts/keys.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { KEN, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
 
 Deno.test("e2e - admins export and erase a contact, set tracking and retention, and see unmatched replies", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
-  const seller = await browser.newContext({
-    viewport: { width: 1280, height: 860 },
-    timezoneId: "Europe/Lisbon",
-    acceptDownloads: true,
-  });
-  seller.setDefaultTimeout(10_000);
-  const page = await seller.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const { context: seller, page, errors } = await newSellerPage(browser, { acceptDownloads: true });
   await signUpInBrowser(page, server.url);
   const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
 
-  const ken = await pageApi<{ id: string }>(page, "POST", "/contacts", {
-    firstName: "Ken",
-    lastName: "Sato",
-    email: "ken@globex.example",
-    timeZone: "Asia/Tokyo",
-  });
+  const ken = await pageApi<{ id: string }>(page, "POST", "/contacts", KEN);
   await pageApi(page, "POST", "/contacts", {
     firstName: "Lee",
     lastName: "Park",

@@ -5,41 +5,31 @@
  */
 import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openMessagePage,
+  pageApi,
+  signUpInBrowser,
+  waitForMessageStatus,
+} from "../helpers/e2e_flows.ts";
 import { outbox, trackingPaths } from "../helpers/mail.ts";
 
 Deno.test("e2e - a message opened by a simulated Apple proxy shows 'not opened by a person' and its 'not opened' alarm still fires", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
-  const seller = await browser.newContext({
-    viewport: { width: 1280, height: 860 },
-    timezoneId: "Europe/Lisbon",
-  });
-  seller.setDefaultTimeout(10_000);
-  const page = await seller.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const { context: seller, page, errors } = await newSellerPage(browser);
   await signUpInBrowser(page, server.url);
   const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
 
-  await pageApi(page, "POST", "/contacts", {
-    firstName: "Ken",
-    lastName: "Sato",
-    email: "ken@icloud.example",
-    timeZone: "Asia/Tokyo",
-  });
-  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
-    to: ["ken@icloud.example"],
+  const { draft } = await draftToNewContact(page, { ...KEN, email: "ken@icloud.example" }, {
     subject: "Pricing for the pilot",
     html: "<p>Hi Ken,</p><p>Here are the numbers we discussed. Talk soon!</p>",
   });
   await pageApi(page, "POST", `/messages/${draft.id}/send`);
-  await page.goto(`${server.url}/messages/${draft.id}`);
-  await page.waitForSelector("beacon-island[data-island=engagement_panel][data-hydrated]");
-  await page.waitForFunction(() =>
-    document.querySelector("[data-testid=message-status]")?.textContent === "Not opened yet"
-  );
+  await openMessagePage(page, server.url, draft.id);
+  await waitForMessageStatus(page, "Not opened yet");
   // An hour to open it, or the seller hears about it.
   const deadline = server.clock.now() + 3600_000;
   await pageApi(page, "POST", `/messages/${draft.id}/alarms`, {

@@ -11,8 +11,17 @@
  */
 import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openEmailInOutbox,
+  openMessagePage,
+  pageApi,
+  recipientInbox,
+  signUpInBrowser,
+  waitForMessageStatus,
+} from "../helpers/e2e_flows.ts";
 import { standinEnv, startSupabaseStandin } from "../standins/supabase_standin.ts";
 
 const SECRETS = {
@@ -107,63 +116,36 @@ Deno.test({
     const sweep = setInterval(() => deps.scheduler.runDue().catch(() => {}), 500);
     await using browser = await launchBrowser();
     try {
-      const seller = await browser.newContext({
-        viewport: { width: 1280, height: 860 },
-        timezoneId: "Europe/Lisbon",
-      });
-      seller.setDefaultTimeout(15_000);
-      const page = await seller.newPage();
-      const errors: string[] = [];
+      const { context: seller, page, errors } = await newSellerPage(browser, { timeout: 15_000 });
       const requests: string[] = [];
       const sockets: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
       page.on("request", (r) => requests.push(new URL(r.url()).pathname + new URL(r.url()).search));
       page.on("websocket", (ws) => sockets.push(ws.url()));
       await signUpInBrowser(page, server.url);
       const me = await pageApi<{ user: { id: string }; team: { id: string } }>(page, "GET", "/me");
 
-      await pageApi(page, "POST", "/contacts", {
-        firstName: "Ken",
-        lastName: "Sato",
-        email: "ken@globex.example",
-        timeZone: "Asia/Tokyo",
-      });
-      const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
-        to: ["ken@globex.example"],
+      const { draft } = await draftToNewContact(page, KEN, {
         subject: "Your Q3 proposal",
         html:
           '<p>Hi Ken,</p><p>Here is <a href="https://example.com/proposal">the proposal</a>. Talk soon!</p>',
       });
       await pageApi(page, "POST", `/messages/${draft.id}/send`);
-      await page.goto(`${server.url}/messages/${draft.id}`);
+      await openMessagePage(page, server.url, draft.id);
       assert.equal(await page.getAttribute('meta[name="live-transport"]', "content"), "supabase");
-      await page.waitForSelector("beacon-island[data-island=engagement_panel][data-hydrated]");
       // The page joins its two private channels at the stand-in, with a token from Beacon.
       await standin.waitForJoined(`team:${me.team.id}`);
       await standin.waitForJoined(`team:${me.team.id}:user:${me.user.id}`);
       // The cron sweep sends it; the page learns it live (message.updated through Supabase).
-      await page.waitForFunction(() =>
-        document.querySelector("[data-testid=message-status]")?.textContent === "Not opened yet"
-      );
+      await waitForMessageStatus(page, "Not opened yet");
 
       // The recipient opens the email in the Outbox.
       // A person's browser, not a headless one (which the classifier may count as a machine).
-      const recipient = await browser.newContext({
-        viewport: { width: 1100, height: 900 },
+      const { context: recipient, inbox } = await recipientInbox(browser, server.url, {
         userAgent:
           "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36",
+        standIn: { url: "https://example.com/**", html: "<h1>Proposal</h1>" },
       });
-      await recipient.route(
-        "https://example.com/**",
-        (route) => route.fulfill({ contentType: "text/html", body: "<h1>Proposal</h1>" }),
-      );
-      const inbox = await recipient.newPage();
-      await inbox.goto(`${server.url}/signin`);
-      await inbox.fill("#f-email", "ana@acme.example");
-      await inbox.fill("#f-password", "correct horse battery");
-      await inbox.click("button[type=submit]");
-      await inbox.goto(`${server.url}/outbox`);
-      await inbox.click("text=Your Q3 proposal");
+      await openEmailInOutbox(inbox, server.url, "Your Q3 proposal");
       await inbox.frameLocator("iframe.email-frame").locator("text=the proposal").waitFor();
 
       await page.waitForFunction(() =>

@@ -8,8 +8,17 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { recordDelivery } from "../../lib/messages/delivery_status.ts";
 import { publishAll } from "../../lib/realtime/feed.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openEmailInOutbox,
+  openMessagePage,
+  pageApi,
+  recipientInbox,
+  signUpInBrowser,
+  waitForMessageStatus,
+} from "../helpers/e2e_flows.ts";
 
 /** A small, valid one-page PDF. */
 function pdf(): string {
@@ -36,24 +45,10 @@ function pdf(): string {
 Deno.test("e2e - an attachment view and replies reach the seller's message page live", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
-  const seller = await browser.newContext({
-    viewport: { width: 1280, height: 860 },
-    timezoneId: "Europe/Lisbon",
-  });
-  seller.setDefaultTimeout(10_000);
-  const page = await seller.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const { context: seller, page, errors } = await newSellerPage(browser);
   await signUpInBrowser(page, server.url);
 
-  await pageApi(page, "POST", "/contacts", {
-    firstName: "Ken",
-    lastName: "Sato",
-    email: "ken@globex.example",
-    timeZone: "Asia/Tokyo",
-  });
-  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
-    to: ["ken@globex.example"],
+  const { draft } = await draftToNewContact(page, KEN, {
     subject: "Proposal for Globex",
     html: "<p>Hi Ken,</p><p>The proposal is attached, with our terms. Talk soon!</p>",
   });
@@ -79,11 +74,8 @@ Deno.test("e2e - an attachment view and replies reach the seller's message page 
   await pageApi(page, "PATCH", `/messages/${draft.id}/attachments/${terms.json.blobId}`, { followed: false });
   await pageApi(page, "POST", `/messages/${draft.id}/send`);
 
-  await page.goto(`${server.url}/messages/${draft.id}`);
-  await page.waitForSelector("beacon-island[data-island=engagement_panel][data-hydrated]");
-  await page.waitForFunction(() =>
-    document.querySelector("[data-testid=message-status]")?.textContent === "Not opened yet"
-  );
+  await openMessagePage(page, server.url, draft.id);
+  await waitForMessageStatus(page, "Not opened yet");
   const files = page.locator("[data-testid=attachments] li");
   assert.equal(await files.count(), 2);
   assert.match(await files.nth(0).textContent() ?? "", /^Proposal 2027\.pdf\d+ B · Tracked link0 views$/);
@@ -115,15 +107,8 @@ Deno.test("e2e - an attachment view and replies reach the seller's message page 
 
   // The recipient, a few minutes later: opens the email in the Outbox and the PDF from it.
   server.clock.advance(5 * 60_000);
-  const recipient = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  recipient.setDefaultTimeout(10_000);
-  const inbox = await recipient.newPage();
-  await inbox.goto(`${server.url}/signin`);
-  await inbox.fill("#f-email", "ana@acme.example");
-  await inbox.fill("#f-password", "correct horse battery");
-  await inbox.click("button[type=submit]");
-  await inbox.goto(`${server.url}/outbox`);
-  await inbox.click("text=Proposal for Globex");
+  const { context: recipient, inbox } = await recipientInbox(browser, server.url, { timeout: 10_000 });
+  await openEmailInOutbox(inbox, server.url, "Proposal for Globex");
   const frame = inbox.frameLocator("iframe.email-frame");
   await frame.locator("text=Proposal 2027.pdf").waitFor();
   await page.waitForFunction(() =>
@@ -173,8 +158,7 @@ Deno.test("e2e - an attachment view and replies reach the seller's message page 
   await screenshot(page, "message-replied");
 
   // An out-of-office arrives too: recorded, shown with its badge, not counted.
-  await inbox.goto(`${server.url}/outbox`);
-  await inbox.click("text=Proposal for Globex");
+  await openEmailInOutbox(inbox, server.url, "Proposal for Globex");
   await inbox.fill("#f-text", "I am out of the office until Monday.");
   await inbox.check("input[name=autoReply]");
   await inbox.click("button:has-text('Send reply')");

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import type { Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
 import { outbox, trackingPaths } from "../helpers/mail.ts";
 import { recordReply } from "../helpers/replies.ts";
@@ -47,16 +47,10 @@ Deno.test("e2e - templates: write one, seed history, see the recommended one sta
   const clock = new ManualClock(Date.now(), true);
   await using server = await startServer({ clock });
   await using browser = await launchBrowser();
-  const context = await browser.newContext({
+  const { context, page, errors } = await newSellerPage(browser, {
     viewport: { width: 1280, height: 900 },
-    timezoneId: "Europe/Lisbon",
-  });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const errors: (Error | string)[] = [];
-  page.on("pageerror", (error) => errors.push(error));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+    timeout: 15_000,
+    consoleErrorsExcept: /Failed to load resource/,
   });
   await signUpInBrowser(page, server.url, { name: "Sam Rivera", email: "sam@acme.example" });
   const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");

@@ -5,58 +5,41 @@
  */
 import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openEmailInOutbox,
+  openMessagePage,
+  pageApi,
+  recipientInbox,
+  signUpInBrowser,
+  waitForMessageStatus,
+} from "../helpers/e2e_flows.ts";
 
 Deno.test("e2e - opens and clicks reach the seller's pages live, without a reload", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
-  const seller = await browser.newContext({
-    viewport: { width: 1280, height: 860 },
-    timezoneId: "Europe/Lisbon",
-  });
-  seller.setDefaultTimeout(10_000);
-  const page = await seller.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const { context: seller, page, errors } = await newSellerPage(browser);
   await signUpInBrowser(page, server.url);
 
-  const contact = await pageApi<{ id: string }>(page, "POST", "/contacts", {
-    firstName: "Ken",
-    lastName: "Sato",
-    email: "ken@globex.example",
-    timeZone: "Asia/Tokyo",
-  });
-  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
-    to: ["ken@globex.example"],
+  const { contact, draft } = await draftToNewContact(page, KEN, {
     subject: "Your Q3 proposal",
     html: '<p>Hi Ken,</p><p>Here is <a href="https://example.com/proposal">the proposal</a>. Talk soon!</p>',
   });
   await pageApi(page, "POST", `/messages/${draft.id}/send`);
-  await page.goto(`${server.url}/messages/${draft.id}`);
-  await page.waitForFunction(() =>
-    document.querySelector("[data-testid=message-status]")?.textContent === "Not opened yet"
-  );
-  await page.waitForSelector("beacon-island[data-island=engagement_panel][data-hydrated]");
+  await openMessagePage(page, server.url, draft.id);
+  await waitForMessageStatus(page, "Not opened yet");
   await screenshot(page, "message-sent");
 
   // The recipient, elsewhere: opens the email (the pixel loads) and clicks the link.
   // A few minutes after the email arrived (clicks within seconds of sending are what scanners do).
   server.clock.advance(5 * 60_000);
-  const recipient = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  // The destination is on the internet, which this machine can't reach: a local stand-in answers for it.
-  await recipient.route(
-    "https://example.com/**",
-    (route) => route.fulfill({ contentType: "text/html", body: "<h1>Proposal</h1>" }),
-  );
-  const inbox = await recipient.newPage();
-  // The Outbox needs a signed-in user; the recipient's context signs in as the seller would to show it.
-  await inbox.goto(`${server.url}/signin`);
-  await inbox.fill("#f-email", "ana@acme.example");
-  await inbox.fill("#f-password", "correct horse battery");
-  await inbox.click("button[type=submit]");
-  await inbox.goto(`${server.url}/outbox`);
-  await inbox.click("text=Your Q3 proposal");
+  // The link's destination is on the internet, which this machine can't reach: a local stand-in answers.
+  const { context: recipient, inbox } = await recipientInbox(browser, server.url, {
+    standIn: { url: "https://example.com/**", html: "<h1>Proposal</h1>" },
+  });
+  await openEmailInOutbox(inbox, server.url, "Your Q3 proposal");
   const frame = inbox.frameLocator("iframe.email-frame");
   await frame.locator("text=the proposal").waitFor();
   await screenshot(inbox, "outbox-email");

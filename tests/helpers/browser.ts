@@ -1,5 +1,11 @@
 /** End-to-end helpers: the real app on a listening port, and Debian's Chromium driven by playwright-core. */
-import { type Browser, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from "playwright-core";
 import { ensureIslandsBuilt } from "../../lib/islands/build.ts";
 import { makeTestApp, type TestApp } from "./app.ts";
 import { CHROME_UA } from "./people.ts";
@@ -60,6 +66,37 @@ export async function launchBrowser(): Promise<Browser & { [Symbol.asyncDispose]
     ],
   });
   return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
+}
+
+/**
+ * A new browser context and page for the seller (desktop size, Lisbon time), with the page's errors
+ * collected for the test to check: uncaught exceptions, and console errors too when `consoleErrorsExcept`
+ * says which of them are expected (failed requests, say).
+ */
+export async function newSellerPage(
+  browser: Browser,
+  { timeout = 10_000, consoleErrorsExcept, ...contextOptions }: BrowserContextOptions & {
+    timeout?: number;
+    consoleErrorsExcept?: RegExp;
+  } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: (Error | string)[] }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    timezoneId: "Europe/Lisbon",
+    ...contextOptions,
+  });
+  context.setDefaultTimeout(timeout);
+  const page = await context.newPage();
+  const errors: (Error | string)[] = [];
+  page.on("pageerror", (error) => errors.push(error));
+  if (consoleErrorsExcept) {
+    page.on("console", (message) => {
+      if (message.type() === "error" && !consoleErrorsExcept.test(message.text())) {
+        errors.push(message.text());
+      }
+    });
+  }
+  return { context, page, errors };
 }
 
 /** Saves a desktop and a phone screenshot of the page as it is now. */

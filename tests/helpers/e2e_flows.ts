@@ -1,5 +1,11 @@
-/** Steps several browser tests share: signing up through the UI, calling the API as the page would. */
-import type { Page } from "playwright-core";
+/**
+ * Steps several browser tests share: signing up and in through the UI, calling the API as the page would,
+ * writing an email to a new contact, watching its message page, and opening it as the recipient in the Outbox.
+ */
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+
+/** The password every account signed up through the UI gets. */
+export const PASSWORD = "correct horse battery";
 
 export async function signUpInBrowser(
   page: Page,
@@ -10,9 +16,17 @@ export async function signUpInBrowser(
   await page.fill("#f-teamName", "Acme Sales");
   await page.fill("#f-name", who.name);
   await page.fill("#f-email", who.email);
-  await page.fill("#f-password", "correct horse battery");
+  await page.fill("#f-password", PASSWORD);
   await page.click("button[type=submit]");
   await page.waitForURL(`${url}/`);
+}
+
+/** Signs in through the sign-in page (as the seller signed up by signUpInBrowser, unless told). */
+export async function signInInBrowser(page: Page, url: string, email = "ana@acme.example") {
+  await page.goto(`${url}/signin`);
+  await page.fill("#f-email", email);
+  await page.fill("#f-password", PASSWORD);
+  await page.click("button[type=submit]");
 }
 
 /** Calls the JSON API with the page's cookies and CSRF token, like an island does. */
@@ -33,4 +47,69 @@ export async function pageApi<T = Record<string, unknown>>(
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
     return text ? JSON.parse(text) : null;
   }, { method, path, body }) as T;
+}
+
+/** Ken Sato at Globex, in Tokyo: the contact the seller writes to in several browser tests. */
+export const KEN = {
+  firstName: "Ken",
+  lastName: "Sato",
+  email: "ken@globex.example",
+  timeZone: "Asia/Tokyo",
+};
+
+/** Adds a contact and writes a draft to them through the API (not sent: the test sends it). */
+export async function draftToNewContact(
+  page: Page,
+  contact: typeof KEN,
+  email: { subject: string; html: string },
+): Promise<{ contact: { id: string }; draft: { id: string } }> {
+  const added = await pageApi<{ id: string }>(page, "POST", "/contacts", contact);
+  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", { to: [contact.email], ...email });
+  return { contact: added, draft };
+}
+
+/** Opens a message's page and waits for its live engagement panel. */
+export async function openMessagePage(page: Page, url: string, messageId: string) {
+  await page.goto(`${url}/messages/${messageId}`);
+  await page.waitForSelector("beacon-island[data-island=engagement_panel][data-hydrated]");
+}
+
+/** Waits until the message page's status reads exactly `status`. */
+export async function waitForMessageStatus(page: Page, status: string) {
+  await page.waitForFunction(
+    (status) => document.querySelector("[data-testid=message-status]")?.textContent === status,
+    status,
+  );
+}
+
+/**
+ * The recipient's side: a second browser context (its own cookies) whose page is signed in, since the
+ * Outbox needs a signed-in user: it signs in as the seller would to show it. `standIn` answers for a
+ * link's destination on the internet, which this machine can't reach.
+ */
+export async function recipientInbox(
+  browser: Browser,
+  url: string,
+  { timeout, standIn, ...contextOptions }: BrowserContextOptions & {
+    timeout?: number;
+    standIn?: { url: string; html: string };
+  } = {},
+): Promise<{ context: BrowserContext; inbox: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...contextOptions });
+  if (timeout !== undefined) context.setDefaultTimeout(timeout);
+  if (standIn) {
+    await context.route(
+      standIn.url,
+      (route) => route.fulfill({ contentType: "text/html", body: standIn.html }),
+    );
+  }
+  const inbox = await context.newPage();
+  await signInInBrowser(inbox, url);
+  return { context, inbox };
+}
+
+/** Opens an email in the Outbox by its subject (its body shows in iframe.email-frame). */
+export async function openEmailInOutbox(inbox: Page, url: string, subject: string) {
+  await inbox.goto(`${url}/outbox`);
+  await inbox.click(`text=${subject}`);
 }
