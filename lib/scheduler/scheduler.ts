@@ -10,6 +10,7 @@
  */
 import type { Clock } from "../clock/clock.ts";
 import { newId } from "../storage/ids.ts";
+import { Slots } from "./slots.ts";
 
 export interface Job<P = unknown> {
   id: string;
@@ -49,7 +50,7 @@ export const dueKey = (dueAt: number, jobId: string): Deno.KvKey => ["due", dueA
 /** Jobs claimed per commit: each takes one check and two mutations (KV allows 100 checks). */
 const CLAIM_BATCH = 50;
 /** Jobs listed per pass; a full page triggers another pass. */
-const PASS_LIMIT = 500;
+const PASS_LIMIT = 1000;
 
 /** Adds a job's due entry to `op` (the caller's atomic operation); returns its ref. */
 function addDueEntry<P>(
@@ -81,6 +82,12 @@ export type Wakeup = "timer" | "queue" | "cron";
 
 /** KV queues deliver at most 30 days later; longer waits are re-enqueued when they wake early. */
 export const MAX_QUEUE_DELAY_MS = 30 * 24 * 3600_000;
+
+/**
+ * KV queue messages arrive some tens of milliseconds after their delay; wake-ups are enqueued this much
+ * early and wait out the rest in the process, so jobs start on time.
+ */
+export const QUEUE_HEAD_START_MS = 250;
 
 export interface WakeMessage {
   beacon: "wake";
@@ -118,7 +125,7 @@ export class Scheduler {
 
   constructor(private kv: Deno.Kv, private clock: Clock, options: SchedulerOptions = {}) {
     this.leaseMs = options.leaseMs ?? 120_000;
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? 64;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.wakeups = new Set(options.wakeups ?? ["timer", "cron"]);
   }
@@ -141,21 +148,22 @@ export class Scheduler {
   }
 
   #enqueueWake(op: Deno.AtomicOperation | Deno.Kv, dueAt: number, now: number) {
-    const delay = Math.min(Math.max(0, dueAt - now), MAX_QUEUE_DELAY_MS);
+    const delay = Math.min(Math.max(0, dueAt - QUEUE_HEAD_START_MS - now), MAX_QUEUE_DELAY_MS);
     const message: WakeMessage = { beacon: "wake", dueAt };
     return op.enqueue(message, { delay });
   }
 
   /**
-   * Handles a KV queue message: runs what is due, or re-enqueues a wake-up that
-   * came before its time (waits beyond the queue's 30-day maximum).
+   * Handles a KV queue message: waits out its head start (see QUEUE_HEAD_START_MS) and runs what is
+   * due, or re-enqueues a wake-up that came long before its time (waits beyond the 30-day maximum).
    */
   async onQueueMessage(message: WakeMessage): Promise<void> {
-    const now = this.clock.now();
-    if (message.dueAt > now + 1000) {
-      await this.#enqueueWake(this.kv, message.dueAt, now);
+    const early = message.dueAt - this.clock.now();
+    if (early > 1000) {
+      await this.#enqueueWake(this.kv, message.dueAt, this.clock.now());
       return;
     }
+    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
     await this.runDue();
   }
 
@@ -252,17 +260,17 @@ export class Scheduler {
     ) {
       if (this.#handlers.has(entry.value.kind)) due.push(entry);
     }
-    const claims: Claim[] = [];
+    // Jobs start as soon as their batch is claimed, while the next batch is being claimed.
+    const slots = new Slots(this.concurrency);
+    const runs: Promise<void>[] = [];
     for (let i = 0; i < due.length; i += CLAIM_BATCH) {
-      claims.push(...await this.#claim(due.slice(i, i + CLAIM_BATCH), now));
+      for (const claim of await this.#claim(due.slice(i, i + CLAIM_BATCH), now)) {
+        runs.push(slots.hold(() => this.#run(claim, now)));
+      }
     }
-    let next = 0;
-    const worker = async () => {
-      while (next < claims.length) await this.#run(claims[next++], now);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, claims.length) }, worker));
+    await Promise.all(runs);
     if (due.length === PASS_LIMIT) this.#rerun = true;
-    return claims.length;
+    return runs.length;
   }
 
   /**

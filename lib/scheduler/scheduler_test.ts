@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { ManualClock } from "../clock/clock.ts";
-import { isWakeMessage, type Job, MAX_QUEUE_DELAY_MS, removeJob, Scheduler } from "./scheduler.ts";
+import {
+  isWakeMessage,
+  type Job,
+  MAX_QUEUE_DELAY_MS,
+  QUEUE_HEAD_START_MS,
+  removeJob,
+  Scheduler,
+} from "./scheduler.ts";
 
 async function setup(options: ConstructorParameters<typeof Scheduler>[2] = {}) {
   const kv = await Deno.openKv(":memory:");
@@ -163,6 +170,27 @@ Deno.test("scheduler - queue wake-ups are committed with the job and run it", as
   await s.add(s.clock.now() + 50);
   await woke.promise;
   assert.equal(s.ran.length, 1);
+});
+
+Deno.test("scheduler - a queue wake-up comes ahead of the due time and waits for it: never early", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const scheduler = new Scheduler(kv, { now: () => Date.now() }, { wakeups: ["queue", "cron"] });
+  const ran = Promise.withResolvers<number>();
+  scheduler.handle("note", () => {
+    ran.resolve(Date.now());
+    return Promise.resolve();
+  });
+  kv.listenQueue(async (message) => {
+    if (isWakeMessage(message)) await scheduler.onQueueMessage(message);
+  });
+  const dueAt = Date.now() + QUEUE_HEAD_START_MS + 400;
+  const op = kv.atomic();
+  scheduler.add(op, { kind: "note", teamId: "t", payload: {}, dueAt, now: Date.now() });
+  await op.commit();
+  const at = await ran.promise;
+  assert.ok(at >= dueAt, `ran ${dueAt - at} ms early`);
+  scheduler.stop();
+  kv.close();
 });
 
 Deno.test("scheduler - a wake-up beyond the queue's 30-day limit is re-enqueued, not run early", async () => {
