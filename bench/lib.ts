@@ -178,6 +178,47 @@ export class HttpClient extends BrowserClient {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Steps through Beacon's HTTP API and pages
+
+/** Drafts an email with a link to `to`, sends it, and waits until it is sent; returns the message id. */
+export async function sendAndWait(client: HttpClient, to: string, subject: string): Promise<string> {
+  const draft = await client.api("POST", "/messages", {
+    to: [to],
+    subject,
+    html: '<p>Hi Ken, here is <a href="https://example.com/pricing">our pricing</a>.</p>',
+  });
+  if (draft.status !== 201) throw new Error(`draft failed: ${draft.status} ${JSON.stringify(draft.json)}`);
+  const sent = await client.api("POST", `/messages/${draft.json.id}/send`);
+  if (sent.status !== 202) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.json)}`);
+  const id: string = sent.json.items[0].id;
+  const deadline = Date.now() + 60_000;
+  while (true) {
+    const message = await client.api("GET", `/messages/${id}`);
+    if (message.json?.status === "sent") return id;
+    if (message.json?.status === "failed" || Date.now() > deadline) {
+      throw new Error(`message ${id} did not reach "sent": ${JSON.stringify(message.json)}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Finds, on the Outbox pages, the email with this subject and the open pixel path in its srcdoc. */
+export async function pixelFromOutbox(client: HttpClient, subject: string): Promise<string> {
+  const list = await client.page("/outbox");
+  if (list.status !== 200) throw new Error(`GET /outbox answered ${list.status}`);
+  const row = [...list.html.matchAll(/href="\/outbox\/([0-9A-Z]{26})"[^>]*>([^<]*)</g)].find((m) =>
+    m[2] === subject
+  );
+  if (!row) throw new Error(`no Outbox row with subject "${subject}"`);
+  const page = await client.page(`/outbox/${row[1]}`);
+  const srcdoc = page.html.match(/srcdoc="([^"]*)"/)?.[1];
+  if (!srcdoc) throw new Error(`no iframe srcdoc on /outbox/${row[1]}`);
+  const pixel = unescapeHtml(srcdoc).match(/src="https?:\/\/[^"]+(\/t\/o\/[\w-]+)"/)?.[1];
+  if (!pixel) throw new Error(`no /t/o/ pixel in the email on /outbox/${row[1]}`);
+  return pixel;
+}
+
 /** Undoes the HTML escaping of an attribute value (what srcdoc holds). */
 export function unescapeHtml(text: string): string {
   return text
@@ -408,4 +449,29 @@ export function cpuUsage(a: CpuSnapshot, b: CpuSnapshot): CpuUsage {
     others: Math.max(0, pct(b.busy - a.busy - ours)),
     cores,
   };
+}
+
+/** Other processes using more than this share of one core during a run make it noisy. */
+export const NOISY_PCT = 10;
+
+/** Waits (up to `maxSeconds`) until processes other than `pids` use under NOISY_PCT of one core. */
+export async function waitForQuiet(
+  pids: number[],
+  maxSeconds: number,
+  step: (text: string) => void,
+): Promise<void> {
+  const deadline = Date.now() + maxSeconds * 1000;
+  let warned = false;
+  while (true) {
+    const a = cpuSnapshot(pids);
+    await sleep(1_000);
+    const others = cpuUsage(a, cpuSnapshot(pids)).others;
+    if (others < NOISY_PCT) return;
+    if (Date.now() > deadline) {
+      step(`other processes still use ${others.toFixed(0)}% of a core; measuring anyway`);
+      return;
+    }
+    if (!warned) step(`other processes use ${others.toFixed(0)}% of a core; waiting for a quiet machine`);
+    warned = true;
+  }
 }

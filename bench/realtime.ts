@@ -33,15 +33,18 @@ import {
   int,
   logTail,
   mb,
+  NOISY_PCT,
+  pixelFromOutbox,
   procStatusKb,
+  sendAndWait,
   type Server,
   servingPid,
   sleep,
   spawnServer,
   stop,
   table,
-  unescapeHtml,
   waitForHttp,
+  waitForQuiet,
 } from "./lib.ts";
 import type { SubscriberReport } from "./live_subscribers.ts";
 
@@ -80,61 +83,11 @@ const step = (text: string) => console.log(`· ${text}`);
 const now = () => performance.timeOrigin + performance.now();
 const fmt = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : "n/a");
 
-/** Other processes using more than this share of one core make a run noisy. */
-const NOISY_PCT = 10;
 const MAIL_CLIENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko)";
-
-async function waitForQuiet(pids: number[]): Promise<void> {
-  const deadline = Date.now() + opts.quietWait * 1000;
-  let warned = false;
-  for (;;) {
-    const a = cpuSnapshot(pids);
-    await sleep(1_000);
-    const others = cpuUsage(a, cpuSnapshot(pids)).others;
-    if (others < NOISY_PCT) return;
-    if (Date.now() > deadline) {
-      step(`other processes still use ${others.toFixed(0)}% of a core; measuring anyway`);
-      return;
-    }
-    if (!warned) step(`other processes use ${others.toFixed(0)}% of a core; waiting for a quiet machine`);
-    warned = true;
-  }
-}
 
 function percentile(sorted: Float64Array, p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function sendEmail(client: HttpClient, to: string, subject: string): Promise<string> {
-  const draft = await client.api("POST", "/messages", {
-    to: [to],
-    subject,
-    html: "<p>Hi Ken, a quick note about the renewal.</p>",
-  });
-  if (draft.status !== 201) throw new Error(`draft failed: ${draft.status} ${JSON.stringify(draft.json)}`);
-  const sent = await client.api("POST", `/messages/${draft.json.id}/send`);
-  if (sent.status !== 202) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.json)}`);
-  const id: string = sent.json.items[0].id;
-  const deadline = Date.now() + 60_000;
-  while ((await client.api("GET", `/messages/${id}`)).json?.status !== "sent") {
-    if (Date.now() > deadline) throw new Error(`message ${id} was not sent`);
-    await sleep(100);
-  }
-  return id;
-}
-
-async function pixelFromOutbox(client: HttpClient, subject: string): Promise<string> {
-  const list = await client.page("/outbox");
-  const row = [...list.html.matchAll(/href="\/outbox\/([0-9A-Z]{26})"[^>]*>([^<]*)</g)].find((m) =>
-    m[2] === subject
-  );
-  if (!row) throw new Error(`no Outbox row with subject "${subject}"`);
-  const page = await client.page(`/outbox/${row[1]}`);
-  const srcdoc = page.html.match(/srcdoc="([^"]*)"/)?.[1];
-  const pixel = srcdoc && unescapeHtml(srcdoc).match(/src="https?:\/\/[^"]+(\/t\/o\/[\w-]+)"/)?.[1];
-  if (!pixel) throw new Error(`no /t/o/ pixel in the email on /outbox/${row[1]}`);
-  return pixel;
 }
 
 interface SubscriberProcess {
@@ -249,7 +202,9 @@ async function main(): Promise<number> {
     const contact = await client.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" });
     if (contact.status !== 201) throw new Error(`contact failed: ${contact.status}`);
     const pixels: string[] = [];
-    for (let i = 1; i <= opts.messages; i++) await sendEmail(client, contact.json.email, `Bench: live ${i}`);
+    for (let i = 1; i <= opts.messages; i++) {
+      await sendAndWait(client, contact.json.email, `Bench: live ${i}`);
+    }
     for (let i = 1; i <= opts.messages; i++) pixels.push(await pixelFromOutbox(client, `Bench: live ${i}`));
     step(`sent ${opts.messages} emails; their pixels found on /outbox`);
 
@@ -313,7 +268,7 @@ async function main(): Promise<number> {
     const warmupHits = n;
     await sleep(500);
     const pids = [beacon.pid, ...subscriberProcs.map((p) => p.pid)];
-    await waitForQuiet(pids);
+    await waitForQuiet(pids, opts.quietWait, step);
     const cpuBefore = cpuSnapshot(pids);
     step(`measuring: ${Math.round(opts.duration * opts.rate)} hits at ${opts.rate}/s`);
     await drive(opts.duration, true);

@@ -37,22 +37,23 @@ import {
   logTail,
   mb,
   ms,
+  NOISY_PCT,
+  pixelFromOutbox,
   pixelTokenIds,
   procStatusKb,
   runWrk,
+  sendAndWait,
   type Server,
   servingPid,
   sleep,
   spawnServer,
   stop,
   table,
-  unescapeHtml,
   waitForHttp,
+  waitForQuiet,
 } from "./lib.ts";
 
 const RSS_LIMIT_MB = 256;
-/** Other processes using more than this share of one core during a run make it noisy. */
-const NOISY_PCT = 10;
 const GOAL_RATIO = 0.5;
 
 function options() {
@@ -126,24 +127,6 @@ const problems = (r: Throughput) =>
 /** CPU time a server spent per answered request, from its share of one core. */
 const usPerRequest = (pct: number, r: Throughput) => (pct / 100) * 1e6 / r.requestsPerSec;
 
-/** Waits (up to --quiet-wait seconds) until other processes use under NOISY_PCT of one core. */
-async function waitForQuiet(pids: number[]): Promise<void> {
-  const deadline = Date.now() + opts.quietWait * 1000;
-  let warned = false;
-  while (true) {
-    const a = cpuSnapshot(pids);
-    await sleep(1_000);
-    const others = cpuUsage(a, cpuSnapshot(pids)).others;
-    if (others < NOISY_PCT) return;
-    if (Date.now() > deadline) {
-      step(`other processes still use ${others.toFixed(0)}% of a core; measuring anyway`);
-      return;
-    }
-    if (!warned) step(`other processes use ${others.toFixed(0)}% of a core; waiting for a quiet machine`);
-    warned = true;
-  }
-}
-
 async function loadProcess(url: string, args: string[]): Promise<LoadResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", `${benchDir}load.ts`, url, ...args],
@@ -182,44 +165,6 @@ async function drive(wrk: string | null, url: string, seconds: number): Promise<
     non200: r.non200,
     socketErrors: r.errors,
   };
-}
-
-/** Signs up, creates a contact and a draft with a link, sends it; returns the sent message's id. */
-async function sendEmail(client: HttpClient, to: string, subject: string): Promise<string> {
-  const draft = await client.api("POST", "/messages", {
-    to: [to],
-    subject,
-    html: '<p>Hi Ken, here is <a href="https://example.com/pricing">our pricing</a>.</p>',
-  });
-  if (draft.status !== 201) throw new Error(`draft failed: ${draft.status} ${JSON.stringify(draft.json)}`);
-  const sent = await client.api("POST", `/messages/${draft.json.id}/send`);
-  if (sent.status !== 202) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.json)}`);
-  const id: string = sent.json.items[0].id;
-  const deadline = Date.now() + 60_000;
-  while (true) {
-    const message = await client.api("GET", `/messages/${id}`);
-    if (message.json?.status === "sent") return id;
-    if (message.json?.status === "failed" || Date.now() > deadline) {
-      throw new Error(`message ${id} did not reach "sent": ${JSON.stringify(message.json)}`);
-    }
-    await sleep(100);
-  }
-}
-
-/** Finds, on the Outbox pages, the email with this subject and the open pixel path in its srcdoc. */
-async function pixelFromOutbox(client: HttpClient, subject: string): Promise<string> {
-  const list = await client.page("/outbox");
-  if (list.status !== 200) throw new Error(`GET /outbox answered ${list.status}`);
-  const row = [...list.html.matchAll(/href="\/outbox\/([0-9A-Z]{26})"[^>]*>([^<]*)</g)].find((m) =>
-    m[2] === subject
-  );
-  if (!row) throw new Error(`no Outbox row with subject "${subject}"`);
-  const page = await client.page(`/outbox/${row[1]}`);
-  const srcdoc = page.html.match(/srcdoc="([^"]*)"/)?.[1];
-  if (!srcdoc) throw new Error(`no iframe srcdoc on /outbox/${row[1]}`);
-  const pixel = unescapeHtml(srcdoc).match(/src="https?:\/\/[^"]+(\/t\/o\/[\w-]+)"/)?.[1];
-  if (!pixel) throw new Error(`no /t/o/ pixel in the email on /outbox/${row[1]}`);
-  return pixel;
 }
 
 async function main(): Promise<number> {
@@ -303,8 +248,8 @@ async function main(): Promise<number> {
     if (contact.status !== 201) {
       throw new Error(`contact failed: ${contact.status} ${JSON.stringify(contact.json)}`);
     }
-    const loadId = await sendEmail(client, contact.json.email, "Bench: throughput");
-    const exactId = await sendEmail(client, contact.json.email, "Bench: exactness");
+    const loadId = await sendAndWait(client, contact.json.email, "Bench: throughput");
+    const exactId = await sendAndWait(client, contact.json.email, "Bench: exactness");
     const loadPixel = await pixelFromOutbox(client, "Bench: throughput");
     const exactPixel = await pixelFromOutbox(client, "Bench: exactness");
     for (const [path, id] of [[loadPixel, loadId], [exactPixel, exactId]]) {
@@ -348,7 +293,7 @@ async function main(): Promise<number> {
         step(`no quiet run yet for ${runs.bare.some(quiet) ? "tracked" : "bare"}; one more pair`);
       }
       for (const [name, url, server] of [["bare", bareUrl, bare], ["tracked", trackedUrl, beacon]] as const) {
-        await waitForQuiet(pids);
+        await waitForQuiet(pids, opts.quietWait, step);
         const a = cpuSnapshot(pids);
         const r = await drive(wrk, url, opts.duration);
         r.cpu = cpuUsage(a, cpuSnapshot(pids));
