@@ -16,7 +16,6 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { api, ApiError } from "../lib/browser/api.ts";
-import type { ActiveFormats, EditorHandle, FormatName } from "../lib/browser/editor.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { ComposerProps } from "../lib/messages/composer_props.ts";
 import type { FollowState, Recipient } from "../lib/messages/types.ts";
@@ -46,18 +45,9 @@ import { RecipientRow } from "./composer/recipients.tsx";
 import { RegardingRow } from "./composer/regarding.tsx";
 import { DraftSaver, type SaveStatus } from "./composer/saver.ts";
 import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
+import { useEditor } from "./composer/use_editor.ts";
 
 type Errors = Partial<Record<FieldName, string>>;
-
-const NO_FORMATS: ActiveFormats = {
-  bold: false,
-  italic: false,
-  underline: false,
-  bulletList: false,
-  orderedList: false,
-  blockquote: false,
-  link: false,
-};
 
 const PLACEHOLDER = "Write your message…";
 
@@ -153,9 +143,6 @@ function NowAdvice({ advice, onLater }: { advice: Advice; onLater(at: number): v
   );
 }
 
-const sameFormats = (a: ActiveFormats, b: ActiveFormats) =>
-  (Object.keys(a) as FormatName[]).every((k) => a[k] === b[k]);
-
 function StatusLine({ status, zone }: { status: SaveStatus; zone: string }) {
   const text = status.kind === "idle"
     ? "Drafts save automatically"
@@ -203,11 +190,7 @@ export default function Composer(props: ComposerProps) {
   const [sending, setSending] = useState<false | "now" | "later">(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [discarding, setDiscarding] = useState(false);
-  const [ready, setReady] = useState(false);
-  const [editorFailed, setEditorFailed] = useState(false);
-  const [formats, setFormats] = useState<ActiveFormats>(NO_FORMATS);
   const [link, setLink] = useState<{ initial: string } | null>(null);
-  const [mod, setMod] = useState("Ctrl");
   const [followBusy, setFollowBusy] = useState(false);
   // To as last saved (the advice is about it), the advice for sending now, the send-later panel.
   const [to, setTo] = useState<Recipient[]>(props.draft?.to ?? []);
@@ -240,8 +223,6 @@ export default function Composer(props: ComposerProps) {
     cc: useRef<(() => void) | null>(null),
     bcc: useRef<(() => void) | null>(null),
   };
-  const hostRef = useRef<HTMLDivElement>(null);
-  const editorRef = useRef<EditorHandle | null>(null);
   const leavingRef = useRef(false);
   const sendingRef = useRef(false);
   // The editor is created once; its callbacks reach the latest handlers through these.
@@ -313,6 +294,18 @@ export default function Composer(props: ComposerProps) {
     });
   }
   const saver = saverRef.current;
+  const { hostRef, editorRef, ready, failed: editorFailed, formats, mod } = useEditor(htmlRef, {
+    placeholder: PLACEHOLDER,
+    labelledBy: "composer-body-label",
+    describedBy: "composer-body-error",
+    onUpdate: (html) => {
+      htmlRef.current = html;
+      clearError("html");
+      saver.change();
+    },
+    onSubmit: () => sendRef.current(),
+    onLinkShortcut: () => openLinkRef.current(),
+  });
 
   /** Changes the form; by default the change is saved after a pause. */
   function update(patch: Partial<ComposerForm>, save = true) {
@@ -526,31 +519,6 @@ export default function Composer(props: ComposerProps) {
     if (props.draft?.attachments.length) {
       import("./composer/attachments.tsx").then((mod) => setFiles(() => mod.default));
     }
-    if (/Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)) setMod("⌘");
-    let handle: EditorHandle | null = null;
-    let cancelled = false;
-    import("../lib/browser/editor.ts").then(({ createEditor }) => {
-      if (cancelled || !hostRef.current) return;
-      handle = createEditor(hostRef.current, htmlRef.current, {
-        placeholder: PLACEHOLDER,
-        labelledBy: "composer-body-label",
-        describedBy: "composer-body-error",
-        onUpdate: (html) => {
-          htmlRef.current = html;
-          clearError("html");
-          saver.change();
-        },
-        onFormats: (next) => setFormats((prev) => sameFormats(prev, next) ? prev : next),
-        onSubmit: () => sendRef.current(),
-        onLinkShortcut: () => openLinkRef.current(),
-      });
-      editorRef.current = handle;
-      setReady(true);
-    }).catch((error) => {
-      console.error("editor failed to load", error);
-      setEditorFailed(true);
-    });
-
     const warn = (e: BeforeUnloadEvent) => {
       if (leavingRef.current || !saver.unsaved) return;
       e.preventDefault();
@@ -561,8 +529,6 @@ export default function Composer(props: ComposerProps) {
     addEventListener("beforeunload", warn);
     addEventListener("pageshow", restored);
     return () => {
-      cancelled = true;
-      handle?.destroy();
       removeEventListener("beforeunload", warn);
       removeEventListener("pageshow", restored);
     };

@@ -6,10 +6,10 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
-import type { ActiveFormats, EditorHandle, FormatName } from "../lib/browser/editor.ts";
 import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
 import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
+import { useEditor } from "./composer/use_editor.ts";
 
 export interface TemplateEditorProps {
   /** null for a new template. */
@@ -41,16 +41,6 @@ interface Preview {
   missing: string[];
   errors: string[];
 }
-
-const NO_FORMATS: ActiveFormats = {
-  bold: false,
-  italic: false,
-  underline: false,
-  bulletList: false,
-  orderedList: false,
-  blockquote: false,
-  link: false,
-};
 
 const PLACEHOLDER = "Write the template… Insert fields like {{contact.first_name}} from the menu.";
 const FRAME_STYLE =
@@ -160,22 +150,32 @@ export default function TemplateEditor(props: TemplateEditorProps) {
   const [live, setLive] = useState<Errors>(() => t ? mergeProblems(t.subject, t.html) : {});
   const [server, setServer] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
-  const [ready, setReady] = useState(false);
-  const [editorFailed, setEditorFailed] = useState(false);
-  const [formats, setFormats] = useState<ActiveFormats>(NO_FORMATS);
   const [link, setLink] = useState<{ initial: string } | null>(null);
-  const [mod, setMod] = useState("Ctrl");
   const [contactId, setContactId] = useState(props.previewContactId ?? "");
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const dirty = useRef(false);
   const leaving = useRef(false);
-  const hostRef = useRef<HTMLDivElement>(null);
-  const editorRef = useRef<EditorHandle | null>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
   const htmlRef = useRef(html);
   const bodyTouched = useRef(false);
+  const { hostRef, editorRef, ready, failed: editorFailed, formats, mod } = useEditor(htmlRef, {
+    placeholder: PLACEHOLDER,
+    labelledBy: "template-body-label",
+    describedBy: "template-body-error",
+    onUpdate: (next) => {
+      htmlRef.current = next;
+      setHtml(next);
+      setServer((s) => ({ ...s, html: undefined }));
+      changed();
+    },
+    onSubmit: () => document.querySelector<HTMLFormElement>("#template-form")?.requestSubmit(),
+    onLinkShortcut: () => setLink({ initial: editorRef.current?.linkHref() ?? "" }),
+    onReady: (handle) => {
+      handle.editor.on("focus", () => (bodyTouched.current = true));
+    },
+  });
   const firstPreview = useRef(true);
 
   const changed = () => {
@@ -208,37 +208,6 @@ export default function TemplateEditor(props: TemplateEditorProps) {
   }, [subject, html, contactId]);
 
   useEffect(() => {
-    if (/Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)) setMod("⌘");
-    let handle: EditorHandle | null = null;
-    let cancelled = false;
-    import("../lib/browser/editor.ts").then(({ createEditor }) => {
-      if (cancelled || !hostRef.current) return;
-      handle = createEditor(hostRef.current, htmlRef.current, {
-        placeholder: PLACEHOLDER,
-        labelledBy: "template-body-label",
-        describedBy: "template-body-error",
-        onUpdate: (next) => {
-          htmlRef.current = next;
-          setHtml(next);
-          setServer((s) => ({ ...s, html: undefined }));
-          changed();
-        },
-        onFormats: (next) =>
-          setFormats((prev) =>
-            (Object.keys(prev) as FormatName[]).every((k) => prev[k] === next[k]) ? prev : next
-          ),
-        onSubmit: () => document.querySelector<HTMLFormElement>("#template-form")?.requestSubmit(),
-        onLinkShortcut: () => setLink({ initial: handle?.linkHref() ?? "" }),
-      });
-      handle.editor.on("focus", () => {
-        bodyTouched.current = true;
-      });
-      editorRef.current = handle;
-      setReady(true);
-    }).catch((error) => {
-      console.error("editor failed to load", error);
-      setEditorFailed(true);
-    });
     const warn = (e: BeforeUnloadEvent) => {
       if (leaving.current || !dirty.current) return;
       e.preventDefault();
@@ -246,8 +215,6 @@ export default function TemplateEditor(props: TemplateEditorProps) {
     };
     addEventListener("beforeunload", warn);
     return () => {
-      cancelled = true;
-      handle?.destroy();
       removeEventListener("beforeunload", warn);
     };
   }, []);

@@ -2,7 +2,7 @@
 /** The formatting toolbar (one tab stop, arrow keys move between buttons) and the link box. */
 import { Fragment } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { ActiveFormats, FormatName } from "../../lib/browser/editor.ts";
+import type { ActiveFormats, FormatName } from "../../lib/browser/formats.ts";
 
 const ICONS: Record<FormatName, string> = {
   bold: "M6 12h8a4 4 0 0 0 0-8H6zM6 12h9a4 4 0 0 1 0 8H6z",

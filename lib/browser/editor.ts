@@ -28,28 +28,7 @@ import { Dropcursor } from "@tiptap/extensions/drop-cursor";
 import { Gapcursor } from "@tiptap/extensions/gap-cursor";
 import { Placeholder } from "@tiptap/extensions/placeholder";
 import { UndoRedo } from "@tiptap/extensions/undo-redo";
-
-export const FORMATS = [
-  "bold",
-  "italic",
-  "underline",
-  "bulletList",
-  "orderedList",
-  "blockquote",
-  "link",
-] as const;
-export type FormatName = typeof FORMATS[number];
-export type ActiveFormats = Record<FormatName, boolean>;
-
-export const NO_FORMATS: ActiveFormats = {
-  bold: false,
-  italic: false,
-  underline: false,
-  bulletList: false,
-  orderedList: false,
-  blockquote: false,
-  link: false,
-};
+import { type ActiveFormats, type FormatName, FORMATS, NO_FORMATS } from "./formats.ts";
 
 export interface EditorOptions {
   placeholder: string;
