@@ -16,7 +16,7 @@ import { getUser } from "../lib/accounts/users.ts";
 import { renderEmail } from "../lib/messages/render.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { removeJob } from "../lib/scheduler/scheduler.ts";
-import type { Job } from "../lib/scheduler/scheduler.ts";
+import type { Job, JobRef } from "../lib/scheduler/scheduler.ts";
 import { commitOrConflict } from "../lib/storage/kv.ts";
 import { formatDateTime } from "../lib/time/format.ts";
 import type { AppDeps } from "../routes/deps.ts";
@@ -118,15 +118,20 @@ async function sendDigest(deps: AppDeps, job: Job<{ userId: string }>) {
   }
   const op = kv.atomic().check(entry);
   const next: NotifyPrefs = { ...prefs, digestSince: now };
-  next.digestJob = deps.scheduler.add(op, {
+  next.digestJob = addDigestJob(deps, op, user, now);
+  op.set(key, next);
+  await op.commit();
+}
+
+/** Adds to `op` the user's next digest, at their next digest time after `now`. */
+function addDigestJob(deps: AppDeps, op: Deno.AtomicOperation, user: User, now: number): JobRef {
+  return deps.scheduler.add(op, {
     kind: DIGEST_JOB,
     teamId: user.teamId,
     payload: { userId: user.id },
     dueAt: nextDigestAt(now, user.timeZone),
     now,
   });
-  op.set(key, next);
-  await op.commit();
 }
 
 /** Saves a user's preferences; choosing the digest schedules the next one, leaving it cancels it. */
@@ -148,13 +153,7 @@ export async function saveNotifyPrefs(deps: AppDeps, user: User, input: unknown)
   }
   if (next.email === "digest" && old.email !== "digest") {
     next.digestSince = now;
-    next.digestJob = deps.scheduler.add(op, {
-      kind: DIGEST_JOB,
-      teamId: user.teamId,
-      payload: { userId: user.id },
-      dueAt: nextDigestAt(now, user.timeZone),
-      now,
-    });
+    next.digestJob = addDigestJob(deps, op, user, now);
   }
   op.set(key, next);
   await commitOrConflict(op);
