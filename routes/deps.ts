@@ -43,7 +43,6 @@ export type AppEnv = {
     via: "session" | "token" | null;
     sessionToken: string | null;
     csrfToken: string;
-    flash: Flash | null;
   };
   Bindings: { remoteAddr?: Deno.NetAddr };
 };

@@ -11,6 +11,7 @@ import { getNotifyPrefs } from "../lib/assistant/notify_prefs.ts";
 import { inboundKeys } from "../lib/inbound/keys.ts";
 import { newId } from "../lib/storage/ids.ts";
 import type { AppEnv } from "./deps.ts";
+import { takeFlash } from "./middleware/request_context.ts";
 
 export async function pageContext(c: Context<AppEnv>): Promise<PageContext> {
   const user = c.get("user");
@@ -28,7 +29,7 @@ export async function pageContext(c: Context<AppEnv>): Promise<PageContext> {
     csrfToken: c.get("csrfToken"),
     path: c.req.path,
     assetsHash: c.get("deps").assetsHash,
-    flash: c.get("flash"),
+    flash: takeFlash(c),
     outbox: c.get("deps").mailer.name === "outbox",
     unread: cards.filter(isUnread).length,
     browserNotifications: prefs?.browser ?? false,

@@ -258,3 +258,15 @@ Deno.test("accounts - profile time zone is validated and used", async () => {
   const good = await ana.api("PATCH", "/me", { name: "Ana B", timeZone: "pacific/chatham" });
   assert.equal(good.json.timeZone, "Pacific/Chatham");
 });
+
+Deno.test("flash - the message after a form shows once, on the next page; API calls in between leave it", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const saved = await ana.form("/team/settings", { followByDefault: "true" });
+  assert.equal(saved.status, 303);
+  // A request still running from the previous page (an autosave, the live stream) comes first.
+  assert.equal((await ana.api("GET", "/me")).status, 200);
+  assert.match((await ana.page("/team")).html, /Team settings saved\./);
+  assert.doesNotMatch((await ana.page("/team")).html, /Team settings saved\./, "shown once");
+});

@@ -1,4 +1,4 @@
-/** First middleware: deps, the CSRF token cookie, and the one-time flash message. */
+/** First middleware: deps and the CSRF token cookie; and the one-time flash message, which pages take. */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../../lib/crypto/tokens.ts";
@@ -26,11 +26,18 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
       });
     }
     c.set("csrfToken", csrf);
-
-    c.set("flash", readFlash(getCookie(c, FLASH_COOKIE)));
-    if (c.get("flash")) deleteCookie(c, FLASH_COOKIE, { path: "/" });
     await next();
   };
+}
+
+/**
+ * The flash message for the page being rendered, removed so it shows once. Only a page takes it: an API
+ * call or a live stream still running from the previous page must not swallow it.
+ */
+export function takeFlash(c: Context<AppEnv>): Flash | null {
+  const flash = readFlash(getCookie(c, FLASH_COOKIE));
+  if (flash) deleteCookie(c, FLASH_COOKIE, { path: "/" });
+  return flash;
 }
 
 function readFlash(raw: string | undefined): Flash | null {
