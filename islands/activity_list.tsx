@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
-import { api } from "../lib/browser/api.ts";
+import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import {
@@ -114,7 +114,7 @@ export default function ActivityList(
         setRows((all) => all.map((r) => r.id === id ? withEngagement(r, data) : r));
         setNow(Date.now());
       } else if (event.type === "message.updated") {
-        const detail = await api<Detail>("GET", `/messages/${id}`).catch(() => null);
+        const detail = await readMessage<Detail>(id);
         if (!detail) return;
         setRows((all) => {
           // A cancelled scheduled send is a draft again: drafts are not activity.

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatBytes } from "../lib/attachments/files.ts";
-import { api } from "../lib/browser/api.ts";
+import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import type { Classification } from "../lib/classify/types.ts";
 import { type DeliveryKind, deliveryText } from "../lib/messages/delivery_status.ts";
@@ -210,7 +210,7 @@ export default function EngagementPanel(props: Props) {
           if (again) setEvents(again.items);
         }
       } else if (live.type === "message.updated") {
-        const detail = await api<Detail>("GET", `/messages/${props.messageId}`).catch(() => null);
+        const detail = await readMessage<Detail>(props.messageId);
         if (detail) {
           setMessage(detail);
           setStats(detail.stats);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/browser/api.ts";
+import { readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import {
   type EngagementData,
@@ -62,7 +62,7 @@ export default function MessageTimeline(
         setNow(Date.now());
       } else if (live.type === "message.updated") {
         if (!initial.some((i) => i.row.id === id)) return;
-        const detail = await api<Detail>("GET", `/messages/${id}`).catch(() => null);
+        const detail = await readMessage<Detail>(id);
         if (!detail) return;
         setItems((all) =>
           all.map((i) => i.row.id === id ? { ...i, row: toRow(detail, detail.stats, i.row.senderName) } : i)

@@ -6,7 +6,7 @@
  * API says why.
  */
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../lib/browser/api.ts";
+import { api, ApiError, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import { statusLine } from "../lib/messages/status.ts";
@@ -45,7 +45,7 @@ export default function ScheduledSend(props: Props) {
   const [now, setNow] = useState(Date.now());
 
   const refresh = async () => {
-    const detail = await api<Message>("GET", `/messages/${props.messageId}`).catch(() => null);
+    const detail = await readMessage<Message>(props.messageId);
     if (detail) setMessage(detail);
   };
 

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 /** Islands call the JSON API with the page's session and its CSRF token (from the csrf-token meta tag). */
+import { newestRead } from "./newest_read.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -44,4 +45,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     );
   }
   return data as T;
+}
+
+/**
+ * A message as the API has it now, re-read after a live event (null when the read failed). Reads of one
+ * message answer with the newest of them, so a slow early read never puts an older state back.
+ */
+export function readMessage<T>(id: string): Promise<T | null> {
+  return newestRead(`message:${id}`, () => api<T>("GET", `/messages/${id}`).catch(() => null));
 }
