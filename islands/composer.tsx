@@ -43,6 +43,7 @@ import {
 } from "./composer/model.ts";
 import { RecipientRow } from "./composer/recipients.tsx";
 import { RegardingRow } from "./composer/regarding.tsx";
+import { setFlash } from "./composer/flash.ts";
 import { DraftSaver, type SaveStatus } from "./composer/saver.ts";
 import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
@@ -75,16 +76,6 @@ function initialForm(p: ComposerProps): ComposerForm {
     sendIndividually: false,
     template: null,
   };
-}
-
-/**
- * The one-time message the next page shows (the server's flash cookie, encoded as the server does). The
- * message page has the same in composer/flash.ts; this copy keeps the compose page from loading a chunk
- * for three lines.
- */
-function setFlash(kind: "success" | "info", text: string) {
-  const value = encodeURIComponent(encodeURIComponent(JSON.stringify({ kind, text })));
-  document.cookie = `beacon_flash=${value}; path=/; max-age=60; samesite=lax`;
 }
 
 /** Server field keys → one message per composer field. */

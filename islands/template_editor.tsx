@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
+import { setFlash } from "./composer/flash.ts";
 import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
 
@@ -60,11 +61,6 @@ function mergeProblems(subject: string, html: string): Errors {
   const h = validateTemplate("", html).html;
   if (h) out.html = h;
   return out;
-}
-
-function setFlash(text: string) {
-  const value = encodeURIComponent(encodeURIComponent(JSON.stringify({ kind: "success", text })));
-  document.cookie = `beacon_flash=${value}; path=/; max-age=60; samesite=lax`;
 }
 
 /** A menu of merge fields; picking one inserts `{{field}}` where the cursor was. */
@@ -225,12 +221,15 @@ export default function TemplateEditor(props: TemplateEditorProps) {
     const start = input?.selectionStart ?? subject.length;
     const end = input?.selectionEnd ?? subject.length;
     const next = subject.slice(0, start) + text + subject.slice(end);
+    // The field and its caret change now, not after the render: keys typed right after choosing a field
+    // must land after it (the render then finds the same value).
+    if (input) {
+      input.value = next;
+      input.focus();
+      input.setSelectionRange(start + text.length, start + text.length);
+    }
     setSubject(next);
     changed();
-    requestAnimationFrame(() => {
-      input?.focus();
-      input?.setSelectionRange(start + text.length, start + text.length);
-    });
   }
 
   function insertInBody(field: string) {
@@ -270,6 +269,7 @@ export default function TemplateEditor(props: TemplateEditorProps) {
         : await api<{ id: string; version: number }>("POST", "/templates", payload);
       leaving.current = true;
       setFlash(
+        "success",
         !t
           ? "Template created."
           : saved.version > t.version
