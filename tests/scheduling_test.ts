@@ -133,3 +133,29 @@ Deno.test("scheduling - sends more than 30 days ahead work (beyond the KV queue'
   await t.deps.scheduler.drain();
   assert.equal((await outbox(t, me.team.id)).length, 1);
 });
+
+Deno.test("scheduling - a send is prepared ahead but goes out at its time, and a late cancel still holds", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  const at = start + 3600_000;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at });
+  t.clock.set(at - 2000);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0, "claimed and prepared, not sent early");
+  assert.equal((await ana.api("DELETE", `/messages/${draft.id}/schedule`)).json.status, "draft");
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0, "cancelled in its last seconds: nothing goes out");
+
+  const again = start + 2 * 3600_000;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at: again });
+  t.clock.set(again - 1000);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 0);
+  t.clock.set(again);
+  await t.deps.scheduler.drain();
+  const sent = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(sent.status, "sent");
+  assert.equal(sent.sentAt, again);
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+});

@@ -25,6 +25,13 @@ import type { AppDeps } from "../routes/deps.ts";
 
 const MAX_PROVIDER_RETRIES = 5;
 
+/**
+ * How early a scheduled send is claimed and prepared (reads, rendering), so that at its due time only the
+ * hand-over to the mailer and the outcome's write remain: a burst of sends due in the same second goes out
+ * within it.
+ */
+export const PREPARE_AHEAD_MS = 3_000;
+
 /** What delivery runs with: the app's parts, and one group commit for the outcomes of a batch of sends. */
 type DeliveryDeps = AppDeps & { outcomes: GroupCommit };
 
@@ -33,6 +40,7 @@ export function registerDelivery(deps: AppDeps): void {
   deps.scheduler.handle(
     DELIVER_JOB,
     (job, context) => deliver(delivery, job as Job<{ messageId: string }>, context),
+    { leadMs: PREPARE_AHEAD_MS },
   );
 }
 
@@ -155,6 +163,10 @@ async function deliver(
   }
   if (!team) return;
   const { email, links } = await buildEmail(deps, message, sender, team);
+  // Prepared ahead: if the message changed meanwhile (cancelled, rescheduled, edited), start over.
+  if (await context.untilDue() && (await kv.get<Message>(key)).versionstamp !== first.versionstamp) {
+    return await deliver(deps, job, context);
+  }
   try {
     const { providerId } = await mailer.send(email, {
       teamId: message.teamId,

@@ -7,6 +7,11 @@
  * A handler that finishes removes the job; one that crashes leaves it to come
  * due again when the lease ends. Handlers must be idempotent: wake-ups are
  * at-least-once.
+ *
+ * A kind registered with a lead (`handle(kind, handler, { leadMs })`) is woken
+ * and claimed up to that long before it is due, so its handler can do the slow
+ * part (reads, rendering) ahead and only the effect at the due time: it awaits
+ * `context.untilDue()` in between, out of its worker slot.
  */
 import type { Clock } from "../clock/clock.ts";
 import { newId } from "../storage/ids.ts";
@@ -41,6 +46,16 @@ export interface JobContext {
    * its lease ends (handlers are idempotent, so it then finds nothing to do).
    */
   complete(op: Deno.AtomicOperation): void;
+  /**
+   * Resolves at the job's due time: at once when it is due, later for a job claimed ahead (see
+   * `leadMs`). True when it waited: what the handler read before may have changed since.
+   */
+  untilDue(): Promise<boolean>;
+}
+
+export interface HandlerOptions {
+  /** How early jobs of this kind may be claimed, to prepare before their due time (default 0). */
+  leadMs?: number;
 }
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
@@ -110,7 +125,12 @@ export interface SchedulerOptions {
 }
 
 export class Scheduler {
-  #handlers = new Map<string, JobHandler>();
+  #handlers = new Map<string, { run: JobHandler; leadMs: number }>();
+  /** The longest lead of any kind. */
+  #maxLeadMs = 0;
+  #slots: Slots;
+  /** Jobs claimed ahead whose handlers are still running, by when they are due. */
+  #ahead = new Map<Promise<void>, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
   #running: Promise<number> | null = null;
@@ -126,6 +146,7 @@ export class Scheduler {
   constructor(private kv: Deno.Kv, private clock: Clock, options: SchedulerOptions = {}) {
     this.leaseMs = options.leaseMs ?? 120_000;
     this.concurrency = options.concurrency ?? 64;
+    this.#slots = new Slots(this.concurrency);
     this.maxAttempts = options.maxAttempts ?? 8;
     this.wakeups = new Set(options.wakeups ?? ["timer", "cron"]);
   }
@@ -143,13 +164,19 @@ export class Scheduler {
     job: { kind: string; teamId: string; payload: P; dueAt: number; now: number },
   ): JobRef {
     const ref = addDueEntry(op, job);
-    if (this.wakeups.has("queue")) this.#enqueueWake(op, job.dueAt, job.now);
+    if (this.wakeups.has("queue")) this.#enqueueWake(op, job.dueAt - this.#leadOf(job.kind), job.now);
     return ref;
   }
 
-  #enqueueWake(op: Deno.AtomicOperation | Deno.Kv, dueAt: number, now: number) {
-    const delay = Math.min(Math.max(0, dueAt - QUEUE_HEAD_START_MS - now), MAX_QUEUE_DELAY_MS);
-    const message: WakeMessage = { beacon: "wake", dueAt };
+  /** How early jobs of `kind` are woken and claimed. */
+  #leadOf(kind: string): number {
+    return this.#handlers.get(kind)?.leadMs ?? 0;
+  }
+
+  /** Enqueues a wake-up for `wakeAt` (a due time less its kind's lead). */
+  #enqueueWake(op: Deno.AtomicOperation | Deno.Kv, wakeAt: number, now: number) {
+    const delay = Math.min(Math.max(0, wakeAt - QUEUE_HEAD_START_MS - now), MAX_QUEUE_DELAY_MS);
+    const message: WakeMessage = { beacon: "wake", dueAt: wakeAt };
     return op.enqueue(message, { delay });
   }
 
@@ -167,8 +194,10 @@ export class Scheduler {
     await this.runDue();
   }
 
-  handle(kind: string, handler: JobHandler): void {
-    this.#handlers.set(kind, handler);
+  handle(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    const leadMs = options.leadMs ?? 0;
+    this.#handlers.set(kind, { run: handler, leadMs });
+    this.#maxLeadMs = Math.max(this.#maxLeadMs, leadMs);
   }
 
   /** Claims and runs every job due now. Concurrent calls share one pass (and trigger one more). */
@@ -193,12 +222,14 @@ export class Scheduler {
     return this.#running;
   }
 
-  /** Runs due jobs until none is left at the current time (tests and start-up). */
+  /** Runs due jobs until none is left at the current time, and waits for those claimed ahead that are due. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const ran = await this.runDue();
       total += ran;
+      const now = this.clock.now();
+      await Promise.all([...this.#ahead].filter(([, runAt]) => runAt <= now).map(([run]) => run));
       if (ran === 0 && !(await this.#hasDue())) return total;
     }
   }
@@ -206,8 +237,11 @@ export class Scheduler {
   /** Tells this instance that a job is due at `dueAt`, so its own timer can wake it. */
   wake(dueAt: number): void {
     if (!this.useTimer || this.#stopped) return;
-    if (dueAt >= this.#timerAt) return;
-    this.#setTimer(dueAt);
+    // The job's kind is not known here: wake as early as the longest lead (a pass then finds nothing
+    // early for kinds without one, and re-arms the timer for them).
+    const wakeAt = dueAt - this.#maxLeadMs;
+    if (wakeAt >= this.#timerAt) return;
+    this.#setTimer(wakeAt);
   }
 
   /** Arms the timer for the earliest job in the index (start-up, after each pass). */
@@ -235,16 +269,16 @@ export class Scheduler {
   async #armTimer(): Promise<void> {
     if (!this.useTimer || this.#stopped) return;
     for await (const entry of this.kv.list<Job>({ prefix: ["due"] }, { limit: 1 })) {
-      this.#setTimer(entry.value.dueAt);
+      this.#setTimer(entry.value.dueAt - this.#leadOf(entry.value.kind));
       return;
     }
   }
 
-  #setTimer(dueAt: number) {
+  #setTimer(wakeAt: number) {
     clearTimeout(this.#timer);
-    this.#timerAt = dueAt;
+    this.#timerAt = wakeAt;
     // Timers are capped so a far-future job (or a clock jump) is re-checked hourly.
-    const delay = Math.min(Math.max(0, dueAt - this.clock.now()), 3_600_000);
+    const delay = Math.min(Math.max(0, wakeAt - this.clock.now()), 3_600_000);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#timerAt = Infinity;
@@ -255,22 +289,32 @@ export class Scheduler {
   async #pass(): Promise<number> {
     const now = this.clock.now();
     const due: Deno.KvEntry<Job>[] = [];
-    for await (
-      const entry of this.kv.list<Job>({ prefix: ["due"], end: dueKey(now + 1, "") }, { limit: PASS_LIMIT })
-    ) {
-      if (this.#handlers.has(entry.value.kind)) due.push(entry);
+    let listed = 0;
+    const end = dueKey(now + this.#maxLeadMs + 1, "");
+    for await (const entry of this.kv.list<Job>({ prefix: ["due"], end }, { limit: PASS_LIMIT })) {
+      listed++;
+      const handler = this.#handlers.get(entry.value.kind);
+      if (handler && entry.value.dueAt - handler.leadMs <= now) due.push(entry);
     }
-    // Jobs start as soon as their batch is claimed, while the next batch is being claimed.
-    const slots = new Slots(this.concurrency);
+    // Jobs start as soon as their batch is claimed, while the next batch is being claimed. The pass
+    // waits for the jobs due now, not for those claimed ahead (drain() can).
     const runs: Promise<void>[] = [];
+    let claimed = 0;
     for (let i = 0; i < due.length; i += CLAIM_BATCH) {
       for (const claim of await this.#claim(due.slice(i, i + CLAIM_BATCH), now)) {
-        runs.push(slots.hold(() => this.#run(claim, now)));
+        claimed++;
+        const run = this.#slots.hold(() => this.#run(claim, now));
+        if (claim.runAt <= now) runs.push(run);
+        else {
+          this.#ahead.set(run, claim.runAt);
+          const forget = () => this.#ahead.delete(run);
+          run.then(forget, forget);
+        }
       }
     }
     await Promise.all(runs);
-    if (due.length === PASS_LIMIT) this.#rerun = true;
-    return runs.length;
+    if (listed === PASS_LIMIT) this.#rerun = true;
+    return claimed;
   }
 
   /**
@@ -279,8 +323,10 @@ export class Scheduler {
    */
   async #claim(entries: Deno.KvEntry<Job>[], now: number): Promise<Claim[]> {
     const claimOf = (entry: Deno.KvEntry<Job>) => {
-      const job: Job = { ...entry.value, attempt: entry.value.attempt + 1, dueAt: now + this.leaseMs };
-      return { entry, job, key: dueKey(job.dueAt, job.id) };
+      // A job claimed ahead of its due time is leased from that time.
+      const runAt = Math.max(now, entry.value.dueAt);
+      const job: Job = { ...entry.value, attempt: entry.value.attempt + 1, dueAt: runAt + this.leaseMs };
+      return { entry, job, key: dueKey(job.dueAt, job.id), runAt };
     };
     const claimAll = async (batch: Deno.KvEntry<Job>[]) => {
       const op = this.kv.atomic();
@@ -290,7 +336,7 @@ export class Scheduler {
         if (job.attempt <= this.maxAttempts) op.set(key, job);
       }
       const result = await op.commit();
-      return result.ok ? claimed.map(({ job, key }) => ({ job, key })) : null;
+      return result.ok ? claimed.map(({ job, key, runAt }) => ({ job, key, runAt })) : null;
     };
     const claimed = (await claimAll(entries)) ??
       (await Promise.all(entries.map((entry) => claimAll([entry])))).flatMap((c) => c ?? []);
@@ -301,7 +347,7 @@ export class Scheduler {
     });
   }
 
-  async #run({ job, key }: Claim, now: number): Promise<void> {
+  async #run({ job, key, runAt }: Claim, now: number): Promise<void> {
     const handler = this.#handlers.get(job.kind)!;
     let completed = false;
     const context: JobContext = {
@@ -311,9 +357,14 @@ export class Scheduler {
         op.delete(key);
         completed = true;
       },
+      untilDue: async () => {
+        if (runAt <= this.clock.now()) return false;
+        await this.#slots.waitOutside(() => this.clock.until(runAt));
+        return true;
+      },
     };
     try {
-      await handler(job, context);
+      await handler.run(job, context);
       // A stray delete is harmless: a re-claim after the lease moves the job to a new key.
       if (!completed) await this.kv.delete(key);
       this.onRun?.(job, context);
@@ -331,4 +382,6 @@ interface Claim {
   job: Job;
   /** Where the claimed job waits out its lease. */
   key: Deno.KvKey;
+  /** When its effect is due: the claim time, or later for a job claimed ahead. */
+  runAt: number;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "../clock/clock.ts";
+import { ManualClock, systemClock } from "../clock/clock.ts";
 import {
   isWakeMessage,
   type Job,
@@ -41,6 +41,39 @@ Deno.test("scheduler - runs a job when it is due, not before", async () => {
   assert.equal(await s.scheduler.runDue(), 1);
   assert.equal(s.ran.length, 1);
   assert.equal(await s.scheduler.runDue(), 0, "done jobs are gone");
+  assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
+});
+
+Deno.test("scheduler - a kind with a lead is claimed ahead and waits for its time; others are not", async () => {
+  using s = await setup();
+  const start = s.clock.now();
+  const steps: string[] = [];
+  s.scheduler.handle("send", async (job, context) => {
+    steps.push(`prepare ${job.id}`);
+    const waited = await context.untilDue();
+    steps.push(`send at ${s.clock.now() - start} waited=${waited}`);
+  }, { leadMs: 3000 });
+  const op = s.kv.atomic();
+  const ref = s.scheduler.add(op, {
+    kind: "send",
+    teamId: "t",
+    payload: {},
+    dueAt: start + 10_000,
+    now: start,
+  });
+  await op.commit();
+  await s.add(start + 9_000); // a "note" without a lead, due before the send
+  s.clock.set(start + 6_000);
+  assert.equal(await s.scheduler.drain(), 0, "too early for both");
+  s.clock.set(start + 8_000);
+  assert.equal(await s.scheduler.drain(), 1, "the send is claimed ahead; the note is not due");
+  assert.deepEqual(steps, [`prepare ${ref.id}`]);
+  assert.equal(s.ran.length, 0);
+  assert.equal(await s.scheduler.runDue(), 0, "a second wake-up in the window finds it claimed");
+  s.clock.set(start + 10_000);
+  await s.scheduler.drain();
+  assert.deepEqual(steps, [`prepare ${ref.id}`, "send at 10000 waited=true"]);
+  assert.equal(s.ran.length, 1);
   assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
 });
 
@@ -174,7 +207,7 @@ Deno.test("scheduler - queue wake-ups are committed with the job and run it", as
 
 Deno.test("scheduler - a queue wake-up comes ahead of the due time and waits for it: never early", async () => {
   const kv = await Deno.openKv(":memory:");
-  const scheduler = new Scheduler(kv, { now: () => Date.now() }, { wakeups: ["queue", "cron"] });
+  const scheduler = new Scheduler(kv, systemClock, { wakeups: ["queue", "cron"] });
   const ran = Promise.withResolvers<number>();
   scheduler.handle("note", () => {
     ran.resolve(Date.now());
@@ -207,7 +240,7 @@ Deno.test("scheduler - a wake-up beyond the queue's 30-day limit is re-enqueued,
 
 Deno.test("scheduler - the timer wakes the instance when a job comes due", async () => {
   const kv = await Deno.openKv(":memory:");
-  const scheduler = new Scheduler(kv, { now: () => Date.now() }, { wakeups: ["timer", "cron"] });
+  const scheduler = new Scheduler(kv, systemClock, { wakeups: ["timer", "cron"] });
   const done = Promise.withResolvers<number>();
   scheduler.handle("note", () => {
     done.resolve(Date.now());

@@ -1,4 +1,7 @@
-/** A fixed number of slots for running work at once (a counting semaphore): the scheduler's worker pool. */
+/**
+ * A fixed number of slots for running work at once (a counting semaphore): the scheduler's worker pool.
+ * A task can step out of its slot while it only waits, and queues for one again after.
+ */
 export class Slots {
   #free: number;
   #waiting: (() => void)[] = [];
@@ -10,14 +13,35 @@ export class Slots {
 
   /** Runs `task` once a slot is free, in the order asked; the slot is freed when it settles. */
   async hold<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    await this.#acquire();
     try {
       return await task();
     } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
+      this.#release();
     }
+  }
+
+  /** From inside `hold`: frees the slot while `wait` (which uses nothing, a timer) runs, then queues for one. */
+  async waitOutside<T>(wait: () => Promise<T>): Promise<T> {
+    this.#release();
+    try {
+      return await wait();
+    } finally {
+      await this.#acquire();
+    }
+  }
+
+  #acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
   }
 }

@@ -41,3 +41,23 @@ Deno.test("slots - a failing task frees its slot and its caller gets the error",
   assert.equal(await slots.hold(() => Promise.resolve("next")), "next");
   assert.throws(() => new Slots(0), /at least 1/);
 });
+
+Deno.test("slots - a task waiting outside its slot lets another in, then queues for one again", async () => {
+  const slots = new Slots(1);
+  const order: string[] = [];
+  const timer = gate();
+  const first = slots.hold(async () => {
+    order.push("first prepares");
+    await slots.waitOutside(() => timer.opened);
+    order.push("first sends");
+  });
+  const second = slots.hold(() => {
+    order.push("second runs");
+    return Promise.resolve();
+  });
+  await second;
+  assert.deepEqual(order, ["first prepares", "second runs"]);
+  timer.open();
+  await first;
+  assert.deepEqual(order, ["first prepares", "second runs", "first sends"]);
+});
