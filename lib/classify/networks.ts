@@ -9,8 +9,28 @@ import appleData from "./data/apple_egress.json" with { type: "json" };
 
 export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-/** Parses a client address ("1.2.3.4", "1.2.3.4:5678", "::ffff:1.2.3.4", "[2001:db8::1]:443", "fe80::1%en0"). */
-export function parseAddress(raw: string): Address | null {
+/**
+ * A pure function of a string that remembers its answers for the last `limit` distinct inputs.
+ * Hits repeat addresses (a person's network, a provider's proxies): each is parsed and looked up once.
+ */
+function remembered<T>(fn: (input: string) => T, limit = 10_000): (input: string) => T {
+  const answers = new Map<string, T>();
+  return (input) => {
+    if (answers.has(input)) return answers.get(input)!;
+    const answer = fn(input);
+    if (answers.size >= limit) answers.delete(answers.keys().next().value!);
+    answers.set(input, answer);
+    return answer;
+  };
+}
+
+/**
+ * Parses a client address ("1.2.3.4", "1.2.3.4:5678", "::ffff:1.2.3.4", "[2001:db8::1]:443", "fe80::1%en0").
+ * The answer is shared between callers: read it, never change it.
+ */
+export const parseAddress: (raw: string) => Address | null = remembered(parseAddressOnce);
+
+function parseAddressOnce(raw: string): Address | null {
   let s = (raw ?? "").trim();
   if (!s || s.length > 100) return null;
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
@@ -24,7 +44,9 @@ export function parseAddress(raw: string): Address | null {
 }
 
 /** The network an address belongs to, as its first address: IPv4 → /24 ("a.b.c.0"), IPv6 → /48. */
-export function networkOf(address: string): string | null {
+export const networkOf: (address: string) => string | null = remembered(networkOfOnce);
+
+function networkOfOnce(address: string): string | null {
   const parsed = parseAddress(address);
   if (!parsed) return null;
   const bytes = parsed.toByteArray();
@@ -303,7 +325,9 @@ function listedSet(network: ListedNetwork): CidrSet {
 }
 
 /** The listed network an address belongs to, if any. */
-export function listedNetworkOf(address: string): ListedNetwork | null {
+export const listedNetworkOf: (address: string) => ListedNetwork | null = remembered(listedNetworkOfOnce);
+
+function listedNetworkOfOnce(address: string): ListedNetwork | null {
   const parsed = parseAddress(address);
   if (!parsed) return null;
   return LISTED_NETWORKS.find((n) => listedSet(n).has(parsed)) ?? null;
