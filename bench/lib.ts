@@ -328,15 +328,6 @@ export async function findWrk(): Promise<string | null> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// KV
-
-export async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
-  let n = 0;
-  for await (const _ of kv.list({ prefix }, { batchSize: 1000 })) n++;
-  return n;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Output
 
 export function table(rows: string[][]): string {

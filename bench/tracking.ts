@@ -23,10 +23,10 @@
  * Exits 1 when a stored count does not match the answered count.
  */
 import type { LoadResult } from "./load.ts";
+import { readEvents } from "../lib/tracking/event_log.ts";
 import {
   cmdline,
   commandOutput,
-  countKeys,
   cpuSnapshot,
   type CpuUsage,
   cpuUsage,
@@ -323,7 +323,7 @@ async function main(): Promise<number> {
     const readExact = async () => {
       const kv = await Deno.openKv(kvPath);
       try {
-        const events = await countKeys(kv, ["team", teamId, "event", exactId]);
+        const events = (await readEvents(kv, teamId, exactId)).length;
         const stats = (await kv.get<OpenCounters>(["team", teamId, "message_stats", exactId])).value;
         return { events, stats, counted: countedHits(stats) };
       } finally {
@@ -364,7 +364,7 @@ async function main(): Promise<number> {
     const kv = await Deno.openKv(kvPath);
     let loadStored: number, loadStats: OpenCounters | null;
     try {
-      loadStored = await countKeys(kv, ["team", teamId, "event", loadId]);
+      loadStored = (await readEvents(kv, teamId, loadId)).length;
       loadStats = (await kv.get<OpenCounters>(["team", teamId, "message_stats", loadId])).value;
     } finally {
       kv.close();

@@ -5,8 +5,7 @@
 import { type Team, teamSettings } from "../lib/accounts/types.ts";
 import { accountKeys } from "../lib/accounts/keys.ts";
 import type { Job } from "../lib/scheduler/scheduler.ts";
-
-import type { EngagementEvent } from "../lib/tracking/types.ts";
+import { eventEntries, rewriteEntry } from "../lib/tracking/event_log.ts";
 import type { AppDeps } from "../routes/deps.ts";
 
 export const RETENTION_JOB = "retention";
@@ -23,10 +22,11 @@ export async function deleteOldEvents(kv: Deno.Kv, teamId: string, cutoff: numbe
   let op = kv.atomic();
   let pending = 0;
   let deleted = 0;
-  for await (const entry of kv.list<EngagementEvent>({ prefix: ["team", teamId, "event"] })) {
-    if (entry.value.at >= cutoff) continue;
-    op.delete(entry.key);
-    deleted++;
+  for await (const entry of eventEntries(kv, ["team", teamId, "event"])) {
+    const kept = entry.events.filter((e) => e.at >= cutoff);
+    if (kept.length === entry.events.length) continue;
+    rewriteEntry(op, entry, kept);
+    deleted += entry.events.length - kept.length;
     if (++pending === 500) {
       await op.commit();
       op = kv.atomic();

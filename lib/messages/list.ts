@@ -1,6 +1,7 @@
 /** Reading messages with their engagement: the activity list, timelines, one message's events. */
 import { getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
+import { readEvents } from "../tracking/event_log.ts";
 import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
 import { messageKeys as keys } from "./keys.ts";
 import type { Message } from "./types.ts";
@@ -95,10 +96,7 @@ export function listEvents(
   messageId: string,
   { limit = 200 }: { limit?: number } = {},
 ): Promise<EngagementEvent[]> {
-  return listValues<EngagementEvent>(kv, { prefix: trackingKeys.event(teamId, messageId) }, {
-    reverse: true,
-    limit,
-  });
+  return readEvents(kv, teamId, messageId, { reverse: true, limit });
 }
 
 export async function getStats(kv: Deno.Kv, teamId: string, messageId: string): Promise<MessageStats | null> {

@@ -24,7 +24,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { dueKey } from "../scheduler/scheduler.ts";
 import { listValues } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
-import type { EngagementEvent } from "../tracking/types.ts";
+import { eventEntries, rewriteEntry } from "../tracking/event_log.ts";
 
 /** Collects deletes and commits them in batches. */
 class Deleter {
@@ -91,11 +91,13 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
         blockedBy: m.blockedBy.filter((e) => e.toLowerCase() !== email),
       });
       del.add(messageKeys.byContact(teamId, contactId, m.id));
-      for await (const e of kv.list<EngagementEvent>({ prefix: trackingKeys.event(teamId, m.id) })) {
-        if (e.value.reply?.from.toLowerCase() === email) {
-          del.add(e.key);
-          deletedEvents.add(e.value.id);
-        }
+      for await (const entry of eventEntries(kv, trackingKeys.event(teamId, m.id))) {
+        const theirs = entry.events.filter((e) => e.reply?.from.toLowerCase() === email);
+        if (!theirs.length) continue;
+        for (const e of theirs) deletedEvents.add(e.id);
+        const op = kv.atomic().check(entry);
+        rewriteEntry(op, entry, entry.events.filter((e) => !theirs.includes(e)));
+        if (!(await op.commit()).ok) throw new Error("events changed during erasure; run it again");
       }
       report.messagesRedacted++;
     }
@@ -169,9 +171,9 @@ async function deleteMessage(
   if (m.rfcMessageId) del.add(messageKeys.byRfcId(m.rfcMessageId));
   if (m.providerId) del.add(messageKeys.byProviderId(m.providerId));
   if (m.job) del.add(dueKey(m.job.dueAt, m.job.id));
-  for await (const e of kv.list<EngagementEvent>({ prefix: trackingKeys.event(t, m.id) })) {
-    del.add(e.key);
-    deletedEvents.add(e.value.id);
+  for await (const entry of eventEntries(kv, trackingKeys.event(t, m.id))) {
+    del.add(entry.key);
+    for (const e of entry.events) deletedEvents.add(e.id);
   }
   for (const alarmId of await listValues<string>(kv, { prefix: alarmKeys.byMessage(t, m.id) })) {
     const alarm = (await kv.get<Alarm>(alarmKeys.alarm(t, alarmId))).value;

@@ -14,7 +14,8 @@ import { messageKeys } from "../messages/keys.ts";
 import type { Message, TemplateRef } from "../messages/types.ts";
 import { getValues, listValues } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
-import { countsAsReply, type EngagementEvent, type MessageStats } from "../tracking/types.ts";
+import { eventEntries } from "../tracking/event_log.ts";
+import { countsAsReply, type MessageStats } from "../tracking/types.ts";
 import { median, rate } from "./ranking.ts";
 
 /**
@@ -54,8 +55,9 @@ function clicked(stats: MessageStats | null): boolean {
 
 /** The first reply that counts, from the message's events (only read for messages that have one). */
 async function firstReplyAt(kv: Deno.Kv, teamId: string, messageId: string): Promise<number | null> {
-  for await (const entry of kv.list<EngagementEvent>({ prefix: trackingKeys.event(teamId, messageId) })) {
-    if (countsAsReply(entry.value)) return entry.value.at;
+  for await (const { events } of eventEntries(kv, trackingKeys.event(teamId, messageId))) {
+    const reply = events.find(countsAsReply);
+    if (reply) return reply.at;
   }
   return null;
 }

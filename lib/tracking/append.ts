@@ -5,6 +5,7 @@
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { trackingKeys as keys } from "./keys.ts";
+import { addEvents } from "./event_log.ts";
 import { applyEvent, type EngagementEvent, type MessageStats, publicEvent } from "./types.ts";
 
 export async function appendEvent(
@@ -26,7 +27,8 @@ export async function appendEvent(
       events: [publicEvent(event)],
       stats,
     }, event.at);
-    const op = kv.atomic().check(entry).set(keys.event(event.teamId, event.messageId, event.id), event);
+    const op = kv.atomic().check(entry);
+    addEvents(op, [event]);
     if (stats) op.set(entry.key, stats);
     addToFeed(op, live);
     options.extra?.(op);

@@ -3,14 +3,16 @@
  * resolves only after its event is in KV, so the endpoint answers only once the
  * event is safe. While one commit is in flight, new hits gather into the next
  * batch: one hit alone commits at once; under load, batches grow by themselves.
- * Each batch reads the counters of its messages, applies its events, and commits
- * events, counters and feed entries together with a check on the counters, so
- * two instances never lose each other's counts (a conflict re-reads and retries).
+ * Each batch reads the counters of its messages (or takes them from its own last
+ * commit), applies its events, and commits events (a few entries per message, see
+ * event_log.ts), counters and feed entries together with a check on the counters,
+ * so two instances never lose each other's counts (a conflict re-reads and retries).
  */
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { newId } from "../storage/ids.ts";
 import { trackingKeys as keys } from "./keys.ts";
+import { addEvents, approxBytes, eventEntries, type EventEntry, rewriteEntry } from "./event_log.ts";
 import { type TrackingRef, UNKNOWN_RECIPIENT } from "./tokens.ts";
 import {
   applyEvent,
@@ -55,13 +57,22 @@ interface Pending {
 /** KV allows 100 checks and 1,000 mutations per commit; a batch stays well inside both. */
 const MAX_MESSAGES_PER_COMMIT = 90;
 const MAX_HITS_PER_COMMIT = 300;
+/**
+ * KV allows 800 KB per commit; events are written twice (their entries, and the live feed),
+ * and approxBytes overestimates, so batches stop at this estimate.
+ */
+const MAX_BYTES_PER_COMMIT = 350 * 1024;
 /** Events in one live event: keeps each feed entry well under KV's 64 KiB value limit. */
 const EVENTS_PER_LIVE_EVENT = 40;
 /** How many earlier events of a message the classifier sees for a click. */
 const CONTEXT_EVENTS = 50;
+/** Messages whose counters are remembered between batches. */
+const KNOWN_COUNTERS = 10_000;
 
 export class EventRecorder {
   #queue: Pending[] = [];
+  /** Counters as this instance last committed them, by message (see #remember). */
+  #counters = new Map<string, Deno.KvEntry<MessageStats>>();
   #inFlight = 0;
   #hooks = new Set<Promise<unknown>>();
   /**
@@ -99,10 +110,13 @@ export class EventRecorder {
 
   #takeBatch(): Pending[] {
     const messages = new Set<string>();
-    let n = 0;
+    let n = 0, bytes = 0;
     while (n < this.#queue.length && n < MAX_HITS_PER_COMMIT) {
-      const id = this.#queue[n].hit.ref.messageId;
+      const { hit } = this.#queue[n];
+      const id = hit.ref.messageId;
       if (!messages.has(id) && messages.size === MAX_MESSAGES_PER_COMMIT) break;
+      bytes += approxBytes(hit);
+      if (n > 0 && bytes > MAX_BYTES_PER_COMMIT) break;
       messages.add(id);
       n++;
     }
@@ -116,16 +130,23 @@ export class EventRecorder {
           .values(),
       ];
       const entries = new Map<string, Deno.KvEntryMaybe<MessageStats>>();
-      for (let i = 0; i < statKeys.length; i += 10) {
-        for (const entry of await this.kv.getMany<MessageStats[]>(statKeys.slice(i, i + 10))) {
+      const unknown = statKeys.filter((key) => {
+        const known = this.#counters.get(key.at(-1) as string);
+        if (known) entries.set(known.key.at(-1) as string, known);
+        return !known;
+      });
+      for (let i = 0; i < unknown.length; i += 10) {
+        for (const entry of await this.kv.getMany<MessageStats[]>(unknown.slice(i, i + 10))) {
           entries.set(entry.key.at(-1) as string, entry);
         }
       }
       const stats = new Map<string, MessageStats>();
       const results: (Committed | null)[] = [];
       const context = await this.#context(batch);
-      /** Every event this batch writes (new ones, and earlier ones it re-judged), once each. */
-      const writes = new Map<string, EngagementEvent>();
+      /** The events this batch records, by id (a later re-judging replaces one in place). */
+      const fresh = new Map<string, EngagementEvent>();
+      /** Stored entries holding an earlier event this batch re-judged. */
+      const rewritten = new Set<EventEntry>();
       /** One live event (and feed entry) per message per batch, carrying its new events (a few dozen at most). */
       const lives = new Map<string, LiveEvent>();
       const done: LiveEvent[] = [];
@@ -149,16 +170,20 @@ export class EventRecorder {
             const others = [...earlier.filter((_, j) => j !== i).map((e) => e.facts), facts];
             const verdict = classify(other.facts, { earlier: others });
             if (isHumanEvent(other.event) && verdict.verdict !== "human") {
-              other.event = { ...other.event, verdict };
-              current = reclassified(current, other.event);
-              writes.set(other.event.id, other.event);
+              const changed: EngagementEvent = { ...other.event, verdict };
+              if (other.entry) {
+                other.entry.events = other.entry.events.map((e) => e.id === changed.id ? changed : e);
+                rewritten.add(other.entry);
+              } else fresh.set(changed.id, changed);
+              other.event = changed;
+              current = reclassified(current, changed);
             }
           }
         }
         const next = applyEvent(current, event);
         stats.set(id, next);
         current = next;
-        writes.set(event.id, event);
+        fresh.set(event.id, event);
         earlier.push({ event, facts });
         context.set(id, earlier);
         const shown = publicEvent(event);
@@ -183,13 +208,16 @@ export class EventRecorder {
         });
       }
       const op = this.kv.atomic();
-      for (const event of writes.values()) op.set(keys.event(event.teamId, event.messageId, event.id), event);
+      for (const events of Map.groupBy(fresh.values(), (e) => e.messageId).values()) addEvents(op, events);
+      // Unchecked: re-judging changes the message's counters too, and those are checked.
+      for (const entry of rewritten) rewriteEntry(op, entry, entry.events);
       for (const live of [...done, ...lives.values()]) addToFeed(op, live);
       for (const [id, next] of stats) {
         const entry = entries.get(id)!;
         op.check(entry).set(entry.key, next);
       }
-      const result = stats.size ? await op.commit() : { ok: true };
+      const result = stats.size ? await op.commit() : { ok: true as const, versionstamp: "" };
+      this.#remember(stats, entries, result.ok ? result.versionstamp : null);
       if (!result.ok) {
         // Another instance updated the same counters: re-read and re-apply, backing off a little.
         if (attempt < 50) {
@@ -212,6 +240,23 @@ export class EventRecorder {
   }
 
   /**
+   * Keeps the counters this instance just committed, with their versionstamp, so the next batch
+   * needn't read them back; after a failed check (someone else wrote them) they are read again.
+   */
+  #remember(
+    stats: Map<string, MessageStats>,
+    entries: Map<string, Deno.KvEntryMaybe<MessageStats>>,
+    versionstamp: string | null,
+  ) {
+    for (const [id, value] of stats) {
+      this.#counters.delete(id);
+      if (versionstamp === null) continue;
+      if (this.#counters.size >= KNOWN_COUNTERS) this.#counters.delete(this.#counters.keys().next().value!);
+      this.#counters.set(id, { key: entries.get(id)!.key, value, versionstamp });
+    }
+  }
+
+  /**
    * Earlier events of the batch's messages, for rules that look at a message's history
    * (bursts of clicks, the honeypot, a click from another network than the opens). Only
    * messages with clicks or views need it; opens are judged on their own facts.
@@ -221,17 +266,16 @@ export class EventRecorder {
     const needing = new Map<string, string>();
     for (const { hit } of batch) if (hit.type !== "open") needing.set(hit.ref.messageId, hit.ref.teamId);
     await Promise.all([...needing].map(async ([messageId, teamId]) => {
-      const recent = await Array.fromAsync(
-        this.kv.list<EngagementEvent>({ prefix: keys.event(teamId, messageId) }, {
-          reverse: true,
-          limit: CONTEXT_EVENTS,
-        }),
-      );
-      context.set(
-        messageId,
-        recent.map((e) => e.value).filter((e) => e.type !== "reply" && e.type !== "delivery").reverse()
-          .map((event) => ({ event, facts: factsOf(event) })),
-      );
+      const recent: Judged[] = [];
+      for await (const entry of eventEntries(this.kv, keys.event(teamId, messageId), { reverse: true })) {
+        for (const event of entry.events.toReversed()) {
+          if (event.type !== "reply" && event.type !== "delivery") {
+            recent.push({ event, facts: factsOf(event), entry });
+          }
+        }
+        if (recent.length >= CONTEXT_EVENTS) break;
+      }
+      context.set(messageId, recent.reverse());
     }));
     return context;
   }
@@ -245,10 +289,11 @@ export class EventRecorder {
   }
 }
 
-/** An event with the facts the classifier judged it on. */
+/** An event with the facts the classifier judged it on, and the stored entry holding it (if stored). */
 interface Judged {
   event: EngagementEvent;
   facts: EventFacts;
+  entry?: EventEntry;
 }
 
 const factsOf = (e: EngagementEvent): EventFacts =>

@@ -4,6 +4,7 @@
  */
 import { newId } from "../../lib/storage/ids.ts";
 import { trackingKeys } from "../../lib/tracking/keys.ts";
+import { addEvents } from "../../lib/tracking/event_log.ts";
 import { applyEvent, type EngagementEvent, type MessageStats } from "../../lib/tracking/types.ts";
 
 export async function recordReply(
@@ -41,10 +42,9 @@ export async function recordReply(
         inboundId: newId(at),
       },
     };
-    const ok = await kv.atomic().check(entry)
-      .set(trackingKeys.event(teamId, messageId, event.id), event)
-      .set(entry.key, applyEvent(entry.value, event))
-      .commit();
+    const op = kv.atomic().check(entry).set(entry.key, applyEvent(entry.value, event));
+    addEvents(op, [event]);
+    const ok = await op.commit();
     if (ok.ok) return;
   }
 }
