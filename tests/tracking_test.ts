@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import { feedKey } from "../lib/realtime/feed.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
@@ -226,5 +227,21 @@ Deno.test("live - the SSE stream replays what a page missed, then streams, witho
   assert.equal(new Set(ids).size, ids.length, "no event twice");
   assert.ok(!ids.includes(lastSeen), "nothing the page already had");
   const feed = (await ana.api("GET", `/feed?after=${lastSeen}`)).json.items;
-  assert.equal(feed.filter((e: LiveEvent) => e.type === "engagement").length, 2);
+  const engagement = feed.filter((e: LiveEvent) => e.type === "engagement");
+  assert.equal(engagement.length, 2);
+  assert.deepEqual(
+    engagement.map((e: LiveEvent) => (e.data.events as { type: string }[]).map((x) => x.type)),
+    [["open"], ["open"]],
+    "catch-up carries each live event's events",
+  );
+  const replayed = text.split("\n\n").map((frame) => frame.match(/^data: (.*)$/m)?.[1])
+    .map((data) => data && JSON.parse(data)).find((e) => e?.type === "engagement");
+  assert.equal(replayed.data.events[0].type, "open", "so does the replay on the stream");
+  const teamId = (await ana.api("GET", "/me")).json.team.id;
+  const stored = (await Array.fromAsync(t.kv.list<LiveEvent>({ prefix: feedKey(teamId) })))
+    .map((e) => e.value).filter((e) => e.type === "engagement");
+  assert.ok(
+    stored.every((e) => !("events" in e.data) && Array.isArray(e.data.eventEntries)),
+    "the feed names the event entries instead of copying the events",
+  );
 });

@@ -6,6 +6,7 @@
  * pays per mutation far more than per byte, and Deno Deploy bills writes per entry and KiB.
  * Entries written before events were grouped hold one bare event; readers take both shapes.
  */
+import { getValues } from "../storage/kv.ts";
 import { trackingKeys as keys } from "./keys.ts";
 import type { EngagementEvent } from "./types.ts";
 
@@ -43,18 +44,23 @@ export function approxBytes(
   return fixed + 2 * chars;
 }
 
-/** Adds `events` (of one message, oldest first) to the caller's commit, as few entries as fit. */
-export function addEvents(op: Deno.AtomicOperation, events: EngagementEvent[]): void {
+/**
+ * Adds `events` (of one message, oldest first) to the caller's commit, as few entries as fit;
+ * returns the entries' ids (their first events' ids).
+ */
+export function addEvents(op: Deno.AtomicOperation, events: EngagementEvent[]): string[] {
+  const ids: string[] = [];
   let start = 0, bytes = 0;
   for (let i = 0; i <= events.length; i++) {
     const size = i < events.length ? approxBytes(events[i]) : 0;
     if (i === events.length || (i > start && bytes + size > ENTRY_BUDGET)) {
-      if (i > start) setEntry(op, events.slice(start, i));
+      if (i > start) ids.push(setEntry(op, events.slice(start, i)));
       start = i;
       bytes = 0;
     }
     bytes += size;
   }
+  return ids;
 }
 
 /** Writes an entry back with its events changed (re-judged, or some removed); none left deletes it. */
@@ -63,10 +69,13 @@ export function rewriteEntry(op: Deno.AtomicOperation, entry: EventEntry, events
   else op.delete(entry.key);
 }
 
-function setEntry(op: Deno.AtomicOperation, events: EngagementEvent[]) {
+function setEntry(op: Deno.AtomicOperation, events: EngagementEvent[]): string {
   const [first] = events;
   op.set(keys.event(first.teamId, first.messageId, first.id), { events });
+  return first.id;
 }
+
+const eventsOf = (value: StoredEntry) => "events" in value ? value.events : [value];
 
 /** The event entries under a prefix: one message's (`keys.event(team, message)`) or a team's. */
 export async function* eventEntries(
@@ -75,8 +84,19 @@ export async function* eventEntries(
   { reverse = false }: { reverse?: boolean } = {},
 ): AsyncGenerator<EventEntry> {
   for await (const { key, value, versionstamp } of kv.list<StoredEntry>({ prefix }, { reverse })) {
-    yield { key, versionstamp, events: "events" in value ? value.events : [value] };
+    yield { key, versionstamp, events: eventsOf(value) };
   }
+}
+
+/** The events of the message's entries with these ids, in the order given (an entry since deleted has none). */
+export async function readEntries(
+  kv: Deno.Kv,
+  teamId: string,
+  messageId: string,
+  ids: string[],
+): Promise<EngagementEvent[]> {
+  const values = await getValues<StoredEntry>(kv, ids.map((id) => keys.event(teamId, messageId, id)));
+  return values.flatMap((value) => value ? eventsOf(value) : []);
 }
 
 /** A message's events: oldest first, or newest first with `reverse`; at most `limit`. */

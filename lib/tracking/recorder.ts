@@ -13,6 +13,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { newId } from "../storage/ids.ts";
 import { trackingKeys as keys } from "./keys.ts";
 import { addEvents, approxBytes, eventEntries, type EventEntry, rewriteEntry } from "./event_log.ts";
+import { feedCopy } from "./live_feed.ts";
 import { type TrackingRef, UNKNOWN_RECIPIENT } from "./tokens.ts";
 import {
   applyEvent,
@@ -62,7 +63,7 @@ const MAX_HITS_PER_COMMIT = 300;
  * and approxBytes overestimates, so batches stop at this estimate.
  */
 const MAX_BYTES_PER_COMMIT = 350 * 1024;
-/** Events in one live event: keeps each feed entry well under KV's 64 KiB value limit. */
+/** Events in one live event: keeps what is published (SSE, Supabase broadcast) small. */
 const EVENTS_PER_LIVE_EVENT = 40;
 /** How many earlier events of a message the classifier sees for a click. */
 const CONTEXT_EVENTS = 50;
@@ -147,9 +148,10 @@ export class EventRecorder {
       const fresh = new Map<string, EngagementEvent>();
       /** Stored entries holding an earlier event this batch re-judged. */
       const rewritten = new Set<EventEntry>();
-      /** One live event (and feed entry) per message per batch, carrying its new events (a few dozen at most). */
+      /** A message's current live event in this batch: one per EVENTS_PER_LIVE_EVENT new events. */
       const lives = new Map<string, LiveEvent>();
-      const done: LiveEvent[] = [];
+      /** Each live event's events, by id; they are stored as its entries, which its feed entry names. */
+      const members = new Map<LiveEvent, string[]>();
       for (const { hit } of batch) {
         const id = hit.ref.messageId;
         let current = stats.get(id) ?? entries.get(id)?.value;
@@ -192,14 +194,15 @@ export class EventRecorder {
           (live.data.events as PublicEvent[]).push(shown);
           live.data.stats = next;
         } else {
-          if (live) done.push(live);
           live = liveEvent(event.teamId, "engagement", {
             messageId: id,
             events: [shown],
             stats: next,
           }, event.at);
           lives.set(id, live);
+          members.set(live, []);
         }
+        members.get(live)!.push(event.id);
         results.push({
           event,
           stats: next,
@@ -208,10 +211,11 @@ export class EventRecorder {
         });
       }
       const op = this.kv.atomic();
-      for (const events of Map.groupBy(fresh.values(), (e) => e.messageId).values()) addEvents(op, events);
+      for (const [live, ids] of members) {
+        addToFeed(op, feedCopy(live, addEvents(op, ids.map((id) => fresh.get(id)!))));
+      }
       // Unchecked: re-judging changes the message's counters too, and those are checked.
       for (const entry of rewritten) rewriteEntry(op, entry, entry.events);
-      for (const live of [...done, ...lives.values()]) addToFeed(op, live);
       for (const [id, next] of stats) {
         const entry = entries.get(id)!;
         op.check(entry).set(entry.key, next);

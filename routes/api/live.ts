@@ -12,6 +12,7 @@
  */
 import { Hono } from "hono";
 import { feedSince } from "../../lib/realtime/feed.ts";
+import { withEvents } from "../../lib/tracking/live_feed.ts";
 import type { LiveEvent } from "../../lib/realtime/realtime.ts";
 import { AppError } from "../../lib/http/errors.ts";
 import type { AppEnv } from "../deps.ts";
@@ -91,7 +92,7 @@ liveApi.get("/live", (c) => {
       heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
       (async () => {
         if (after) {
-          for (const event of await feedSince(kv, team.id, after)) {
+          for (const event of await withEvents(kv, await feedSince(kv, team.id, after))) {
             if (!event.userId || event.userId === user.id) send(event);
           }
         }

@@ -16,6 +16,7 @@ import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
 import { feedSince } from "../../lib/realtime/feed.ts";
+import { withEvents } from "../../lib/tracking/live_feed.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppDeps, Viewer } from "../deps.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
@@ -272,7 +273,7 @@ messagesApi.openapi(
   async (c) => {
     const { kv } = c.get("deps");
     const { user, team } = viewer(c);
-    const events = await feedSince(kv, team.id, c.req.valid("query").after);
+    const events = await withEvents(kv, await feedSince(kv, team.id, c.req.valid("query").after));
     return c.json({
       items: events.filter((e) => !e.userId || e.userId === user.id).map((e) => pick(LiveEventSchema, e)),
     }, 200);
