@@ -4,10 +4,8 @@
  * and alarms that an open settles before their deadline.
  */
 import { settleAlarms } from "../lib/alarms/alarms.ts";
-import { engagementOf } from "../lib/alarms/engagement.ts";
 import { addCard, cardFor } from "../lib/assistant/cards.ts";
 import { assistantKeys } from "../lib/assistant/keys.ts";
-import { listEvents } from "../lib/messages/list.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { liveEvent, publishAll } from "../lib/realtime/feed.ts";
@@ -32,8 +30,7 @@ export async function afterTrackingCommit(deps: AppDeps, committed: Committed[])
     if (committed.some((x) => x.firstOpen && x.event.messageId === message.id)) {
       events.push(...await openedCard(deps, message, c.event.at));
     }
-    const history = await listEvents(deps.kv, message.teamId, message.id, { limit: 1000 });
-    events.push(...await settleAlarms(deps.kv, message, engagementOf(message, history), deps.clock.now()));
+    events.push(...await settleAlarms(deps.kv, message, deps.clock.now()));
     await publishAll(deps.realtime, events);
     for (const event of events) if (event.type === "card.created") await notifyByEmail(deps, event);
   }

@@ -4,11 +4,9 @@
  * uploads that never completed.
  */
 import { settleAlarms } from "../lib/alarms/alarms.ts";
-import { engagementOf } from "../lib/alarms/engagement.ts";
 import { addCard, cardFor } from "../lib/assistant/cards.ts";
 import type { Received } from "../lib/inbound/receive.ts";
 import { receiveInbound } from "../lib/inbound/receive.ts";
-import { listEvents } from "../lib/messages/list.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { liveEvent, publishAll } from "../lib/realtime/feed.ts";
@@ -55,8 +53,7 @@ export async function afterReply(deps: AppDeps, received: Pick<Received, "mail" 
     const message = (await kv.get<Message>(messageKeys.message(mail.teamId, mail.messageId))).value;
     if (message) {
       const now = clock.now();
-      const history = await listEvents(kv, message.teamId, message.id, { limit: 1000 });
-      events.push(...await settleAlarms(kv, message, engagementOf(message, history), now));
+      events.push(...await settleAlarms(kv, message, now));
       if (mail.fromRecipient && !mail.autoReply) {
         const who = mail.fromName || mail.fromAddress;
         const card = cardFor(

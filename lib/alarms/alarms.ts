@@ -9,7 +9,9 @@ import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
-import { type Engagement, evaluate } from "./evaluate.ts";
+import { evaluate } from "./evaluate.ts";
+import { engagementOf } from "./engagement.ts";
+import { readEvents } from "../tracking/event_log.ts";
 import { alarmKeys as keys } from "./keys.ts";
 import type { Alarm } from "./types.ts";
 
@@ -184,13 +186,17 @@ export async function listAlarms(kv: Deno.Kv, teamId: string, messageId: string)
  */
 export async function settleAlarms(
   kv: Deno.Kv,
-  message: Pick<Message, "teamId" | "id">,
-  engagement: Engagement,
+  message: Pick<Message, "teamId" | "id" | "to">,
   now: number,
 ): Promise<LiveEvent[]> {
   const events: LiveEvent[] = [];
-  for (const alarm of await listAlarms(kv, message.teamId, message.id)) {
-    if (alarm.status !== "pending" || alarm.condition === "reminder") continue;
+  const waiting = (await listAlarms(kv, message.teamId, message.id))
+    .filter((alarm) => alarm.status === "pending" && alarm.condition !== "reminder");
+  if (!waiting.length) return events;
+  // The history is read only now: most messages have no alarm waiting on them.
+  const history = await readEvents(kv, message.teamId, message.id, { reverse: true, limit: 1000 });
+  const engagement = engagementOf(message, history);
+  for (const alarm of waiting) {
     const verdict = evaluate(alarm, engagement);
     if (verdict.holds) continue;
     const entry = await kv.get<Alarm>(keys.alarm(alarm.teamId, alarm.id));
