@@ -160,6 +160,32 @@ Deno.test("recipient - export holds everything about a contact; erase leaves no 
   );
 });
 
+Deno.test("recipient - erasing one recipient of a shared email redacts them and removes only their replies", async () => {
+  const { t, ana, me, ken, id, pixel, email } = await setup({
+    to: ["ken@globex.example", "lee@globex.example"],
+  });
+  await using _ = t;
+  await ana.form(`/outbox/${email.id}/reply`, { text: "Thanks, Ken here." });
+  await personRequest(t, pixel!);
+  await t.deps.recorder.idle();
+  const before = (await ana.api("GET", `/messages/${id}/events`)).json.items.map((e: { type: string }) =>
+    e.type
+  );
+  assert.deepEqual(before.toSorted(), ["open", "reply"]);
+
+  const erased = await ana.api("POST", `/contacts/${ken.id}/erase`);
+  assert.equal(erased.json.messagesRedacted, 1);
+  const message = (await ana.api("GET", `/messages/${id}`)).json;
+  assert.ok(message.to.every((r: { email: string }) => r.email !== "ken@globex.example"), "Ken is redacted");
+  assert.ok(message.to.some((r: { email: string }) => r.email === "lee@globex.example"), "Lee stays");
+  const after = (await ana.api("GET", `/messages/${id}/events`)).json.items.map((e: { type: string }) =>
+    e.type
+  );
+  assert.deepEqual(after, ["open"], "their reply is gone, the open stays");
+  const events = JSON.stringify(await Array.fromAsync(t.kv.list({ prefix: ["team", me.team.id, "event"] })));
+  assert.ok(!events.includes("Ken here"), "no stored event holds their words");
+});
+
 Deno.test("recipient - retention deletes raw events older than the limit; counters stay", async () => {
   const { t, ana, id, pixel } = await setup();
   await using _ = t;
