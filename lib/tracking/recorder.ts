@@ -100,12 +100,17 @@ export class EventRecorder {
     while (this.#inFlight < this.parallel && this.#queue.length) {
       const batch = this.#takeBatch();
       this.#inFlight++;
-      this.#commit(batch)
-        .catch((error) => batch.forEach((p) => p.reject(error)))
-        .finally(() => {
-          this.#inFlight--;
-          this.#pump();
-        });
+      // The next batch goes to KV before this one's hits are answered: the commit is the slow part.
+      this.#commit(batch).then((results) => {
+        this.#inFlight--;
+        this.#pump();
+        batch.forEach((p, i) => p.resolve(results[i]));
+        this.#afterCommit(results);
+      }, (error) => {
+        this.#inFlight--;
+        this.#pump();
+        batch.forEach((p) => p.reject(error));
+      });
     }
   }
 
@@ -124,7 +129,12 @@ export class EventRecorder {
     return this.#queue.splice(0, n);
   }
 
-  async #commit(batch: Pending[]): Promise<void> {
+  /**
+   * Commits a batch; returns each hit's outcome. Runs without a pause up to the commit when the
+   * counters are known and no hit needs its message's history (opens), so a batch taken right after
+   * the previous commit reaches KV at once.
+   */
+  async #commit(batch: Pending[]): Promise<(Committed | null)[]> {
     for (let attempt = 0;; attempt++) {
       const statKeys = [
         ...new Map(batch.map((p) => [p.hit.ref.messageId, keys.stats(p.hit.ref.teamId, p.hit.ref.messageId)]))
@@ -143,7 +153,10 @@ export class EventRecorder {
       }
       const stats = new Map<string, MessageStats>();
       const results: (Committed | null)[] = [];
-      const context = await this.#context(batch);
+      // Opens are judged on their own facts: a batch of opens reads no history (and doesn't pause here).
+      const context = batch.some((p) => p.hit.type !== "open")
+        ? await this.#context(batch)
+        : new Map<string, Judged[]>();
       /** The events this batch records, by id (a later re-judging replaces one in place). */
       const fresh = new Map<string, EngagementEvent>();
       /** Stored entries holding an earlier event this batch re-judged. */
@@ -230,17 +243,18 @@ export class EventRecorder {
         }
         throw new Error("could not record tracking hits: counters kept changing");
       }
-      batch.forEach((p, i) => p.resolve(results[i]));
-      const committed = results.filter((r): r is Committed => !!r);
-      if (committed.length && this.onCommitted) {
-        // Off the commit path: the next batch doesn't wait for live updates and alerts.
-        const hook = Promise.resolve().then(() => this.onCommitted!(committed))
-          .catch((error) => console.error("after-commit hook failed", error))
-          .finally(() => this.#hooks.delete(hook));
-        this.#hooks.add(hook);
-      }
-      return;
+      return results;
     }
+  }
+
+  /** Live updates and alerts, off the commit path: the next batch doesn't wait for them. */
+  #afterCommit(results: (Committed | null)[]) {
+    const committed = results.filter((r): r is Committed => !!r);
+    if (!committed.length || !this.onCommitted) return;
+    const hook = Promise.resolve().then(() => this.onCommitted!(committed))
+      .catch((error) => console.error("after-commit hook failed", error))
+      .finally(() => this.#hooks.delete(hook));
+    this.#hooks.add(hook);
   }
 
   /**
