@@ -176,7 +176,9 @@ export class EventRecorder {
         // Classified with the full address, stored with a truncated one.
         const earlier = context.get(id) ?? [];
         const facts = toFacts({ ...event, type: hit.type as EventFacts["type"] }, hit.honeypot ?? false);
-        event.verdict = classify(facts, { earlier: earlier.map((e) => e.facts) });
+        // Only clicks and views are judged against the message's other events (bursts, the honeypot,
+        // networks): an open's verdict rests on its own facts, so it is spared the history.
+        event.verdict = classify(facts, { earlier: hit.type === "open" ? [] : earlier.map((e) => e.facts) });
         event.clientAddress = truncateAddress(event.clientAddress);
         // A click can change how its neighbours read (a burst, the honeypot): judge them again.
         if (hit.type !== "open") {
