@@ -3,7 +3,7 @@
  * recorded (a group commit's hits, or a single reply or report), oldest first, keyed by the id
  * of its first event — so entries, and events within them, are in time order. Writing a batch
  * as a few entries instead of one entry per event is what keeps the tracking endpoint fast: KV
- * pays per mutation far more than per byte, and Deno Deploy bills writes per entry and KiB.
+ * pays per mutation far more than per byte.
  * Entries written before events were grouped hold one bare event; readers take both shapes.
  */
 import { getValues } from "../storage/kv.ts";
