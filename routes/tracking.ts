@@ -15,6 +15,7 @@ import type { TrackingRef } from "../lib/tracking/tokens.ts";
 import type { EventType } from "../lib/tracking/types.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { contentDisposition, servingType } from "../lib/attachments/files.ts";
+import { BoundedMap } from "../lib/storage/bounded_map.ts";
 
 const GIF: Uint8Array<ArrayBuffer> = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
@@ -81,8 +82,7 @@ type Targets = Pick<Message, "links" | "attachments" | "honeypotIndex">;
 
 /** Link destinations and attachments by message, cached: they never change once a message is sent. */
 class TargetCache {
-  #map = new Map<string, Targets>();
-  constructor(private limit = 5_000) {}
+  #map = new BoundedMap<string, Targets>(5_000);
   async get(kv: Deno.Kv, ref: TrackingRef): Promise<Targets | null> {
     const hit = this.#map.get(ref.messageId);
     if (hit) return hit;
@@ -93,7 +93,6 @@ class TargetCache {
       attachments: message.attachments ?? [],
       honeypotIndex: message.honeypotIndex ?? null,
     };
-    if (this.#map.size >= this.limit) this.#map.delete(this.#map.keys().next().value!);
     this.#map.set(ref.messageId, targets);
     return targets;
   }

@@ -6,6 +6,7 @@
  */
 import ipaddr from "ipaddr.js";
 import appleData from "./data/apple_egress.json" with { type: "json" };
+import { BoundedMap } from "../storage/bounded_map.ts";
 
 export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -14,11 +15,10 @@ export type Address = ipaddr.IPv4 | ipaddr.IPv6;
  * Hits repeat addresses (a person's network, a provider's proxies): each is parsed and looked up once.
  */
 function remembered<T>(fn: (input: string) => T, limit = 10_000): (input: string) => T {
-  const answers = new Map<string, T>();
+  const answers = new BoundedMap<string, T>(limit);
   return (input) => {
     if (answers.has(input)) return answers.get(input)!;
     const answer = fn(input);
-    if (answers.size >= limit) answers.delete(answers.keys().next().value!);
     answers.set(input, answer);
     return answer;
   };

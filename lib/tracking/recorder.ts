@@ -11,6 +11,7 @@
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { newId } from "../storage/ids.ts";
+import { BoundedMap } from "../storage/bounded_map.ts";
 import { trackingKeys as keys } from "./keys.ts";
 import { addEvents, approxBytes, eventEntries, type EventEntry, rewriteEntry } from "./event_log.ts";
 import { feedCopy } from "./live_feed.ts";
@@ -73,7 +74,7 @@ const KNOWN_COUNTERS = 10_000;
 export class EventRecorder {
   #queue: Pending[] = [];
   /** Counters as this instance last committed them, by message (see #remember). */
-  #counters = new Map<string, Deno.KvEntry<MessageStats>>();
+  #counters = new BoundedMap<string, Deno.KvEntry<MessageStats>>(KNOWN_COUNTERS);
   #inFlight = 0;
   #hooks = new Set<Promise<unknown>>();
   /**
@@ -269,10 +270,8 @@ export class EventRecorder {
     versionstamp: string | null,
   ) {
     for (const [id, value] of stats) {
-      this.#counters.delete(id);
-      if (versionstamp === null) continue;
-      if (this.#counters.size >= KNOWN_COUNTERS) this.#counters.delete(this.#counters.keys().next().value!);
-      this.#counters.set(id, { key: entries.get(id)!.key, value, versionstamp });
+      if (versionstamp === null) this.#counters.delete(id);
+      else this.#counters.set(id, { key: entries.get(id)!.key, value, versionstamp });
     }
   }
 

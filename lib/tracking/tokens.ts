@@ -8,6 +8,7 @@
  */
 import { decodeBase64Url, encodeBase64Url, hmac, importHmacKey, timingSafeEqual } from "../crypto/tokens.ts";
 import { bytesToUlid, ulidToBytes } from "../storage/ids.ts";
+import { BoundedMap } from "../storage/bounded_map.ts";
 
 export type TrackingKind = "open" | "click" | "attachment" | "optout";
 
@@ -31,7 +32,7 @@ const CACHE_LIMIT = 10_000;
 export class TrackingSigner {
   #key: Promise<CryptoKey>;
   /** Verified tokens, so a hot token is checked once. Bounded; evicts oldest. */
-  #verified = new Map<string, TrackingRef>();
+  #verified = new BoundedMap<string, TrackingRef>(CACHE_LIMIT);
 
   constructor(secret: string) {
     this.#key = importHmacKey(`beacon-tracking:${secret}`);
@@ -77,7 +78,6 @@ export class TrackingSigner {
       index: (body[35] << 8) | body[36],
     };
     if (!ref.kind) return null;
-    if (this.#verified.size >= CACHE_LIMIT) this.#verified.delete(this.#verified.keys().next().value!);
     this.#verified.set(token, ref);
     return ref.kind === kind ? ref : null;
   }
