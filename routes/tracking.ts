@@ -3,7 +3,9 @@
  * not users. The pixel always answers the GIF (a bad token records nothing); a
  * click redirects only to the destination stored for its signed token, and a
  * forged or unknown token gets a plain 404 page, never a redirect. Hits are
- * durable in KV before the response goes out.
+ * durable in KV before the response goes out. When KV cannot take a hit, the
+ * recipient is still answered (the GIF, the redirect, the file): a tracking
+ * failure never breaks a customer's link. The lost hit is logged.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -78,6 +80,15 @@ function hitFrom(
   };
 }
 
+/** Records a hit and waits for its commit; a hit KV could not take is logged, not turned into an error page. */
+async function record(deps: AppDeps, hit: Hit): Promise<void> {
+  try {
+    await deps.recorder.record(hit);
+  } catch (error) {
+    console.error(`tracking: ${hit.type} of message ${hit.ref.messageId} not recorded`, error);
+  }
+}
+
 type Targets = Pick<Message, "links" | "attachments" | "honeypotIndex">;
 
 /** Link destinations and attachments by message, cached: they never change once a message is sent. */
@@ -116,7 +127,7 @@ export function trackingRoutes(deps: AppDeps) {
   const pixel = async (c: Context<AppEnv>) => {
     const token = c.req.param("token")!.replace(/\.gif$/, "");
     const ref = await deps.signer.verify(token, "open");
-    if (ref) await deps.recorder.record(hitFrom(c, deps, ref, "open", null));
+    if (ref) await record(deps, hitFrom(c, deps, ref, "open", null));
     // A Response made directly: the hottest answer Beacon gives skips Hono's header merging.
     return new Response(c.req.method === "HEAD" ? null : GIF, { headers: PIXEL_HEADERS });
   };
@@ -127,13 +138,13 @@ export function trackingRoutes(deps: AppDeps) {
     const found = ref ? await targets.get(deps.kv, ref) : null;
     if (ref && found && ref.index === found.honeypotIndex) {
       // The hidden link: only a machine follows it. Recorded as such; there is nowhere to go.
-      await deps.recorder.record({ ...hitFrom(c, deps, ref, "click", null), honeypot: true });
+      await record(deps, { ...hitFrom(c, deps, ref, "click", null), honeypot: true });
       c.header("Cache-Control", NO_STORE);
       return c.html("<!doctype html><title>Nothing here</title><p>Nothing here.</p>");
     }
     const url = ref ? found?.links[ref.index] : undefined;
     if (!ref || !url || !/^https?:\/\//i.test(url)) return notFoundPage(c);
-    await deps.recorder.record(hitFrom(c, deps, ref, "click", url));
+    await record(deps, hitFrom(c, deps, ref, "click", url));
     c.header("Cache-Control", NO_STORE);
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect(url, 302);
@@ -144,7 +155,7 @@ export function trackingRoutes(deps: AppDeps) {
     const file = ref ? (await targets.get(deps.kv, ref))?.attachments[ref.index] : undefined;
     const meta = file && await deps.blobs.meta(ref!.teamId, file.blobId);
     if (!ref || !file || !meta) return notFoundPage(c);
-    await deps.recorder.record(hitFrom(c, deps, ref, "attachment_view", null));
+    await record(deps, hitFrom(c, deps, ref, "attachment_view", null));
     const { type, inline } = servingType(file.contentType);
     return new Response(c.req.method === "HEAD" ? null : deps.blobs.stream(meta), {
       headers: {

@@ -78,6 +78,30 @@ Deno.test("tracking - a click redirects to its stored destination and counts per
   assert.equal(json.items[0].url, "https://example.com/pricing");
 });
 
+Deno.test("tracking - when KV cannot take a hit, the recipient still gets the GIF and the link, and the loss is logged", async () => {
+  await using t = await makeTestApp();
+  const { pixel, links } = await sentEmail(t);
+  assert.equal((await request(t, links[1])).status, 302, "a first click while KV works");
+  t.kv.close();
+  const logged: string[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => logged.push(args.map(String).join(" "));
+  try {
+    const gif = await request(t, pixel!);
+    assert.equal(gif.status, 200);
+    assert.equal(gif.headers.get("content-type"), "image/gif");
+    assert.equal((await gif.arrayBuffer()).byteLength, 43);
+    const click = await request(t, links[1]);
+    assert.equal(click.status, 302);
+    assert.equal(click.headers.get("location"), "https://example.com/case");
+  } finally {
+    console.error = error;
+  }
+  assert.equal(logged.length, 2, logged.join("\n"));
+  assert.match(logged[0], /tracking: open of message \w+ not recorded/);
+  assert.match(logged[1], /tracking: click of message \w+ not recorded/);
+});
+
 Deno.test("tracking - forged, truncated and unknown tokens never redirect; a bad pixel records nothing", async () => {
   await using t = await makeTestApp();
   const { ana, id, pixel, links } = await sentEmail(t);
