@@ -6,6 +6,7 @@ import { type Team, teamSettings } from "../lib/accounts/types.ts";
 import { accountKeys } from "../lib/accounts/keys.ts";
 import type { Job } from "../lib/scheduler/scheduler.ts";
 import { eventEntries, rewriteEntry } from "../lib/tracking/event_log.ts";
+import { trackingKeys } from "../lib/tracking/keys.ts";
 import type { AppDeps } from "../routes/deps.ts";
 
 export const RETENTION_JOB = "retention";
@@ -22,7 +23,7 @@ export async function deleteOldEvents(kv: Deno.Kv, teamId: string, cutoff: numbe
   let op = kv.atomic();
   let pending = 0;
   let deleted = 0;
-  for await (const entry of eventEntries(kv, ["team", teamId, "event"])) {
+  for await (const entry of eventEntries(kv, trackingKeys.event(teamId))) {
     const kept = entry.events.filter((e) => e.at >= cutoff);
     if (kept.length === entry.events.length) continue;
     rewriteEntry(op, entry, kept);

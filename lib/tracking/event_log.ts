@@ -4,13 +4,130 @@
  * of its first event — so entries, and events within them, are in time order. Writing a batch
  * as a few entries instead of one entry per event is what keeps the tracking endpoint fast: KV
  * pays per mutation far more than per byte.
- * Entries written before events were grouped hold one bare event; readers take both shapes.
+ *
+ * An entry stores each event as a row of its fields in a fixed order, without the team and message
+ * ids its key already holds: field names are not repeated for every event, so an entry is about
+ * half the bytes of its events as objects — less to serialize and for SQLite to write on the hot
+ * path, and less to store. Entries of earlier versions still read: events as objects
+ * (`{ events }`), and, from before events were grouped, one bare event.
  */
+import type { Classification } from "../classify/types.ts";
 import { getValues } from "../storage/kv.ts";
-import { trackingKeys as keys } from "./keys.ts";
+import { eventKeyIds, trackingKeys as keys } from "./keys.ts";
 import type { EngagementEvent } from "./types.ts";
 
-type StoredEntry = { events: EngagementEvent[] } | EngagementEvent;
+type StoredEntry = { rows: Row[] } | { events: EngagementEvent[] } | EngagementEvent;
+
+/** An event as stored; `more` holds its other fields (a reply's facts, a delivery report), if any. */
+type Row = [
+  id: string,
+  type: EngagementEvent["type"],
+  at: number,
+  recipient: number | null,
+  index: number | null,
+  url: string | null,
+  method: string,
+  userAgent: string,
+  clientAddress: string,
+  headers: Record<string, string>,
+  sinceSendMs: number,
+  prefetch: boolean,
+  verdict: VerdictRow | null,
+  more: Partial<EngagementEvent> | null,
+];
+
+/** A classification as stored: its reasons flattened to rule, text, weight, rule, text, weight… */
+type VerdictRow = [
+  rulesVersion: number,
+  verdict: Classification["verdict"],
+  kind: Classification["kind"],
+  viaProxy: Classification["viaProxy"],
+  reasons: string[],
+];
+
+function toRow(event: EngagementEvent): Row {
+  const {
+    id,
+    teamId: _team,
+    messageId: _message,
+    type,
+    at,
+    recipient,
+    index,
+    url,
+    method,
+    userAgent,
+    clientAddress,
+    headers,
+    sinceSendMs,
+    prefetch,
+    verdict,
+    ...more
+  } = event;
+  const reasons: string[] = [];
+  for (const r of verdict?.reasons ?? []) reasons.push(r.rule, r.text, r.weight);
+  return [
+    id,
+    type,
+    at,
+    recipient,
+    index,
+    url,
+    method,
+    userAgent,
+    clientAddress,
+    headers,
+    sinceSendMs,
+    prefetch,
+    verdict ? [verdict.rulesVersion, verdict.verdict, verdict.kind, verdict.viaProxy, reasons] : null,
+    Object.keys(more).length ? more : null,
+  ];
+}
+
+function fromRow(teamId: string, messageId: string, row: Row): EngagementEvent {
+  const [
+    id,
+    type,
+    at,
+    recipient,
+    index,
+    url,
+    method,
+    userAgent,
+    clientAddress,
+    headers,
+    sinceSendMs,
+    prefetch,
+    verdict,
+    more,
+  ] = row;
+  const event: EngagementEvent = {
+    id,
+    teamId,
+    messageId,
+    type,
+    at,
+    recipient,
+    index,
+    url,
+    method,
+    userAgent,
+    clientAddress,
+    headers,
+    sinceSendMs,
+    prefetch,
+    ...more,
+  };
+  if (verdict) {
+    const [rulesVersion, judged, kind, viaProxy, flat] = verdict;
+    const reasons: Classification["reasons"] = [];
+    for (let i = 0; i < flat.length; i += 3) {
+      reasons.push({ rule: flat[i], text: flat[i + 1], weight: flat[i + 2] as "strong" | "weak" });
+    }
+    event.verdict = { verdict: judged, kind, viaProxy, reasons, rulesVersion };
+  }
+  return event;
+}
 
 export interface EventEntry {
   key: Deno.KvKey;
@@ -25,7 +142,7 @@ const ENTRY_BUDGET = 48 * 1024;
 /**
  * An upper estimate of an event's serialized size: its variable strings counted twice (a string
  * with a character outside Latin-1 is stored two bytes per character), plus the fixed fields
- * (measured: ~330 bytes with an empty verdict, ~30 more per verdict reason).
+ * (measured for a stored row: ~140 bytes with an empty verdict, ~16 more per verdict reason).
  */
 export function approxBytes(
   e:
@@ -34,10 +151,10 @@ export function approxBytes(
 ): number {
   let chars = e.userAgent.length + (e.url?.length ?? 0) + e.clientAddress.length;
   for (const name in e.headers) chars += name.length + e.headers[name].length;
-  let fixed = 400;
+  let fixed = 200;
   for (const r of e.verdict?.reasons ?? []) {
     chars += r.rule.length + r.text.length;
-    fixed += 40;
+    fixed += 20;
   }
   if (e.reply) chars += JSON.stringify(e.reply).length;
   if (e.delivery) chars += JSON.stringify(e.delivery).length;
@@ -65,17 +182,23 @@ export function addEvents(op: Deno.AtomicOperation, events: EngagementEvent[]): 
 
 /** Writes an entry back with its events changed (re-judged, or some removed); none left deletes it. */
 export function rewriteEntry(op: Deno.AtomicOperation, entry: EventEntry, events: EngagementEvent[]): void {
-  if (events.length) op.set(entry.key, { events });
+  if (events.length) op.set(entry.key, { rows: events.map(toRow) });
   else op.delete(entry.key);
 }
 
 function setEntry(op: Deno.AtomicOperation, events: EngagementEvent[]): string {
   const [first] = events;
-  op.set(keys.event(first.teamId, first.messageId, first.id), { events });
+  op.set(keys.event(first.teamId, first.messageId, first.id), { rows: events.map(toRow) });
   return first.id;
 }
 
-const eventsOf = (value: StoredEntry) => "events" in value ? value.events : [value];
+function eventsOf(key: Deno.KvKey, value: StoredEntry): EngagementEvent[] {
+  if ("rows" in value) {
+    const { teamId, messageId } = eventKeyIds(key);
+    return value.rows.map((row) => fromRow(teamId, messageId, row));
+  }
+  return "events" in value ? value.events : [value];
+}
 
 /** The event entries under a prefix: one message's (`keys.event(team, message)`) or a team's. */
 export async function* eventEntries(
@@ -84,7 +207,7 @@ export async function* eventEntries(
   { reverse = false }: { reverse?: boolean } = {},
 ): AsyncGenerator<EventEntry> {
   for await (const { key, value, versionstamp } of kv.list<StoredEntry>({ prefix }, { reverse })) {
-    yield { key, versionstamp, events: eventsOf(value) };
+    yield { key, versionstamp, events: eventsOf(key, value) };
   }
 }
 
@@ -95,8 +218,9 @@ export async function readEntries(
   messageId: string,
   ids: string[],
 ): Promise<EngagementEvent[]> {
-  const values = await getValues<StoredEntry>(kv, ids.map((id) => keys.event(teamId, messageId, id)));
-  return values.flatMap((value) => value ? eventsOf(value) : []);
+  const entryKeys = ids.map((id) => keys.event(teamId, messageId, id));
+  const values = await getValues<StoredEntry>(kv, entryKeys);
+  return values.flatMap((value, i) => value ? eventsOf(entryKeys[i], value) : []);
 }
 
 /** A message's events: oldest first, or newest first with `reverse`; at most `limit`. */

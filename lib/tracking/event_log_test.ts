@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { newId } from "../storage/ids.ts";
-import { addEvents, approxBytes, eventEntries, readEvents, rewriteEntry } from "./event_log.ts";
+import { addEvents, approxBytes, eventEntries, readEntries, readEvents, rewriteEntry } from "./event_log.ts";
 import { trackingKeys } from "./keys.ts";
 import { deleteOldEvents } from "../../workers/retention.ts";
 import type { EngagementEvent } from "./types.ts";
@@ -63,19 +63,81 @@ Deno.test("event log - large events are split over entries that each stay under 
   assert.deepEqual((await readEvents(kv, TEAM, MESSAGE)).map((e) => e.id), events.map((e) => e.id));
 });
 
-Deno.test("event log - entries written one event per key are read too; rewriting to nothing deletes", async () => {
+Deno.test("event log - every kind of event reads back exactly as written, stored without repeating names or ids", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const open: EngagementEvent = {
+    ...event(1),
+    headers: { accept: "image/*", "sec-fetch-dest": "image" },
+    verdict: {
+      verdict: "machine",
+      kind: "privacy_proxy",
+      viaProxy: "apple",
+      rulesVersion: 1,
+      reasons: [
+        { rule: "apple_proxy", text: "Fetched by Apple's Mail Privacy Protection", weight: "strong" },
+        { rule: "early_open", text: "Opened 0 s after sending", weight: "weak" },
+      ],
+    },
+  };
+  const click: EngagementEvent = {
+    ...event(2),
+    type: "click",
+    index: 1,
+    url: "https://example.com/é?q=1",
+    prefetch: true,
+    recipient: null,
+    verdict: { verdict: "unknown", kind: null, viaProxy: null, rulesVersion: 1, reasons: [] },
+  };
+  const reply: EngagementEvent = {
+    ...event(3),
+    type: "reply",
+    headers: {},
+    reply: {
+      from: "ken@globex.example",
+      fromName: "Ken",
+      subject: "Re: Q3",
+      text: "Sounds good",
+      autoReply: null,
+      fromRecipient: true,
+      inboundId: newId(3),
+    },
+  };
+  const delivery: EngagementEvent = {
+    ...event(4),
+    type: "delivery",
+    delivery: { kind: "bounced", reason: "mailbox full", recipient: "ken@globex.example" },
+  };
+  const events = [open, click, reply, delivery];
+  await write(kv, events);
+  assert.deepEqual(await readEvents(kv, TEAM, MESSAGE), events);
+  assert.deepEqual(await readEntries(kv, TEAM, MESSAGE, [open.id]), events);
+  const [stored] = await Array.fromAsync(kv.list({ prefix: trackingKeys.event(TEAM, MESSAGE) }));
+  const text = JSON.stringify(stored.value);
+  assert.ok(!text.includes(TEAM) && !text.includes(MESSAGE), "the key holds the team and message ids");
+  assert.ok(
+    !text.includes('"userAgent"') && !text.includes('"reasons"'),
+    "field names are not stored per event",
+  );
+  assert.ok(text.length < JSON.stringify({ events }).length * 0.75, `${text.length} bytes`);
+});
+
+Deno.test("event log - entries of earlier versions are read too; rewriting to nothing deletes", async () => {
   using kv = await Deno.openKv(":memory:");
   const bare = event(1);
   await kv.set(trackingKeys.event(TEAM, MESSAGE, bare.id), bare);
-  await write(kv, [event(2), event(3)]);
-  assert.deepEqual((await readEvents(kv, TEAM, MESSAGE)).map((e) => e.at), [1, 2, 3]);
+  const grouped = [event(2), event(3)];
+  await kv.set(trackingKeys.event(TEAM, MESSAGE, grouped[0].id), { events: grouped });
+  await write(kv, [event(4)]);
+  const read = await readEvents(kv, TEAM, MESSAGE);
+  assert.deepEqual(read.slice(0, 3), [bare, ...grouped]);
+  assert.deepEqual(read.map((e) => e.at), [1, 2, 3, 4]);
   const entries = await Array.fromAsync(eventEntries(kv, trackingKeys.event(TEAM, MESSAGE)));
   const op = kv.atomic();
   rewriteEntry(op, entries[0], []);
   rewriteEntry(op, entries[1], entries[1].events.filter((e) => e.at !== 2));
   await op.commit();
-  assert.deepEqual((await readEvents(kv, TEAM, MESSAGE)).map((e) => e.at), [3]);
-  assert.equal(await entryCount(kv), 1);
+  assert.deepEqual((await readEvents(kv, TEAM, MESSAGE)).map((e) => e.at), [3, 4]);
+  assert.equal(await entryCount(kv), 2);
 });
 
 Deno.test("event log - retention removes the old events of an entry and keeps the rest", async () => {

@@ -59,10 +59,7 @@ interface Pending {
 /** KV allows 100 checks and 1,000 mutations per commit; a batch stays well inside both. */
 const MAX_MESSAGES_PER_COMMIT = 90;
 const MAX_HITS_PER_COMMIT = 300;
-/**
- * KV allows 800 KB per commit; events are written twice (their entries, and the live feed),
- * and approxBytes overestimates, so batches stop at this estimate.
- */
+/** KV allows 800 KB per commit; batches stop well inside it by approxBytes' overestimate of their events. */
 const MAX_BYTES_PER_COMMIT = 350 * 1024;
 /** Events in one live event: keeps what is published (SSE, Supabase broadcast) small. */
 const EVENTS_PER_LIVE_EVENT = 40;
