@@ -263,6 +263,19 @@ export function EmptyState(
   );
 }
 
+/** An email address that wraps after its "@" when it must, not in the middle of a word. */
+export function EmailAddress({ address }: { address: string }) {
+  const at = address.lastIndexOf("@");
+  if (at < 0) return <>{address}</>;
+  return (
+    <>
+      {address.slice(0, at + 1)}
+      <wbr />
+      {address.slice(at + 1)}
+    </>
+  );
+}
+
 export function Badge({ tone = "neutral", children, title }: {
   tone?: "neutral" | "green" | "amber" | "red" | "blue" | "grey";
   children: ComponentChildren;

@@ -9,6 +9,7 @@ import {
   Badge,
   CheckRow,
   DataTable,
+  EmailAddress,
   EmptyState,
   Field,
   Form,
@@ -369,7 +370,9 @@ contactPages.get("/contacts/:id", async (c) => {
           <dl>
             <dt>Email</dt>
             <dd>
-              <a href={`mailto:${contact.email}`}>{contact.email}</a>
+              <a href={`mailto:${contact.email}`}>
+                <EmailAddress address={contact.email} />
+              </a>
               {contact.deliveryIssue && (
                 <div class="delivery-issue">
                   <DeliveryIssueBadge contact={contact} zone={user.timeZone} />
