@@ -17,7 +17,8 @@ import { addEvents, approxBytes, eventEntries, type EventEntry, rewriteEntry } f
 import { feedCopy } from "./live_feed.ts";
 import { type TrackingRef, UNKNOWN_RECIPIENT } from "./tokens.ts";
 import {
-  applyEvent,
+  copyStats,
+  countEvent,
   type EngagementEvent,
   type EventType,
   isHumanEvent,
@@ -44,7 +45,6 @@ export interface Hit {
 
 export interface Committed {
   event: EngagementEvent;
-  stats: MessageStats;
   /** This event was the message's first counted open. */
   firstOpen: boolean;
   live: LiveEvent;
@@ -149,6 +149,7 @@ export class EventRecorder {
           entries.set(entry.key.at(-1) as string, entry);
         }
       }
+      /** Each message's counters as this batch changes them: a copy of the stored ones, counted in place. */
       const stats = new Map<string, MessageStats>();
       const results: (Committed | null)[] = [];
       // Opens are judged on their own facts: a batch of opens reads no history (and doesn't pause here).
@@ -165,10 +166,14 @@ export class EventRecorder {
       const members = new Map<LiveEvent, string[]>();
       for (const { hit } of batch) {
         const id = hit.ref.messageId;
-        let current = stats.get(id) ?? entries.get(id)?.value;
+        let current = stats.get(id);
         if (!current) {
-          results.push(null);
-          continue;
+          const stored = entries.get(id)?.value;
+          if (!stored) {
+            results.push(null);
+            continue;
+          }
+          stats.set(id, current = copyStats(stored));
         }
         const event = toEvent(hit, current.sentAt);
         // Classified with the full address, stored with a truncated one.
@@ -191,13 +196,11 @@ export class EventRecorder {
                 rewritten.add(other.entry);
               } else fresh.set(changed.id, changed);
               other.event = changed;
-              current = reclassified(current, changed);
+              stats.set(id, current = reclassified(current, changed));
             }
           }
         }
-        const next = applyEvent(current, event);
-        stats.set(id, next);
-        current = next;
+        countEvent(current, event);
         fresh.set(event.id, event);
         earlier.push({ event, facts });
         context.set(id, earlier);
@@ -205,12 +208,12 @@ export class EventRecorder {
         let live = lives.get(id);
         if (live && (live.data.events as PublicEvent[]).length < EVENTS_PER_LIVE_EVENT) {
           (live.data.events as PublicEvent[]).push(shown);
-          live.data.stats = next;
+          live.data.stats = current;
         } else {
           live = liveEvent(event.teamId, "engagement", {
             messageId: id,
             events: [shown],
-            stats: next,
+            stats: current,
           }, event.at);
           lives.set(id, live);
           members.set(live, []);
@@ -218,8 +221,7 @@ export class EventRecorder {
         members.get(live)!.push(event.id);
         results.push({
           event,
-          stats: next,
-          firstOpen: entries.get(id)!.value!.opens === 0 && next.opens > 0 && !firstSeen(results, id),
+          firstOpen: entries.get(id)!.value!.opens === 0 && current.opens > 0 && !firstSeen(results, id),
           live,
         });
       }

@@ -102,8 +102,22 @@ export function emptyStats(
 
 /** Adds one event to the counters (pure). */
 export function applyEvent(stats: MessageStats, event: EngagementEvent): MessageStats {
-  if (event.type === "delivery") return stats;
-  const next = { ...stats, linkClicks: { ...stats.linkClicks } };
+  return countEvent(copyStats(stats), event);
+}
+
+/** A copy of the counters that countEvent may change without touching the original. */
+export function copyStats(stats: MessageStats): MessageStats {
+  const copy = { ...stats, linkClicks: { ...stats.linkClicks } };
+  if (stats.attachmentViewsBy) copy.attachmentViewsBy = { ...stats.attachmentViewsBy };
+  return copy;
+}
+
+/**
+ * Adds one event to counters the caller owns (a copy from copyStats), in place, and returns them:
+ * a batch of many hits on one message counts them all on one copy.
+ */
+export function countEvent(next: MessageStats, event: EngagementEvent): MessageStats {
+  if (event.type === "delivery") return next;
   if (event.prefetch) {
     next.prefetches++;
     return next;
@@ -129,7 +143,8 @@ export function applyEvent(stats: MessageStats, event: EngagementEvent): Message
   } else if (event.type === "attachment_view") {
     next.attachmentViews++;
     const key = String(event.index ?? 0);
-    next.attachmentViewsBy = { ...next.attachmentViewsBy, [key]: (next.attachmentViewsBy?.[key] ?? 0) + 1 };
+    next.attachmentViewsBy ??= {};
+    next.attachmentViewsBy[key] = (next.attachmentViewsBy[key] ?? 0) + 1;
   } else if (countsAsReply(event)) {
     next.replies++;
   }
