@@ -405,6 +405,13 @@ async function main(): Promise<number> {
       `ratio tracked/bare: ${ratio.toFixed(3)}  ` +
         (ratio >= GOAL_RATIO ? `(meets the ${GOAL_RATIO} goal)` : `<-- BELOW the ${GOAL_RATIO} goal`),
     );
+    // This VM's speed drifts between minutes, and not alike for both sides: each tracked run against the
+    // bare run just before it shows how far one ratio can be trusted.
+    log(
+      `  each pair (a tracked run / the bare run just before it): ${
+        runs.tracked.map((t, i) => (t.requestsPerSec / runs.bare[i].requestsPerSec).toFixed(3)).join(", ")
+      }`,
+    );
     if (!quiet(bareBest) || !quiet(trackedBest)) {
       log(
         `  (!) other processes were busy during the ${
