@@ -6,8 +6,8 @@
  * pays per mutation far more than per byte.
  *
  * An entry stores each event as a row of its fields in a fixed order, without the team and message
- * ids its key already holds: field names are not repeated for every event, so an entry is about
- * half the bytes of its events as objects — less to serialize and for SQLite to write on the hot
+ * ids its key already holds: field names are not repeated for every event, so an entry is about a
+ * third smaller than its events as objects — less to serialize and for SQLite to write on the hot
  * path, and less to store. Entries of earlier versions still read: events as objects
  * (`{ events }`), and, from before events were grouped, one bare event.
  */
@@ -18,20 +18,33 @@ import type { EngagementEvent } from "./types.ts";
 
 type StoredEntry = { rows: Row[] } | { events: EngagementEvent[] } | EngagementEvent;
 
-/** An event as stored; `more` holds its other fields (a reply's facts, a delivery report), if any. */
+/** The fields a row holds first, in this order; the team and message ids come from the entry's key. */
+const FIELDS = [
+  "id",
+  "type",
+  "at",
+  "recipient",
+  "index",
+  "url",
+  "method",
+  "userAgent",
+  "clientAddress",
+  "headers",
+  "sinceSendMs",
+  "prefetch",
+] as const satisfies readonly (keyof EngagementEvent)[];
+
+/** Fields not kept under their own name in `more`. */
+const NOT_IN_MORE = new Set<string>([...FIELDS, "teamId", "messageId", "verdict"]);
+
+/** The values of the named fields, as a tuple. */
+type ValuesOf<T extends readonly (keyof EngagementEvent)[]> = {
+  -readonly [I in keyof T]: T[I] extends keyof EngagementEvent ? EngagementEvent[T[I]] : never;
+};
+
+/** An event as stored: FIELDS, its verdict, and any other fields (a reply's facts, a delivery report). */
 type Row = [
-  id: string,
-  type: EngagementEvent["type"],
-  at: number,
-  recipient: number | null,
-  index: number | null,
-  url: string | null,
-  method: string,
-  userAgent: string,
-  clientAddress: string,
-  headers: Record<string, string>,
-  sinceSendMs: number,
-  prefetch: boolean,
+  ...ValuesOf<typeof FIELDS>,
   verdict: VerdictRow | null,
   more: Partial<EngagementEvent> | null,
 ];
@@ -46,78 +59,24 @@ type VerdictRow = [
 ];
 
 function toRow(event: EngagementEvent): Row {
-  const {
-    id,
-    teamId: _team,
-    messageId: _message,
-    type,
-    at,
-    recipient,
-    index,
-    url,
-    method,
-    userAgent,
-    clientAddress,
-    headers,
-    sinceSendMs,
-    prefetch,
-    verdict,
-    ...more
-  } = event;
+  const { verdict } = event;
   const reasons: string[] = [];
   for (const r of verdict?.reasons ?? []) reasons.push(r.rule, r.text, r.weight);
+  let more: Record<string, unknown> | null = null;
+  for (const name in event) {
+    if (!NOT_IN_MORE.has(name)) (more ??= {})[name] = event[name as keyof EngagementEvent];
+  }
   return [
-    id,
-    type,
-    at,
-    recipient,
-    index,
-    url,
-    method,
-    userAgent,
-    clientAddress,
-    headers,
-    sinceSendMs,
-    prefetch,
+    ...FIELDS.map((name) => event[name]),
     verdict ? [verdict.rulesVersion, verdict.verdict, verdict.kind, verdict.viaProxy, reasons] : null,
-    Object.keys(more).length ? more : null,
-  ];
+    more,
+  ] as Row;
 }
 
 function fromRow(teamId: string, messageId: string, row: Row): EngagementEvent {
-  const [
-    id,
-    type,
-    at,
-    recipient,
-    index,
-    url,
-    method,
-    userAgent,
-    clientAddress,
-    headers,
-    sinceSendMs,
-    prefetch,
-    verdict,
-    more,
-  ] = row;
-  const event: EngagementEvent = {
-    id,
-    teamId,
-    messageId,
-    type,
-    at,
-    recipient,
-    index,
-    url,
-    method,
-    userAgent,
-    clientAddress,
-    headers,
-    sinceSendMs,
-    prefetch,
-    ...more,
-  };
+  const event: Record<string, unknown> = { teamId, messageId };
+  FIELDS.forEach((name, i) => event[name] = row[i]);
+  const verdict = row[FIELDS.length] as VerdictRow | null;
   if (verdict) {
     const [rulesVersion, judged, kind, viaProxy, flat] = verdict;
     const reasons: Classification["reasons"] = [];
@@ -126,7 +85,7 @@ function fromRow(teamId: string, messageId: string, row: Row): EngagementEvent {
     }
     event.verdict = { verdict: judged, kind, viaProxy, reasons, rulesVersion };
   }
-  return event;
+  return Object.assign(event, row[FIELDS.length + 1]) as unknown as EngagementEvent;
 }
 
 export interface EventEntry {
