@@ -88,6 +88,31 @@ Deno.test("machines - a scanner clicking every link at once, and the hidden hone
   assert.ok(honeypot);
 });
 
+Deno.test("machines - a click counted as a person's is taken back when the next ones show a burst", async () => {
+  const { t, ana, id, links } = await setup({
+    html: '<p><a href="https://example.com/a">A</a> <a href="https://example.com/b">B</a> ' +
+      '<a href="https://example.com/c">C</a></p>',
+  });
+  await using _ = t;
+  await personRequest(t, links[0]);
+  await t.deps.recorder.idle();
+  assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.clicks, 1);
+  for (const link of links.slice(1)) {
+    t.clock.advance(300);
+    await personRequest(t, link);
+  }
+  await t.deps.recorder.idle();
+  const { json } = await ana.api("GET", `/messages/${id}/events`);
+  assert.ok(json.items.every((e: { verdict: { verdict: string } }) => e.verdict.verdict === "machine"));
+  assert.equal(json.stats.clicks, 0);
+  assert.equal(json.stats.machineClicks, 3);
+  assert.deepEqual(
+    json.stats.linkClicks,
+    { "0": 0, "1": 0 },
+    "both were counted until the third showed a burst",
+  );
+});
+
 Deno.test("machines - a person's clicks a few minutes after delivery count", async () => {
   const { t, ana, id, links } = await setup();
   await using _ = t;
