@@ -196,7 +196,7 @@ export class EventRecorder {
                 rewritten.add(other.entry);
               } else fresh.set(changed.id, changed);
               other.event = changed;
-              stats.set(id, current = reclassified(current, changed));
+              recountAsMachine(current, changed);
             }
           }
         }
@@ -208,7 +208,6 @@ export class EventRecorder {
         let live = lives.get(id);
         if (live && (live.data.events as PublicEvent[]).length < EVENTS_PER_LIVE_EVENT) {
           (live.data.events as PublicEvent[]).push(shown);
-          live.data.stats = current;
         } else {
           live = liveEvent(event.teamId, "engagement", {
             messageId: id,
@@ -324,25 +323,18 @@ const factsOf = (e: EngagementEvent): EventFacts =>
 const firstSeen = (results: (Committed | null)[], messageId: string) =>
   results.some((r) => r?.firstOpen && r.event.messageId === messageId);
 
-/** Counters after an earlier click or view, counted as a person's, turned out to be a machine's. */
-function reclassified(stats: MessageStats, event: EngagementEvent): MessageStats {
-  const next = {
-    ...stats,
-    linkClicks: { ...stats.linkClicks },
-    machineClicks: (stats.machineClicks ?? 0) + 1,
-  };
+/** Moves an earlier click or view, counted as a person's, to the machines' (in the batch's own counters). */
+function recountAsMachine(stats: MessageStats, event: EngagementEvent): void {
+  stats.machineClicks = (stats.machineClicks ?? 0) + 1;
   const key = String(event.index ?? 0);
   if (event.type === "click") {
-    next.clicks = Math.max(0, next.clicks - 1);
-    next.linkClicks[key] = Math.max(0, (next.linkClicks[key] ?? 1) - 1);
+    stats.clicks = Math.max(0, stats.clicks - 1);
+    stats.linkClicks[key] = Math.max(0, (stats.linkClicks[key] ?? 1) - 1);
   } else if (event.type === "attachment_view") {
-    next.attachmentViews = Math.max(0, next.attachmentViews - 1);
-    next.attachmentViewsBy = {
-      ...next.attachmentViewsBy,
-      [key]: Math.max(0, (next.attachmentViewsBy?.[key] ?? 1) - 1),
-    };
+    stats.attachmentViews = Math.max(0, stats.attachmentViews - 1);
+    stats.attachmentViewsBy ??= {};
+    stats.attachmentViewsBy[key] = Math.max(0, (stats.attachmentViewsBy[key] ?? 1) - 1);
   }
-  return next;
 }
 
 function toEvent(hit: Hit, sentAt: number): EngagementEvent {
