@@ -6,23 +6,9 @@
  */
 import ipaddr from "ipaddr.js";
 import appleData from "./data/apple_egress.json" with { type: "json" };
-import { BoundedMap } from "../storage/bounded_map.ts";
+import { remembered } from "../storage/bounded_map.ts";
 
 export type Address = ipaddr.IPv4 | ipaddr.IPv6;
-
-/**
- * A pure function of a string that remembers its answers for the last `limit` distinct inputs.
- * Hits repeat addresses (a person's network, a provider's proxies): each is parsed and looked up once.
- */
-function remembered<T>(fn: (input: string) => T, limit = 10_000): (input: string) => T {
-  const answers = new BoundedMap<string, T>(limit);
-  return (input) => {
-    if (answers.has(input)) return answers.get(input)!;
-    const answer = fn(input);
-    answers.set(input, answer);
-    return answer;
-  };
-}
 
 /**
  * Parses a client address ("1.2.3.4", "1.2.3.4:5678", "::ffff:1.2.3.4", "[2001:db8::1]:443", "fe80::1%en0").

@@ -3,6 +3,7 @@
  * scanners (via the maintained `isbot` list), and how out of date a browser is.
  */
 import { isbotMatch } from "isbot";
+import { remembered } from "../storage/bounded_map.ts";
 import type { ProxyName } from "./types.ts";
 
 /** Provider image proxies recognised by user agent. They fetch when a person opens the message. */
@@ -84,22 +85,8 @@ function version(ua: string, token: RegExp): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Results per user agent: a message's events mostly repeat a handful of them. */
-function memo<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
-  if (cache.has(key)) return cache.get(key)!;
-  if (cache.size >= 2_000) cache.clear();
-  const value = compute(key);
-  cache.set(key, value);
-  return value;
-}
-
-const clients = new Map<string, Client | null>();
-const bots = new Map<string, string | null>();
-
-/** Recognises the mail clients and browsers people use; null for anything else. */
-export function clientOf(userAgent: string): Client | null {
-  return memo(clients, userAgent, recogniseClient);
-}
+/** Recognises the mail clients and browsers people use; null for anything else (remembered per user agent). */
+export const clientOf: (userAgent: string) => Client | null = remembered(recogniseClient, 2_000);
 
 function recogniseClient(userAgent: string): Client | null {
   const ua = userAgent.trim();
@@ -253,6 +240,7 @@ export const SCANNER_HINTS =
  * What the maintained `isbot` pattern list matched in the user agent, or null. Mail clients
  * and provider proxies are recognised before this is asked (isbot flags some of them).
  */
-export function botMatchOf(userAgent: string): string | null {
-  return memo(bots, userAgent, (ua) => (ua.trim() ? isbotMatch(ua.trim()) : null));
-}
+export const botMatchOf: (userAgent: string) => string | null = remembered(
+  (ua) => (ua.trim() ? isbotMatch(ua.trim()) : null),
+  2_000,
+);

@@ -15,3 +15,18 @@ export class BoundedMap<K, V> extends Map<K, V> {
     return super.set(key, value);
   }
 }
+
+/**
+ * A pure function of a string that remembers its answers for the last `limit` distinct inputs
+ * (hits repeat addresses and user agents: each is worked out once). Answers are shared between
+ * callers: read them, never change them.
+ */
+export function remembered<T>(fn: (input: string) => T, limit = 10_000): (input: string) => T {
+  const answers = new BoundedMap<string, T>(limit);
+  return (input) => {
+    if (answers.has(input)) return answers.get(input)!;
+    const answer = fn(input);
+    answers.set(input, answer);
+    return answer;
+  };
+}
