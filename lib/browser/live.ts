@@ -2,7 +2,7 @@
 /**
  * The page's one live connection, shared by every island on it. Events carry
  * ULIDs; the connection resumes from the last one it saw, and events are handed
- * to listeners once each.
+ * to listeners once each — also to an island that starts listening after they came.
  *
  * The layout says which transport the server uses (`<meta name="live-transport">`):
  * - `local`: Server-Sent Events from /api/live; the server replays what was missed
@@ -21,7 +21,11 @@ export type LiveStatus = "connecting" | "live" | "offline";
 
 const listeners = new Set<Listener>();
 const statusListeners = new Set<(status: LiveStatus) => void>();
-const seen = new Set<string>();
+/**
+ * The events this page has had, by id, in the order they came: each is handed out once, and a
+ * listener that starts late (its island hydrated after they came) is handed them too.
+ */
+const seen = new Map<string, LiveEvent>();
 let started = false;
 let lastId = "";
 
@@ -35,15 +39,17 @@ function setStatus(status: LiveStatus) {
 
 function dispatch(event: LiveEvent, advance = true) {
   if (!event?.id || seen.has(event.id)) return;
-  seen.add(event.id);
-  if (seen.size > 2_000) seen.delete(seen.values().next().value!);
+  seen.set(event.id, event);
+  if (seen.size > 2_000) seen.delete(seen.keys().next().value!);
   if (advance && event.id > lastId) lastId = event.id;
-  for (const listener of listeners) {
-    try {
-      listener(event);
-    } catch (error) {
-      console.error("live listener failed", error);
-    }
+  for (const listener of listeners) deliver(listener, event);
+}
+
+function deliver(listener: Listener, event: LiveEvent) {
+  try {
+    listener(event);
+  } catch (error) {
+    console.error("live listener failed", error);
   }
 }
 
@@ -188,6 +194,8 @@ async function connectSupabase() {
 /** Calls `listener` with every live event for this user; returns an unsubscribe function. */
 export function onLive(listener: Listener): () => void {
   listeners.add(listener);
+  // Islands hydrate one by one; what came before this one did is newer than its server-rendered state.
+  for (const event of seen.values()) deliver(listener, event);
   connect();
   return () => listeners.delete(listener);
 }

@@ -79,7 +79,18 @@ export async function waitForMessageStatus(page: Page, status: string) {
   await page.waitForFunction(
     (status) => document.querySelector("[data-testid=message-status]")?.textContent === status,
     status,
-  );
+  ).catch(async (error) => {
+    const shown = await page.textContent("[data-testid=message-status]").catch(() => null);
+    const stored = await page.evaluate(() =>
+      fetch(`/api${location.pathname}`).then((r) => r.json()).then((m) => `${m.status}: ${m.statusText}`)
+    ).catch(() => null);
+    throw new Error(
+      `the message status never read "${status}" (the page reads ${JSON.stringify(shown)}; the API ${
+        JSON.stringify(stored)
+      })`,
+      { cause: error },
+    );
+  });
 }
 
 /**
