@@ -186,6 +186,8 @@ export default function EngagementPanel(props: Props) {
   const [stats, setStats] = useState(props.stats);
   const [events, setEvents] = useState(props.events);
   const [message, setMessage] = useState(props.message);
+  // A page rendered while the email was being sent has no links yet: they come with the message's update.
+  const [links, setLinks] = useState(props.links);
   const [now, setNow] = useState(Date.now());
   const [fresh, setFresh] = useState<string | null>(null);
 
@@ -213,6 +215,7 @@ export default function EngagementPanel(props: Props) {
         const detail = await readMessage<Detail>(props.messageId);
         if (detail) {
           setMessage(detail);
+          setLinks(detail.links);
           setStats(detail.stats);
         }
       }
@@ -375,11 +378,11 @@ export default function EngagementPanel(props: Props) {
             )}
         </>
       )}
-      {followed && props.links.length > 0 && (
+      {followed && links.length > 0 && (
         <>
           <h3 class="section-title">Links</h3>
           <ul class="list link-list">
-            {props.links.map((url, index) => (
+            {links.map((url, index) => (
               <li key={url} class="list-row">
                 <a href={url} target="_blank" rel="noopener noreferrer" class="truncate" title={url}>
                   {shortUrl(url)}

@@ -94,3 +94,31 @@ Deno.test("e2e - opens and clicks reach the seller's pages live, without a reloa
   await seller.close();
   await recipient.close();
 });
+
+Deno.test("e2e - a message page opened while the email is being sent catches up: status and its links", async () => {
+  // Cron-only wake-ups and no sweep yet: the email waits, so the page is rendered while it says "Sending".
+  await using server = await startServer({
+    clock: new ManualClock(Date.now(), true),
+    scheduler: { wakeups: ["cron"] },
+  });
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, {
+    subject: "Your Q3 proposal",
+    html: '<p>Hi Ken,</p><p>Here is <a href="https://example.com/proposal">the proposal</a>.</p>',
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await openMessagePage(page, server.url, draft.id);
+  assert.equal(await page.textContent("[data-testid=message-status]"), "Sending");
+  assert.equal(
+    await page.locator("[data-testid=link-clicks-0]").count(),
+    0,
+    "no links before it is rendered",
+  );
+
+  await server.deps.scheduler.runDue();
+  await waitForMessageStatus(page, "Not opened yet");
+  assert.match(await page.textContent("[data-testid=link-clicks-0]") ?? "", /0 clicks/);
+  assert.deepEqual(errors, []);
+});
