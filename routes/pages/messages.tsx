@@ -1,6 +1,5 @@
 /** Activity (the home page) and the message page. */
 import { Hono } from "hono";
-import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
 import { Badge, Form, PageHeader, Pager } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
@@ -61,11 +60,6 @@ messagePages.get("/", async (c) => {
       <PageHeader
         title="Activity"
         subtitle="Every email your team sends, and what its recipients do with it — live."
-        actions={
-          <a class="button button-primary" href="/compose">
-            <Icon name="compose" /> Compose
-          </a>
-        }
       />
       <div class="filters">
         <nav class="segmented" aria-label="Whose emails">
