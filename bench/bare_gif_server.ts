@@ -4,18 +4,7 @@
  *
  *   PORT=8123 deno run --allow-net --allow-env bench/bare_gif_server.ts
  */
-const GIF = Uint8Array.from(
-  atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
-  (c) => c.charCodeAt(0),
-);
-
-const HEADERS = {
-  "Content-Type": "image/gif",
-  "Content-Length": String(GIF.byteLength),
-  "Cache-Control": "no-store, no-cache, must-revalidate, private",
-  "Pragma": "no-cache",
-  "Expires": "0",
-};
+import { GIF, HEADERS } from "./gif.ts";
 
 const port = Number(Deno.env.get("PORT") ?? 8123);
 

@@ -4,11 +4,14 @@
  * 1. Starts Beacon as production runs it (`deno run -A main.ts`, PORT, BEACON_DATA_DIR=<temp dir>, no
  *    RESEND_API_KEY so the Outbox mailer is used), signs up through the real form, creates a contact and
  *    two drafts through the JSON API, sends them, and finds each email's pixel on its Outbox page.
- * 2. Starts bench/bare_gif_server.ts: the same GIF and headers from a bare Deno.serve, no work.
- * 3. Drives both with `wrk -t1 -c100 -d10s --latency` (another process): a warm-up of each, then
- *    bare, tracked, bare, tracked (alternating), keeping each one's best run. CPU use is read from /proc
+ * 2. Starts the two baselines: bench/bare_gif_server.ts, the same GIF and headers from a bare Deno.serve
+ *    with no work; and bench/commit_floor_server.ts, which answers only after a batched KV commit of what
+ *    each hit would store (Beacon's commit pattern with none of its other work): the floor under "durable
+ *    before the response".
+ * 3. Drives all three with `wrk -t1 -c100 -d10s --latency` (another process): a warm-up of each, then
+ *    bare, floor, tracked, bare, floor, tracked (alternating), keeping each one's best run. CPU use is read from /proc
  *    during each run: a run while other processes used over 10% of a core is marked NOISY, the best
- *    quiet run is preferred, and up to --extra-runs more pairs are run while a side has no quiet run.
+ *    quiet run is preferred, and up to --extra-runs more rounds are run while a side has no quiet run.
  * 4. Exactness: a fixed phase with bench/load.ts (another process; every request awaited, 200s counted) on
  *    the second email's pixel, then Beacon is stopped and its KV file opened directly: the events stored
  *    for that message (after minus before) must equal the 200s answered, and so must the growth of its
@@ -19,7 +22,7 @@
  *          --no-wrk (use bench/load.ts for the throughput phase too)  --app <dir> (another copy of Beacon)
  *          --deno-flags "<flags>" (added to Beacon's `deno run -A`, e.g. for --cpu-prof; profiling only)
  *          --keep (keep the temp data dir)  --quiet-wait 120 (seconds to wait for other processes to calm down)
- *          --extra-runs 2 (more bare/tracked pairs while either side has no quiet run)
+ *          --extra-runs 2 (more rounds while any side has no quiet run)
  * Exits 1 when a stored count does not match the answered count.
  */
 import type { LoadResult } from "./load.ts";
@@ -240,6 +243,27 @@ async function main(): Promise<number> {
     bare.pid = servingPid(bare.child.pid, "bare_gif_server.ts");
     step(`bare GIF server is up (pid ${bare.pid})`);
 
+    // 3. The commit floor, with its KV file next to Beacon's (same disk).
+    const floorPort = freePort();
+    const floor = spawnServer("commit floor server", [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--unstable-kv",
+      `${benchDir}commit_floor_server.ts`,
+    ], {
+      cwd: opts.app,
+      env: { ...env, PORT: String(floorPort), KV_PATH: `${dataDir}/floor.kv` },
+      port: floorPort,
+      logPath: `${dataDir}/floor.log`,
+    });
+    servers.push(floor);
+    await waitForHttp(floor, "/t/o/floor.gif");
+    floor.pid = servingPid(floor.child.pid, "commit_floor_server.ts");
+    step(`commit floor server is up (pid ${floor.pid})`);
+
     // Setup through the real HTTP API.
     const client = new HttpClient(`http://127.0.0.1:${beaconPort}`);
     const me = await client.signUp({ teamName: "Bench Co", email: "ana@bench.example" });
@@ -262,6 +286,7 @@ async function main(): Promise<number> {
 
     const trackedUrl = `http://127.0.0.1:${beaconPort}${loadPixel}`;
     const bareUrl = `http://127.0.0.1:${barePort}${loadPixel}`;
+    const floorUrl = `http://127.0.0.1:${floorPort}${loadPixel}`;
     const [a, b] = await Promise.all([fetch(trackedUrl), fetch(bareUrl)]);
     const headersOf = (r: Response) =>
       [...r.headers].filter(([k]) => k !== "date").map(([k, v]) => `${k}: ${v}`).sort().join(" | ");
@@ -273,26 +298,31 @@ async function main(): Promise<number> {
     log(`    tracked: ${headersOf(a)}`);
     log(`    bare   : ${headersOf(b)}`);
 
-    // 3. Throughput.
+    // 4. Throughput.
+    const sides = [["bare", bareUrl, bare], ["floor", floorUrl, floor], [
+      "tracked",
+      trackedUrl,
+      beacon,
+    ]] as const;
     if (opts.warmup > 0) {
       step(`warm-up: ${opts.warmup}s each`);
-      await drive(wrk, bareUrl, opts.warmup);
-      await drive(wrk, trackedUrl, opts.warmup);
+      for (const [, url] of sides) await drive(wrk, url, opts.warmup);
     }
-    const runs: { bare: Throughput[]; tracked: Throughput[] } = { bare: [], tracked: [] };
-    const pids = [beacon.pid, bare.pid];
+    const runs: Record<(typeof sides)[number][0], Throughput[]> = { bare: [], floor: [], tracked: [] };
+    const pids = [beacon.pid, bare.pid, floor.pid];
     const quiet = (r: Throughput) => (r.cpu?.others ?? 0) <= NOISY_PCT;
     const best = (list: Throughput[]) => {
       const pool = list.some(quiet) ? list.filter(quiet) : list;
       return pool.reduce((x, y) => (y.requestsPerSec > x.requestsPerSec ? y : x));
     };
-    // Alternate bare and tracked; while either has no quiet run, add up to --extra-runs more pairs.
+    // Alternate the three; while any has no quiet run, add up to --extra-runs more rounds.
     for (let i = 1; i <= opts.runs + opts.extraRuns; i++) {
       if (i > opts.runs) {
-        if (runs.bare.some(quiet) && runs.tracked.some(quiet)) break;
-        step(`no quiet run yet for ${runs.bare.some(quiet) ? "tracked" : "bare"}; one more pair`);
+        const unquiet = sides.filter(([name]) => !runs[name].some(quiet)).map(([name]) => name);
+        if (!unquiet.length) break;
+        step(`no quiet run yet for ${unquiet.join(" and ")}; one more round`);
       }
-      for (const [name, url, server] of [["bare", bareUrl, bare], ["tracked", trackedUrl, beacon]] as const) {
+      for (const [name, url, server] of sides) {
         await waitForQuiet(pids, opts.quietWait, step);
         const a = cpuSnapshot(pids);
         const r = await drive(wrk, url, opts.duration);
@@ -314,12 +344,12 @@ async function main(): Promise<number> {
         );
       }
     }
-    const bareBest = best(runs.bare), trackedBest = best(runs.tracked);
+    const bareBest = best(runs.bare), floorBest = best(runs.floor), trackedBest = best(runs.tracked);
     const hwmAfterWrk = procStatusKb(beacon.pid, "VmHWM");
     // Wait for the recorder: each response went out after its commit, so this is only the tail.
     await sleep(1_000);
 
-    // 4. Exactness: a fixed number of awaited requests on the second message.
+    // 5. Exactness: a fixed number of awaited requests on the second message.
     const readExact = async () => {
       const kv = await Deno.openKv(kvPath);
       try {
@@ -350,12 +380,13 @@ async function main(): Promise<number> {
     );
     await sleep(1_000);
 
-    // 5. Memory, then stop Beacon and read its KV file.
+    // 6. Memory, then stop Beacon and read its KV file.
     const hwm = procStatusKb(beacon.pid, "VmHWM");
     const rss = procStatusKb(beacon.pid, "VmRSS");
     const bareHwm = procStatusKb(bare.pid, "VmHWM");
     const howBeacon = await stop(beacon);
     await stop(bare);
+    await stop(floor);
     step(`Beacon stopped: ${howBeacon}`);
 
     const afterExact = await readExact();
@@ -379,7 +410,7 @@ async function main(): Promise<number> {
       `Results: ${
         wrk ? "wrk" : "bench/load.ts FALLBACK"
       }, ${opts.connections} connections, ${opts.duration}s ` +
-        `runs alternating bare/tracked (${runs.bare.length} each); each side's best quiet run (best of all ` +
+        `runs alternating bare/floor/tracked (${runs.bare.length} each); each side's best quiet run (best of all ` +
         `when none was quiet). "server CPU µs/req" = the server's CPU time per answered request (all threads).`,
     );
     log();
@@ -398,6 +429,7 @@ async function main(): Promise<number> {
     log(table([
       ["", "req/s", "p50", "p99", "server CPU µs/req", "noisy", "all runs (req/s)"],
       row("bare Deno.serve GIF", bareBest, runs.bare, bare.pid),
+      row("commit floor (durable, no work)", floorBest, runs.floor, floor.pid),
       row("Beacon /t/o/:token", trackedBest, runs.tracked, beacon.pid),
     ]));
     log();
@@ -405,18 +437,24 @@ async function main(): Promise<number> {
       `ratio tracked/bare: ${ratio.toFixed(3)}  ` +
         (ratio >= GOAL_RATIO ? `(meets the ${GOAL_RATIO} goal)` : `<-- BELOW the ${GOAL_RATIO} goal`),
     );
-    // This VM's speed drifts between minutes, and not alike for both sides: each tracked run against the
-    // bare run just before it shows how far one ratio can be trusted.
+    // This VM's speed drifts between minutes, and not alike for all sides: each tracked run against its
+    // round's bare run shows how far one ratio can be trusted.
     log(
-      `  each pair (a tracked run / the bare run just before it): ${
+      `  each round (its tracked run / its bare run): ${
         runs.tracked.map((t, i) => (t.requestsPerSec / runs.bare[i].requestsPerSec).toFixed(3)).join(", ")
       }`,
     );
-    if (!quiet(bareBest) || !quiet(trackedBest)) {
+    // The floor: what answering only after a durable commit costs by itself, before any of Beacon's work.
+    const floorRatio = floorBest.requestsPerSec / bareBest.requestsPerSec;
+    log(
+      `  the commit floor answers ${floorRatio.toFixed(3)} of bare (each round: ${
+        runs.floor.map((f, i) => (f.requestsPerSec / runs.bare[i].requestsPerSec).toFixed(3)).join(", ")
+      }); Beacon answers ${(trackedBest.requestsPerSec / floorBest.requestsPerSec).toFixed(3)} of the floor`,
+    );
+    const noisy = sides.filter(([name]) => !quiet(best(runs[name]))).map(([name]) => name);
+    if (noisy.length) {
       log(
-        `  (!) other processes were busy during the ${
-          quiet(bareBest) ? "tracked" : "bare"
-        } run used; the ratio is ` +
+        `  (!) other processes were busy during the ${noisy.join(" and ")} run(s) used; the ratio is ` +
           "not reliable: rerun on an idle machine",
       );
     }
@@ -454,7 +492,9 @@ async function main(): Promise<number> {
         `(${describeCounters(loadStats)}); the load tool counted ${int(wrkAnswered)} 2xx in measured runs ` +
         `(plus warm-ups and requests cut off when it stopped)`,
     );
-    const failures = [...runs.bare, ...runs.tracked].filter((r) => r.non200 || r.socketErrors).length;
+    const failures = [...runs.bare, ...runs.floor, ...runs.tracked].filter((r) =>
+      r.non200 || r.socketErrors
+    ).length;
     if (exact.non200 || exact.errors || failures) {
       log(
         `!!! NOT EVERY REQUEST GOT THE GIF: exactness phase ${exact.non200} non-200 ` +
