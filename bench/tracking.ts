@@ -225,44 +225,34 @@ async function main(): Promise<number> {
     beacon.pid = servingPid(beacon.child.pid, "main.ts");
     step(`Beacon is up (pid ${beacon.pid}: ${cmdline(beacon.pid)})`);
 
-    // 2. The bare server.
-    const barePort = freePort();
-    const bare = spawnServer("bare GIF server", [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      `${benchDir}bare_gif_server.ts`,
-    ], {
-      cwd: opts.app,
-      env: { ...env, PORT: String(barePort) },
-      port: barePort,
-      logPath: `${dataDir}/bare.log`,
-    });
-    servers.push(bare);
-    await waitForHttp(bare, "/t/o/bare.gif");
-    bare.pid = servingPid(bare.child.pid, "bare_gif_server.ts");
-    step(`bare GIF server is up (pid ${bare.pid})`);
-
-    // 3. The commit floor, with its KV file next to Beacon's (same disk).
-    const floorPort = freePort();
-    const floor = spawnServer("commit floor server", [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--unstable-kv",
-      `${benchDir}commit_floor_server.ts`,
-    ], {
-      cwd: opts.app,
-      env: { ...env, PORT: String(floorPort), KV_PATH: `${dataDir}/floor.kv` },
-      port: floorPort,
-      logPath: `${dataDir}/floor.log`,
-    });
-    servers.push(floor);
-    await waitForHttp(floor, "/t/o/floor.gif");
-    floor.pid = servingPid(floor.child.pid, "commit_floor_server.ts");
-    step(`commit floor server is up (pid ${floor.pid})`);
+    // 2. The baselines: the bare server, and the commit floor with its KV file next to Beacon's (same disk).
+    const startBaseline = async (name: string, script: string, flags: string[], extraEnv = {}) => {
+      const port = freePort();
+      const server = spawnServer(name, [
+        "run",
+        "--allow-net",
+        "--allow-env",
+        ...flags,
+        `${benchDir}${script}`,
+      ], {
+        cwd: opts.app,
+        env: { ...env, ...extraEnv, PORT: String(port) },
+        port,
+        logPath: `${dataDir}/${script.replace(/\.ts$/, "")}.log`,
+      });
+      servers.push(server);
+      await waitForHttp(server, "/t/o/baseline.gif");
+      server.pid = servingPid(server.child.pid, script);
+      step(`${name} is up (pid ${server.pid})`);
+      return { server, port };
+    };
+    const { server: bare, port: barePort } = await startBaseline("bare GIF server", "bare_gif_server.ts", []);
+    const { server: floor, port: floorPort } = await startBaseline(
+      "commit floor server",
+      "commit_floor_server.ts",
+      ["--allow-read", "--allow-write", "--unstable-kv"],
+      { KV_PATH: `${dataDir}/floor.kv` },
+    );
 
     // Setup through the real HTTP API.
     const client = new HttpClient(`http://127.0.0.1:${beaconPort}`);
@@ -298,7 +288,7 @@ async function main(): Promise<number> {
     log(`    tracked: ${headersOf(a)}`);
     log(`    bare   : ${headersOf(b)}`);
 
-    // 4. Throughput.
+    // 3. Throughput.
     const sides = [["bare", bareUrl, bare], ["floor", floorUrl, floor], [
       "tracked",
       trackedUrl,
@@ -349,7 +339,7 @@ async function main(): Promise<number> {
     // Wait for the recorder: each response went out after its commit, so this is only the tail.
     await sleep(1_000);
 
-    // 5. Exactness: a fixed number of awaited requests on the second message.
+    // 4. Exactness: a fixed number of awaited requests on the second message.
     const readExact = async () => {
       const kv = await Deno.openKv(kvPath);
       try {
@@ -380,7 +370,7 @@ async function main(): Promise<number> {
     );
     await sleep(1_000);
 
-    // 6. Memory, then stop Beacon and read its KV file.
+    // 5. Memory, then stop Beacon and read its KV file.
     const hwm = procStatusKb(beacon.pid, "VmHWM");
     const rss = procStatusKb(beacon.pid, "VmRSS");
     const bareHwm = procStatusKb(bare.pid, "VmHWM");
