@@ -111,6 +111,9 @@ Deno.test("e2e - templates: write one, seed history, see the recommended one sta
   await page.click('#subject-fields [data-field="contact.company"]');
   await page.keyboard.type(" could answer every lead within the hour");
   await page.waitForSelector("[data-testid=subject-error]", { state: "detached" });
+  // The preview follows a moment after typing stops.
+  await page.locator("[data-testid=preview-subject]", { hasText: "could answer every lead within the hour" })
+    .waitFor();
   assert.equal(
     await page.textContent("[data-testid=preview-subject]"),
     "Subject: How Globex could answer every lead within the hour",
