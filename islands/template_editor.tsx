@@ -4,7 +4,7 @@
  * inserts merge fields, mistakes shown while typing (the same checks the server makes, lib/templates/merge.ts),
  * and a live preview filled in for a chosen contact (POST /api/templates/preview).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
@@ -68,7 +68,9 @@ function FieldMenu({ id, label, onInsert }: { id: string; label: string; onInser
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
-  useEffect(() => {
+  // Into the menu as it renders, not after paint: an effect still pending when a field is picked would run
+  // as the menu closes and pull the focus out of the body the pick just returned it to.
+  useLayoutEffect(() => {
     if (!open) return;
     items.current[0]?.focus();
     const close = (e: MouseEvent) => !root.current?.contains(e.target as Node) && setOpen(false);

@@ -251,3 +251,25 @@ Deno.test("e2e - templates: write one, seed history, see the recommended one sta
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - templates: a field picked the moment its menu opens leaves the cursor in the body", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser, { viewport: { width: 1280, height: 900 } });
+  await signUpInBrowser(page, server.url, { name: "Sam Rivera", email: "sam@acme.example" });
+  await page.goto(`${server.url}/templates/new`);
+  await page.waitForSelector("[data-testid=template-editor][data-ready=true]");
+  await page.click(".template-editor-host .ProseMirror");
+  await page.keyboard.type("Hi ");
+  // Open the menu and pick a field before the browser paints (a fast hand, or a busy machine): focus must not
+  // be pulled back into the menu that is closing.
+  await page.evaluate(async () => {
+    document.querySelector<HTMLButtonElement>(".template-body .field-menu-button")!.click();
+    await Promise.resolve();
+    document.querySelector<HTMLButtonElement>('#body-fields [data-field="contact.first_name"]')!.click();
+  });
+  await page.keyboard.type(", welcome");
+  await page.locator(".template-editor-host .ProseMirror", { hasText: "Hi {{contact.first_name}}, welcome" })
+    .waitFor();
+  assert.deepEqual(errors, []);
+});
