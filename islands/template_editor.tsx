@@ -239,6 +239,8 @@ export default function TemplateEditor(props: TemplateEditorProps) {
     if (!editor) return;
     // Where the cursor was; at the end when the body was never clicked into.
     editor.chain().focus(bodyTouched.current ? undefined : "end").insertContent(`{{${field}}}`).run();
+    // The focus command moves the DOM focus on the next frame; keys typed right after the pick must land here.
+    editor.view.focus();
   }
 
   async function save(e: Event) {

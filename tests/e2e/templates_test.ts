@@ -261,13 +261,17 @@ Deno.test("e2e - templates: a field picked the moment its menu opens leaves the 
   await page.waitForSelector("[data-testid=template-editor][data-ready=true]");
   await page.click(".template-editor-host .ProseMirror");
   await page.keyboard.type("Hi ");
-  // Open the menu and pick a field before the browser paints (a fast hand, or a busy machine): focus must not
-  // be pulled back into the menu that is closing.
-  await page.evaluate(async () => {
+  // Open the menu and pick a field before the browser paints (a fast hand, or a busy machine): the body has the
+  // focus at once, so the next key lands there, and the closing menu does not pull it back.
+  const focusedAfterPick = await page.evaluate(async () => {
     document.querySelector<HTMLButtonElement>(".template-body .field-menu-button")!.click();
     await Promise.resolve();
     document.querySelector<HTMLButtonElement>('#body-fields [data-field="contact.first_name"]')!.click();
+    const now = document.activeElement?.classList.contains("ProseMirror");
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+    return { now, later: document.activeElement?.classList.contains("ProseMirror") };
   });
+  assert.deepEqual(focusedAfterPick, { now: true, later: true });
   await page.keyboard.type(", welcome");
   await page.locator(".template-editor-host .ProseMirror", { hasText: "Hi {{contact.first_name}}, welcome" })
     .waitFor();
