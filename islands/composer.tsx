@@ -12,7 +12,7 @@
  * attachments.tsx: loaded by the first file picked or dropped, which creates the draft first) and the
  * template picker (composer/templates.tsx); this chunk keeps only their buttons and the drop target.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { api, ApiError } from "../lib/browser/api.ts";
@@ -525,8 +525,9 @@ export default function Composer(props: ComposerProps) {
     };
   }, []);
 
-  // Keyboard focus follows the discard question: onto "Keep editing", then back to "Discard draft".
-  useEffect(() => {
+  // Keyboard focus follows the discard question: onto "Keep editing", then back to "Discard draft". As it
+  // renders, not after paint: the button that had the focus is gone, and a key pressed meanwhile would be lost.
+  useLayoutEffect(() => {
     if (confirmDiscard) keepEditingRef.current?.focus();
     else if (askedDiscard.current) discardRef.current?.focus();
     askedDiscard.current = confirmDiscard;

@@ -340,8 +340,17 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   );
   await focused(page, "#composer-cc");
 
-  // Discard asks first, then deletes the draft.
+  // Discard asks first, then deletes the draft. The focus moves with the question as it renders (the button
+  // that had it is gone, so a key pressed before the next paint must find "Keep editing"), and comes back.
   const draftId = page.url().split("/").pop()!;
+  const focusRightAfterClick = (click: string) =>
+    page.evaluate(async (selector) => {
+      document.querySelector<HTMLButtonElement>(selector)!.click();
+      await Promise.resolve();
+      return document.activeElement?.textContent;
+    }, click);
+  assert.equal(await focusRightAfterClick(".composer-discard > .button-ghost"), "Keep editing");
+  assert.equal(await focusRightAfterClick(".discard-confirm .button-ghost"), "Discard draft");
   await page.click("text=Discard draft");
   await focused(page, ".discard-confirm .button-ghost");
   assert.equal(await page.textContent(".discard-confirm .button-ghost"), "Keep editing");
