@@ -52,6 +52,21 @@ export function spawnServer(
   return server;
 }
 
+/**
+ * The flags `deno task start` passes to `deno run` before main.ts, read from the app's deno.json: a bench
+ * starts Beacon exactly as the start task does (permissions, V8's heap limit).
+ */
+export async function startTaskFlags(appDir: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${appDir}/deno.json`));
+  const words = String(config.tasks?.start ?? "").trim().split(/\s+/);
+  if (words[0] !== "deno" || words[1] !== "run" || words.at(-1) !== "main.ts") {
+    throw new Error(
+      `${appDir}/deno.json: tasks.start is not "deno run <flags> main.ts": ${config.tasks?.start}`,
+    );
+  }
+  return words.slice(2, -1);
+}
+
 export async function logTail(server: Server, lines = 30): Promise<string> {
   try {
     return (await Deno.readTextFile(server.logPath)).trimEnd().split("\n").slice(-lines).join("\n");

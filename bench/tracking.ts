@@ -1,13 +1,16 @@
 /**
  * Benchmark of the open-pixel endpoint (`deno task bench:tracking`). Not a test: it measures.
  *
- * 1. Starts Beacon as production runs it (`deno run -A main.ts`, PORT, BEACON_DATA_DIR=<temp dir>, no
- *    RESEND_API_KEY so the Outbox mailer is used), signs up through the real form, creates a contact and
+ * 1. Starts Beacon as `deno task start` does (`deno run <the start task's flags> main.ts`, read from the
+ *    app's deno.json), with PORT, BEACON_DATA_DIR=<temp dir> and no RESEND_API_KEY so the Outbox mailer is used), signs up through the real form, creates a contact and
  *    two drafts through the JSON API, sends them, and finds each email's pixel on its Outbox page.
  * 2. Starts the two baselines: bench/bare_gif_server.ts, the same GIF and headers from a bare Deno.serve
  *    with no work; and bench/commit_floor_server.ts, which answers only after a batched KV commit of what
  *    each hit would store (Beacon's commit pattern with none of its other work): the floor under "durable
  *    before the response".
+ * 2b. Memory under unbroken load: wrk on the tracked pixel for --sustain seconds, on the fresh process,
+ *    sampling Beacon's RSS every second. The throughput runs below pause between runs, which lets V8
+ *    collect while idle; a minute of load with no pause shows how far its heap grows before it collects.
  * 3. Drives all three with `wrk -t1 -c100 -d10s --latency` (another process): a warm-up of each, then
  *    bare, floor, tracked, bare, floor, tracked (alternating), keeping each one's best run. CPU use is read from /proc
  *    during each run: a run while other processes used over 10% of a core is marked NOISY, the best
@@ -19,6 +22,7 @@
  * 5. Beacon's peak RSS (VmHWM), flagged above 256 MB.
  *
  * Options: --duration 10  --runs 2  --warmup 3  --requests 20000  --concurrency 100  --connections 100
+ *          --sustain 60 (seconds of unbroken load for the memory reading; 0 skips it)
  *          --no-wrk (use bench/load.ts for the throughput phase too)  --app <dir> (another copy of Beacon)
  *          --deno-flags "<flags>" (added to Beacon's `deno run -A`, e.g. for --cpu-prof; profiling only)
  *          --keep (keep the temp data dir)  --quiet-wait 120 (seconds to wait for other processes to calm down)
@@ -50,6 +54,7 @@ import {
   servingPid,
   sleep,
   spawnServer,
+  startTaskFlags,
   stop,
   table,
   waitForHttp,
@@ -76,6 +81,7 @@ function options() {
     warmup: num("warmup", 3),
     requests: num("requests", 20_000),
     quietWait: num("quiet-wait", 120),
+    sustain: num("sustain", 60),
     extraRuns: num("extra-runs", 2),
     denoFlags: values["deno-flags"] ? values["deno-flags"].split(/\s+/).filter(Boolean) : [],
     concurrency: num("concurrency", 100),
@@ -203,18 +209,15 @@ async function main(): Promise<number> {
 
   const servers: Server[] = [];
   try {
-    // 1. Beacon, as production starts it.
+    // 1. Beacon, as `deno task start` starts it.
     const env = Deno.env.toObject();
     for (const name of Object.keys(env)) {
       if (/^(RESEND_|BEACON_)/.test(name) || name === "PORT" || /^DENO_DEPLOY/.test(name)) delete env[name];
     }
     const beaconPort = freePort();
-    step(
-      `starting Beacon: PORT=${beaconPort} BEACON_DATA_DIR=${dataDir} deno run -A ${
-        opts.denoFlags.map((f) => f + " ").join("")
-      }main.ts`,
-    );
-    const beacon = spawnServer("Beacon", ["run", "-A", ...opts.denoFlags, "main.ts"], {
+    const beaconArgs = ["run", ...await startTaskFlags(opts.app), ...opts.denoFlags, "main.ts"];
+    step(`starting Beacon: PORT=${beaconPort} BEACON_DATA_DIR=${dataDir} deno ${beaconArgs.join(" ")}`);
+    const beacon = spawnServer("Beacon", beaconArgs, {
       cwd: opts.app,
       env: { ...env, PORT: String(beaconPort), BEACON_DATA_DIR: dataDir },
       port: beaconPort,
@@ -287,6 +290,28 @@ async function main(): Promise<number> {
     step(`same 43-byte GIF from both; headers ${headersOf(a) === headersOf(b) ? "identical" : "DIFFER"}:`);
     log(`    tracked: ${headersOf(a)}`);
     log(`    bare   : ${headersOf(b)}`);
+
+    // 2b. Memory: a minute of unbroken load on the fresh process, before anything else.
+    let sustained: { seconds: number; requestsPerSec: number; rssStartKb: number; rssMaxKb: number } | null =
+      null;
+    if (opts.sustain > 0) {
+      step(`sustained load: ${opts.sustain}s without a pause on the tracked pixel, RSS read every second`);
+      const rssStartKb = procStatusKb(beacon.pid, "VmRSS") ?? 0;
+      let rssMaxKb = rssStartKb;
+      const sampler = setInterval(() => {
+        rssMaxKb = Math.max(rssMaxKb, procStatusKb(beacon.pid, "VmRSS") ?? 0);
+      }, 1_000);
+      try {
+        const r = await drive(wrk, trackedUrl, opts.sustain);
+        sustained = { seconds: opts.sustain, requestsPerSec: r.requestsPerSec, rssStartKb, rssMaxKb };
+      } finally {
+        clearInterval(sampler);
+      }
+      step(
+        `${int(sustained.requestsPerSec)} req/s; RSS ${mb(sustained.rssStartKb)} at the start, at most ` +
+          `${mb(sustained.rssMaxKb)}`,
+      );
+    }
 
     // 3. Throughput.
     const sides = [["bare", bareUrl, bare], ["floor", floorUrl, floor], [
@@ -507,6 +532,14 @@ async function main(): Promise<number> {
         (over ? `  <-- ABOVE ${RSS_LIMIT_MB} MB` : ` (limit ${RSS_LIMIT_MB} MB)`) +
         `; after the wrk runs ${mb(hwmAfterWrk)}; RSS at the end ${mb(rss)}; bare server peak ${mb(bareHwm)}`,
     );
+    if (sustained) {
+      log(
+        `           under ${sustained.seconds}s of unbroken load (${
+          int(sustained.requestsPerSec)
+        } req/s): RSS from ` +
+          `${mb(sustained.rssStartKb)} to at most ${mb(sustained.rssMaxKb)} (read every second)`,
+      );
+    }
     log();
     log(
       `reproduce: cd ${opts.app} && deno task bench:tracking   (${cores} cores, deno ${Deno.version.deno})`,
