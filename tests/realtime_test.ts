@@ -106,6 +106,38 @@ Deno.test("realtime - catch-up returns what came after the page's last event, th
   assert.deepEqual(got.map((e) => e.type), ["missed-1", "missed-2"]);
 });
 
+Deno.test("realtime - a page that goes away over HTTP takes its listener with it", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const hub = t.deps.realtime as LocalHub;
+  const stop = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: stop.signal, onListen: () => {} },
+    (request, info) => t.app.fetch(request, { remoteAddr: info.remoteAddr }),
+  );
+  try {
+    const leave = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/api/live`, {
+      headers: { cookie: ana.cookieHeader },
+      signal: leave.signal,
+    });
+    const reader = response.body!.getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /^event: ready/);
+    assert.equal(hub.listenerCount(me.team.id), 1);
+    // The tab closes mid-stream: the connection drops, and the server lets the page's listener go.
+    leave.abort();
+    await reader.cancel().catch(() => {});
+    for (let i = 0; i < 200 && hub.listenerCount(me.team.id) > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(hub.listenerCount(me.team.id), 0);
+  } finally {
+    stop.abort();
+    await server.finished;
+  }
+});
+
 Deno.test("realtime - an SSE page that stops reading is cut off, not buffered without end", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);

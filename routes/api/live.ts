@@ -64,7 +64,6 @@ liveApi.get("/live", (c) => {
     clearInterval(heartbeat);
     unsubscribe();
   };
-  c.req.raw.signal.addEventListener("abort", close);
 
   // Ids already sent, to drop the overlap between the replay and live events; once the replay
   // is done, live events arrive once each and in order, and the set is let go.
@@ -103,6 +102,8 @@ liveApi.get("/live", (c) => {
         deliver = send;
       });
     },
+    // A page that goes away: Deno cancels the body when the connection drops (request.signal is not needed,
+    // and would also fire after a stream that ended well).
     cancel: close,
   }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
 
