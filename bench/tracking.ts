@@ -8,9 +8,6 @@
  *    with no work; and bench/commit_floor_server.ts, which answers only after a batched KV commit of what
  *    each hit would store (Beacon's commit pattern with none of its other work): the floor under "durable
  *    before the response".
- * 2b. Memory under unbroken load: wrk on the tracked pixel for --sustain seconds, on the fresh process,
- *    sampling Beacon's RSS every second. The throughput runs below pause between runs, which lets V8
- *    collect while idle; a minute of load with no pause shows how far its heap grows before it collects.
  * 3. Drives all three with `wrk -t1 -c100 -d10s --latency` (another process): a warm-up of each, then
  *    bare, floor, tracked, bare, floor, tracked (alternating), keeping each one's best run. CPU use is read from /proc
  *    during each run: a run while other processes used over 10% of a core is marked NOISY, the best
@@ -20,6 +17,9 @@
  *    for that message (after minus before) must equal the 200s answered, and so must the growth of its
  *    counters (opens + privacyProxyOpens + machineOpens + prefetches: each hit lands in exactly one).
  * 5. Beacon's peak RSS (VmHWM), flagged above 256 MB.
+ * 6. Memory under unbroken load: Beacon restarted on the same data, then wrk on the pixel for --sustain
+ *    seconds with no pause, reading its RSS every second. The runs above pause between runs, which lets V8
+ *    collect while idle; a minute of load with no pause shows how far its heap grows before it collects.
  *
  * Options: --duration 10  --runs 2  --warmup 3  --requests 20000  --concurrency 100  --connections 100
  *          --sustain 60 (seconds of unbroken load for the memory reading; 0 skips it)
@@ -214,19 +214,23 @@ async function main(): Promise<number> {
     for (const name of Object.keys(env)) {
       if (/^(RESEND_|BEACON_)/.test(name) || name === "PORT" || /^DENO_DEPLOY/.test(name)) delete env[name];
     }
-    const beaconPort = freePort();
     const beaconArgs = ["run", ...await startTaskFlags(opts.app), ...opts.denoFlags, "main.ts"];
-    step(`starting Beacon: PORT=${beaconPort} BEACON_DATA_DIR=${dataDir} deno ${beaconArgs.join(" ")}`);
-    const beacon = spawnServer("Beacon", beaconArgs, {
-      cwd: opts.app,
-      env: { ...env, PORT: String(beaconPort), BEACON_DATA_DIR: dataDir },
-      port: beaconPort,
-      logPath: `${dataDir}/beacon.log`,
-    });
-    servers.push(beacon);
-    await waitForHttp(beacon, "/healthz");
-    beacon.pid = servingPid(beacon.child.pid, "main.ts");
-    step(`Beacon is up (pid ${beacon.pid}: ${cmdline(beacon.pid)})`);
+    const startBeacon = async () => {
+      const port = freePort();
+      step(`starting Beacon: PORT=${port} BEACON_DATA_DIR=${dataDir} deno ${beaconArgs.join(" ")}`);
+      const server = spawnServer("Beacon", beaconArgs, {
+        cwd: opts.app,
+        env: { ...env, PORT: String(port), BEACON_DATA_DIR: dataDir },
+        port,
+        logPath: `${dataDir}/beacon.log`,
+      });
+      servers.push(server);
+      await waitForHttp(server, "/healthz");
+      server.pid = servingPid(server.child.pid, "main.ts");
+      step(`Beacon is up (pid ${server.pid}: ${cmdline(server.pid)})`);
+      return { server, port };
+    };
+    const { server: beacon, port: beaconPort } = await startBeacon();
 
     // 2. The baselines: the bare server, and the commit floor with its KV file next to Beacon's (same disk).
     const startBaseline = async (name: string, script: string, flags: string[], extraEnv = {}) => {
@@ -290,28 +294,6 @@ async function main(): Promise<number> {
     step(`same 43-byte GIF from both; headers ${headersOf(a) === headersOf(b) ? "identical" : "DIFFER"}:`);
     log(`    tracked: ${headersOf(a)}`);
     log(`    bare   : ${headersOf(b)}`);
-
-    // 2b. Memory: a minute of unbroken load on the fresh process, before anything else.
-    let sustained: { seconds: number; requestsPerSec: number; rssStartKb: number; rssMaxKb: number } | null =
-      null;
-    if (opts.sustain > 0) {
-      step(`sustained load: ${opts.sustain}s without a pause on the tracked pixel, RSS read every second`);
-      const rssStartKb = procStatusKb(beacon.pid, "VmRSS") ?? 0;
-      let rssMaxKb = rssStartKb;
-      const sampler = setInterval(() => {
-        rssMaxKb = Math.max(rssMaxKb, procStatusKb(beacon.pid, "VmRSS") ?? 0);
-      }, 1_000);
-      try {
-        const r = await drive(wrk, trackedUrl, opts.sustain);
-        sustained = { seconds: opts.sustain, requestsPerSec: r.requestsPerSec, rssStartKb, rssMaxKb };
-      } finally {
-        clearInterval(sampler);
-      }
-      step(
-        `${int(sustained.requestsPerSec)} req/s; RSS ${mb(sustained.rssStartKb)} at the start, at most ` +
-          `${mb(sustained.rssMaxKb)}`,
-      );
-    }
 
     // 3. Throughput.
     const sides = [["bare", bareUrl, bare], ["floor", floorUrl, floor], [
@@ -417,6 +399,31 @@ async function main(): Promise<number> {
     }
     const stored = after - before;
     const wrkAnswered = runs.tracked.reduce((sum, r) => sum + r.answered, 0);
+
+    // 6. Memory under unbroken load, on a fresh Beacon (restarted on the same data): the runs above pause
+    // between runs, which lets V8 collect while idle.
+    let sustained: { seconds: number; requestsPerSec: number; rssStartKb: number; rssMaxKb: number } | null =
+      null;
+    if (opts.sustain > 0) {
+      const { server: fresh, port } = await startBeacon();
+      step(`sustained load: ${opts.sustain}s without a pause on the tracked pixel, RSS read every second`);
+      const rssStartKb = procStatusKb(fresh.pid, "VmRSS") ?? 0;
+      let rssMaxKb = rssStartKb;
+      const sampler = setInterval(() => {
+        rssMaxKb = Math.max(rssMaxKb, procStatusKb(fresh.pid, "VmRSS") ?? 0);
+      }, 1_000);
+      try {
+        const r = await drive(wrk, `http://127.0.0.1:${port}${loadPixel}`, opts.sustain);
+        sustained = { seconds: opts.sustain, requestsPerSec: r.requestsPerSec, rssStartKb, rssMaxKb };
+      } finally {
+        clearInterval(sampler);
+        await stop(fresh);
+      }
+      step(
+        `${int(sustained.requestsPerSec)} req/s; RSS ${mb(sustained.rssStartKb)} at the start, at most ` +
+          `${mb(sustained.rssMaxKb)}`,
+      );
+    }
 
     // Report.
     const ratio = trackedBest.requestsPerSec / bareBest.requestsPerSec;
