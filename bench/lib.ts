@@ -53,10 +53,10 @@ export function spawnServer(
 }
 
 /**
- * The flags `deno task start` passes to `deno run` before main.ts, read from the app's deno.json: a bench
- * starts Beacon exactly as the start task does (permissions, V8's heap limit).
+ * `deno run` arguments that start Beacon in `appDir` as `deno task start` does (its permissions and V8's
+ * heap limit, read from the app's deno.json), with `extraFlags` (e.g. profiling) before main.ts.
  */
-export async function startTaskFlags(appDir: string): Promise<string[]> {
+export async function beaconRunArgs(appDir: string, extraFlags: string[] = []): Promise<string[]> {
   const config = JSON.parse(await Deno.readTextFile(`${appDir}/deno.json`));
   const words = String(config.tasks?.start ?? "").trim().split(/\s+/);
   if (words[0] !== "deno" || words[1] !== "run" || words.at(-1) !== "main.ts") {
@@ -64,7 +64,7 @@ export async function startTaskFlags(appDir: string): Promise<string[]> {
       `${appDir}/deno.json: tasks.start is not "deno run <flags> main.ts": ${config.tasks?.start}`,
     );
   }
-  return words.slice(2, -1);
+  return ["run", ...words.slice(2, -1), ...extraFlags, "main.ts"];
 }
 
 export async function logTail(server: Server, lines = 30): Promise<string> {

@@ -2,8 +2,8 @@
  * Benchmark of live updates (`deno task bench:realtime`): hit → event delay with 1,000 subscribers on
  * the embedded adapter (in-process hub → Server-Sent Events). Not a test: it measures.
  *
- * 1. Starts Beacon as production runs it (`deno run -A main.ts`, PORT, BEACON_DATA_DIR=<temp dir>, no
- *    SUPABASE_* so the local hub is used), signs up through the real form, creates a contact, sends
+ * 1. Starts Beacon as `deno task start` does (`deno run <its flags> main.ts`), with PORT,
+ *    BEACON_DATA_DIR=<temp dir> and no SUPABASE_* so the local hub is used, signs up through the real form, creates a contact, sends
  *    --messages emails through the JSON API and finds their open pixels on the Outbox pages (hits go to
  *    the messages in turn, as opens of many emails would).
  * 2. Opens --subscribers Server-Sent Event streams of /api/live with the seller's session, from
@@ -24,6 +24,7 @@
  * Exits 1 when any subscriber missed an event or the p99 is not under --goal-ms (100).
  */
 import {
+  beaconRunArgs,
   cmdline,
   commandOutput,
   cpuSnapshot,
@@ -181,8 +182,9 @@ async function main(): Promise<number> {
       }
     }
     const port = freePort();
-    step(`starting Beacon: PORT=${port} BEACON_DATA_DIR=${dataDir} deno run -A main.ts`);
-    beacon = spawnServer("Beacon", ["run", "-A", "main.ts"], {
+    const args = await beaconRunArgs(opts.app);
+    step(`starting Beacon: PORT=${port} BEACON_DATA_DIR=${dataDir} deno ${args.join(" ")}`);
+    beacon = spawnServer("Beacon", args, {
       cwd: opts.app,
       env: { ...env, PORT: String(port), BEACON_DATA_DIR: dataDir },
       port,

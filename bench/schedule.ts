@@ -1,10 +1,11 @@
 /**
- * deno task bench:schedule — how late scheduled sends go out. Starts Beacon as production runs
- * it (its own process, a KV file, the Outbox mailer), schedules 1,000 emails for the same
+ * deno task bench:schedule — how late scheduled sends go out. Starts Beacon as `deno task start`
+ * does (its own process, its flags, a KV file, the Outbox mailer), schedules 1,000 emails for the same
  * second, and measures lateness (sentAt − due time) with (a) KV queue wake-ups and (b) the
  * once-a-minute cron sweep alone. Goals: p99 under 1 s for (a), under 61 s for (b).
  */
 import {
+  beaconRunArgs,
   freePort,
   HttpClient,
   int,
@@ -34,7 +35,7 @@ const percentile = (sorted: number[], p: number) =>
 async function run(mode: string, wakeups: string): Promise<Result> {
   const dir = await Deno.makeTempDir({ prefix: "beacon-bench-schedule-" });
   const port = freePort();
-  const server = spawnServer(mode, ["run", "-A", "main.ts"], {
+  const server = spawnServer(mode, await beaconRunArgs(ROOT), {
     cwd: ROOT,
     env: {
       PATH: Deno.env.get("PATH") ?? "",

@@ -24,7 +24,7 @@
  * Options: --duration 10  --runs 2  --warmup 3  --requests 20000  --concurrency 100  --connections 100
  *          --sustain 60 (seconds of unbroken load for the memory reading; 0 skips it)
  *          --no-wrk (use bench/load.ts for the throughput phase too)  --app <dir> (another copy of Beacon)
- *          --deno-flags "<flags>" (added to Beacon's `deno run -A`, e.g. for --cpu-prof; profiling only)
+ *          --deno-flags "<flags>" (added to Beacon's `deno run` flags, e.g. for --cpu-prof; profiling only)
  *          --keep (keep the temp data dir)  --quiet-wait 120 (seconds to wait for other processes to calm down)
  *          --extra-runs 2 (more rounds while any side has no quiet run)
  * Exits 1 when a stored count does not match the answered count.
@@ -32,6 +32,7 @@
 import type { LoadResult } from "./load.ts";
 import { readEvents } from "../lib/tracking/event_log.ts";
 import {
+  beaconRunArgs,
   cmdline,
   commandOutput,
   cpuSnapshot,
@@ -54,7 +55,6 @@ import {
   servingPid,
   sleep,
   spawnServer,
-  startTaskFlags,
   stop,
   table,
   waitForHttp,
@@ -214,7 +214,7 @@ async function main(): Promise<number> {
     for (const name of Object.keys(env)) {
       if (/^(RESEND_|BEACON_)/.test(name) || name === "PORT" || /^DENO_DEPLOY/.test(name)) delete env[name];
     }
-    const beaconArgs = ["run", ...await startTaskFlags(opts.app), ...opts.denoFlags, "main.ts"];
+    const beaconArgs = await beaconRunArgs(opts.app, opts.denoFlags);
     const startBeacon = async () => {
       const port = freePort();
       step(`starting Beacon: PORT=${port} BEACON_DATA_DIR=${dataDir} deno ${beaconArgs.join(" ")}`);
