@@ -3,9 +3,9 @@
  * the embedded adapter (in-process hub → Server-Sent Events). Not a test: it measures.
  *
  * 1. Starts Beacon as `deno task start` does (`deno run <its flags> main.ts`), with PORT,
- *    BEACON_DATA_DIR=<temp dir> and no SUPABASE_* so the local hub is used, signs up through the real form, creates a contact, sends
- *    --messages emails through the JSON API and finds their open pixels on the Outbox pages (hits go to
- *    the messages in turn, as opens of many emails would).
+ *    BEACON_DATA_DIR=<temp dir> and no SUPABASE_* so the local hub is used; signs up through the real
+ *    form, creates a contact, sends --messages emails through the JSON API and finds their open pixels on
+ *    the Outbox pages (hits go to the messages in turn, as opens of many emails would).
  * 2. Opens --subscribers Server-Sent Event streams of /api/live with the seller's session, from
  *    --procs other processes (bench/live_subscribers.ts), and waits until every stream is ready.
  * 3. Sends a stream of open-pixel hits at --rate per second for --duration seconds (each its own request,

@@ -2,8 +2,9 @@
  * Benchmark of the open-pixel endpoint (`deno task bench:tracking`). Not a test: it measures.
  *
  * 1. Starts Beacon as `deno task start` does (`deno run <the start task's flags> main.ts`, read from the
- *    app's deno.json), with PORT, BEACON_DATA_DIR=<temp dir> and no RESEND_API_KEY so the Outbox mailer is used), signs up through the real form, creates a contact and
- *    two drafts through the JSON API, sends them, and finds each email's pixel on its Outbox page.
+ *    app's deno.json), with PORT, BEACON_DATA_DIR=<temp dir> and no RESEND_API_KEY so the Outbox mailer is
+ *    used; signs up through the real form, creates a contact and two drafts through the JSON API, sends
+ *    them, and finds each email's pixel on its Outbox page.
  * 2. Starts the two baselines: bench/bare_gif_server.ts, the same GIF and headers from a bare Deno.serve
  *    with no work; and bench/commit_floor_server.ts, which answers only after a batched KV commit of what
  *    each hit would store (Beacon's commit pattern with none of its other work): the floor under "durable
@@ -228,9 +229,10 @@ async function main(): Promise<number> {
       await waitForHttp(server, "/healthz");
       server.pid = servingPid(server.child.pid, "main.ts");
       step(`Beacon is up (pid ${server.pid}: ${cmdline(server.pid)})`);
-      return { server, port };
+      return server;
     };
-    const { server: beacon, port: beaconPort } = await startBeacon();
+    const beacon = await startBeacon();
+    const beaconPort = beacon.port;
 
     // 2. The baselines: the bare server, and the commit floor with its KV file next to Beacon's (same disk).
     const startBaseline = async (name: string, script: string, flags: string[], extraEnv = {}) => {
@@ -402,10 +404,9 @@ async function main(): Promise<number> {
 
     // 6. Memory under unbroken load, on a fresh Beacon (restarted on the same data): the runs above pause
     // between runs, which lets V8 collect while idle.
-    let sustained: { seconds: number; requestsPerSec: number; rssStartKb: number; rssMaxKb: number } | null =
-      null;
+    let sustained: { requestsPerSec: number; rssStartKb: number; rssMaxKb: number } | null = null;
     if (opts.sustain > 0) {
-      const { server: fresh, port } = await startBeacon();
+      const fresh = await startBeacon();
       step(`sustained load: ${opts.sustain}s without a pause on the tracked pixel, RSS read every second`);
       const rssStartKb = procStatusKb(fresh.pid, "VmRSS") ?? 0;
       let rssMaxKb = rssStartKb;
@@ -413,8 +414,8 @@ async function main(): Promise<number> {
         rssMaxKb = Math.max(rssMaxKb, procStatusKb(fresh.pid, "VmRSS") ?? 0);
       }, 1_000);
       try {
-        const r = await drive(wrk, `http://127.0.0.1:${port}${loadPixel}`, opts.sustain);
-        sustained = { seconds: opts.sustain, requestsPerSec: r.requestsPerSec, rssStartKb, rssMaxKb };
+        const r = await drive(wrk, `http://127.0.0.1:${fresh.port}${loadPixel}`, opts.sustain);
+        sustained = { requestsPerSec: r.requestsPerSec, rssStartKb, rssMaxKb };
       } finally {
         clearInterval(sampler);
         await stop(fresh);
@@ -541,7 +542,7 @@ async function main(): Promise<number> {
     );
     if (sustained) {
       log(
-        `           under ${sustained.seconds}s of unbroken load (${
+        `           under ${opts.sustain}s of unbroken load (${
           int(sustained.requestsPerSec)
         } req/s): RSS from ` +
           `${mb(sustained.rssStartKb)} to at most ${mb(sustained.rssMaxKb)} (read every second)`,
