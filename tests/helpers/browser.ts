@@ -106,7 +106,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   // Let the page (and its frames) lay out and paint at the new size first.
-  await page.evaluate(() => new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted))));
+  await page.evaluate(() =>
+    new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)))
+  );
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png`, fullPage: true });
   if (size) await page.setViewportSize(size);
 }
