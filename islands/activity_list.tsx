@@ -22,7 +22,8 @@ interface Props {
   members: Record<string, string>;
   /** New messages appear at the top only on the first page of an unfiltered-by-engagement list. */
   acceptNew: { scope: "mine" | "team"; userId: string } | null;
-  empty: { title: string; text: string };
+  /** What an empty list says, and the one thing to do about it (write an email, or clear the filters). */
+  empty: { title: string; text: string; action: { href: string; label: string } };
   /** The viewer's user id: their scheduled emails get "Change time" and "Cancel". */
   me?: string;
   /** The team counts opens by Apple's privacy proxy as opens. */
@@ -141,7 +142,7 @@ export default function ActivityList(
         <h2>{empty.title}</h2>
         <p>{empty.text}</p>
         <div class="empty-action">
-          <a class="button button-primary" href="/compose">Compose an email</a>
+          <a class="button button-primary" href={empty.action.href}>{empty.action.label}</a>
         </div>
       </div>
     );

@@ -229,6 +229,47 @@ Deno.test("messages - retryable provider errors are retried with backoff", async
   assert.equal((await ana.api("GET", `/messages/${ids[0]}`)).json.status, "sent");
 });
 
+Deno.test("messages - activity search: subject and recipients, every word, any case or accent, with paging", async () => {
+  await using t = await makeTestApp();
+  const { ana, ken } = await team(t);
+  await sendEmail(t, ana, { to: [ken.email], subject: "Renewal terms" });
+  await sendEmail(t, ana, { to: ["zoe@partner.example"], subject: "Café on Friday" });
+  await sendEmail(t, ana, { to: [ken.email], cc: ["mia@partner.example"], subject: "Pricing" });
+  const search = async (query: string) => {
+    const response = await ana.api("GET", `/messages?${query}`);
+    assert.equal(response.status, 200, JSON.stringify(response.json));
+    return {
+      subjects: response.json.items.map((i: { message: { subject: string } }) => i.message.subject),
+      cursor: response.json.cursor as string | null,
+    };
+  };
+  assert.deepEqual((await search("q=sato")).subjects, ["Pricing", "Renewal terms"], "a recipient's name");
+  assert.deepEqual((await search("q=CAFE")).subjects, ["Café on Friday"], "any case, any accent");
+  assert.deepEqual(
+    (await search("q=partner")).subjects,
+    ["Pricing", "Café on Friday"],
+    "To and Cc addresses",
+  );
+  assert.deepEqual((await search("q=ken%20pricing")).subjects, ["Pricing"], "every word must match");
+  assert.deepEqual((await search("q=nobody")).subjects, []);
+  const first = await search("q=partner&limit=1");
+  assert.deepEqual(first.subjects, ["Pricing"]);
+  const second = await search(`q=partner&limit=1&cursor=${encodeURIComponent(first.cursor!)}`);
+  assert.deepEqual(second.subjects, ["Café on Friday"], "paging keeps searching past what doesn't match");
+  assert.equal(second.cursor, null);
+  const tooLong = await ana.api("GET", `/messages?q=${"x".repeat(201)}`);
+  assert.equal(tooLong.status, 400);
+  assert.match(JSON.stringify(tooLong.json), /\bq\b/, "the error names the field");
+
+  const found = await ana.page("/?q=cafe");
+  assert.match(found.html, /Café on Friday/);
+  assert.doesNotMatch(found.html, /Renewal terms/);
+  assert.match(found.html, /name="q" value="cafe"/, "the search box keeps the words");
+  const none = await ana.page("/?q=nobody&scope=mine");
+  assert.match(none.html, /No emails match “nobody”/);
+  assert.match(none.html, /href="\/\?scope=mine"[^>]*>Clear/, "one click clears the search");
+});
+
 Deno.test("messages - drafts belong to their sender; sent messages can't be edited", async () => {
   await using t = await makeTestApp();
   const { ana, ken } = await team(t);

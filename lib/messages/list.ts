@@ -1,10 +1,11 @@
 /** Reading messages with their engagement: the activity list, timelines, one message's events. */
+import { sortKey } from "../contacts/types.ts";
 import { getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
 import { readEvents } from "../tracking/event_log.ts";
 import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
 import { messageKeys as keys } from "./keys.ts";
-import type { Message } from "./types.ts";
+import { allRecipients, type Message } from "./types.ts";
 
 export interface MessageWithStats {
   message: Message;
@@ -16,6 +17,8 @@ export interface ActivityFilter {
   userId: string;
   followed?: boolean;
   opened?: boolean;
+  /** Words the subject or a recipient's name or address must contain (case- and accent-insensitive). */
+  q?: string;
   limit?: number;
   cursor?: string;
 }
@@ -30,33 +33,45 @@ export async function withStats(
   return messages.map((m) => m ? { message: m, stats: byId.get(m.id) ?? null } : null);
 }
 
-function keep(filter: Pick<ActivityFilter, "followed" | "opened">) {
-  return ({ message, stats }: MessageWithStats) => {
-    if (message.status === "draft") return false;
+/** What a message itself must be to be listed: sent (or on its way), followed or not, matching the words. */
+function listable(filter: Pick<ActivityFilter, "followed" | "q">) {
+  const words = sortKey(filter.q ?? "").split(/\s+/).filter(Boolean);
+  return (message: Message | null): message is Message => {
+    if (!message || message.status === "draft") return false;
     if (filter.followed !== undefined && (message.follow === "following") !== filter.followed) return false;
-    if (filter.opened !== undefined && ((stats?.opens ?? 0) > 0) !== filter.opened) return false;
-    return true;
+    if (!words.length) return true;
+    const text = sortKey(
+      [message.subject, ...allRecipients(message).flatMap((r) => [r.name, r.email])].join(" "),
+    );
+    return words.every((word) => text.includes(word));
   };
 }
 
-/** The activity list: messages newest first (drafts left out), filtered while paging. */
+/**
+ * The activity list: messages newest first (drafts left out), filtered and searched while paging. Only the
+ * messages that pass their own tests have their counters read; "opened" is judged on the counters.
+ */
 export function listActivity(
   kv: Deno.Kv,
   teamId: string,
   filter: ActivityFilter,
 ): Promise<Page<MessageWithStats>> {
-  const options = { limit: filter.limit ?? 25, cursor: filter.cursor, reverse: true, keep: keep(filter) };
+  const passes = listable(filter);
+  const load = (messages: (Message | null)[]) => withStats(kv, messages.map((m) => passes(m) ? m : null));
+  const options = {
+    limit: filter.limit ?? 25,
+    cursor: filter.cursor,
+    reverse: true,
+    keep: ({ stats }: MessageWithStats) =>
+      filter.opened === undefined || ((stats?.opens ?? 0) > 0) === filter.opened,
+  };
   if (filter.scope === "mine") {
     return pageIndex<MessageWithStats>(kv, keys.bySender(teamId, filter.userId), {
       ...options,
-      load: async (ids) =>
-        withStats(kv, await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
+      load: async (ids) => load(await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
     });
   }
-  return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), {
-    ...options,
-    load: (messages) => withStats(kv, messages),
-  });
+  return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), { ...options, load });
 }
 
 /** The viewer's drafts, newest first. */

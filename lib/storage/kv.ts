@@ -78,7 +78,8 @@ function decodeCursor(cursor: string | undefined): Deno.KvKey | null {
 /**
  * Pages through an index whose values are record ids: loads the records, keeps
  * those that pass `keep`, and returns a cursor (the last index key shown) to
- * resume after. Filtering happens while paging, so a search still fills a page.
+ * resume after, only when at least one more record passes. Filtering happens
+ * while paging, so a search still fills a page and never offers an empty next one.
  */
 export async function pageIndex<T, V = string>(
   kv: Deno.Kv,
@@ -106,14 +107,14 @@ export async function pageIndex<T, V = string>(
     const loaded = await options.load(batch.map((e) => e.value));
     for (let i = 0; i < loaded.length; i++) {
       const item = loaded[i];
+      if (!item || (options.keep && !options.keep(item))) continue;
+      // A next page only when something is left to show on it.
       if (items.length === options.limit) {
         more = true;
         break;
       }
-      if (item && (!options.keep || options.keep(item))) {
-        items.push(item);
-        lastKey = batch[i].key;
-      }
+      items.push(item);
+      lastKey = batch[i].key;
     }
     batch = [];
   };

@@ -65,6 +65,10 @@ messagesApi.openapi(
         scope: z.enum(["mine", "team"]).default("team"),
         followed: z.enum(["true", "false"]).optional(),
         opened: z.enum(["true", "false"]).optional(),
+        q: z.string().max(200).optional().openapi({
+          description:
+            "Words the subject or a recipient's name or address must all contain (any case or accent)",
+        }),
         cursor: z.string().optional(),
         limit: z.coerce.number().int().min(1).max(100).default(25),
       }),
@@ -84,6 +88,7 @@ messagesApi.openapi(
       userId: user.id,
       followed: q.followed === undefined ? undefined : q.followed === "true",
       opened: q.opened === undefined ? undefined : q.opened === "true",
+      q: q.q,
       cursor: q.cursor,
       limit: q.limit,
     });

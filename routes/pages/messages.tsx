@@ -1,6 +1,7 @@
 /** Activity (the home page) and the message page. */
 import { Hono } from "hono";
 import { island } from "../../components/island.ts";
+import { Icon } from "../../components/icons.tsx";
 import { Badge, Form, PageHeader, Pager } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
 import AlarmEditor, { type AlarmRecipient } from "../../islands/alarm_editor.tsx";
@@ -35,12 +36,14 @@ messagePages.get("/", async (c) => {
   const scope = c.req.query("scope") === "mine" ? "mine" : "team";
   const followed = c.req.query("followed");
   const opened = c.req.query("opened");
+  const q = (c.req.query("q") ?? "").trim().slice(0, 200);
   const cursor = c.req.query("cursor");
   const page = await listActivity(kv, team.id, {
     scope,
     userId: user.id,
     followed: followed === "true" ? true : followed === "false" ? false : undefined,
     opened: opened === "true" ? true : opened === "false" ? false : undefined,
+    q,
     cursor,
   });
   const members = await userNames(kv, [
@@ -51,8 +54,10 @@ messagePages.get("/", async (c) => {
     scope,
     ...(followed ? { followed } : {}),
     ...(opened ? { opened } : {}),
+    ...(q ? { q } : {}),
   };
-  const filtered = Boolean(followed || opened);
+  const filtered = Boolean(followed || opened || q);
+  const clear = `/?scope=${scope}`;
   return render(
     c,
     { title: "Activity" },
@@ -76,8 +81,13 @@ messagePages.get("/", async (c) => {
             Mine
           </a>
         </nav>
-        <form method="get" class="filter-form">
+        <form method="get" class="filter-form" role="search">
           <input type="hidden" name="scope" value={scope} />
+          <label class="filter-search">
+            <Icon name="search" />
+            <span class="sr-only">Search by subject or recipient</span>
+            <input type="search" name="q" value={q} placeholder="Subject or recipient" maxLength={200} />
+          </label>
           {(["followed", "opened"] as const).map((name) => (
             <label>
               <span class="sr-only">{name === "followed" ? "Following" : "Opened"}</span>
@@ -95,6 +105,7 @@ messagePages.get("/", async (c) => {
             </label>
           ))}
           <button class="button button-secondary button-small" type="submit">Filter</button>
+          {filtered && <a class="button button-ghost button-small filter-clear" href={clear}>Clear</a>}
         </form>
       </div>
       {island(ActivityList, {
@@ -104,10 +115,17 @@ messagePages.get("/", async (c) => {
         members,
         acceptNew: cursor || filtered ? null : { scope, userId: user.id },
         me: user.id,
-        empty: filtered ? { title: "No emails match these filters", text: "Try other filters." } : {
-          title: "No emails yet",
-          text: "Emails you send appear here with their opens, clicks and replies as they happen.",
-        },
+        empty: filtered
+          ? {
+            title: q ? `No emails match “${q}”` : "No emails match these filters",
+            text: q ? "Try fewer words, or other filters." : "Try other filters.",
+            action: { href: clear, label: "Clear filters" },
+          }
+          : {
+            title: "No emails yet",
+            text: "Emails you send appear here with their opens, clicks and replies as they happen.",
+            action: { href: "/compose", label: "Compose an email" },
+          },
       })}
       <Pager cursor={page.cursor} params={params} />
     </>,

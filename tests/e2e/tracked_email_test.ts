@@ -86,6 +86,15 @@ Deno.test("e2e - opens and clicks reach the seller's pages live, without a reloa
     (id) => /Opened 2 times/.test(document.querySelector(`tr[data-message="${id}"]`)?.textContent ?? ""),
     draft.id,
   );
+  // Searching from the keyboard: the words stay in the box, the row is found, a miss says so.
+  await page.fill("input[name=q]", "sato q3");
+  await page.press("input[name=q]", "Enter");
+  await page.waitForURL(/q=sato\+q3/);
+  assert.match(await page.textContent(`tr[data-message="${draft.id}"]`) ?? "", /Opened 2 times/);
+  await page.fill("input[name=q]", "globex invoice");
+  await page.press("input[name=q]", "Enter");
+  await page.waitForSelector("text=No emails match “globex invoice”");
+  await screenshot(page, "activity-search-empty");
   await page.goto(`${server.url}/contacts/${contact.id}`);
   assert.match(await page.textContent(".timeline") ?? "", /Your Q3 proposal.*Opened 2 times/s);
   await screenshot(page, "contact-timeline");
