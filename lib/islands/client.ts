@@ -13,3 +13,29 @@ for (const el of document.querySelectorAll<HTMLElement>("beacon-island")) {
     el.dataset.hydrated = "true";
   }).catch((error) => console.error(`island ${el.dataset.island} failed`, error));
 }
+
+/**
+ * Email previews (`iframe[data-fit]`: sandboxed, no script inside, same-origin) take their email's height, so
+ * a short email leaves no empty box and a long one reads with the page instead of in a box of its own. Fitted
+ * again when the frame's width changes (the text rewraps) and when a late image loads.
+ */
+for (const frame of document.querySelectorAll<HTMLIFrameElement>("iframe[data-fit]")) {
+  const fit = () => {
+    const root = frame.contentDocument?.documentElement;
+    if (!root) return;
+    const borders = frame.offsetHeight - frame.clientHeight;
+    frame.style.height = `${Math.ceil(root.getBoundingClientRect().height) + borders}px`;
+    frame.dataset.fitted = "";
+  };
+  let width = 0;
+  new ResizeObserver(([entry]) => {
+    if (entry.contentRect.width === width) return;
+    width = entry.contentRect.width;
+    fit();
+  }).observe(frame);
+  frame.addEventListener("load", () => {
+    fit();
+    frame.contentDocument?.addEventListener("load", fit, true);
+  });
+  if (frame.contentDocument?.readyState === "complete") fit();
+}

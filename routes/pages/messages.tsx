@@ -21,7 +21,7 @@ import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
 import { render } from "../render.tsx";
-import { emailPreviewDoc } from "./email_frame.ts";
+import { EmailPreview } from "./email_frame.tsx";
 
 export const messagePages = new Hono<AppEnv>();
 
@@ -220,12 +220,7 @@ messagePages.get("/messages/:id", async (c) => {
                 : <Badge tone="grey">Not following</Badge>}
             </dd>
           </dl>
-          <iframe
-            class="email-frame"
-            title="Email body"
-            sandbox="allow-popups allow-popups-to-escape-sandbox"
-            srcdoc={emailPreviewDoc(html)}
-          />
+          <EmailPreview title="Email body" html={html} />
         </section>
         <div class="side-column">
           {message.status === "scheduled" && message.senderId === user.id && island(ScheduledSend, {

@@ -24,7 +24,7 @@ import { formatDateTime } from "../../lib/time/format.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
 import { render } from "../render.tsx";
-import { outgoingDoc } from "./email_frame.ts";
+import { outgoingDoc } from "./email_frame.tsx";
 
 export const outboxPages = new Hono<AppEnv>();
 

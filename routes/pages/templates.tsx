@@ -43,7 +43,7 @@ import { formFields } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
-import { emailPreviewDoc } from "./email_frame.ts";
+import { EmailPreview } from "./email_frame.tsx";
 
 export const templatePages = new Hono<AppEnv>();
 
@@ -692,11 +692,9 @@ templatePages.get("/templates/:id", async (c) => {
             — these would stay as written.
           </p>
         )}
-        <iframe
-          class="email-frame"
+        <EmailPreview
           title={`Version ${shownVersion} of the template`}
-          sandbox="allow-popups allow-popups-to-escape-sandbox"
-          srcdoc={emailPreviewDoc(filled ? filled.html : shown.html)}
+          html={filled ? filled.html : shown.html}
         />
       </section>
     </>,

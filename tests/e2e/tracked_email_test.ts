@@ -131,3 +131,45 @@ Deno.test("e2e - a message page opened while the email is being sent catches up:
   assert.match(await page.textContent("[data-testid=link-clicks-0]") ?? "", /0 clicks/);
   assert.deepEqual(errors, []);
 });
+
+Deno.test("e2e - the message page fits the email: no empty box under a short one, no inner scroll in a long one", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const paragraph =
+    "<p>We went through the numbers for the second year, and here is what changes for you.</p>";
+  const { draft: short } = await draftToNewContact(page, KEN, { subject: "Short", html: "<p>Hi Ken!</p>" });
+  const long = await pageApi<{ id: string }>(page, "POST", "/messages", {
+    to: [KEN.email],
+    subject: "Long",
+    html: paragraph.repeat(40),
+  });
+  for (const id of [short.id, long.id]) await pageApi(page, "POST", `/messages/${id}/send`);
+
+  /** The frame's height, and how far its email would scroll inside it. */
+  const measure = () =>
+    page.$eval("iframe.email-frame[data-fitted]", (frame) => {
+      const f = frame as HTMLIFrameElement;
+      const root = f.contentDocument!.documentElement;
+      return { height: f.getBoundingClientRect().height, overflow: root.scrollHeight - root.clientHeight };
+    });
+  await openMessagePage(page, server.url, short.id);
+  const fittedShort = await measure();
+  assert.ok(fittedShort.height <= 140, `a one-line email gets a small frame (${fittedShort.height}px)`);
+  assert.equal(fittedShort.overflow, 0);
+
+  await openMessagePage(page, server.url, long.id);
+  const wide = await measure();
+  assert.ok(wide.height > 1000, `the long email is shown whole (${wide.height}px)`);
+  assert.equal(wide.overflow, 0, "nothing scrolls inside the frame");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(
+    (before) => document.querySelector("iframe.email-frame")!.getBoundingClientRect().height > before,
+    wide.height,
+  );
+  assert.equal((await measure()).overflow, 0, "refitted when the text rewraps on a phone");
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await screenshot(page, "message-long");
+  assert.deepEqual(errors, []);
+});

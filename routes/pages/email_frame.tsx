@@ -18,3 +18,20 @@ export function outgoingDoc(html: string): string {
     ? html.replace("<head>", '<head><base target="_blank">')
     : `<base target="_blank">${html}`;
 }
+
+/**
+ * The seller's preview of a sanitized body. Sandboxed without scripts, so nothing in it runs; same-origin, so
+ * the page's script can read its height and fit the frame to the email (`data-fit`, lib/islands/client.ts).
+ * Without that script it keeps the stylesheet's height and scrolls.
+ */
+export function EmailPreview({ title, html }: { title: string; html: string }) {
+  return (
+    <iframe
+      class="email-frame"
+      data-fit
+      title={title}
+      sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+      srcdoc={emailPreviewDoc(html)}
+    />
+  );
+}
