@@ -11,7 +11,7 @@
  * - standalone (this island's default export, e.g. /templates/pick): picking writes the draft itself — the given
  *   draft (`messageId`), or a new one to the contact — and opens it in the composer.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { PickerData, PickerItem } from "../lib/templates/types.ts";
@@ -71,6 +71,9 @@ export function TemplatePicker(p: TemplatePickerProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [pending, setPending] = useState<{ item: PickerItem; filled: PickedTemplate } | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
+  /** Each template's "Use" button, by template id: the focus comes back to it when its question is cancelled. */
+  const useButtons = useRef(new Map<string, HTMLButtonElement>());
+  const returnFocusTo = useRef<string | null>(null);
 
   const load = () => {
     setLoadError(null);
@@ -79,9 +82,20 @@ export function TemplatePicker(p: TemplatePickerProps) {
   useEffect(() => {
     if (!p.initial) load();
   }, [p.messageId, p.contactId]);
-  useEffect(() => {
+  // Before the paint: the button that had the focus is disabled or gone, and a key pressed meanwhile must land.
+  useLayoutEffect(() => {
     if (pending) confirmRef.current?.focus();
-  }, [pending]);
+    else if (returnFocusTo.current && busy === null) {
+      useButtons.current.get(returnFocusTo.current)?.focus();
+      returnFocusTo.current = null;
+    }
+  }, [pending, busy]);
+
+  function cancel() {
+    returnFocusTo.current = pending?.item.id ?? null;
+    setPending(null);
+    setBusy(null);
+  }
 
   async function finish(filled: PickedTemplate) {
     try {
@@ -222,12 +236,27 @@ export function TemplatePicker(p: TemplatePickerProps) {
                     aria-describedby={`why-${item.id}`}
                     aria-label={`Use ${item.name}`}
                     disabled={busy !== null}
+                    ref={(button) => {
+                      if (button) useButtons.current.set(item.id, button);
+                      else useButtons.current.delete(item.id);
+                    }}
                     onClick={() => void use(item)}
                   >
-                    {busy === item.id ? "Inserting…" : "Use"}
+                    {busy === item.id && pending?.item.id !== item.id ? "Inserting…" : "Use"}
                   </button>
                   {pending?.item.id === item.id && (
-                    <div class="picker-missing" role="alertdialog" aria-labelledby={`missing-${item.id}`}>
+                    <div
+                      class="picker-missing"
+                      role="alertdialog"
+                      aria-labelledby={`missing-${item.id}`}
+                      onKeyDown={(event) => {
+                        if (event.key !== "Escape") return;
+                        // This question only: the dialog the picker may sit in stays open.
+                        event.preventDefault();
+                        event.stopPropagation();
+                        cancel();
+                      }}
+                    >
                       <p id={`missing-${item.id}`} class="small">
                         {pending.filled.recipient
                           ? `Nothing to fill in for ${
@@ -247,18 +276,14 @@ export function TemplatePicker(p: TemplatePickerProps) {
                           ref={confirmRef}
                           type="button"
                           class="button button-primary button-small"
-                          onClick={() =>
-                            void finish(pending.filled)}
+                          onClick={() => void finish(pending.filled)}
                         >
                           Insert anyway
                         </button>
                         <button
                           type="button"
                           class="button button-ghost button-small"
-                          onClick={() => {
-                            setPending(null);
-                            setBusy(null);
-                          }}
+                          onClick={cancel}
                         >
                           Cancel
                         </button>

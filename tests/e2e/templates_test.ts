@@ -277,3 +277,71 @@ Deno.test("e2e - templates: a field picked the moment its menu opens leaves the 
     .waitFor();
   assert.deepEqual(errors, []);
 });
+
+Deno.test("e2e - templates: a field with no value asks first, from the keyboard, and Escape leaves the dialog open", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url, { name: "Sam Rivera", email: "sam@acme.example" });
+  const ken = await pageApi<{ id: string }>(page, "POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: "ken@globex.example",
+  });
+  await pageApi(page, "POST", "/templates", {
+    name: "Role intro",
+    category: "Intro",
+    subject: "For the {{contact.title}}",
+    html: "<p>Hi {{contact.first_name}}, as {{contact.title}} you will like this.</p>",
+  });
+  const focus = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+  const question = "[data-testid=template-picker] [role=alertdialog]";
+
+  // On its own page, for Ken (who has no title): "Use" asks, with the focus on the answer.
+  await page.goto(`${server.url}/templates/pick?contact=${ken.id}`);
+  await page.waitForSelector("[data-testid=template-picker][data-ready=true]");
+  await page.focus('button[aria-label="Use Role intro"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(question);
+  assert.match(
+    await page.textContent(question) ?? "",
+    /Nothing to fill in for Ken Sato: \{\{contact\.title\}\}/,
+  );
+  assert.equal(await focus(), "Insert anyway");
+  await screenshot(page, "template-picker-missing");
+  // Escape and Cancel put the focus back on "Use", so Enter asks again.
+  await page.keyboard.press("Escape");
+  await page.waitForSelector(question, { state: "detached" });
+  assert.equal(await focus(), "Use");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(question);
+  await page.keyboard.press("Tab");
+  assert.equal(await focus(), "Cancel");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(question, { state: "detached" });
+  assert.equal(await focus(), "Use");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(question);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/compose\/[0-9A-Z]{26}$/);
+  const draft = await pageApi<{ subject: string; html: string }>(
+    page,
+    "GET",
+    `/messages/${page.url().split("/").pop()}`,
+  );
+  assert.equal(draft.subject, "For the {{contact.title}}", "what has no value stays as written");
+  assert.match(draft.html, /Hi Ken, as \{\{contact\.title\}\}/);
+
+  // In the composer's dialog (no recipient yet: no contact field has a value), Escape answers the question only.
+  await page.goto(`${server.url}/compose`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  await page.click("button.composer-templates");
+  await page.waitForSelector("[data-testid=templates-dialog] [data-testid=template-picker][data-ready=true]");
+  await page.click('button[aria-label="Use Role intro"]');
+  await page.waitForSelector(question);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector(question, { state: "detached" });
+  assert.ok(await page.isVisible("[data-testid=templates-dialog]"), "the templates dialog is still open");
+  assert.equal(await focus(), "Use");
+  assert.deepEqual(errors, []);
+});
