@@ -53,8 +53,9 @@ function UserMenu() {
   const initials = user.name.split(/\s+/).map((w) => w[0]).slice(0, 2).join("").toUpperCase();
   return (
     <details class="menu">
-      <summary class="avatar-button" aria-label={`Account menu for ${user.name}`}>
+      <summary class="avatar-button">
         <span class="avatar" aria-hidden="true">{initials}</span>
+        <span class="sr-only">Account menu for {user.name}</span>
       </summary>
       <div class="menu-panel" role="menu">
         <div class="menu-head">

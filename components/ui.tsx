@@ -295,16 +295,21 @@ export function Pager({ cursor, params }: { cursor: string | null; params: Recor
   );
 }
 
-/** A table that scrolls sideways on a narrow screen: `head` holds the header row's cells, the children the rows. */
+/**
+ * A table that scrolls sideways on a narrow screen: `head` holds the header row's cells, the children the rows.
+ * A table whose rows may hold nothing focusable gets a `label`: its scrolling box then takes the keyboard focus
+ * (as a named region), so it can be scrolled without a mouse.
+ */
 export function DataTable(
-  { head, class: className, children }: {
+  { head, class: className, label, children }: {
     head: ComponentChildren;
     class?: string;
+    label?: string;
     children: ComponentChildren;
   },
 ) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" {...(label ? { role: "region", "aria-label": label, tabIndex: 0 } : {})}>
       <table class={className ? `table ${className}` : "table"}>
         <thead>
           <tr>{head}</tr>

@@ -268,6 +268,7 @@ async function renderTeam(
       <section class="card" aria-labelledby="members-title">
         <h2 id="members-title" class="card-title">Members</h2>
         <DataTable
+          label="Members"
           head={
             <>
               <th>Name</th>
