@@ -57,26 +57,26 @@ function UserMenu() {
         <span class="avatar" aria-hidden="true">{initials}</span>
         <span class="sr-only">Account menu for {user.name}</span>
       </summary>
-      <div class="menu-panel" role="menu">
+      <div class="menu-panel">
         <div class="menu-head">
           <strong>{user.name}</strong>
           <span class="muted">{user.email}</span>
         </div>
-        <a role="menuitem" href="/settings/profile">
+        <a href="/settings/profile">
           <Icon name="settings" /> Profile and password
         </a>
-        <a role="menuitem" href="/settings/notifications">
+        <a href="/settings/notifications">
           <Icon name="bell" /> Notifications
         </a>
-        <a role="menuitem" href="/settings/tokens">
+        <a href="/settings/tokens">
           <Icon name="key" /> API tokens
         </a>
-        <a role="menuitem" href="/api/docs">
+        <a href="/api/docs">
           <Icon name="book" /> API reference
         </a>
         <form method="post" action="/signout">
           <CsrfField />
-          <button type="submit" role="menuitem" class="menu-button">Sign out</button>
+          <button type="submit" class="menu-button">Sign out</button>
         </form>
       </div>
     </details>

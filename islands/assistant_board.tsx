@@ -105,11 +105,10 @@ function SnoozeMenu(
   return (
     <details class="menu snooze" ref={menu}>
       <summary class="button button-secondary button-small">Snooze</summary>
-      <div class="menu-panel" role="menu">
+      <div class="menu-panel">
         {options.map((o) => (
           <button
             type="button"
-            role="menuitem"
             class="menu-button"
             onClick={() => choose(o.at)}
           >

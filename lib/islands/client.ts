@@ -39,3 +39,21 @@ for (const frame of document.querySelectorAll<HTMLIFrameElement>("iframe[data-fi
   });
   if (frame.contentDocument?.readyState === "complete") fit();
 }
+
+/**
+ * Menus (`details.menu`: the account menu, Snooze): Escape closes the open one and puts the focus back on its
+ * button; a click elsewhere closes it too.
+ */
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of document.querySelectorAll<HTMLDetailsElement>("details.menu[open]")) {
+    const hadFocus = menu.contains(document.activeElement);
+    menu.open = false;
+    if (hadFocus) menu.querySelector("summary")?.focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll<HTMLDetailsElement>("details.menu[open]")) {
+    if (!menu.contains(event.target as Node)) menu.open = false;
+  }
+});

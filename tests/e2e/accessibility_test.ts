@@ -145,3 +145,34 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
   assert.ok(outboxId, "the outbox lists the email");
   assert.deepEqual(errors, []);
 });
+
+Deno.test("e2e - accessibility: menus open from the keyboard and close with Escape or a click elsewhere", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const menu = "details.menu:has(.avatar-button)";
+  const isOpen = () => page.$eval(menu, (m) => (m as HTMLDetailsElement).open);
+
+  await page.focus(".avatar-button");
+  await page.keyboard.press("Enter");
+  assert.equal(await isOpen(), true);
+  await page.keyboard.press("Tab");
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.textContent?.trim()),
+    "Profile and password",
+  );
+  await page.keyboard.press("Escape");
+  assert.equal(await isOpen(), false);
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.classList.contains("avatar-button")),
+    true,
+    "the focus is back on the menu's button",
+  );
+
+  await page.click(".avatar-button");
+  assert.equal(await isOpen(), true);
+  await page.click("h1");
+  assert.equal(await isOpen(), false, "a click elsewhere closes it");
+  assert.deepEqual(errors, []);
+});
