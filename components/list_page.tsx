@@ -4,15 +4,17 @@ import { EmptyState, PageHeader, type PageHeaderProps, Pager, SearchBox } from "
 
 /**
  * The page's header, the search box when the list has one, then the list (the children) or, when there is
- * nothing in it, the empty state; a "Next page" link follows when there are more.
+ * nothing in it, the empty state; "Next page" follows when there are more, "First page" on a later page.
  */
 export function ListPage(
-  { search, items, cursor = null, empty, children, ...header }: PageHeaderProps & {
+  { search, items, cursor = null, paged = false, empty, children, ...header }: PageHeaderProps & {
     /** What is searched for, the box's placeholder, and what the list holds ("companies"). */
     search?: { q: string; placeholder: string; plural: string };
     items: readonly unknown[];
     /** Where the next page starts, for lists shown a page at a time. */
     cursor?: string | null;
+    /** This is a later page (reached with a cursor): a link back to the first follows. */
+    paged?: boolean;
     /** Shown when there is nothing to list (a search that finds nothing says so instead). */
     empty: ComponentChildren;
     children: ComponentChildren;
@@ -32,7 +34,7 @@ export function ListPage(
           </EmptyState>
         )
         : empty}
-      <Pager cursor={cursor} params={q ? { q } : {}} />
+      <Pager cursor={cursor} params={q ? { q } : {}} paged={paged} />
     </>
   );
 }

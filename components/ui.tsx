@@ -285,12 +285,23 @@ export function Badge({ tone = "neutral", children, title }: {
 }
 
 /** "Next page" link built from the current query with the cursor swapped in. */
-export function Pager({ cursor, params }: { cursor: string | null; params: Record<string, string> }) {
-  if (!cursor) return null;
-  const query = new URLSearchParams({ ...params, cursor });
+/** "Next page" while there are more; "First page" on any page after the first (`paged`: reached with a cursor). */
+export function Pager(
+  { cursor, params, paged = false }: {
+    cursor: string | null;
+    params: Record<string, string>;
+    paged?: boolean;
+  },
+) {
+  if (!cursor && !paged) return null;
   return (
     <nav class="pager" aria-label="Pagination">
-      <a class="button button-secondary" href={`?${query}`}>Next page →</a>
+      {paged && <a class="button button-ghost" href={`?${new URLSearchParams(params)}`}>← First page</a>}
+      {cursor && (
+        <a class="button button-secondary" href={`?${new URLSearchParams({ ...params, cursor })}`}>
+          Next page →
+        </a>
+      )}
     </nav>
   );
 }

@@ -144,6 +144,27 @@ Deno.test("contacts - list is by name, searchable, and paginates with a cursor",
   assert.equal(rest.json.cursor, null);
 });
 
+Deno.test("contacts - the list page goes to the next page and back to the first, keeping the search", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  for (let i = 0; i < 52; i++) {
+    const n = String(i).padStart(2, "0");
+    await ana.api("POST", "/contacts", { firstName: `Person ${n}`, email: `person${n}@example.com` });
+  }
+  const links = (html: string) => ({
+    next: html.match(/href="([^"]*)"[^>]*>Next page/)?.[1].replaceAll("&amp;", "&") ?? null,
+    first: html.match(/href="([^"]*)"[^>]*>← First page/)?.[1].replaceAll("&amp;", "&") ?? null,
+  });
+  const one = await ana.page("/contacts?q=person");
+  assert.equal(links(one.html).first, null, "the first page has no link to itself");
+  assert.match(links(one.html).next ?? "", /^\?q=person&cursor=/);
+  const two = await ana.page(`/contacts${links(one.html).next}`);
+  assert.match(two.html, /Person 50/);
+  assert.doesNotMatch(two.html, /Person 49/);
+  assert.deepEqual(links(two.html), { next: null, first: "?q=person" });
+});
+
 Deno.test("contacts - pages: form errors keep input; create, edit, delete with messages", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);

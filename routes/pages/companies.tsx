@@ -40,6 +40,7 @@ companyPages.get("/companies", async (c) => {
       search={{ q, placeholder: "Search by name, domain or industry", plural: "companies" }}
       items={page.items}
       cursor={page.cursor}
+      paged={Boolean(c.req.query("cursor"))}
       empty={
         <EmptyState
           icon="company"

@@ -66,6 +66,7 @@ contactPages.get("/contacts", async (c) => {
       search={{ q, placeholder: "Search by name, email, title or company", plural: "contacts" }}
       items={page.items}
       cursor={page.cursor}
+      paged={Boolean(c.req.query("cursor"))}
       empty={
         <EmptyState
           icon="contacts"

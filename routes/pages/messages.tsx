@@ -127,7 +127,7 @@ messagePages.get("/", async (c) => {
             action: { href: "/compose", label: "Compose an email" },
           },
       })}
-      <Pager cursor={page.cursor} params={params} />
+      <Pager cursor={page.cursor} params={params} paged={Boolean(cursor)} />
     </>,
   );
 });
