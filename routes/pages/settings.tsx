@@ -162,7 +162,7 @@ async function renderTokens(
             {tokens.map((t) => (
               <li class="list-row">
                 <span>
-                  <strong>{t.name}</strong> <code class="muted">{t.hint}…</code>
+                  <strong>{t.name}</strong> <code class="muted">{t.hint}…</code>{" "}
                   <span class="muted small">· created {formatDate(t.createdAt, user.timeZone)}</span>
                 </span>
                 <Form action={`/settings/tokens/${t.id}/revoke`}>
