@@ -21,8 +21,10 @@ for (const el of document.querySelectorAll<HTMLElement>("beacon-island")) {
  */
 for (const frame of document.querySelectorAll<HTMLIFrameElement>("iframe[data-fit]")) {
   const fit = () => {
-    const root = frame.contentDocument?.documentElement;
-    if (!root) return;
+    const doc = frame.contentDocument;
+    // Not the blank document a frame holds before its srcdoc loads.
+    if (doc?.URL !== "about:srcdoc" || doc.readyState === "loading") return;
+    const root = doc.documentElement;
     const borders = frame.offsetHeight - frame.clientHeight;
     frame.style.height = `${Math.ceil(root.getBoundingClientRect().height) + borders}px`;
     frame.dataset.fitted = "";
