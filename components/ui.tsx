@@ -284,8 +284,10 @@ export function Badge({ tone = "neutral", children, title }: {
   return <span class={`badge badge-${tone}`} title={title}>{children}</span>;
 }
 
-/** "Next page" link built from the current query with the cursor swapped in. */
-/** "Next page" while there are more; "First page" on any page after the first (`paged`: reached with a cursor). */
+/**
+ * "Next page" (the current query with the cursor swapped in) while there are more; "First page" on any page
+ * after the first (`paged`: reached with a cursor).
+ */
 export function Pager(
   { cursor, params, paged = false }: {
     cursor: string | null;
