@@ -11,6 +11,7 @@ import type { TemplateScope } from "../lib/templates/types.ts";
 import { setFlash } from "./composer/flash.ts";
 import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
+import { previewDoc } from "../lib/messages/preview_doc.ts";
 
 export interface TemplateEditorProps {
   /** null for a new template. */
@@ -44,14 +45,6 @@ interface Preview {
 }
 
 const PLACEHOLDER = "Write the template… Insert fields like {{contact.first_name}} from the menu.";
-const FRAME_STYLE =
-  "body{margin:0;padding:16px;font:15px/1.55 -apple-system,system-ui,Segoe UI,Roboto,sans-serif;color:#1c2330;" +
-  "overflow-wrap:anywhere}blockquote{margin:0 0 0 4px;padding-left:12px;border-left:3px solid #dde1e7;" +
-  "color:#4a5366}img{max-width:100%}a{color:#3451d1}p{margin:0 0 .75em}";
-
-/** A document for the sandboxed preview frame (no scripts run in it; links open in a new tab). */
-const frameDoc = (html: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"><style>${FRAME_STYLE}</style></head><body>${html}</body></html>`;
 
 /** The mistakes in a subject and body, as the server would report them. */
 function mergeProblems(subject: string, html: string): Errors {
@@ -503,7 +496,7 @@ export default function TemplateEditor(props: TemplateEditorProps) {
                 class="email-frame template-preview-frame"
                 title="Preview of the email"
                 sandbox="allow-popups allow-popups-to-escape-sandbox"
-                srcdoc={frameDoc(preview.html)}
+                srcdoc={previewDoc(preview.html)}
               />
             </>
           )

@@ -1,0 +1,13 @@
+/**
+ * The document a seller's preview frame shows a sanitized body in (the message page, the template page, the
+ * template editor): a plain reading style, and links that open in a new tab. The frame is sandboxed without
+ * scripts; nothing in the body runs.
+ */
+const STYLE =
+  "body{margin:0;padding:16px;font:15px/1.55 -apple-system,system-ui,Segoe UI,Roboto,sans-serif;color:#1c2330;" +
+  "overflow-wrap:anywhere}blockquote{margin:0 0 0 4px;padding-left:12px;border-left:3px solid #dde1e7;color:#4a5366}" +
+  "img{max-width:100%}a{color:#3451d1}";
+
+export function previewDoc(html: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"><style>${STYLE}</style></head><body>${html}</body></html>`;
+}
