@@ -64,6 +64,10 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
     subject: "Next steps",
     html: "<p>Shall we meet next week?</p>",
   });
+  const untitled = await pageApi<{ id: string }>(page, "POST", "/messages", {
+    to: [KEN.email],
+    html: "<p>No subject yet.</p>",
+  });
   const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
   const sent = (await outbox(server, me.team.id)).find((e) => e.subject === "Your Q3 proposal")!;
   // A person opens it a few minutes later (a card in the assistant), and a machine fetches it (shown greyed).
@@ -91,6 +95,11 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
       await page.waitForSelector("[data-testid=composer][data-ready=true]");
       await page.click(".composer-later");
       await page.waitForSelector("[data-testid=schedule-panel] #schedule-at");
+    }],
+    ["compose, a field's error", `/compose/${untitled.id}`, async (page) => {
+      await page.waitForSelector("[data-testid=composer][data-ready=true]");
+      await page.click(".composer-send");
+      await page.waitForSelector("#composer-subject-error");
     }],
     ["message, new alarm", `/messages/${draft.id}`, async (page) => {
       await page.click("button:has-text('Add alarm')");
