@@ -134,7 +134,6 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
     await page.setViewportSize({ width, height });
     for (const [name, path, open] of pages) {
       await page.goto(`${server.url}${path}`);
-      await page.waitForLoadState("networkidle");
       await page.waitForFunction(() =>
         [...document.querySelectorAll("beacon-island")].every((el) => el.hasAttribute("data-hydrated"))
       );
