@@ -1,29 +1,31 @@
 /**
- * Sandboxed iframes that show an email: the page's CSP applies, no script runs (sandbox without
- * allow-scripts), and links open in a new tab.
+ * The frame an email is shown in: the seller's preview of a sanitized body (message and template pages), or the
+ * outgoing email exactly as rendered for its recipient (the Outbox, pixel and tracked links included).
+ *
+ * Sandboxed without `allow-scripts`, so nothing in the email runs, under the page's CSP; links open in a new
+ * tab. Same-origin, so the page's script can read the email's height and fit the frame to it (`data-fit`,
+ * lib/islands/client.ts); with no script allowed inside, that gives the email nothing it could use. Without the
+ * page's script the frame keeps the stylesheet's height and scrolls.
  */
 import { previewDoc } from "../../lib/messages/preview_doc.ts";
 
-/** The outgoing email exactly as rendered for the recipient, links opening in a new tab. */
-export function outgoingDoc(html: string): string {
-  return html.includes("<head>")
-    ? html.replace("<head>", '<head><base target="_blank">')
-    : `<base target="_blank">${html}`;
-}
-
-/**
- * The seller's preview of a sanitized body. Sandboxed without scripts, so nothing in it runs; same-origin, so
- * the page's script can read its height and fit the frame to the email (`data-fit`, lib/islands/client.ts).
- * Without that script it keeps the stylesheet's height and scrolls.
- */
-export function EmailPreview({ title, html }: { title: string; html: string }) {
+export function EmailFrame(
+  { title, html, as }: { title: string; html: string; as: "preview" | "outgoing" },
+) {
   return (
     <iframe
-      class="email-frame"
+      class={as === "outgoing" ? "email-frame email-frame-tall" : "email-frame"}
       data-fit
       title={title}
       sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-      srcdoc={previewDoc(html)}
+      srcdoc={as === "outgoing" ? outgoingDoc(html) : previewDoc(html)}
     />
   );
+}
+
+/** The outgoing email as its recipient's client renders it, links opening in a new tab. */
+function outgoingDoc(html: string): string {
+  return html.includes("<head>")
+    ? html.replace("<head>", '<head><base target="_blank">')
+    : `<base target="_blank">${html}`;
 }

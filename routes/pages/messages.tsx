@@ -21,7 +21,7 @@ import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
 import { render } from "../render.tsx";
-import { EmailPreview } from "./email_frame.tsx";
+import { EmailFrame } from "./email_frame.tsx";
 
 export const messagePages = new Hono<AppEnv>();
 
@@ -220,7 +220,7 @@ messagePages.get("/messages/:id", async (c) => {
                 : <Badge tone="grey">Not following</Badge>}
             </dd>
           </dl>
-          <EmailPreview title="Email body" html={html} />
+          <EmailFrame as="preview" title="Email body" html={html} />
         </section>
         <div class="side-column">
           {message.status === "scheduled" && message.senderId === user.id && island(ScheduledSend, {

@@ -24,7 +24,7 @@ import { formatDateTime } from "../../lib/time/format.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
 import { render } from "../render.tsx";
-import { outgoingDoc } from "./email_frame.tsx";
+import { EmailFrame } from "./email_frame.tsx";
 
 export const outboxPages = new Hono<AppEnv>();
 
@@ -108,12 +108,7 @@ outboxPages.get("/outbox/:id", async (c) => {
             </>
           ))}
         </dl>
-        <iframe
-          class="email-frame email-frame-tall"
-          title="The email as the recipient sees it"
-          sandbox="allow-popups allow-popups-to-escape-sandbox"
-          srcdoc={outgoingDoc(entry.html)}
-        />
+        <EmailFrame as="outgoing" title="The email as the recipient sees it" html={entry.html} />
         <details class="text-part">
           <summary>Plain-text part</summary>
           <pre>{entry.text}</pre>

@@ -43,7 +43,7 @@ import { formFields } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
-import { EmailPreview } from "./email_frame.tsx";
+import { EmailFrame } from "./email_frame.tsx";
 
 export const templatePages = new Hono<AppEnv>();
 
@@ -692,7 +692,8 @@ templatePages.get("/templates/:id", async (c) => {
             — these would stay as written.
           </p>
         )}
-        <EmailPreview
+        <EmailFrame
+          as="preview"
           title={`Version ${shownVersion} of the template`}
           html={filled ? filled.html : shown.html}
         />
