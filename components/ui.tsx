@@ -337,7 +337,14 @@ export function SearchBox({ q, placeholder }: { q: string; placeholder: string }
   return (
     <form method="get" class="search" role="search">
       <Icon name="search" />
-      <input type="search" name="q" value={q} placeholder={placeholder} aria-label={placeholder} />
+      <input
+        type="search"
+        name="q"
+        value={q}
+        placeholder={placeholder}
+        aria-label={placeholder}
+        aria-keyshortcuts="/"
+      />
     </form>
   );
 }

@@ -59,3 +59,15 @@ document.addEventListener("click", (event) => {
     if (!menu.contains(event.target as Node)) menu.open = false;
   }
 });
+
+/** "/" anywhere outside a field jumps to the page's search box (activity, contacts, companies, templates). */
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target as HTMLElement;
+  if (target.closest("input, textarea, select, [contenteditable]")) return;
+  const search = document.querySelector<HTMLInputElement>("input[type=search]");
+  if (!search) return;
+  event.preventDefault();
+  search.focus();
+  search.select();
+});

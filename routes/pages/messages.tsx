@@ -86,7 +86,14 @@ messagePages.get("/", async (c) => {
           <label class="filter-search">
             <Icon name="search" />
             <span class="sr-only">Search by subject or recipient</span>
-            <input type="search" name="q" value={q} placeholder="Subject or recipient" maxLength={200} />
+            <input
+              type="search"
+              name="q"
+              value={q}
+              placeholder="Subject or recipient"
+              maxLength={200}
+              aria-keyshortcuts="/"
+            />
           </label>
           {(["followed", "opened"] as const).map((name) => (
             <label>

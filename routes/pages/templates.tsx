@@ -230,7 +230,14 @@ templatePages.get("/templates", async (c) => {
         <form method="get" class="filter-form template-filter" role="search">
           {scope && <input type="hidden" name="scope" value={scope} />}
           <label class="sr-only" for="template-q">Search templates</label>
-          <input id="template-q" type="search" name="q" value={q} placeholder="Search templates" />
+          <input
+            id="template-q"
+            type="search"
+            name="q"
+            value={q}
+            placeholder="Search templates"
+            aria-keyshortcuts="/"
+          />
           <label class="sr-only" for="template-category-filter">Category</label>
           <select id="template-category-filter" name="category">
             <option value="">All categories</option>

@@ -154,7 +154,7 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
   assert.deepEqual(errors, []);
 });
 
-Deno.test("e2e - accessibility: menus open from the keyboard and close with Escape or a click elsewhere", async () => {
+Deno.test("e2e - accessibility: menus open from the keyboard and close with Escape or a click elsewhere; / jumps to search", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
   const { page, errors } = await newSellerPage(browser);
@@ -182,5 +182,11 @@ Deno.test("e2e - accessibility: menus open from the keyboard and close with Esca
   assert.equal(await isOpen(), true);
   await page.click("h1");
   assert.equal(await isOpen(), false, "a click elsewhere closes it");
+
+  // "/" outside a field goes to the page's search; inside one it is just a character.
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "q");
+  await page.keyboard.type("acme/q3");
+  assert.equal(await page.inputValue("input[name=q]"), "acme/q3");
   assert.deepEqual(errors, []);
 });
