@@ -113,13 +113,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (size) await page.setViewportSize(size);
 }
 
-/** Collects the bytes of every script the page loads (for page-weight reporting). */
-export function trackScripts(page: Page): Map<string, number> {
-  const sizes = new Map<string, number>();
-  page.on("response", async (response) => {
-    if (response.request().resourceType() === "script") {
-      sizes.set(new URL(response.url()).pathname, (await response.body()).byteLength);
-    }
+/**
+ * Notes every script the page loads (for page-weight reporting); `rawBytes` then fetches each once and adds up
+ * their sizes. Only addresses are kept while the page runs: reading a response's body races the navigation
+ * that follows it.
+ */
+export function trackScripts(page: Page): { rawBytes(): Promise<number> } {
+  const urls = new Set<string>();
+  page.on("response", (response) => {
+    if (response.request().resourceType() === "script") urls.add(response.url());
   });
-  return sizes;
+  return {
+    async rawBytes() {
+      let total = 0;
+      for (const url of urls) total += (await (await fetch(url)).arrayBuffer()).byteLength;
+      return total;
+    },
+  };
 }
