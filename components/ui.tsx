@@ -333,18 +333,37 @@ export function DataTable(
   );
 }
 
+/** A list's search box on its own: a form of one field. */
 export function SearchBox({ q, placeholder }: { q: string; placeholder: string }) {
   return (
     <form method="get" class="search" role="search">
       <Icon name="search" />
-      <input
-        type="search"
-        name="q"
-        value={q}
-        placeholder={placeholder}
-        aria-label={placeholder}
-        aria-keyshortcuts="/"
-      />
+      <SearchInput q={q} placeholder={placeholder} label={placeholder} />
     </form>
+  );
+}
+
+/** The `q` field of a list's search, wherever it sits; "/" jumps to it (lib/browser/page_behaviours.ts). */
+export function SearchInput(
+  { q, placeholder, label, id, maxLength }: {
+    q: string;
+    placeholder: string;
+    /** Its name for screen readers, when no <label> names it. */
+    label?: string;
+    id?: string;
+    maxLength?: number;
+  },
+) {
+  return (
+    <input
+      id={id}
+      type="search"
+      name="q"
+      value={q}
+      placeholder={placeholder}
+      aria-label={label}
+      maxLength={maxLength}
+      aria-keyshortcuts="/"
+    />
   );
 }

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { island } from "../../components/island.ts";
 import { Icon } from "../../components/icons.tsx";
-import { Badge, Form, PageHeader, Pager } from "../../components/ui.tsx";
+import { Badge, Form, PageHeader, Pager, SearchInput } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
 import AlarmEditor, { type AlarmRecipient } from "../../islands/alarm_editor.tsx";
 import EngagementPanel from "../../islands/engagement_panel.tsx";
@@ -86,14 +86,7 @@ messagePages.get("/", async (c) => {
           <label class="filter-search">
             <Icon name="search" />
             <span class="sr-only">Search by subject or recipient</span>
-            <input
-              type="search"
-              name="q"
-              value={q}
-              placeholder="Subject or recipient"
-              maxLength={200}
-              aria-keyshortcuts="/"
-            />
+            <SearchInput q={q} placeholder="Subject or recipient" maxLength={200} />
           </label>
           {(["followed", "opened"] as const).map((name) => (
             <label>

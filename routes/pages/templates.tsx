@@ -6,7 +6,15 @@ import { type Context, Hono } from "hono";
 import { Fragment } from "preact";
 import { Icon } from "../../components/icons.tsx";
 import { island } from "../../components/island.ts";
-import { Badge, DataTable, EmptyState, Form, NewButton, PageHeader } from "../../components/ui.tsx";
+import {
+  Badge,
+  DataTable,
+  EmptyState,
+  Form,
+  NewButton,
+  PageHeader,
+  SearchInput,
+} from "../../components/ui.tsx";
 import TemplateEditor from "../../islands/template_editor.tsx";
 import TemplatePicker from "../../islands/template_picker.tsx";
 import { userNames } from "../../lib/accounts/users.ts";
@@ -230,14 +238,7 @@ templatePages.get("/templates", async (c) => {
         <form method="get" class="filter-form template-filter" role="search">
           {scope && <input type="hidden" name="scope" value={scope} />}
           <label class="sr-only" for="template-q">Search templates</label>
-          <input
-            id="template-q"
-            type="search"
-            name="q"
-            value={q}
-            placeholder="Search templates"
-            aria-keyshortcuts="/"
-          />
+          <SearchInput id="template-q" q={q} placeholder="Search templates" />
           <label class="sr-only" for="template-category-filter">Category</label>
           <select id="template-category-filter" name="category">
             <option value="">All categories</option>
