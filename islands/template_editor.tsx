@@ -6,12 +6,12 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
+import { previewDoc } from "../lib/messages/preview_doc.ts";
 import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
 import { setFlash } from "./composer/flash.ts";
 import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
-import { previewDoc } from "../lib/messages/preview_doc.ts";
 
 export interface TemplateEditorProps {
   /** null for a new template. */

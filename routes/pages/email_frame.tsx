@@ -4,8 +4,8 @@
  *
  * Sandboxed without `allow-scripts`, so nothing in the email runs, under the page's CSP; links open in a new
  * tab. Same-origin, so the page's script can read the email's height and fit the frame to it (`data-fit`,
- * lib/islands/client.ts); with no script allowed inside, that gives the email nothing it could use. Without the
- * page's script the frame keeps the stylesheet's height and scrolls.
+ * lib/browser/page_behaviours.ts); with no script allowed inside, that gives the email nothing it could use.
+ * Without the page's script the frame keeps the stylesheet's height and scrolls.
  */
 import { previewDoc } from "../../lib/messages/preview_doc.ts";
 
