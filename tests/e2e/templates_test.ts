@@ -296,13 +296,17 @@ Deno.test("e2e - templates: a field with no value asks first, from the keyboard,
   });
   const focus = () => page.evaluate(() => document.activeElement?.textContent?.trim());
   const question = "[data-testid=template-picker] [role=alertdialog]";
+  /** Presses a key and waits for the missing-fields question to appear, or to go away. */
+  const press = async (key: string, questionIs: "shown" | "gone") => {
+    await page.keyboard.press(key);
+    await page.waitForSelector(question, questionIs === "gone" ? { state: "detached" } : {});
+  };
 
   // On its own page, for Ken (who has no title): "Use" asks, with the focus on the answer.
   await page.goto(`${server.url}/templates/pick?contact=${ken.id}`);
   await page.waitForSelector("[data-testid=template-picker][data-ready=true]");
   await page.focus('button[aria-label="Use Role intro"]');
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(question);
+  await press("Enter", "shown");
   assert.match(
     await page.textContent(question) ?? "",
     /Nothing to fill in for Ken Sato: \{\{contact\.title\}\}/,
@@ -310,18 +314,14 @@ Deno.test("e2e - templates: a field with no value asks first, from the keyboard,
   assert.equal(await focus(), "Insert anyway");
   await screenshot(page, "template-picker-missing");
   // Escape and Cancel put the focus back on "Use", so Enter asks again.
-  await page.keyboard.press("Escape");
-  await page.waitForSelector(question, { state: "detached" });
+  await press("Escape", "gone");
   assert.equal(await focus(), "Use");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(question);
+  await press("Enter", "shown");
   await page.keyboard.press("Tab");
   assert.equal(await focus(), "Cancel");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(question, { state: "detached" });
+  await press("Enter", "gone");
   assert.equal(await focus(), "Use");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(question);
+  await press("Enter", "shown");
   await page.keyboard.press("Enter");
   await page.waitForURL(/\/compose\/[0-9A-Z]{26}$/);
   const draft = await pageApi<{ subject: string; html: string }>(
@@ -339,8 +339,7 @@ Deno.test("e2e - templates: a field with no value asks first, from the keyboard,
   await page.waitForSelector("[data-testid=templates-dialog] [data-testid=template-picker][data-ready=true]");
   await page.click('button[aria-label="Use Role intro"]');
   await page.waitForSelector(question);
-  await page.keyboard.press("Escape");
-  await page.waitForSelector(question, { state: "detached" });
+  await press("Escape", "gone");
   assert.ok(await page.isVisible("[data-testid=templates-dialog]"), "the templates dialog is still open");
   assert.equal(await focus(), "Use");
   assert.deepEqual(errors, []);
