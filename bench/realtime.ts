@@ -208,7 +208,11 @@ async function main(): Promise<number> {
       await sendAndWait(client, contact.json.email, `Bench: live ${i}`);
     }
     for (let i = 1; i <= opts.messages; i++) pixels.push(await pixelFromOutbox(client, `Bench: live ${i}`));
-    step(`sent ${opts.messages} emails; their pixels found on /outbox`);
+    step(
+      `sent ${opts.messages} emails; their pixels found on /outbox; Beacon RSS now ${
+        mb(procStatusKb(beacon.pid, "VmRSS"))
+      }`,
+    );
 
     // Subscribers: every stream starts after the newest feed entry, so none replays old events.
     const feed = await client.api("GET", "/feed?after=00000000000000000000000000");
