@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import {
   type EngagementData,
@@ -10,7 +11,7 @@ import {
   toRow,
   withEngagement,
 } from "../lib/messages/rows.ts";
-import { statusLine } from "../lib/messages/status.ts";
+import { seenAt, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime, formatRelative } from "../lib/time/format.ts";
 import { countedOpens, type MessageStats } from "../lib/tracking/types.ts";
@@ -103,17 +104,16 @@ export default function ActivityList(
   { rows: initial, zone, members, acceptNew, empty, me, countProxyOpens = false }: Props,
 ) {
   const [rows, setRows] = useState(initial);
-  const [now, setNow] = useState(Date.now());
+  const [now, touch] = useNow();
 
-  useEffect(() => {
-    const tick = setInterval(() => setNow(Date.now()), 30_000);
-    const off = onLive(async (event) => {
+  useEffect(() =>
+    onLive(async (event) => {
       const id = messageIdOf(event);
       if (!id) return;
       if (event.type === "engagement") {
         const data = event.data as unknown as EngagementData;
         setRows((all) => all.map((r) => r.id === id ? withEngagement(r, data) : r));
-        setNow(Date.now());
+        touch();
       } else if (event.type === "message.updated") {
         const detail = await readMessage<Detail>(id);
         if (!detail) return;
@@ -126,12 +126,7 @@ export default function ActivityList(
           return mine ? [row, ...all] : all;
         });
       }
-    });
-    return () => {
-      off();
-      clearInterval(tick);
-    };
-  }, []);
+    }), []);
 
   if (rows.length === 0) {
     return (
@@ -164,8 +159,7 @@ export default function ActivityList(
         <tbody>
           {rows.map((row) => {
             const s = row.stats;
-            // Nothing happened in the future: a browser clock behind the server's still says "just now".
-            const seen = Math.max(now, s?.lastActivityAt ?? 0, s?.lastOpenedAt ?? 0);
+            const seen = seenAt(now, s);
             const status = statusLine(row, s, seen, zone, { countProxyOpens });
             return (
               <tr key={row.id} data-message={row.id}>

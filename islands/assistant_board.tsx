@@ -2,6 +2,7 @@ import "temporal-polyfill/global";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
 import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
@@ -143,10 +144,9 @@ function SnoozeMenu(
 export default function AssistantBoard({ cards: initial, zone }: Props) {
   const [cards, setCards] = useState(initial);
   const [calling, setCalling] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
+  const [now] = useNow();
 
   useEffect(() => {
-    const tick = setInterval(() => setNow(Date.now()), 30_000);
     const off = onLive((event) => {
       const card = event.data.card as Card | undefined;
       if (!card || !event.type.startsWith("card.")) return;
@@ -162,7 +162,6 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
     }, 1500);
     return () => {
       off();
-      clearInterval(tick);
       clearTimeout(read);
     };
   }, []);

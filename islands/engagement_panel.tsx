@@ -2,10 +2,11 @@ import { useEffect, useState } from "preact/hooks";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useNow } from "../lib/browser/now.ts";
 import type { Classification } from "../lib/classify/types.ts";
 import { type DeliveryKind, deliveryText } from "../lib/messages/delivery_status.ts";
 import { deliveryAfter, type EngagementData, latestStats, messageIdOf } from "../lib/messages/rows.ts";
-import { type StatusLine, statusLine } from "../lib/messages/status.ts";
+import { seenAt, type StatusLine, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime, formatDuration, formatRelative, formatTime } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
@@ -188,12 +189,11 @@ export default function EngagementPanel(props: Props) {
   const [message, setMessage] = useState(props.message);
   // A page rendered while the email was being sent has no links yet: they come with the message's update.
   const [links, setLinks] = useState(props.links);
-  const [now, setNow] = useState(Date.now());
+  const [now, touch] = useNow();
   const [fresh, setFresh] = useState<string | null>(null);
 
-  useEffect(() => {
-    const tick = setInterval(() => setNow(Date.now()), 30_000);
-    const off = onLive(async (live) => {
+  useEffect(() =>
+    onLive(async (live) => {
       if (messageIdOf(live) !== props.messageId) return;
       if (live.type === "engagement") {
         const data = live.data as unknown as EngagementData;
@@ -202,7 +202,7 @@ export default function EngagementPanel(props: Props) {
         setStats((current) => latestStats(current, data.stats));
         setMessage((m) => ({ ...m, delivery: deliveryAfter(m.delivery, data) }));
         setFresh(fresh.at(-1)!.id);
-        setNow(Date.now());
+        touch();
         // A machine's click can change how earlier clicks read (a burst, the honeypot): read them again.
         if (fresh.some((e) => e.type !== "open" && e.verdict && e.verdict.verdict !== "human")) {
           const again = await api<{ items: PublicEvent[]; stats: MessageStats | null }>(
@@ -219,16 +219,10 @@ export default function EngagementPanel(props: Props) {
           setStats(detail.stats);
         }
       }
-    });
-    return () => {
-      off();
-      clearInterval(tick);
-    };
-  }, []);
+    }), []);
 
   const countProxy = props.countProxyOpens;
-  // Nothing happened in the future: a browser clock behind the server's still says "just now".
-  const seen = Math.max(now, stats?.lastActivityAt ?? 0, stats?.lastOpenedAt ?? 0);
+  const seen = seenAt(now, stats);
   const status: StatusLine = statusLine(message, stats, seen, props.zone, { countProxyOpens: countProxy });
   const followed = message.follow === "following";
   const names = props.attachments.map((a) => a.filename);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useNow } from "../lib/browser/now.ts";
 import {
   type EngagementData,
   messageIdOf,
@@ -8,7 +9,7 @@ import {
   toRow,
   withEngagement,
 } from "../lib/messages/rows.ts";
-import { statusLine } from "../lib/messages/status.ts";
+import { seenAt, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime } from "../lib/time/format.ts";
 import { describeEvent } from "../lib/tracking/describe.ts";
@@ -39,11 +40,10 @@ export default function MessageTimeline(
   { items: initial, zone, emptyText, countProxyOpens = false }: Props,
 ) {
   const [items, setItems] = useState(initial);
-  const [now, setNow] = useState(Date.now());
+  const [now, touch] = useNow();
 
-  useEffect(() => {
-    const tick = setInterval(() => setNow(Date.now()), 30_000);
-    const off = onLive(async (live) => {
+  useEffect(() =>
+    onLive(async (live) => {
       const id = messageIdOf(live);
       if (!id) return;
       if (live.type === "engagement") {
@@ -59,7 +59,7 @@ export default function MessageTimeline(
             };
           })
         );
-        setNow(Date.now());
+        touch();
       } else if (live.type === "message.updated") {
         if (!initial.some((i) => i.row.id === id)) return;
         const detail = await readMessage<Detail>(id);
@@ -68,19 +68,13 @@ export default function MessageTimeline(
           all.map((i) => i.row.id === id ? { ...i, row: toRow(detail, detail.stats, i.row.senderName) } : i)
         );
       }
-    });
-    return () => {
-      off();
-      clearInterval(tick);
-    };
-  }, []);
+    }), []);
 
   if (items.length === 0) return <p class="muted timeline-empty">{emptyText}</p>;
   return (
     <ol class="timeline">
       {items.map(({ row, events, attachmentNames }) => {
-        const seen = Math.max(now, row.stats?.lastActivityAt ?? 0, row.stats?.lastOpenedAt ?? 0);
-        const status = statusLine(row, row.stats, seen, zone, { countProxyOpens });
+        const status = statusLine(row, row.stats, seenAt(now, row.stats), zone, { countProxyOpens });
         return (
           <li key={row.id} class="timeline-item" data-message={row.id}>
             <div class="timeline-head">

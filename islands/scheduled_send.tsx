@@ -8,6 +8,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import { statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
@@ -42,7 +43,7 @@ export default function ScheduledSend(props: Props) {
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
+  const [now] = useNow();
 
   const refresh = async () => {
     const detail = await readMessage<Message>(props.messageId);
@@ -51,14 +52,9 @@ export default function ScheduledSend(props: Props) {
 
   useEffect(() => {
     if (props.change) void openPicker();
-    const tick = setInterval(() => setNow(Date.now()), 30_000);
-    const off = onLive((event) => {
+    return onLive((event) => {
       if (event.type === "message.updated" && event.data.messageId === props.messageId) void refresh();
     });
-    return () => {
-      off();
-      clearInterval(tick);
-    };
   }, []);
 
   /** The API refused because sending has started (409): say so, and show what the server has now. */

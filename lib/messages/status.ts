@@ -16,6 +16,14 @@ type StatusInput = Pick<Message, "status" | "follow" | "failure" | "job" | "sent
   delivery?: Message["delivery"];
 };
 
+/**
+ * The time a message's relative times are read against: now, or its latest event when that is later. A
+ * browser clock behind the server's then still says "just now", never "in 2 minutes".
+ */
+export function seenAt(now: number, stats: MessageStats | null | undefined): number {
+  return Math.max(now, stats?.lastActivityAt ?? 0, stats?.lastOpenedAt ?? 0);
+}
+
 export function statusLine(
   m: StatusInput,
   stats: MessageStats | null,

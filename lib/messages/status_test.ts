@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { emptyStats } from "../tracking/types.ts";
-import { statusLine } from "./status.ts";
+import { seenAt, statusLine } from "./status.ts";
 
 const now = Date.parse("2026-03-03T12:00:00Z");
 const sent = {
@@ -57,4 +57,17 @@ Deno.test("status - engagement texts in the viewer's zone", () => {
   const many = { ...stats, opens: 3, lastOpenedAt: now - 26 * 3600_000 };
   assert.equal(statusLine(sent, many, now, "UTC").text, "Opened 3 times · last opened yesterday");
   assert.equal(statusLine(sent, { ...many, replies: 1 }, now, "UTC").text, "Replied");
+});
+
+Deno.test("status - a browser clock behind the server's still reads a fresh open as 'just now'", () => {
+  const justOpened = { ...stats, opens: 1, lastOpenedAt: now, lastActivityAt: now };
+  const behind = now - 90_000;
+  assert.equal(seenAt(behind, justOpened), now);
+  assert.equal(
+    statusLine(sent, justOpened, seenAt(behind, justOpened), "UTC").text,
+    "Opened once · just now",
+  );
+  // A clock ahead is left alone, and with no counters the time is the clock's.
+  assert.equal(seenAt(now + 60_000, justOpened), now + 60_000);
+  assert.equal(seenAt(behind, null), behind);
 });
