@@ -45,7 +45,7 @@ import { RecipientRow } from "./composer/recipients.tsx";
 import { RegardingRow } from "./composer/regarding.tsx";
 import { setFlash } from "./composer/flash.ts";
 import { DraftSaver, type SaveStatus } from "./composer/saver.ts";
-import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
+import { Toolbar, useLinkBox } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
 
 type Errors = Partial<Record<FieldName, string>>;
@@ -181,7 +181,6 @@ export default function Composer(props: ComposerProps) {
   const [sending, setSending] = useState<false | "now" | "later">(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [discarding, setDiscarding] = useState(false);
-  const [link, setLink] = useState<{ initial: string } | null>(null);
   const [followBusy, setFollowBusy] = useState(false);
   // To as last saved (the advice is about it), the advice for sending now, the send-later panel.
   const [to, setTo] = useState<Recipient[]>(props.draft?.to ?? []);
@@ -218,7 +217,6 @@ export default function Composer(props: ComposerProps) {
   const sendingRef = useRef(false);
   // The editor is created once; its callbacks reach the latest handlers through these.
   const sendRef = useRef<() => void>(() => {});
-  const openLinkRef = useRef<() => void>(() => {});
   const keepEditingRef = useRef<HTMLButtonElement>(null);
   const discardRef = useRef<HTMLButtonElement>(null);
   const askedDiscard = useRef(false);
@@ -295,8 +293,9 @@ export default function Composer(props: ComposerProps) {
       saver.change();
     },
     onSubmit: () => sendRef.current(),
-    onLinkShortcut: () => openLinkRef.current(),
+    onLinkShortcut: () => linkBox.open(),
   });
+  const linkBox = useLinkBox(editorRef);
 
   /** Changes the form; by default the change is saved after a pause. */
   function update(patch: Partial<ComposerForm>, save = true) {
@@ -423,13 +422,6 @@ export default function Composer(props: ComposerProps) {
     setFlash("info", "Draft discarded.");
     location.assign("/");
   }
-
-  function openLink() {
-    const editor = editorRef.current;
-    if (!editor) return;
-    setLink({ initial: editor.linkHref() });
-  }
-  openLinkRef.current = openLink;
 
   /** Saves the draft (creating it when new), then loads a chunk the next step needs. */
   async function withDraft<T>(load: () => Promise<T>, what: string): Promise<T | null> {
@@ -686,9 +678,9 @@ export default function Composer(props: ComposerProps) {
             formats={formats}
             ready={ready}
             mod={mod}
-            linkOpen={link !== null}
+            linkOpen={linkBox.isOpen}
             onFormat={(format) => editorRef.current?.toggle(format)}
-            onLink={() => link ? (setLink(null), editorRef.current?.focus()) : openLink()}
+            onLink={linkBox.toggle}
           />
           <button
             type="button"
@@ -700,21 +692,7 @@ export default function Composer(props: ComposerProps) {
             <Icon name="layout" size={16} />
             <span class="composer-templates-label">Templates</span>
           </button>
-          {link && (
-            <LinkBox
-              initial={link.initial}
-              onApply={(href) => {
-                const ok = editorRef.current?.setLink(href) ?? false;
-                if (ok) setLink(null);
-                return ok;
-              }}
-              onClose={() => {
-                setLink(null);
-                editorRef.current?.focus();
-              }}
-              onDismiss={() => setLink(null)}
-            />
-          )}
+          {linkBox.box}
         </div>
         {form.template && (
           <p class="composer-template" data-testid="template-origin">

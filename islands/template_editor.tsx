@@ -10,7 +10,7 @@ import { previewDoc } from "../lib/messages/preview_doc.ts";
 import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
 import { setFlash } from "./composer/flash.ts";
-import { LinkBox, Toolbar } from "./composer/toolbar.tsx";
+import { Toolbar, useLinkBox } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
 
 export interface TemplateEditorProps {
@@ -141,7 +141,6 @@ export default function TemplateEditor(props: TemplateEditorProps) {
   const [live, setLive] = useState<Errors>(() => t ? mergeProblems(t.subject, t.html) : {});
   const [server, setServer] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
-  const [link, setLink] = useState<{ initial: string } | null>(null);
   const [contactId, setContactId] = useState(props.previewContactId ?? "");
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -162,11 +161,12 @@ export default function TemplateEditor(props: TemplateEditorProps) {
       changed();
     },
     onSubmit: () => document.querySelector<HTMLFormElement>("#template-form")?.requestSubmit(),
-    onLinkShortcut: () => setLink({ initial: editorRef.current?.linkHref() ?? "" }),
+    onLinkShortcut: () => linkBox.open(),
     onReady: (handle) => {
       handle.editor.on("focus", () => (bodyTouched.current = true));
     },
   });
+  const linkBox = useLinkBox(editorRef);
   const firstPreview = useRef(true);
 
   const changed = () => {
@@ -410,30 +410,12 @@ export default function TemplateEditor(props: TemplateEditorProps) {
                 formats={formats}
                 ready={ready}
                 mod={mod}
-                linkOpen={link !== null}
+                linkOpen={linkBox.isOpen}
                 onFormat={(format) =>
                   editorRef.current?.toggle(format)}
-                onLink={() =>
-                  link
-                    ? (setLink(null), editorRef.current?.focus())
-                    : setLink({ initial: editorRef.current?.linkHref() ?? "" })}
+                onLink={linkBox.toggle}
               />
-              {link && (
-                <LinkBox
-                  initial={link.initial}
-                  onApply={(href) => {
-                    const ok = editorRef.current?.setLink(href) ?? false;
-                    if (ok) setLink(null);
-                    return ok;
-                  }}
-                  onClose={() => {
-                    setLink(null);
-                    editorRef.current?.focus();
-                  }}
-                  onDismiss={() =>
-                    setLink(null)}
-                />
-              )}
+              {linkBox.box}
             </div>
             <div
               id="composer-body"
@@ -471,7 +453,8 @@ export default function TemplateEditor(props: TemplateEditorProps) {
           <select
             id="template-preview-contact"
             value={contactId}
-            onChange={(e) => setContactId(e.currentTarget.value)}
+            onChange={(e) =>
+              setContactId(e.currentTarget.value)}
           >
             <option value="">No contact (fallbacks only)</option>
             {props.contacts.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}

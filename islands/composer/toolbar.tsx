@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /** The formatting toolbar (one tab stop, arrow keys move between buttons) and the link box. */
-import { Fragment } from "preact";
+import { Fragment, type RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { EditorHandle } from "../../lib/browser/editor.ts";
 import type { ActiveFormats, FormatName } from "../../lib/browser/formats.ts";
 
 const ICONS: Record<FormatName, string> = {
@@ -120,8 +121,41 @@ interface LinkBoxProps {
   onDismiss(): void;
 }
 
+/**
+ * The link box of an editor: `open` it (Mod-K), `toggle` it (the toolbar's link button), and render `box`
+ * under the toolbar. Applying sets the link on the editor's selection; closing gives the editor the focus.
+ */
+export function useLinkBox(editorRef: RefObject<EditorHandle | null>) {
+  const [link, setLink] = useState<{ initial: string } | null>(null);
+  const open = () => {
+    const editor = editorRef.current;
+    if (editor) setLink({ initial: editor.linkHref() });
+  };
+  const close = () => {
+    setLink(null);
+    editorRef.current?.focus();
+  };
+  return {
+    isOpen: link !== null,
+    open,
+    toggle: () => link ? close() : open(),
+    box: link && (
+      <LinkBox
+        initial={link.initial}
+        onApply={(href) => {
+          const ok = editorRef.current?.setLink(href) ?? false;
+          if (ok) setLink(null);
+          return ok;
+        }}
+        onClose={close}
+        onDismiss={() => setLink(null)}
+      />
+    ),
+  };
+}
+
 /** A small inline box under the toolbar for a link's address. Enter applies, Escape closes. */
-export function LinkBox(p: LinkBoxProps) {
+function LinkBox(p: LinkBoxProps) {
   const [value, setValue] = useState(p.initial);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);

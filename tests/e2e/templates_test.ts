@@ -103,6 +103,14 @@ Deno.test("e2e - templates: write one, seed history, see the recommended one sta
   await page.keyboard.type(", here is how a team like yours answered every lead within the hour.");
   const frame = page.frameLocator(".template-preview-frame");
   await frame.locator("body:has-text('Hi Ana, here is how')").waitFor();
+  // Mod-K on a selected word opens the link box; Enter links the word, in the editor and the preview.
+  await page.keyboard.type(" Read the story");
+  for (let i = 0; i < "story".length; i++) await page.keyboard.press("Shift+ArrowLeft");
+  await page.keyboard.press("Control+k");
+  await page.fill("#composer-link-input", "acme.example/story");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('.template-editor-host a[href="https://acme.example/story"]:text-is("story")');
+  await frame.locator('a[href="https://acme.example/story"]').waitFor();
   await page.evaluate(() => scrollTo(0, 0));
   await screenshot(page, "template-editor");
   // Fix the subject with the menu: the error goes away.
