@@ -6,7 +6,7 @@
  * matches none (the worst case: the whole index is read). Prints each one's median and its ratio to the
  * baseline, and this process's peak RSS.
  *
- *   deno task bench:search [--count=5000] [--rounds=7]
+ *   deno task bench:search [--count 5000] [--rounds 7]
  */
 import { listActivity } from "../lib/messages/list.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
@@ -15,10 +15,9 @@ import { newId } from "../lib/storage/ids.ts";
 import { trackingKeys } from "../lib/tracking/keys.ts";
 import { emptyStats } from "../lib/tracking/types.ts";
 import { int, mb, procStatusKb, table } from "./lib.ts";
+import { benchArgs } from "./args.ts";
 
-const arg = (name: string, fallback: number) =>
-  Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-const COUNT = arg("count", 5000), ROUNDS = arg("rounds", 7);
+const { count: COUNT, rounds: ROUNDS } = benchArgs({ numbers: { count: 5000, rounds: 7 } }).num;
 const TEAM = "team-1", SELLER = "user-1";
 
 function message(i: number, at: number): Message {

@@ -52,6 +52,11 @@ export function spawnServer(
   return server;
 }
 
+/** The Beacon to measure: the directory given with --app, or this checkout. */
+export function appDir(given: string): string {
+  return (given || new URL("..", import.meta.url).pathname).replace(/\/+$/, "");
+}
+
 /**
  * `deno run` arguments that start Beacon in `appDir` as `deno task start` does (its permissions and V8's
  * heap limit, read from the app's deno.json), with `extraFlags` (e.g. profiling) before main.ts.

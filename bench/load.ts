@@ -9,6 +9,8 @@
  * requests answered 200. With --requests the loops share a fixed budget of requests; with --duration they
  * run until the time is up (the fallback when wrk is missing). Prints one JSON line (a LoadResult).
  */
+import { benchArgs } from "./args.ts";
+
 export interface LoadResult {
   url: string;
   mode: "requests" | "duration";
@@ -85,22 +87,17 @@ export async function runLoad(
 }
 
 if (import.meta.main) {
-  const args: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < Deno.args.length; i++) {
-    const arg = Deno.args[i];
-    if (arg.startsWith("--")) args[arg.slice(2)] = Deno.args[++i] ?? "";
-    else positional.push(arg);
-  }
-  const url = positional[0] ?? "";
+  // 0 stands for "not given": a run has a number of requests or a duration (10 s when neither is given).
+  const { num, positionals } = benchArgs({ numbers: { requests: 0, duration: 0, concurrency: 100 } });
+  const url = positionals[0] ?? "";
   if (!url) {
     console.error("usage: load.ts <url> (--requests N | --duration SECONDS) [--concurrency 100]");
     Deno.exit(2);
   }
   const result = await runLoad(url, {
-    requests: args.requests ? Number(args.requests) : undefined,
-    durationMs: args.duration ? Number(args.duration) * 1000 : args.requests ? undefined : 10_000,
-    concurrency: Number(args.concurrency ?? 100),
+    requests: num.requests || undefined,
+    durationMs: num.duration ? num.duration * 1000 : num.requests ? undefined : 10_000,
+    concurrency: num.concurrency,
   });
   console.log(JSON.stringify(result));
 }

@@ -24,6 +24,7 @@
  * Exits 1 when any subscriber missed an event or the p99 is not under --goal-ms (100).
  */
 import {
+  appDir,
   beaconRunArgs,
   cmdline,
   commandOutput,
@@ -48,32 +49,35 @@ import {
   waitForQuiet,
 } from "./lib.ts";
 import type { SubscriberReport } from "./live_subscribers.ts";
+import { benchArgs } from "./args.ts";
 
 function options() {
-  const values: Record<string, string> = {};
-  const flags = new Set<string>();
-  for (let i = 0; i < Deno.args.length; i++) {
-    const arg = Deno.args[i];
-    if (!arg.startsWith("--")) continue;
-    const name = arg.slice(2);
-    if (["keep"].includes(name)) flags.add(name);
-    else values[name] = Deno.args[++i] ?? "";
-  }
-  const num = (name: string, fallback: number) => values[name] ? Number(values[name]) : fallback;
+  const { num, str, flag } = benchArgs({
+    numbers: {
+      subscribers: 1000,
+      procs: 2,
+      rate: 20,
+      duration: 10,
+      warmup: 2,
+      "goal-ms": 100,
+      messages: 20,
+      "quiet-wait": 120,
+    },
+    strings: { client: "tcp", app: "" },
+    flags: ["keep"],
+  });
   return {
-    subscribers: num("subscribers", 1000),
-    procs: num("procs", 2),
-    rate: num("rate", 20),
-    duration: num("duration", 10),
-    warmup: num("warmup", 2),
-    goalMs: num("goal-ms", 100),
-    messages: num("messages", 20),
-    client: values.client === "fetch" ? "fetch" : "tcp",
-    quietWait: num("quiet-wait", 120),
-    keep: flags.has("keep"),
-    app: values.app
-      ? values.app.replace(/\/+$/, "")
-      : new URL("..", import.meta.url).pathname.replace(/\/+$/, ""),
+    subscribers: num.subscribers,
+    procs: num.procs,
+    rate: num.rate,
+    duration: num.duration,
+    warmup: num.warmup,
+    messages: num.messages,
+    goalMs: num["goal-ms"],
+    quietWait: num["quiet-wait"],
+    client: str.client === "fetch" ? "fetch" : "tcp",
+    keep: flag.keep,
+    app: appDir(str.app),
   };
 }
 

@@ -3,6 +3,8 @@
  * does (its own process, its flags, a KV file, the Outbox mailer), schedules 1,000 emails for the same
  * second, and measures lateness (sentAt − due time) with (a) KV queue wake-ups and (b) the
  * once-a-minute cron sweep alone. Goals: p99 under 1 s for (a), under 61 s for (b).
+ *
+ *   deno task bench:schedule [--count 1000]
  */
 import {
   beaconRunArgs,
@@ -18,8 +20,9 @@ import {
   table,
   waitForHttp,
 } from "./lib.ts";
+import { benchArgs } from "./args.ts";
 
-const COUNT = Number(Deno.args.find((a) => a.startsWith("--count="))?.split("=")[1] ?? 1000);
+const COUNT = benchArgs({ numbers: { count: 1000 } }).num.count;
 const ROOT = new URL("..", import.meta.url).pathname;
 
 interface Result {

@@ -31,8 +31,10 @@
  * Exits 1 when a stored count does not match the answered count.
  */
 import type { LoadResult } from "./load.ts";
+import { benchArgs } from "./args.ts";
 import { readEvents } from "../lib/tracking/event_log.ts";
 import {
+  appDir,
   beaconRunArgs,
   cmdline,
   commandOutput,
@@ -66,32 +68,35 @@ const RSS_LIMIT_MB = 256;
 const GOAL_RATIO = 0.5;
 
 function options() {
-  const values: Record<string, string> = {};
-  const flags = new Set<string>();
-  for (let i = 0; i < Deno.args.length; i++) {
-    const arg = Deno.args[i];
-    if (!arg.startsWith("--")) continue;
-    const name = arg.slice(2);
-    if (["no-wrk", "keep"].includes(name)) flags.add(name);
-    else values[name] = Deno.args[++i] ?? "";
-  }
-  const num = (name: string, fallback: number) => values[name] ? Number(values[name]) : fallback;
+  const { num, str, flag } = benchArgs({
+    numbers: {
+      duration: 10,
+      runs: 2,
+      warmup: 3,
+      requests: 20_000,
+      "quiet-wait": 120,
+      sustain: 60,
+      "extra-runs": 2,
+      concurrency: 100,
+      connections: 100,
+    },
+    strings: { "deno-flags": "", app: "" },
+    flags: ["no-wrk", "keep"],
+  });
   return {
-    duration: num("duration", 10),
-    runs: num("runs", 2),
-    warmup: num("warmup", 3),
-    requests: num("requests", 20_000),
-    quietWait: num("quiet-wait", 120),
-    sustain: num("sustain", 60),
-    extraRuns: num("extra-runs", 2),
-    denoFlags: values["deno-flags"] ? values["deno-flags"].split(/\s+/).filter(Boolean) : [],
-    concurrency: num("concurrency", 100),
-    connections: num("connections", 100),
-    noWrk: flags.has("no-wrk"),
-    keep: flags.has("keep"),
-    app: values.app
-      ? values.app.replace(/\/+$/, "")
-      : new URL("..", import.meta.url).pathname.replace(/\/+$/, ""),
+    duration: num.duration,
+    runs: num.runs,
+    warmup: num.warmup,
+    requests: num.requests,
+    sustain: num.sustain,
+    concurrency: num.concurrency,
+    connections: num.connections,
+    quietWait: num["quiet-wait"],
+    extraRuns: num["extra-runs"],
+    denoFlags: str["deno-flags"].split(/\s+/).filter(Boolean),
+    noWrk: flag["no-wrk"],
+    keep: flag.keep,
+    app: appDir(str.app),
   };
 }
 
