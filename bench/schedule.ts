@@ -7,6 +7,7 @@
  *   deno task bench:schedule [--count 1000]
  */
 import {
+  appDir,
   beaconRunArgs,
   freePort,
   HttpClient,
@@ -23,7 +24,7 @@ import {
 import { benchArgs } from "./args.ts";
 
 const COUNT = benchArgs({ numbers: { count: 1000 } }).num.count;
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = appDir("");
 
 interface Result {
   mode: string;
