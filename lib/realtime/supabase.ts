@@ -15,6 +15,7 @@
  * Supabase checks every join against RLS policies on realtime.messages
  * (supabase/realtime_policies.sql), so a user receives only their team's and their own topics.
  */
+import { backoffMs } from "./backoff.ts";
 import type { RealtimeConfig } from "../config/config.ts";
 import { signJwt } from "./jwt.ts";
 import type { LiveEvent, Realtime } from "./realtime.ts";
@@ -203,8 +204,7 @@ export class SupabaseRealtime implements Realtime {
       // Supabase limits messages per second: after a 429, send smaller batches for a while.
       if (outcome.status === 429) this.#batchLimit = Math.max(1, Math.floor(batch.length / 2));
       this.stats.retries++;
-      const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempt - 1));
-      const wait = outcome.retryAfterMs ?? delay / 2 + Math.random() * (delay / 2);
+      const wait = outcome.retryAfterMs ?? backoffMs(attempt - 1, { baseMs: retryBaseMs, maxMs: retryMaxMs });
       await new Promise((resolve) => setTimeout(resolve, Math.min(wait, retryMaxMs)));
     }
   }
