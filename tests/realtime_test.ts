@@ -10,6 +10,7 @@ import { newId } from "../lib/storage/ids.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { LocalHub } from "../lib/realtime/local_hub.ts";
 import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
+import { RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
@@ -155,4 +156,23 @@ Deno.test("realtime - an SSE page that stops reading is cut off, not buffered wi
   const text = await response.text();
   assert.match(text, /^event: ready/);
   assert.ok(text.length < 4.5 * 1024 * 1024, `${text.length} bytes were kept`);
+});
+
+Deno.test("realtime - SSE pages are told different reconnect waits, so a restart doesn't bring them all back at once", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const waits: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const response = await ana.request("/api/live");
+    const reader = response.body!.getReader();
+    const ready = new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const retry = ready.match(/^retry: (\d+)$/m);
+    assert.ok(retry, `the ready frame sets retry: ${ready}`);
+    waits.push(Number(retry[1]));
+  }
+  const [min, max] = RECONNECT_WINDOW_MS;
+  for (const wait of waits) assert.ok(wait >= min && wait < max, `${wait} ms within ${min}–${max}`);
+  assert.ok(new Set(waits).size >= 8, `spread out: ${waits.join(", ")}`);
 });

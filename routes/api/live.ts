@@ -24,6 +24,17 @@ export const HEARTBEAT_MS = 20_000;
 /** Bytes a stream may have queued and unread before it is closed (the page then reconnects and replays). */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 
+/**
+ * How long a browser waits to reconnect a dropped stream (SSE `retry`): each page is told a
+ * different wait within this window, so after a restart the pages come back spread over a few
+ * seconds instead of all in the same one (each reconnect replays from the feed).
+ */
+export const RECONNECT_WINDOW_MS = [2_000, 5_000] as const;
+const reconnectAfterMs = () => {
+  const [min, max] = RECONNECT_WINDOW_MS;
+  return min + Math.floor(Math.random() * (max - min));
+};
+
 const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(": heartbeat\n\n");
 const frames = new WeakMap<LiveEvent, Uint8Array>();
@@ -87,7 +98,11 @@ liveApi.get("/live", (c) => {
         }
         enqueue(frameOf(event));
       };
-      enqueue(encoder.encode(`event: ready\ndata: ${JSON.stringify({ at: Date.now() })}\nretry: 2000\n\n`));
+      enqueue(
+        encoder.encode(
+          `event: ready\ndata: ${JSON.stringify({ at: Date.now() })}\nretry: ${reconnectAfterMs()}\n\n`,
+        ),
+      );
       heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
       (async () => {
         if (after) {
