@@ -6,6 +6,7 @@ import { Page } from "./page_context.ts";
 import Toaster from "../islands/toaster.tsx";
 import LiveAlerts from "../islands/live_alerts.tsx";
 import Bell from "../islands/bell.tsx";
+import LiveStatus from "../islands/live_status.tsx";
 import { CsrfField } from "./ui.tsx";
 
 interface NavItem {
@@ -83,7 +84,7 @@ function UserMenu() {
   );
 }
 
-/** The app frame: header with team, bell and user menu; navigation; main content; toasts. */
+/** The app frame: header with team, live-updates status, bell and user menu; navigation; main content; toasts. */
 export function AppLayout({ children }: { children: ComponentChildren }) {
   const ctx = useContext(Page);
   return (
@@ -96,6 +97,7 @@ export function AppLayout({ children }: { children: ComponentChildren }) {
         </a>
         <span class="team-name" title="Your team">{ctx.team?.name}</span>
         <div class="topbar-actions">
+          {island(LiveStatus, {})}
           {island(Bell, { unread: ctx.unread })}
           <UserMenu />
         </div>

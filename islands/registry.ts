@@ -13,6 +13,7 @@ export const islands = {
   message_timeline: () => import("./message_timeline.tsx"),
   composer: () => import("./composer.tsx"),
   bell: () => import("./bell.tsx"),
+  live_status: () => import("./live_status.tsx"),
   assistant_board: () => import("./assistant_board.tsx"),
   alarm_editor: () => import("./alarm_editor.tsx"),
   notification_settings: () => import("./notification_settings.tsx"),

@@ -6,18 +6,26 @@
  *
  * The layout says which transport the server uses (`<meta name="live-transport">`):
  * - `local`: Server-Sent Events from /api/live; the server replays what was missed
- *   (`?after=`, then the browser's Last-Event-ID when EventSource reconnects).
+ *   (`?after=`, then the browser's Last-Event-ID when EventSource reconnects). When
+ *   the server answers with something other than a stream (a proxy's error page during
+ *   a deploy), the browser gives up; the page then catches up from /api/feed and opens
+ *   a new stream after a growing, spread-out wait — unless the feed says it signed out.
  * - `supabase`: Supabase Realtime private channels (the team's topic and the user's
  *   own), joined with a short-lived token from /api/realtime/token that is renewed
  *   before it ends (realtime.setAuth). Each time every channel is (re)joined, the page
  *   asks /api/feed?after=<last id> for what it missed. supabase-js is loaded only
  *   here, with a dynamic import, so pages on the local transport never download it.
  */
+import { backoffMs } from "../realtime/backoff.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 
 export type { LiveEvent };
 type Listener = (event: LiveEvent) => void;
-export type LiveStatus = "connecting" | "live" | "offline";
+/**
+ * `offline`: the stream failed and the page will try again on its own; `signed-out`: the session
+ * ended, so it won't.
+ */
+export type LiveStatus = "connecting" | "live" | "offline" | "signed-out";
 
 const listeners = new Set<Listener>();
 const statusListeners = new Set<(status: LiveStatus) => void>();
@@ -28,13 +36,15 @@ const statusListeners = new Set<(status: LiveStatus) => void>();
 const seen = new Map<string, LiveEvent>();
 let started = false;
 let lastId = "";
+let status: LiveStatus = "connecting";
 
 function meta(name: string): string {
   return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? "";
 }
 
-function setStatus(status: LiveStatus) {
-  for (const fn of statusListeners) fn(status);
+function setStatus(next: LiveStatus) {
+  status = next;
+  for (const fn of statusListeners) fn(next);
 }
 
 function dispatch(event: LiveEvent, advance = true) {
@@ -57,30 +67,65 @@ function connect() {
   if (started) return;
   started = true;
   lastId = meta("live-after");
-  if (meta("live-transport") === "supabase") {
-    connectSupabase().catch((error) => {
-      console.error("live: Supabase Realtime failed to start", error);
-      setStatus("offline");
-    });
-  } else {
-    connectSse();
-  }
+  if (meta("live-transport") === "supabase") startSupabase();
+  else connectSse();
+}
+
+/** How the page tries again while live updates are down (`reconnectNow`). */
+let reopen: (() => void) | null = null;
+
+/** Tries again now while live updates are down ("Retry now"), instead of waiting for the next attempt. */
+export function reconnectNow(): void {
+  if (status === "offline") reopen?.();
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Server-Sent Events (the embedded hub)
 
+/** Waits between Beacon's own attempts to reopen a stream the browser gave up on. */
+const REOPEN = { baseMs: 1_000, maxMs: 30_000 };
+/** Failed reopenings since the stream was last live. */
+let reopenFailures = 0;
+let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+
 function connectSse() {
   if (typeof EventSource === "undefined") return;
+  clearTimeout(reopenTimer);
   setStatus("connecting");
   const source = new EventSource(`/api/live?after=${encodeURIComponent(lastId)}`);
-  source.addEventListener("ready", () => setStatus("live"));
+  source.addEventListener("ready", () => {
+    reopenFailures = 0;
+    setStatus("live");
+  });
   source.addEventListener("live", (message) => dispatch(JSON.parse((message as MessageEvent).data)));
-  // EventSource reconnects by itself and sends Last-Event-ID; the server replays from there.
-  source.addEventListener(
-    "error",
-    () => setStatus(source.readyState === EventSource.CLOSED ? "offline" : "connecting"),
-  );
+  source.addEventListener("error", () => {
+    // A dropped connection: EventSource reconnects by itself (after the server's `retry`) and sends
+    // Last-Event-ID; the server replays from there.
+    if (source.readyState !== EventSource.CLOSED) return setStatus("connecting");
+    // An answer that wasn't a stream (a proxy's 502 during a deploy, a session that ended): the browser
+    // gives up for good, so the page tries again itself.
+    source.close();
+    reopenLater().catch((error) => console.error("live: could not reconnect", error));
+  });
+}
+
+/**
+ * After the browser gave up on the stream: asks the feed for what was missed, which also tells a
+ * signed-out session (stop) from a server that is down (wait longer each time, then reopen).
+ */
+async function reopenLater() {
+  const response = await fetch(`/api/feed?after=${encodeURIComponent(lastId)}`, {
+    credentials: "same-origin",
+  })
+    .catch(() => null);
+  if (response?.status === 401) return setStatus("signed-out");
+  if (response?.ok) {
+    const { items } = await response.json() as { items: LiveEvent[] };
+    for (const event of items) dispatch(event);
+  }
+  setStatus("offline");
+  reopen = connectSse;
+  reopenTimer = setTimeout(connectSse, backoffMs(reopenFailures++, REOPEN));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -104,14 +149,23 @@ async function fetchAccess(): Promise<Access> {
       const response = await fetch("/api/realtime/token", { credentials: "same-origin" });
       if (response.ok) return await response.json();
       if (response.status === 401) {
-        setStatus("offline");
+        setStatus("signed-out");
         throw new Error("signed out");
       }
     } catch (error) {
       if ((error as Error).message === "signed out") throw error;
     }
-    await sleep(Math.min(30_000, 1_000 * 2 ** attempt));
+    await sleep(backoffMs(attempt, REOPEN));
   }
+}
+
+function startSupabase() {
+  connectSupabase().catch((error) => {
+    if (status === "signed-out") return;
+    console.error("live: Supabase Realtime failed to start", error);
+    setStatus("offline");
+    reopen = startSupabase;
+  });
 }
 
 async function connectSupabase() {
@@ -200,7 +254,9 @@ export function onLive(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Calls `listener` with the connection's status now and whenever it changes. */
 export function onLiveStatus(listener: (status: LiveStatus) => void): () => void {
   statusListeners.add(listener);
+  listener(status);
   return () => statusListeners.delete(listener);
 }

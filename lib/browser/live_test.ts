@@ -3,6 +3,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 
 /** What the page gives live.ts: its meta tags, and an EventSource (played here by the test). */
 class PageSource {
+  static CLOSED = 2;
   static opened: PageSource[] = [];
   readyState = 1;
   #handlers = new Map<string, (message: { data: string }) => void>();
@@ -15,6 +16,17 @@ class PageSource {
   emit(event: Partial<LiveEvent>) {
     this.#handlers.get("live")!({ data: JSON.stringify(event) });
   }
+  ready() {
+    this.#handlers.get("ready")!({ data: "{}" });
+  }
+  /** The server answered with something other than a stream: the browser closes it for good. */
+  refuse() {
+    this.readyState = PageSource.CLOSED;
+    this.#handlers.get("error")!({ data: "" });
+  }
+  close() {
+    this.readyState = PageSource.CLOSED;
+  }
 }
 Object.assign(globalThis, {
   document: {
@@ -22,7 +34,7 @@ Object.assign(globalThis, {
   },
   EventSource: PageSource,
 });
-const { onLive } = await import("./live.ts");
+const { onLive, onLiveStatus, reconnectNow } = await import("./live.ts");
 
 Deno.test("live - an island that starts listening late gets what came before it, and every event once", () => {
   const first: string[] = [], late: string[] = [];
@@ -35,4 +47,91 @@ Deno.test("live - an island that starts listening late gets what came before it,
   assert.equal(PageSource.opened.length, 1, "one connection for the page");
   assert.deepEqual(first, ["01KA0000000000000000000001", "01KA0000000000000000000002"]);
   assert.deepEqual(late, ["01KA0000000000000000000001", "01KA0000000000000000000002"]);
+});
+
+/**
+ * Plays what the page's own reconnecting meets: /api/feed answers with `feed` (a status and its
+ * events), and timers are held for the test to run instead of firing.
+ */
+function withServer(feed: () => { status: number; items?: Partial<LiveEvent>[] }) {
+  const real = { fetch: globalThis.fetch, setTimeout: globalThis.setTimeout };
+  const asked: string[] = [], timers: { run: () => void; ms: number }[] = [];
+  Object.assign(globalThis, {
+    fetch: (url: string) => {
+      asked.push(url);
+      const { status, items = [] } = feed();
+      return Promise.resolve(new Response(JSON.stringify(status === 200 ? { items } : {}), { status }));
+    },
+    setTimeout: (run: () => void, ms: number) => timers.push({ run, ms }) + 1_000_000,
+  });
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => real.setTimeout(resolve, 1));
+  };
+  return { asked, timers, settle, [Symbol.dispose]: () => Object.assign(globalThis, real) };
+}
+
+Deno.test("live - a stream the server refused is reopened from the last event, after growing, spread-out waits", async () => {
+  const statuses: string[] = [], got: string[] = [];
+  const stop = onLiveStatus((s) => statuses.push(s));
+  const stopLive = onLive((e) => got.push(e.id));
+  let feed: { status: number; items?: Partial<LiveEvent>[] } = {
+    status: 200,
+    items: [{ id: "01KA0000000000000000000003", type: "message.updated" }],
+  };
+  using server = withServer(() => feed);
+  try {
+    PageSource.opened.at(-1)!.ready();
+    // A deploy: the proxy answers 502, so the browser gives up on the stream.
+    PageSource.opened.at(-1)!.refuse();
+    await server.settle();
+    assert.deepEqual(
+      server.asked,
+      ["/api/feed?after=01KA0000000000000000000002"],
+      "catches up from the feed",
+    );
+    assert.ok(got.includes("01KA0000000000000000000003"), "what the feed had is shown");
+    assert.equal(statuses.at(-1), "offline");
+    assert.equal(server.timers.length, 1);
+    assert.ok(
+      server.timers[0].ms >= 500 && server.timers[0].ms <= 1_000,
+      `first wait ${server.timers[0].ms}`,
+    );
+
+    // Still down: the next wait is longer.
+    feed = { status: 503 };
+    const opened = PageSource.opened.length;
+    server.timers[0].run();
+    assert.equal(PageSource.opened.length, opened + 1);
+    assert.equal(PageSource.opened.at(-1)!.url, "/api/live?after=01KA0000000000000000000003");
+    assert.equal(statuses.at(-1), "connecting");
+    PageSource.opened.at(-1)!.refuse();
+    await server.settle();
+    assert.equal(statuses.at(-1), "offline");
+    assert.ok(
+      server.timers[1].ms >= 1_000 && server.timers[1].ms <= 2_000,
+      `second wait ${server.timers[1].ms}`,
+    );
+
+    // "Retry now" doesn't wait for the timer; once live, the waits start small again.
+    reconnectNow();
+    assert.equal(PageSource.opened.length, opened + 2);
+    PageSource.opened.at(-1)!.ready();
+    assert.equal(statuses.at(-1), "live");
+    reconnectNow();
+    assert.equal(PageSource.opened.length, opened + 2, "nothing to retry while live");
+    PageSource.opened.at(-1)!.refuse();
+    await server.settle();
+    assert.ok(server.timers[2].ms <= 1_000, `wait after being live again ${server.timers[2].ms}`);
+
+    // The session ended: the feed says 401, and the page stops trying.
+    feed = { status: 401 };
+    server.timers[2].run();
+    PageSource.opened.at(-1)!.refuse();
+    await server.settle();
+    assert.equal(statuses.at(-1), "signed-out");
+    assert.equal(server.timers.length, 3, "no more attempts");
+  } finally {
+    stop();
+    stopLive();
+  }
 });

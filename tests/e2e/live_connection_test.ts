@@ -1,0 +1,78 @@
+/**
+ * End to end: when live updates stop coming in, the seller's page says so and gets them back. A proxy's
+ * error page in place of the stream (as during a deploy) makes the browser give up on it: the header says
+ * "Live updates paused", the page keeps trying, "Retry now" reconnects at once, and what happened while
+ * it was paused is shown. A session that ended says "Signed out" with a way to sign in again.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { ManualClock } from "../../lib/clock/clock.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openEmailInOutbox,
+  pageApi,
+  recipientInbox,
+  signUpInBrowser,
+} from "../helpers/e2e_flows.ts";
+
+const liveStatus = (page: Page, status: string) =>
+  page.waitForSelector(`[data-testid=live-status][data-status=${status}]`, { state: "attached" });
+
+Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and miss nothing", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, {
+    // The refused streams themselves are logged by the browser.
+    consoleErrorsExcept: /502|401|Failed to load resource/,
+  });
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, {
+    subject: "Pricing for 2027",
+    html: "<p>Hi Ken, the new prices are attached.</p>",
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await server.deps.scheduler.drain();
+
+  // A deploy in progress: the proxy answers the stream with an error page.
+  await page.route("**/api/live?*", (route) => route.fulfill({ status: 502, body: "Bad gateway" }));
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
+  await liveStatus(page, "offline");
+  assert.match(await page.innerText("[data-testid=live-status]"), /^Live updates paused\s*Retry now$/);
+  await screenshot(page, "live-paused");
+
+  // Meanwhile Ken opens the email; the page can't hear it yet.
+  server.clock.advance(5 * 60_000);
+  const { context: recipient, inbox } = await recipientInbox(browser, server.url);
+  // The pixel is answered once the open is stored.
+  const opened = inbox.waitForResponse((response) => response.url().includes("/t/o/"));
+  await openEmailInOutbox(inbox, server.url, "Pricing for 2027");
+  assert.equal((await opened).status(), 200);
+  const row = `tr[data-message="${draft.id}"]`;
+  assert.match(await page.textContent(row) ?? "", /Not opened yet/);
+
+  // The deploy is over; "Retry now" reconnects without waiting, and the open shows up.
+  await page.unroute("**/api/live?*");
+  await page.getByRole("button", { name: "Retry now" }).click();
+  await liveStatus(page, "live");
+  await page.waitForFunction(
+    (row) => /Opened once/.test(document.querySelector(row)?.textContent ?? ""),
+    row,
+  );
+  assert.equal(await page.textContent("[data-testid=live-status]"), "", "nothing shown while live");
+
+  // The session ends while the stream is down: the page stops trying and offers to sign in again.
+  await page.route("**/api/live?*", (route) => route.fulfill({ status: 502, body: "Bad gateway" }));
+  await page.reload();
+  await liveStatus(page, "offline");
+  await context.clearCookies();
+  await page.getByRole("button", { name: "Retry now" }).click();
+  await liveStatus(page, "signed-out");
+  const signIn = page.locator("[data-testid=live-status] a", { hasText: "Sign in" });
+  assert.equal(await signIn.getAttribute("href"), "/signin?next=%2F");
+  await screenshot(page, "live-signed-out");
+  assert.deepEqual(errors, []);
+  await recipient.close();
+});
