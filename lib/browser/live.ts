@@ -63,6 +63,26 @@ function deliver(listener: Listener, event: LiveEvent) {
   }
 }
 
+/**
+ * Shows what the page missed, from Beacon's feed after the last event shown; answers the feed's
+ * HTTP status (0 when it couldn't be reached or there is nothing to resume from).
+ */
+async function catchUpFromFeed(): Promise<number> {
+  if (!lastId) return 0;
+  try {
+    const response = await fetch(`/api/feed?after=${encodeURIComponent(lastId)}`, {
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      const { items } = await response.json() as { items: LiveEvent[] };
+      for (const event of items) dispatch(event);
+    }
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
 function connect() {
   if (started) return;
   started = true;
@@ -114,15 +134,7 @@ function connectSse() {
  * signed-out session (stop) from a server that is down (wait longer each time, then reopen).
  */
 async function reopenLater() {
-  const response = await fetch(`/api/feed?after=${encodeURIComponent(lastId)}`, {
-    credentials: "same-origin",
-  })
-    .catch(() => null);
-  if (response?.status === 401) return setStatus("signed-out");
-  if (response?.ok) {
-    const { items } = await response.json() as { items: LiveEvent[] };
-    for (const event of items) dispatch(event);
-  }
+  if (await catchUpFromFeed() === 401) return setStatus("signed-out");
   setStatus("offline");
   reopen = connectSse;
   reopenTimer = setTimeout(connectSse, backoffMs(reopenFailures++, REOPEN));
@@ -198,18 +210,9 @@ async function connectSupabase() {
   schedule();
 
   const joined = new Set<string>();
-  let catchingUp: Promise<void> | null = null;
-  /** What happened while not every channel was joined: ask Beacon's feed, from the last event shown. */
-  const catchUp = () =>
-    catchingUp ??= (async () => {
-      if (!lastId) return;
-      const response = await fetch(`/api/feed?after=${encodeURIComponent(lastId)}`, {
-        credentials: "same-origin",
-      });
-      if (!response.ok) return;
-      const { items } = await response.json() as { items: LiveEvent[] };
-      for (const event of items) dispatch(event);
-    })().catch(() => {}).finally(() => catchingUp = null);
+  let catchingUp: Promise<unknown> | null = null;
+  /** What happened while not every channel was joined. */
+  const catchUp = () => catchingUp ??= catchUpFromFeed().finally(() => catchingUp = null);
 
   const join = (topic: string) => {
     const channel = client.channel(topic, { config: { private: true } });
