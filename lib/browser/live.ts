@@ -89,6 +89,11 @@ function connect() {
   lastId = meta("live-after");
   if (meta("live-transport") === "supabase") startSupabase();
   else connectSse();
+  // Back on the network, or back to the tab: no need to sit out the rest of a long wait.
+  globalThis.addEventListener("online", reconnectNow);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") reconnectNow();
+  });
 }
 
 /** How the page tries again while live updates are down (`reconnectNow`). */
