@@ -5,14 +5,19 @@ import { type LiveStatus as Status, onLiveStatus, reconnectNow } from "../lib/br
 const SHOW_CONNECTING_AFTER_MS = 3_000;
 
 /**
- * In the header of every signed-in page: says when live updates are not coming in — reconnecting,
+ * In the header of every signed-in page: says when live updates are not coming in — (re)connecting,
  * paused (with "Retry now"), or stopped because the session ended (with "Sign in") — so a quiet
  * page is never mistaken for a quiet customer. Shows nothing while live.
  */
 export default function LiveStatus() {
   const [status, setStatus] = useState<Status>("live");
   const [slow, setSlow] = useState(false);
-  useEffect(() => onLiveStatus(setStatus), []);
+  const [wasLive, setWasLive] = useState(false);
+  useEffect(() =>
+    onLiveStatus((next) => {
+      setStatus(next);
+      if (next === "live") setWasLive(true);
+    }), []);
   useEffect(() => {
     setSlow(false);
     if (status !== "connecting") return;
@@ -21,7 +26,9 @@ export default function LiveStatus() {
   }, [status]);
   return (
     <div class="live-status" role="status" data-testid="live-status" data-status={status}>
-      {status === "connecting" && slow && <span class="badge badge-amber">Reconnecting…</span>}
+      {status === "connecting" && slow && (
+        <span class="badge badge-amber">{wasLive ? "Reconnecting…" : "Connecting…"}</span>
+      )}
       {status === "offline" && (
         <>
           <span class="badge badge-red" title="Opens and clicks are still recorded; this page will show them">

@@ -35,6 +35,12 @@ Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and 
   await pageApi(page, "POST", `/messages/${draft.id}/send`);
   await server.deps.scheduler.drain();
 
+  // A stream that doesn't open: after a few seconds the header says so.
+  await page.route("**/api/live?*", () => {});
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector("[data-testid=live-status] >> text=Connecting…");
+  await page.unroute("**/api/live?*");
+
   // A deploy in progress: the proxy answers the stream with an error page.
   await page.route("**/api/live?*", (route) => route.fulfill({ status: 502, body: "Bad gateway" }));
   await page.goto(`${server.url}/`);
