@@ -22,8 +22,8 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 export type { LiveEvent };
 type Listener = (event: LiveEvent) => void;
 /**
- * `offline`: the stream failed and the page will try again on its own; `signed-out`: the session
- * ended, so it won't.
+ * `offline`: live updates are down; `reconnectNow` tries again (the SSE stream also does by itself,
+ * after growing waits). `signed-out`: the session ended, so nothing will until the user signs in.
  */
 export type LiveStatus = "connecting" | "live" | "offline" | "signed-out";
 
