@@ -134,18 +134,18 @@ export class EventRecorder {
    */
   async #commit(batch: Pending[]): Promise<(Committed | null)[]> {
     for (let attempt = 0;; attempt++) {
-      const statKeys = [
-        ...new Map(batch.map((p) => [p.hit.ref.messageId, keys.stats(p.hit.ref.teamId, p.hit.ref.messageId)]))
-          .values(),
-      ];
+      // Counters this instance committed last are known; only the others are read (one key per message).
       const entries = new Map<string, Deno.KvEntryMaybe<MessageStats>>();
-      const unknown = statKeys.filter((key) => {
-        const known = this.#counters.get(key.at(-1) as string);
-        if (known) entries.set(known.key.at(-1) as string, known);
-        return !known;
-      });
-      for (let i = 0; i < unknown.length; i += 10) {
-        for (const entry of await this.kv.getMany<MessageStats[]>(unknown.slice(i, i + 10))) {
+      const unknown = new Map<string, Deno.KvKey>();
+      for (const { hit: { ref } } of batch) {
+        if (entries.has(ref.messageId) || unknown.has(ref.messageId)) continue;
+        const known = this.#counters.get(ref.messageId);
+        if (known) entries.set(ref.messageId, known);
+        else unknown.set(ref.messageId, keys.stats(ref.teamId, ref.messageId));
+      }
+      const toRead = [...unknown.values()];
+      for (let i = 0; i < toRead.length; i += 10) {
+        for (const entry of await this.kv.getMany<MessageStats[]>(toRead.slice(i, i + 10))) {
           entries.set(entry.key.at(-1) as string, entry);
         }
       }
