@@ -21,6 +21,9 @@ export interface Realtime {
   readonly name: "local" | "supabase";
   /** Publishes an event that is already committed; never throws into the caller's request. */
   publish(event: LiveEvent): Promise<void>;
-  /** In-process subscription (the embedded hub); adapters that deliver to browsers directly return null. */
-  subscribe(teamId: string, listener: LiveListener): (() => void) | null;
+  /**
+   * In-process subscription (the embedded hub); adapters that deliver to browsers directly return null.
+   * `onEnd` is called if the adapter ends the subscription itself (it is shutting down).
+   */
+  subscribe(teamId: string, listener: LiveListener, onEnd?: () => void): (() => void) | null;
 }

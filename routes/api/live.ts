@@ -8,7 +8,8 @@
  * One event goes to every open page of its team, so the fan-out is kept cheap: the
  * event's frame is encoded once and the same bytes are queued on each page's
  * stream, synchronously (no promise per page). A page that stops reading is cut off
- * once it is far behind; its browser reconnects and replays from the feed.
+ * once it is far behind, and every stream ends when the hub closes (shutdown); the
+ * browser reconnects and replays from the feed.
  */
 import { Hono } from "hono";
 import { feedSince } from "../../lib/realtime/feed.ts";
@@ -54,11 +55,13 @@ liveApi.get("/live", (c) => {
   const after = c.req.header("last-event-id") || c.req.query("after") || "";
   const buffered: LiveEvent[] = [];
   let deliver: ((event: LiveEvent) => void) | null = null;
+  /** Ends the stream from this side (the hub is shutting down): the page reconnects, to whatever serves next. */
+  let end = () => {};
   const unsubscribe = realtime.subscribe(team.id, (event) => {
     if (event.userId && event.userId !== user.id) return;
     if (deliver) deliver(event);
     else buffered.push(event);
-  });
+  }, () => end());
   if (!unsubscribe) {
     throw new AppError(
       404,
@@ -81,14 +84,15 @@ liveApi.get("/live", (c) => {
   let sent: Set<string> | null = new Set<string>();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      end = () => {
+        if (closed) return;
+        close();
+        controller.close();
+      };
       const enqueue = (bytes: Uint8Array) => {
         if (closed) return;
-        if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) {
-          // Far behind: end this stream rather than hold its backlog in memory.
-          close();
-          controller.close();
-          return;
-        }
+        // Far behind: end this stream rather than hold its backlog in memory.
+        if ((controller.desiredSize ?? 0) < -MAX_BACKLOG_BYTES) return end();
         controller.enqueue(bytes);
       };
       const send = (event: LiveEvent) => {
