@@ -7,6 +7,7 @@ import { openKv } from "./lib/storage/kv.ts";
 import { isWakeMessage } from "./lib/scheduler/scheduler.ts";
 import { createApp } from "./routes/app.tsx";
 import type { AppDeps } from "./routes/deps.ts";
+import { LocalHub } from "./lib/realtime/local_hub.ts";
 import { SupabaseRealtime } from "./lib/realtime/supabase.ts";
 import { assemble, describeRuntime } from "./runtime.ts";
 
@@ -42,20 +43,42 @@ export async function main(): Promise<void> {
   deps.scheduler.runDue().then((n) => n && console.log(`ran ${n} overdue job(s) after start-up`));
 
   for (const line of describeRuntime(deps)) console.log(line);
-  if (deps.realtime instanceof SupabaseRealtime) {
-    // Deno Deploy stops an instance with SIGINT and 5 s of grace: send what is queued first.
-    const realtime = deps.realtime;
-    const flushThenExit = async () => {
-      await Promise.race([realtime.idle(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-      Deno.exit(0);
-    };
-    for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, flushThenExit);
-  }
-  Deno.serve({
+  const server = Deno.serve({
     port: config.port,
     onListen: ({ port }) =>
       console.log(`Beacon is running at ${config.production ? config.baseUrl : `http://localhost:${port}`}`),
   }, (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }));
+
+  // Deno Deploy stops an instance with SIGINT and 5 s of grace; Ctrl-C and SIGTERM are treated alike.
+  // A second signal while stopping ends the process at once.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) Deno.exit(130);
+    stopping = true;
+    console.log("Beacon is stopping: answering the requests in flight");
+    Promise.race([drain(server, deps), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))])
+      .catch((error) => console.error("shutdown:", error))
+      .finally(() => Deno.exit(0));
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
+}
+
+/** How long a stop may take, inside Deno Deploy's 5 s. */
+const SHUTDOWN_GRACE_MS = 4_000;
+
+/**
+ * A graceful stop: nothing in flight is dropped, so a recipient whose hit was stored gets its answer
+ * (and doesn't retry into a second one), and the live events of the last hits go out.
+ */
+async function drain(server: Deno.HttpServer, deps: AppDeps): Promise<void> {
+  // Live streams end first, or they would hold the server open; their pages reconnect, each after
+  // its own `retry`, to whatever serves next, and replay what they missed.
+  if (deps.realtime instanceof LocalHub) deps.realtime.close();
+  // No new connections; each request in flight is answered (a tracking hit once it is durable).
+  await server.shutdown();
+  // Work after the last commits (live events, first-open alerts), then what is queued for Supabase.
+  await deps.recorder.idle();
+  if (deps.realtime instanceof SupabaseRealtime) await deps.realtime.idle();
 }
 
 if (import.meta.main) {
