@@ -74,8 +74,10 @@ async function drain(server: Deno.HttpServer, deps: AppDeps): Promise<void> {
   // Live streams end first, or they would hold the server open; their pages reconnect, each after
   // its own `retry`, to whatever serves next, and replay what they missed.
   if (deps.realtime instanceof LocalHub) deps.realtime.close();
-  // No new connections; each request in flight is answered (a tracking hit once it is durable).
-  await server.shutdown();
+  // No new connections; each request in flight is answered (a tracking hit once it is durable). The
+  // scheduler claims nothing more and finishes the jobs it is running (a job claimed ahead of its time
+  // that this process can't finish runs again when its lease ends).
+  await Promise.all([server.shutdown(), deps.scheduler.stop()]);
   // Work after the last commits (live events, first-open alerts), then what is queued for Supabase.
   await deps.recorder.idle();
   if (deps.realtime instanceof SupabaseRealtime) await deps.realtime.idle();

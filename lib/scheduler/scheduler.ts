@@ -202,6 +202,7 @@ export class Scheduler {
 
   /** Claims and runs every job due now. Concurrent calls share one pass (and trigger one more). */
   runDue(): Promise<number> {
+    if (this.#stopped) return Promise.resolve(0);
     if (this.#running) {
       this.#rerun = true;
       return this.#running;
@@ -250,11 +251,17 @@ export class Scheduler {
     await this.#armTimer();
   }
 
-  stop(): void {
+  /**
+   * Stops waking and claiming (until `start`); resolves once the pass under way, if any, has run
+   * its jobs due now. Jobs claimed ahead of their time are not waited for: if this process ends
+   * first, they run again when their lease ends.
+   */
+  async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Infinity;
+    await this.#running?.catch(() => {});
   }
 
   async #hasDue(): Promise<boolean> {

@@ -222,7 +222,7 @@ Deno.test("scheduler - a queue wake-up comes ahead of the due time and waits for
   await op.commit();
   const at = await ran.promise;
   assert.ok(at >= dueAt, `ran ${dueAt - at} ms early`);
-  scheduler.stop();
+  await scheduler.stop();
   kv.close();
 });
 
@@ -253,6 +253,34 @@ Deno.test("scheduler - the timer wakes the instance when a job comes due", async
   scheduler.wake(dueAt);
   const at = await done.promise;
   assert.ok(at >= dueAt && at < dueAt + 1000, `ran ${at - dueAt} ms after due`);
-  scheduler.stop();
+  await scheduler.stop();
   kv.close();
+});
+
+Deno.test("scheduler - stopping waits for the jobs under way, then claims nothing more", async () => {
+  using s = await setup();
+  const gate = Promise.withResolvers<void>();
+  const started = Promise.withResolvers<void>();
+  s.scheduler.handle("slow", async () => {
+    started.resolve();
+    await gate.promise;
+  });
+  const op = s.kv.atomic();
+  s.scheduler.add(op, { kind: "slow", teamId: "t", payload: {}, dueAt: s.clock.now(), now: s.clock.now() });
+  await op.commit();
+  const pass = s.scheduler.runDue();
+  await started.promise;
+  let stopped = false;
+  const stopping = s.scheduler.stop().then(() => stopped = true);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(stopped, false, "the job under way is waited for");
+  gate.resolve();
+  await stopping;
+  assert.equal(await pass, 1);
+
+  await s.add(s.clock.now());
+  assert.equal(await s.scheduler.runDue(), 0, "nothing is claimed once stopped");
+  assert.equal(s.ran.length, 0);
+  await s.scheduler.start();
+  assert.equal(await s.scheduler.runDue(), 1, "started again, it runs what is due");
 });

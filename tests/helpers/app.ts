@@ -50,7 +50,7 @@ export async function makeTestApp(
     kv,
     clock,
     async [Symbol.asyncDispose]() {
-      deps.scheduler.stop();
+      await deps.scheduler.stop();
       await deps.recorder.idle();
       try {
         kv.close();
