@@ -74,6 +74,9 @@ export function TemplatePicker(p: TemplatePickerProps) {
   /** Each template's "Use" button, by template id: the focus comes back to it when its question is cancelled. */
   const useButtons = useRef(new Map<string, HTMLButtonElement>());
   const returnFocusTo = useRef<string | null>(null);
+  /** Rendered on the server with its templates, the picker answers keys and clicks only once hydrated. */
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   const load = () => {
     setLoadError(null);
@@ -158,7 +161,12 @@ export function TemplatePicker(p: TemplatePickerProps) {
   const shown = data.items.filter((item) => item.ranking && matches(item, q, category));
   const who = data.target.contactName;
   return (
-    <section class="picker" aria-label="Templates" data-testid="template-picker" data-ready="true">
+    <section
+      class="picker"
+      aria-label="Templates"
+      data-testid="template-picker"
+      data-ready={ready ? "true" : undefined}
+    >
       <div class="picker-tools">
         <label class="sr-only" for="picker-search">Search templates</label>
         <input
