@@ -105,7 +105,24 @@ Deno.test("e2e - templates: write one, seed history, see the recommended one sta
   await frame.locator("body:has-text('Hi Ana, here is how')").waitFor();
   // Mod-K on a selected word opens the link box; Enter links the word, in the editor and the preview.
   await page.keyboard.type(" Read the story");
+  // Synthetic keys come faster than ProseMirror reads the page: wait until the editor's own state has
+  // every letter before moving the selection, and has the selection before Mod-K acts on it.
+  await frame.locator("body:has-text('Read the story')").waitFor();
   for (let i = 0; i < "story".length; i++) await page.keyboard.press("Shift+ArrowLeft");
+  await page.waitForFunction(() => {
+    const dom = document.querySelector(".template-editor-host .ProseMirror") as
+      | (Element & {
+        editor?: {
+          state: {
+            selection: { from: number; to: number };
+            doc: { textBetween(a: number, b: number): string };
+          };
+        };
+      })
+      | null;
+    const state = dom?.editor?.state;
+    return state?.doc.textBetween(state.selection.from, state.selection.to) === "story";
+  });
   await page.keyboard.press("Control+k");
   await page.fill("#composer-link-input", "acme.example/story");
   await page.keyboard.press("Enter");
