@@ -7,8 +7,6 @@ import { openKv } from "./lib/storage/kv.ts";
 import { isWakeMessage } from "./lib/scheduler/scheduler.ts";
 import { createApp } from "./routes/app.tsx";
 import type { AppDeps } from "./routes/deps.ts";
-import { LocalHub } from "./lib/realtime/local_hub.ts";
-import { SupabaseRealtime } from "./lib/realtime/supabase.ts";
 import { assemble, describeRuntime } from "./runtime.ts";
 
 let running = null as AppDeps | null;
@@ -73,14 +71,14 @@ const SHUTDOWN_GRACE_MS = 4_000;
 async function drain(server: Deno.HttpServer, deps: AppDeps): Promise<void> {
   // Live streams end first, or they would hold the server open; their pages reconnect, each after
   // its own `retry`, to whatever serves next, and replay what they missed.
-  if (deps.realtime instanceof LocalHub) deps.realtime.close();
+  deps.realtime.close();
   // No new connections; each request in flight is answered (a tracking hit once it is durable). The
   // scheduler claims nothing more and finishes the jobs it is running (a job claimed ahead of its time
   // that this process can't finish runs again when its lease ends).
   await Promise.all([server.shutdown(), deps.scheduler.stop()]);
   // Work after the last commits (live events, first-open alerts), then what is queued for Supabase.
   await deps.recorder.idle();
-  if (deps.realtime instanceof SupabaseRealtime) await deps.realtime.idle();
+  await deps.realtime.idle();
 }
 
 if (import.meta.main) {

@@ -48,6 +48,11 @@ export class LocalHub implements Realtime {
     }
   }
 
+  /** Delivery is synchronous: nothing published is ever waiting. */
+  idle(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** How many listeners a team has (for tests and health). */
   listenerCount(teamId: string): number {
     return this.#topics.get(teamId)?.size ?? 0;

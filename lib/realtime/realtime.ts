@@ -26,4 +26,8 @@ export interface Realtime {
    * `onEnd` is called if the adapter ends the subscription itself (it is shutting down).
    */
   subscribe(teamId: string, listener: LiveListener, onEnd?: () => void): (() => void) | null;
+  /** Shutting down: ends the in-process subscriptions (their `onEnd` runs). Publishing goes on. */
+  close(): void;
+  /** Resolves when what was published so far has left this process, or been given up on. */
+  idle(): Promise<void>;
 }

@@ -163,6 +163,9 @@ export class SupabaseRealtime implements Realtime {
     return null;
   }
 
+  /** No in-process subscriptions to end; what is queued is still sent (see `idle`). */
+  close(): void {}
+
   /** Events queued or in flight. */
   get pending(): number {
     return this.#queue.length;
