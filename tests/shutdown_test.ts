@@ -5,34 +5,34 @@
  * that was answered is in KV, none that wasn't.
  */
 import assert from "node:assert/strict";
-import { freePort, HttpClient, pixelFromOutbox, sendAndWait } from "../bench/lib.ts";
+import {
+  freePort,
+  HttpClient,
+  pixelFromOutbox,
+  sendAndWait,
+  spawnServer,
+  waitForHttp,
+} from "../bench/lib.ts";
 import { readEvents } from "../lib/tracking/event_log.ts";
 
 Deno.test("shutdown - a stop answers the hits in flight, stores exactly those, and ends live streams cleanly", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "beacon-shutdown-" });
   const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+  const server = spawnServer("Beacon", ["run", "-A", "main.ts"], {
+    cwd: ".",
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "",
       PORT: String(port),
       BEACON_DATA_DIR: dataDir,
     },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
+    port,
+    logPath: `${dataDir}/beacon.log`,
+  });
+  const { child } = server;
   const decoder = new TextDecoder();
-  const reading = Promise.all([child.stdout, child.stderr].map(async (stream) => {
-    for await (const chunk of stream) output += decoder.decode(chunk);
-  }));
   try {
-    for (let i = 0; i < 600 && !/Beacon is running/.test(output); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.match(output, /Beacon is running/);
+    await waitForHttp(server, "/healthz", 30_000);
     const base = `http://127.0.0.1:${port}`;
     const client = new HttpClient(base);
     const me = await client.signUp({ teamName: "Acme", email: "ana@acme.example" });
@@ -56,7 +56,8 @@ Deno.test("shutdown - a stop answers the hits in flight, stores exactly those, a
       assert.doesNotMatch(decoder.decode(chunk.value), /^event: ready/);
     }
     const status = await child.status;
-    await reading;
+    await server.logDone;
+    const output = await Deno.readTextFile(server.logPath);
     assert.equal(status.signal, null, output);
     assert.equal(status.code, 0, output);
     assert.match(output, /Beacon is stopping/);
@@ -76,7 +77,7 @@ Deno.test("shutdown - a stop answers the hits in flight, stores exactly those, a
       // already ended
     }
     await child.status;
-    await reading;
+    await server.logDone;
     await Deno.remove(dataDir, { recursive: true });
   }
 });
