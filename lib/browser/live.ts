@@ -96,6 +96,8 @@ function connect() {
   });
 }
 
+/** Waits between the page's own attempts: reopening a stream the browser gave up on, fetching a token. */
+const RETRY_WAITS = { baseMs: 1_000, maxMs: 30_000 };
 /** How the page tries again while live updates are down (`reconnectNow`). */
 let reopen: (() => void) | null = null;
 
@@ -107,8 +109,6 @@ export function reconnectNow(): void {
 // ---------------------------------------------------------------------------------------------------------
 // Server-Sent Events (the embedded hub)
 
-/** Waits between Beacon's own attempts to reopen a stream the browser gave up on. */
-const REOPEN = { baseMs: 1_000, maxMs: 30_000 };
 /** Failed reopenings since the stream was last live. */
 let reopenFailures = 0;
 let reopenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -142,7 +142,7 @@ async function reopenLater() {
   if (await catchUpFromFeed() === 401) return setStatus("signed-out");
   setStatus("offline");
   reopen = connectSse;
-  reopenTimer = setTimeout(connectSse, backoffMs(reopenFailures++, REOPEN));
+  reopenTimer = setTimeout(connectSse, backoffMs(reopenFailures++, RETRY_WAITS));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ async function fetchAccess(): Promise<Access> {
     } catch (error) {
       if ((error as Error).message === "signed out") throw error;
     }
-    await sleep(backoffMs(attempt, REOPEN));
+    await sleep(backoffMs(attempt, RETRY_WAITS));
   }
 }
 
