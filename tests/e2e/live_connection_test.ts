@@ -17,6 +17,15 @@ import {
   signUpInBrowser,
 } from "../helpers/e2e_flows.ts";
 
+/**
+ * Stops the page's timers a second from now (a retry due meanwhile still runs, and fails: the stream is
+ * still refused), then waits until the page is paused again.
+ */
+async function holdTimers(page: Page) {
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
+  await liveStatus(page, "offline");
+}
+
 const liveStatus = (page: Page, status: string) =>
   page.waitForSelector(`[data-testid=live-status][data-status=${status}]`, { state: "attached" });
 
@@ -35,6 +44,9 @@ Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and 
   await pageApi(page, "POST", `/messages/${draft.id}/send`);
   await server.deps.scheduler.drain();
 
+  // The page's own timers can be held, so its retries don't race the test's "Retry now" clicks.
+  await page.clock.install();
+
   // A stream that doesn't open: after a few seconds the header says so.
   await page.route("**/api/live?*", () => {});
   await page.goto(`${server.url}/`);
@@ -49,7 +61,8 @@ Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and 
   assert.match(await page.innerText("[data-testid=live-status]"), /^Live updates paused\s*Retry now$/);
   await screenshot(page, "live-paused");
 
-  // Meanwhile Ken opens the email; the page can't hear it yet.
+  // Meanwhile Ken opens the email; the page can't hear it yet (and its next retry is held).
+  await holdTimers(page);
   server.clock.advance(5 * 60_000);
   const { context: recipient, inbox } = await recipientInbox(browser, server.url);
   // The pixel is answered once the open is stored.
@@ -59,9 +72,10 @@ Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and 
   const row = `tr[data-message="${draft.id}"]`;
   assert.match(await page.textContent(row) ?? "", /Not opened yet/);
 
-  // The deploy is over; "Retry now" reconnects without waiting, and the open shows up.
+  // The deploy is over; "Retry now" reconnects without waiting for the next retry, and the open shows up.
   await page.unroute("**/api/live?*");
   await page.getByRole("button", { name: "Retry now" }).click();
+  await page.clock.resume();
   await liveStatus(page, "live");
   await page.waitForFunction(
     (row) => /Opened once/.test(document.querySelector(row)?.textContent ?? ""),
@@ -73,9 +87,11 @@ Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and 
   await page.route("**/api/live?*", (route) => route.fulfill({ status: 502, body: "Bad gateway" }));
   await page.reload();
   await liveStatus(page, "offline");
+  await holdTimers(page);
   await context.clearCookies();
   await page.getByRole("button", { name: "Retry now" }).click();
   await liveStatus(page, "signed-out");
+  await page.clock.resume();
   const signIn = page.locator("[data-testid=live-status] a", { hasText: "Sign in" });
   assert.equal(await signIn.getAttribute("href"), "/signin?next=%2F");
   await screenshot(page, "live-signed-out");
