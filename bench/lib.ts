@@ -27,6 +27,19 @@ export interface Server {
   exited: boolean;
 }
 
+/**
+ * The environment for a Beacon (or baseline) subprocess: this process's, so Deno finds its cache, CA
+ * certificates and proxy, without Beacon's own settings (BEACON_*, RESEND_*, SUPABASE_*, PORT, Deploy's),
+ * plus `settings`.
+ */
+export function childEnv(settings: Record<string, string> = {}): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of Object.keys(env)) {
+    if (/^(BEACON_|RESEND_|SUPABASE_|DENO_DEPLOY)/.test(name) || name === "PORT") delete env[name];
+  }
+  return { ...env, ...settings };
+}
+
 /** Spawns a server with its output appended to a log file (piped, so it never blocks on a full pipe). */
 export function spawnServer(
   name: string,

@@ -26,6 +26,7 @@
 import {
   appDir,
   beaconRunArgs,
+  childEnv,
   cmdline,
   commandOutput,
   cpuSnapshot,
@@ -179,18 +180,12 @@ async function main(): Promise<number> {
   let beacon: Server | null = null;
   const subscriberProcs: SubscriberProcess[] = [];
   try {
-    const env = Deno.env.toObject();
-    for (const name of Object.keys(env)) {
-      if (/^(RESEND_|BEACON_|SUPABASE_)/.test(name) || name === "PORT" || /^DENO_DEPLOY/.test(name)) {
-        delete env[name];
-      }
-    }
     const port = freePort();
     const args = await beaconRunArgs(opts.app);
     step(`starting Beacon: PORT=${port} BEACON_DATA_DIR=${dataDir} deno ${args.join(" ")}`);
     beacon = spawnServer("Beacon", args, {
       cwd: opts.app,
-      env: { ...env, PORT: String(port), BEACON_DATA_DIR: dataDir },
+      env: childEnv({ PORT: String(port), BEACON_DATA_DIR: dataDir }),
       port,
       logPath: `${dataDir}/beacon.log`,
     });

@@ -12,6 +12,7 @@ import { benchArgs } from "./args.ts";
 import {
   appDir,
   beaconRunArgs,
+  childEnv,
   freePort,
   HttpClient,
   mb,
@@ -31,12 +32,7 @@ const log = (line: string) => console.log(line);
 const dataDir = await Deno.makeTempDir({ prefix: "beacon-bench-restart-" });
 const port = freePort();
 const args = await beaconRunArgs(app);
-const env = {
-  PATH: Deno.env.get("PATH") ?? "",
-  HOME: Deno.env.get("HOME") ?? "",
-  PORT: String(port),
-  BEACON_DATA_DIR: dataDir,
-};
+const env = childEnv({ PORT: String(port), BEACON_DATA_DIR: dataDir });
 async function start(): Promise<Server> {
   const server = spawnServer("Beacon", args, { cwd: app, env, port, logPath: `${dataDir}/beacon.log` });
   await waitForHttp(server, "/healthz");

@@ -9,6 +9,7 @@
 import {
   appDir,
   beaconRunArgs,
+  childEnv,
   freePort,
   HttpClient,
   int,
@@ -41,13 +42,7 @@ async function run(mode: string, wakeups: string): Promise<Result> {
   const port = freePort();
   const server = spawnServer(mode, await beaconRunArgs(ROOT), {
     cwd: ROOT,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "/root",
-      PORT: String(port),
-      BEACON_DATA_DIR: dir,
-      BEACON_WAKEUPS: wakeups,
-    },
+    env: childEnv({ PORT: String(port), BEACON_DATA_DIR: dir, BEACON_WAKEUPS: wakeups }),
     port,
     logPath: `${dir}/server.log`,
   });

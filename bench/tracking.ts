@@ -36,6 +36,7 @@ import { readEvents } from "../lib/tracking/event_log.ts";
 import {
   appDir,
   beaconRunArgs,
+  childEnv,
   cmdline,
   commandOutput,
   cpuSnapshot,
@@ -216,17 +217,13 @@ async function main(): Promise<number> {
   const servers: Server[] = [];
   try {
     // 1. Beacon, as `deno task start` starts it.
-    const env = Deno.env.toObject();
-    for (const name of Object.keys(env)) {
-      if (/^(RESEND_|BEACON_)/.test(name) || name === "PORT" || /^DENO_DEPLOY/.test(name)) delete env[name];
-    }
     const beaconArgs = await beaconRunArgs(opts.app, opts.denoFlags);
     const startBeacon = async () => {
       const port = freePort();
       step(`starting Beacon: PORT=${port} BEACON_DATA_DIR=${dataDir} deno ${beaconArgs.join(" ")}`);
       const server = spawnServer("Beacon", beaconArgs, {
         cwd: opts.app,
-        env: { ...env, PORT: String(port), BEACON_DATA_DIR: dataDir },
+        env: childEnv({ PORT: String(port), BEACON_DATA_DIR: dataDir }),
         port,
         logPath: `${dataDir}/beacon.log`,
       });
@@ -250,7 +247,7 @@ async function main(): Promise<number> {
         `${benchDir}${script}`,
       ], {
         cwd: opts.app,
-        env: { ...env, ...extraEnv, PORT: String(port) },
+        env: childEnv({ ...extraEnv, PORT: String(port) }),
         port,
         logPath: `${dataDir}/${script.replace(/\.ts$/, "")}.log`,
       });

@@ -23,6 +23,7 @@ import {
   waitForMessageStatus,
 } from "../helpers/e2e_flows.ts";
 import { standinEnv, startSupabaseStandin } from "../standins/supabase_standin.ts";
+import { childEnv } from "../../bench/lib.ts";
 
 const SECRETS = {
   BEACON_SESSION_SECRET: "production-session-secret-0123456789abcdef",
@@ -32,7 +33,7 @@ const SECRETS = {
 async function runMain(env: Record<string, string>, untilLine: RegExp | null, timeoutMs = 60_000) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
-    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "", ...env },
+    env: childEnv(env),
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
