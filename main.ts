@@ -63,6 +63,8 @@ export async function main(): Promise<void> {
 
 /** How long a stop may take, inside Deno Deploy's 5 s. */
 const SHUTDOWN_GRACE_MS = 4_000;
+/** What a job claimed ahead is left of the grace, at least, for its effect (a hand-over to the mailer). */
+const EFFECT_ALLOWANCE_MS = 1_500;
 
 /**
  * A graceful stop: nothing in flight is dropped, so a recipient whose hit was stored gets its answer
@@ -73,9 +75,10 @@ async function drain(server: Deno.HttpServer, deps: AppDeps): Promise<void> {
   // its own `retry`, to whatever serves next, and replay what they missed.
   deps.realtime.close();
   // No new connections; each request in flight is answered (a tracking hit once it is durable). The
-  // scheduler claims nothing more and finishes the jobs it is running (a job claimed ahead of its time
-  // that this process can't finish runs again when its lease ends).
-  await Promise.all([server.shutdown(), deps.scheduler.stop()]);
+  // scheduler claims nothing more and finishes the jobs it is running; of those claimed ahead of their
+  // time, the ones due soon enough to finish inside the grace still run, the others go back to the index.
+  const finishAheadBy = deps.clock.now() + SHUTDOWN_GRACE_MS - EFFECT_ALLOWANCE_MS;
+  await Promise.all([server.shutdown(), deps.scheduler.stop({ finishAheadBy })]);
   // Work after the last commits (live events, first-open alerts), then what is queued for Supabase.
   await deps.recorder.idle();
   await deps.realtime.idle();

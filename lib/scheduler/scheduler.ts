@@ -11,7 +11,9 @@
  * A kind registered with a lead (`handle(kind, handler, { leadMs })`) is woken
  * and claimed up to that long before it is due, so its handler can do the slow
  * part (reads, rendering) ahead and only the effect at the due time: it awaits
- * `context.untilDue()` in between, out of its worker slot.
+ * `context.untilDue()` in between, out of its worker slot. If the scheduler stops
+ * first, a job claimed ahead is given back to the index at its due time (see
+ * `stop`): `untilDue()` then throws `JobGivenBack`, which handlers let through.
  */
 import type { Clock } from "../clock/clock.ts";
 import { newId } from "../storage/ids.ts";
@@ -48,7 +50,9 @@ export interface JobContext {
   complete(op: Deno.AtomicOperation): void;
   /**
    * Resolves at the job's due time: at once when it is due, later for a job claimed ahead (see
-   * `leadMs`). True when it waited: what the handler read before may have changed since.
+   * `leadMs`). True when it waited: what the handler read before may have changed since. Throws
+   * `JobGivenBack` when the scheduler stopped first and gave the job back: the handler must have
+   * had no effect before this call, and lets the error through.
    */
   untilDue(): Promise<boolean>;
 }
@@ -59,6 +63,22 @@ export interface HandlerOptions {
 }
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
+
+/** Thrown by `untilDue()` for a job claimed ahead that a stopping scheduler gave back to the index. */
+export class JobGivenBack extends Error {
+  constructor(job: Job) {
+    super(`job ${job.kind} ${job.id} was given back: the scheduler stopped before it was due`);
+    this.name = "JobGivenBack";
+  }
+}
+
+export interface StopOptions {
+  /**
+   * Jobs claimed ahead that come due by this time still run (default: none); the others are given
+   * back to the index at their due time, for another instance or the next start.
+   */
+  finishAheadBy?: number;
+}
 
 export const dueKey = (dueAt: number, jobId: string): Deno.KvKey => ["due", dueAt, jobId];
 
@@ -136,6 +156,10 @@ export class Scheduler {
   #running: Promise<number> | null = null;
   #rerun = false;
   #stopped = false;
+  /** Resolves when `stop` is called; jobs waiting for their due time then ask `#giveBackAfter`. */
+  #stopping = Promise.withResolvers<void>();
+  /** Jobs claimed ahead due after this are given back (see StopOptions). */
+  #giveBackAfter = -Infinity;
   readonly leaseMs: number;
   readonly concurrency: number;
   readonly maxAttempts: number;
@@ -247,21 +271,39 @@ export class Scheduler {
 
   /** Arms the timer for the earliest job in the index (start-up, after each pass). */
   async start(): Promise<void> {
+    if (this.#stopped) this.#stopping = Promise.withResolvers();
     this.#stopped = false;
     await this.#armTimer();
   }
 
   /**
-   * Stops waking and claiming (until `start`); resolves once the pass under way, if any, has run
-   * its jobs due now. Jobs claimed ahead of their time are not waited for: if this process ends
-   * first, they run again when their lease ends.
+   * Stops waking and claiming (until `start`). Jobs claimed ahead of their time are given back to
+   * the index as they were (another instance, or this one's next start, runs them when due, rather
+   * than when their lease ends), except those due by `finishAheadBy`, which still run. Resolves once
+   * the pass under way, if any, has run its jobs, and every job claimed ahead has run or gone back.
    */
-  async stop(): Promise<void> {
+  async stop(options: StopOptions = {}): Promise<void> {
     this.#stopped = true;
+    this.#giveBackAfter = options.finishAheadBy ?? -Infinity;
+    this.#stopping.resolve();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Infinity;
     await this.#running?.catch(() => {});
+    await Promise.all(this.#ahead.keys());
+  }
+
+  /**
+   * Puts a job claimed ahead back in the index as it was before the claim (same due time, same
+   * attempt count), with a queue wake-up where queues are used; unless its lease changed meanwhile,
+   * when another claim has it (a lease shorter than the lead) and the job is left to that one.
+   */
+  async #giveBack({ entry, key, versionstamp }: Claim): Promise<void> {
+    const op = this.kv.atomic().check({ key, versionstamp }).delete(key).set(entry.key, entry.value);
+    if (this.wakeups.has("queue")) {
+      this.#enqueueWake(op, entry.value.dueAt - this.#leadOf(entry.value.kind), this.clock.now());
+    }
+    await op.commit();
   }
 
   async #hasDue(): Promise<boolean> {
@@ -343,7 +385,15 @@ export class Scheduler {
         if (job.attempt <= this.maxAttempts) op.set(key, job);
       }
       const result = await op.commit();
-      return result.ok ? claimed.map(({ job, key, runAt }) => ({ job, key, runAt })) : null;
+      return result.ok
+        ? claimed.map(({ entry, job, key, runAt }) => ({
+          job,
+          key,
+          versionstamp: result.versionstamp,
+          runAt,
+          entry,
+        }))
+        : null;
     };
     const claimed = (await claimAll(entries)) ??
       (await Promise.all(entries.map((entry) => claimAll([entry])))).flatMap((c) => c ?? []);
@@ -354,7 +404,8 @@ export class Scheduler {
     });
   }
 
-  async #run({ job, key, runAt }: Claim, now: number): Promise<void> {
+  async #run(claim: Claim, now: number): Promise<void> {
+    const { job, key, runAt } = claim;
     const handler = this.#handlers.get(job.kind)!;
     let completed = false;
     const context: JobContext = {
@@ -366,7 +417,14 @@ export class Scheduler {
       },
       untilDue: async () => {
         if (runAt <= this.clock.now()) return false;
-        await this.#slots.waitOutside(() => this.clock.until(runAt));
+        await this.#slots.waitOutside(async () => {
+          await Promise.race([this.clock.until(runAt), this.#stopping.promise]);
+          if (this.#stopped && runAt > this.#giveBackAfter && runAt > this.clock.now()) {
+            await this.#giveBack(claim);
+            throw new JobGivenBack(job);
+          }
+          await this.clock.until(runAt);
+        });
         return true;
       },
     };
@@ -376,6 +434,7 @@ export class Scheduler {
       if (!completed) await this.kv.delete(key);
       this.onRun?.(job, context);
     } catch (error) {
+      if (error instanceof JobGivenBack) return;
       const next = job.attempt < this.maxAttempts ? "it runs again when its lease ends" : "giving up";
       console.error(
         `job ${job.kind} ${job.id} failed (attempt ${job.attempt} of ${this.maxAttempts}); ${next}`,
@@ -387,8 +446,11 @@ export class Scheduler {
 
 interface Claim {
   job: Job;
-  /** Where the claimed job waits out its lease. */
+  /** Where the claimed job waits out its lease, and the claim's versionstamp there. */
   key: Deno.KvKey;
+  versionstamp: string;
+  /** The job's entry as it was before the claim (what giving it back restores). */
+  entry: Deno.KvEntry<Job>;
   /** When its effect is due: the claim time, or later for a job claimed ahead. */
   runAt: number;
 }

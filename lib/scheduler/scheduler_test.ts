@@ -3,6 +3,7 @@ import { ManualClock, systemClock } from "../clock/clock.ts";
 import {
   isWakeMessage,
   type Job,
+  type JobContext,
   MAX_QUEUE_DELAY_MS,
   QUEUE_HEAD_START_MS,
   removeJob,
@@ -283,4 +284,88 @@ Deno.test("scheduler - stopping waits for the jobs under way, then claims nothin
   assert.equal(s.ran.length, 0);
   await s.scheduler.start();
   assert.equal(await s.scheduler.runDue(), 1, "started again, it runs what is due");
+});
+
+Deno.test("scheduler - stopping gives back jobs claimed ahead, except those due soon enough to finish", async () => {
+  using s = await setup({ wakeups: ["queue", "cron"] });
+  const start = s.clock.now();
+  const steps: string[] = [];
+  const prepared = Promise.withResolvers<void>();
+  const handler = (name: string) => async (job: Job, context: JobContext) => {
+    steps.push(`${name} prepare ${(job.payload as { n: string }).n} attempt ${job.attempt}`);
+    if (steps.length === 2) prepared.resolve();
+    await context.untilDue();
+    steps.push(`${name} send ${(job.payload as { n: string }).n} at ${s.clock.now() - start}`);
+  };
+  s.scheduler.handle("send", handler("first"), { leadMs: 3000 });
+  const wakes: number[] = [];
+  s.kv.listenQueue((message) => {
+    if (isWakeMessage(message)) wakes.push(message.dueAt);
+  });
+  const op = s.kv.atomic();
+  for (const [n, dueAt] of [["soon", start + 1000], ["later", start + 2900]] as const) {
+    s.scheduler.add(op, { kind: "send", teamId: "t", payload: { n }, dueAt, now: start });
+  }
+  await op.commit();
+  assert.equal(await s.scheduler.runDue(), 2, "both are claimed ahead");
+  await prepared.promise;
+
+  let stopped = false;
+  const stopping = s.scheduler.stop({ finishAheadBy: start + 2000 }).then(() => stopped = true);
+  // The later one goes back to the index as it was: same due time, not counted as an attempt.
+  for (let i = 0; i < 50 && (await Array.fromAsync(s.kv.list<Job>({ prefix: ["due"] }))).length < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const due = await Array.fromAsync(s.kv.list<Job>({ prefix: ["due"] }));
+  const back = due.find((e) => (e.value.payload as { n: string }).n === "later");
+  assert.ok(back, "the later job is in the index again");
+  assert.equal(back.value.dueAt, start + 2900);
+  assert.equal(back.value.attempt, 0);
+  assert.equal(stopped, false, "the one due soon is waited for");
+  s.clock.set(start + 1000);
+  await stopping;
+  assert.deepEqual(steps, [
+    "first prepare soon attempt 1",
+    "first prepare later attempt 1",
+    "first send soon at 1000",
+  ]);
+  assert.equal(s.ran.length, 0);
+
+  // Another instance (or the next start) claims it ahead again and sends it on time.
+  const other = new Scheduler(s.kv, s.clock, { wakeups: ["cron"] });
+  other.handle("send", handler("other"), { leadMs: 3000 });
+  assert.equal(await other.runDue(), 1);
+  s.clock.set(start + 2900);
+  await other.drain();
+  assert.deepEqual(steps.slice(3), ["other prepare later attempt 1", "other send later at 2900"]);
+  assert.equal((await Array.fromAsync(s.kv.list({ prefix: ["due"] }))).length, 0);
+  // Giving back enqueued a wake-up for its claim time (as scheduling it did).
+  for (let i = 0; i < 100 && wakes.filter((at) => at === start - 100).length < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(wakes.filter((at) => at === start - 100).length, 2);
+});
+
+Deno.test("scheduler - a stop with a job claimed ahead twice (lease shorter than lead) leaves it once, unrun", async () => {
+  using s = await setup({ leaseMs: 500 });
+  const sent: number[] = [];
+  s.scheduler.handle("send", async (job, context) => {
+    await context.untilDue();
+    sent.push(job.attempt);
+  }, { leadMs: 3000 });
+  const op = s.kv.atomic();
+  s.scheduler.add(op, {
+    kind: "send",
+    teamId: "t",
+    payload: {},
+    dueAt: s.clock.now() + 1000,
+    now: s.clock.now(),
+  });
+  await op.commit();
+  assert.equal(await s.scheduler.runDue(), 1);
+  assert.equal(await s.scheduler.runDue(), 1, "its lease is within the lead: claimed again");
+  await s.scheduler.stop(); // resolves: the older claim, whose lease moved, doesn't wait for its time
+  const due = await Array.fromAsync(s.kv.list<Job>({ prefix: ["due"] }));
+  assert.equal(due.length, 1);
+  assert.deepEqual(sent, []);
 });
