@@ -10,6 +10,11 @@
  *   the server answers with something other than a stream (a proxy's error page during
  *   a deploy), the browser gives up; the page then catches up from /api/feed and opens
  *   a new stream after a growing, spread-out wait — unless the feed says it signed out.
+ *   Browsers open at most six HTTP/1.1 connections to a host and each stream holds one, so
+ *   a seller with more Beacon tabs would find new pages stalled (local runs, hosts without
+ *   HTTP/2): a tab hidden for a while closes its stream, except one per browser — the one
+ *   holding a Web Lock, which keeps streaming for alerts while the seller is elsewhere. The
+ *   others wait for that lock or to be shown again, then resume from their last event.
  * - `supabase`: Supabase Realtime private channels (the team's topic and the user's
  *   own), joined with a short-lived token from /api/realtime/token that is renewed
  *   before it ends (realtime.setAuth). Each time every channel is (re)joined, the page
@@ -88,7 +93,7 @@ function connect() {
   started = true;
   lastId = meta("live-after");
   if (meta("live-transport") === "supabase") startSupabase();
-  else connectSse();
+  else startSse();
   // Back on the network, or back to the tab: no need to sit out the rest of a long wait.
   globalThis.addEventListener("online", reconnectNow);
   document.addEventListener("visibilitychange", () => {
@@ -103,7 +108,7 @@ let reopen: (() => void) | null = null;
 
 /** Tries again now while live updates are down ("Retry now"), instead of waiting for the next attempt. */
 export function reconnectNow(): void {
-  if (status === "offline") reopen?.();
+  if (status === "offline" && !suspended) reopen?.();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -112,26 +117,99 @@ export function reconnectNow(): void {
 /** Failed reopenings since the stream was last live. */
 let reopenFailures = 0;
 let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+/** The page's stream; null while it has none (closed in the background, or given up on). */
+let source: EventSource | null = null;
 
 function connectSse() {
   if (typeof EventSource === "undefined") return;
   clearTimeout(reopenTimer);
+  source?.close();
   setStatus("connecting");
-  const source = new EventSource(`/api/live?after=${encodeURIComponent(lastId)}`);
-  source.addEventListener("ready", () => {
+  const current = source = new EventSource(`/api/live?after=${encodeURIComponent(lastId)}`);
+  current.addEventListener("ready", () => {
     reopenFailures = 0;
     setStatus("live");
   });
-  source.addEventListener("live", (message) => dispatch(JSON.parse((message as MessageEvent).data)));
-  source.addEventListener("error", () => {
+  current.addEventListener("live", (message) => dispatch(JSON.parse((message as MessageEvent).data)));
+  current.addEventListener("error", () => {
+    if (current !== source) return;
     // A dropped connection: EventSource reconnects by itself (after the server's `retry`) and sends
     // Last-Event-ID; the server replays from there.
-    if (source.readyState !== EventSource.CLOSED) return setStatus("connecting");
+    if (current.readyState !== EventSource.CLOSED) return setStatus("connecting");
     // An answer that wasn't a stream (a proxy's 502 during a deploy, a session that ended): the browser
     // gives up for good, so the page tries again itself.
-    source.close();
+    current.close();
+    source = null;
     reopenLater().catch((error) => console.error("live: could not reconnect", error));
   });
+}
+
+/** How long a hidden tab keeps its stream before it leaves it to the background tab (see above). */
+export const HIDDEN_GRACE_MS = 10_000;
+/** Held by the one hidden tab per browser that keeps streaming. */
+export const BACKGROUND_LOCK = "beacon-live-background";
+/** True while this tab has closed its stream to leave the connection to others. */
+let suspended = false;
+let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+/** Set while this tab holds the background lock or waits for it: lets it go. */
+let leaveBackground: (() => void) | null = null;
+
+const isHidden = () => document.visibilityState === "hidden";
+
+function startSse() {
+  suspended = true;
+  if (isHidden()) goBackground(); // opened in a background tab
+  else resume();
+  document.addEventListener("visibilitychange", () => {
+    clearTimeout(hiddenTimer);
+    if (isHidden()) hiddenTimer = setTimeout(goBackground, HIDDEN_GRACE_MS);
+    else {
+      leaveBackground?.();
+      resume();
+    }
+  });
+}
+
+/** Closes the stream while this tab is in the background and another one streams. */
+function suspend() {
+  clearTimeout(reopenTimer);
+  source?.close();
+  source = null;
+  suspended = true;
+}
+
+/** Opens the stream again, from the last event shown. */
+function resume() {
+  if (!suspended) return;
+  suspended = false;
+  connectSse();
+}
+
+/**
+ * A hidden tab: keeps streaming if no other hidden tab does (it takes the background lock), else closes
+ * its stream and waits its turn. Without Web Locks (an insecure context), every tab keeps its stream.
+ */
+function goBackground() {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return resume();
+  if (leaveBackground) return;
+  const abort = new AbortController();
+  let release = () => {};
+  const hold = () =>
+    new Promise<void>((resolve) => {
+      release = resolve;
+      resume();
+    });
+  leaveBackground = () => {
+    leaveBackground = null;
+    abort.abort();
+    release();
+  };
+  locks.request(BACKGROUND_LOCK, { ifAvailable: true }, (lock) => {
+    if (lock) return hold();
+    suspend();
+    locks.request(BACKGROUND_LOCK, { signal: abort.signal }, hold).catch(() => {}); // aborted: shown again
+  }).catch((error) => console.error("live: background lock failed", error));
 }
 
 /**
@@ -141,6 +219,7 @@ function connectSse() {
 async function reopenLater() {
   if (await catchUpFromFeed() === 401) return setStatus("signed-out");
   setStatus("offline");
+  if (suspended) return; // in the background meanwhile: it reconnects when its turn comes
   reopen = connectSse;
   reopenTimer = setTimeout(connectSse, backoffMs(reopenFailures++, RETRY_WAITS));
 }

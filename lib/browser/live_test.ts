@@ -28,14 +28,57 @@ class PageSource {
     this.readyState = PageSource.CLOSED;
   }
 }
-Object.assign(globalThis, {
-  document: {
-    querySelector: (selector: string) => ({ content: selector.includes("live-transport") ? "local" : "" }),
-    addEventListener: () => {},
+/** The page's document: its meta tags, and whether the tab is shown (`show`/`hide` tell the page). */
+const page = {
+  visibilityState: "visible",
+  handlers: [] as (() => void)[],
+  querySelector: (selector: string) => ({ content: selector.includes("live-transport") ? "local" : "" }),
+  addEventListener(type: string, handler: () => void) {
+    if (type === "visibilitychange") this.handlers.push(handler);
   },
-  EventSource: PageSource,
-});
-const { onLive, onLiveStatus, reconnectNow } = await import("./live.ts");
+  setVisible(visible: boolean) {
+    this.visibilityState = visible ? "visible" : "hidden";
+    for (const handler of this.handlers) handler();
+  },
+};
+
+/** The browser's Web Locks, shared by its tabs (this page, and the others the test plays). */
+class Locks {
+  held = new Set<string>();
+  #queue: { name: string; grant: () => void }[] = [];
+  async request(
+    name: string,
+    options: { ifAvailable?: boolean; signal?: AbortSignal },
+    callback: (lock: { name: string } | null) => unknown,
+  ): Promise<unknown> {
+    if (this.held.has(name)) {
+      if (options.ifAvailable) return await callback(null);
+      await new Promise<void>((grant, reject) => {
+        const waiter = { name, grant };
+        this.#queue.push(waiter);
+        options.signal?.addEventListener("abort", () => {
+          this.#queue = this.#queue.filter((w) => w !== waiter);
+          reject(new DOMException("aborted", "AbortError"));
+        });
+      });
+    }
+    this.held.add(name);
+    try {
+      return await callback({ name });
+    } finally {
+      this.held.delete(name);
+      const next = this.#queue.find((w) => w.name === name);
+      if (next) {
+        this.#queue = this.#queue.filter((w) => w !== next);
+        next.grant();
+      }
+    }
+  }
+}
+const locks = new Locks();
+Object.defineProperty(globalThis.navigator, "locks", { value: locks, configurable: true });
+Object.assign(globalThis, { document: page, EventSource: PageSource });
+const { onLive, onLiveStatus, reconnectNow, BACKGROUND_LOCK, HIDDEN_GRACE_MS } = await import("./live.ts");
 
 Deno.test("live - an island that starts listening late gets what came before it, and every event once", () => {
   const first: string[] = [], late: string[] = [];
@@ -70,6 +113,52 @@ function withServer(feed: () => { status: number; items?: Partial<LiveEvent>[] }
   };
   return { asked, timers, settle, [Symbol.dispose]: () => Object.assign(globalThis, real) };
 }
+
+Deno.test("live - a hidden tab leaves its stream to the one background tab, waits its turn, and resumes from its last event", async () => {
+  using server = withServer(() => ({ status: 200 }));
+  const stream = () => PageSource.opened.at(-1)!;
+  const before = stream();
+  const closed = () => stream().readyState === PageSource.CLOSED;
+  // Another hidden tab of this browser streams in the background.
+  const otherTab = Promise.withResolvers<void>();
+  locks.request(BACKGROUND_LOCK, {}, () => otherTab.promise);
+  await server.settle();
+
+  page.setVisible(false);
+  assert.equal(server.timers.at(-1)?.ms, HIDDEN_GRACE_MS);
+  assert.equal(closed(), false, "it keeps its stream for a while (a quick look at another tab)");
+  server.timers.at(-1)!.run();
+  await server.settle();
+  assert.equal(closed(), true, "then closes it: the other tab streams");
+  assert.equal(stream(), before);
+
+  // The other tab is closed or shown: this one takes over and resumes where it stopped.
+  otherTab.resolve();
+  await server.settle();
+  assert.notEqual(stream(), before);
+  assert.equal(stream().url, "/api/live?after=01KA0000000000000000000002");
+  assert.equal(closed(), false);
+  assert.ok(locks.held.has(BACKGROUND_LOCK), "it holds the lock now");
+
+  // Shown again: it lets the lock go, and keeps its stream.
+  const streaming = stream();
+  page.setVisible(true);
+  await server.settle();
+  assert.equal(locks.held.has(BACKGROUND_LOCK), false);
+  assert.equal(stream(), streaming);
+  assert.equal(closed(), false);
+
+  // Hidden with no other tab in the background: it is the one that streams, without reconnecting.
+  page.setVisible(false);
+  server.timers.at(-1)!.run();
+  await server.settle();
+  assert.ok(locks.held.has(BACKGROUND_LOCK));
+  assert.equal(stream(), streaming);
+  assert.equal(closed(), false);
+  page.setVisible(true);
+  await server.settle();
+  assert.equal(locks.held.has(BACKGROUND_LOCK), false);
+});
 
 Deno.test("live - a stream the server refused is reopened from the last event, after growing, spread-out waits", async () => {
   const statuses: string[] = [], got: string[] = [];
