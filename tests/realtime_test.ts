@@ -10,7 +10,7 @@ import { newId } from "../lib/storage/ids.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { LocalHub } from "../lib/realtime/local_hub.ts";
 import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
-import { RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
+import { HEARTBEAT_MS, RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
@@ -158,7 +158,7 @@ Deno.test("realtime - an SSE page that stops reading is cut off, not buffered wi
   assert.ok(text.length < 4.5 * 1024 * 1024, `${text.length} bytes were kept`);
 });
 
-Deno.test("realtime - SSE pages are told different reconnect waits, so a restart doesn't bring them all back at once", async () => {
+Deno.test("realtime - SSE pages are told different reconnect waits (so a restart doesn't bring them all back at once) and the heartbeat", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);
   await ana.signUp();
@@ -171,6 +171,9 @@ Deno.test("realtime - SSE pages are told different reconnect waits, so a restart
     const retry = ready.match(/^retry: (\d+)$/m);
     assert.ok(retry, `the ready frame sets retry: ${ready}`);
     waits.push(Number(retry[1]));
+    // It also says how often an idle stream pings, so the page can tell a dead one.
+    const data = JSON.parse(ready.match(/^data: (.*)$/m)![1]);
+    assert.equal(data.heartbeatMs, HEARTBEAT_MS);
   }
   const [min, max] = RECONNECT_WINDOW_MS;
   for (const wait of waits) assert.ok(wait >= min && wait < max, `${wait} ms within ${min}–${max}`);

@@ -119,6 +119,14 @@ let reopenFailures = 0;
 let reopenTimer: ReturnType<typeof setTimeout> | undefined;
 /** The page's stream; null while it has none (closed in the background, or given up on). */
 let source: EventSource | null = null;
+/**
+ * A stream silent for this many of the server's heartbeats is taken for dead and opened again: a
+ * connection can be lost without the browser noticing (a laptop that slept, a NAT that forgot it).
+ */
+export const SILENT_HEARTBEATS = 2.5;
+/** The heartbeat assumed until the stream's `ready` tells it. */
+const DEFAULT_HEARTBEAT_MS = 20_000;
+let watchdog: ReturnType<typeof setTimeout> | undefined;
 
 function connectSse() {
   if (typeof EventSource === "undefined") return;
@@ -126,11 +134,26 @@ function connectSse() {
   source?.close();
   setStatus("connecting");
   const current = source = new EventSource(`/api/live?after=${encodeURIComponent(lastId)}`);
-  current.addEventListener("ready", () => {
+  let heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  /** Heard from the server: the stream is alive for a few more heartbeats. */
+  const heard = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      if (current === source) connectSse();
+    }, heartbeatMs * SILENT_HEARTBEATS);
+  };
+  heard();
+  current.addEventListener("ready", (message) => {
+    heartbeatMs = JSON.parse((message as MessageEvent).data).heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    heard();
     reopenFailures = 0;
     setStatus("live");
   });
-  current.addEventListener("live", (message) => dispatch(JSON.parse((message as MessageEvent).data)));
+  current.addEventListener("ping", heard);
+  current.addEventListener("live", (message) => {
+    heard();
+    dispatch(JSON.parse((message as MessageEvent).data));
+  });
   current.addEventListener("error", () => {
     if (current !== source) return;
     // A dropped connection: EventSource reconnects by itself (after the server's `retry`) and sends
@@ -138,6 +161,7 @@ function connectSse() {
     if (current.readyState !== EventSource.CLOSED) return setStatus("connecting");
     // An answer that wasn't a stream (a proxy's 502 during a deploy, a session that ended): the browser
     // gives up for good, so the page tries again itself.
+    clearTimeout(watchdog);
     current.close();
     source = null;
     reopenLater().catch((error) => console.error("live: could not reconnect", error));
@@ -173,6 +197,7 @@ function startSse() {
 /** Closes the stream while this tab is in the background and another one streams. */
 function suspend() {
   clearTimeout(reopenTimer);
+  clearTimeout(watchdog);
   source?.close();
   source = null;
   suspended = true;

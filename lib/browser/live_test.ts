@@ -16,8 +16,11 @@ class PageSource {
   emit(event: Partial<LiveEvent>) {
     this.#handlers.get("live")!({ data: JSON.stringify(event) });
   }
-  ready() {
-    this.#handlers.get("ready")!({ data: "{}" });
+  ready(data: { heartbeatMs?: number } = {}) {
+    this.#handlers.get("ready")!({ data: JSON.stringify(data) });
+  }
+  ping() {
+    this.#handlers.get("ping")!({ data: "{}" });
   }
   /** The server answered with something other than a stream: the browser closes it for good. */
   refuse() {
@@ -78,9 +81,15 @@ class Locks {
 const locks = new Locks();
 Object.defineProperty(globalThis.navigator, "locks", { value: locks, configurable: true });
 Object.assign(globalThis, { document: page, EventSource: PageSource });
-const { onLive, onLiveStatus, reconnectNow, BACKGROUND_LOCK, HIDDEN_GRACE_MS } = await import("./live.ts");
+const { onLive, onLiveStatus, reconnectNow, BACKGROUND_LOCK, HIDDEN_GRACE_MS, SILENT_HEARTBEATS } =
+  await import(
+    "./live.ts"
+  );
+/** The page's watchdog on a stream whose `ready` didn't say how often it hears from the server. */
+const DEFAULT_WATCHDOG_MS = 20_000 * SILENT_HEARTBEATS;
 
 Deno.test("live - an island that starts listening late gets what came before it, and every event once", () => {
+  using _server = withServer(() => ({ status: 200 }));
   const first: string[] = [], late: string[] = [];
   onLive((e) => first.push(e.id));
   const [source] = PageSource.opened;
@@ -98,15 +107,24 @@ Deno.test("live - an island that starts listening late gets what came before it,
  * events), and timers are held for the test to run instead of firing.
  */
 function withServer(feed: () => { status: number; items?: Partial<LiveEvent>[] }) {
-  const real = { fetch: globalThis.fetch, setTimeout: globalThis.setTimeout };
-  const asked: string[] = [], timers: { run: () => void; ms: number }[] = [];
+  const real = {
+    fetch: globalThis.fetch,
+    setTimeout: globalThis.setTimeout,
+    clearTimeout: globalThis.clearTimeout,
+  };
+  const asked: string[] = [], timers: { run: () => void; ms: number; cancelled: boolean }[] = [];
+  const FIRST_ID = 1_000_000;
   Object.assign(globalThis, {
     fetch: (url: string) => {
       asked.push(url);
       const { status, items = [] } = feed();
       return Promise.resolve(new Response(JSON.stringify(status === 200 ? { items } : {}), { status }));
     },
-    setTimeout: (run: () => void, ms: number) => timers.push({ run, ms }) + 1_000_000,
+    setTimeout: (run: () => void, ms: number) => timers.push({ run, ms, cancelled: false }) - 1 + FIRST_ID,
+    clearTimeout: (id: number) => {
+      const timer = timers[id - FIRST_ID];
+      if (timer) timer.cancelled = true;
+    },
   });
   const settle = async () => {
     for (let i = 0; i < 20; i++) await new Promise((resolve) => real.setTimeout(resolve, 1));
@@ -160,6 +178,36 @@ Deno.test("live - a hidden tab leaves its stream to the one background tab, wait
   assert.equal(locks.held.has(BACKGROUND_LOCK), false);
 });
 
+Deno.test("live - a stream silent for a few heartbeats is taken for dead and reopened from the last event", () => {
+  using server = withServer(() => ({ status: 200 }));
+  const statuses: string[] = [];
+  const stop = onLiveStatus((s) => statuses.push(s));
+  try {
+    const stream = PageSource.opened.at(-1)!;
+    const opened = PageSource.opened.length;
+    const watchdogs = () => server.timers.filter((t) => !t.cancelled);
+    stream.ready({ heartbeatMs: 1_000 });
+    assert.deepEqual(watchdogs().map((t) => t.ms), [1_000 * SILENT_HEARTBEATS], "told by the server");
+    // Heartbeats and events keep it alive: one watchdog at a time, armed anew.
+    stream.ping();
+    stream.emit({ id: "01KA0000000000000000000002", type: "message.updated" });
+    assert.equal(watchdogs().length, 1);
+    assert.equal(server.timers.length, 3);
+    assert.equal(PageSource.opened.length, opened);
+
+    // Then nothing for 2.5 heartbeats: the stream is closed and a new one resumes from the last event.
+    watchdogs()[0].run();
+    assert.equal(stream.readyState, PageSource.CLOSED);
+    assert.equal(PageSource.opened.length, opened + 1);
+    assert.equal(PageSource.opened.at(-1)!.url, "/api/live?after=01KA0000000000000000000002");
+    assert.equal(statuses.at(-1), "connecting");
+    PageSource.opened.at(-1)!.ready();
+    assert.equal(statuses.at(-1), "live");
+  } finally {
+    stop();
+  }
+});
+
 Deno.test("live - a stream the server refused is reopened from the last event, after growing, spread-out waits", async () => {
   const statuses: string[] = [], got: string[] = [];
   const stop = onLiveStatus((s) => statuses.push(s));
@@ -169,6 +217,8 @@ Deno.test("live - a stream the server refused is reopened from the last event, a
     items: [{ id: "01KA0000000000000000000003", type: "message.updated" }],
   };
   using server = withServer(() => feed);
+  /** The page's own waits to reopen (not its watchdog on the streams). */
+  const waits = () => server.timers.filter((t) => t.ms !== DEFAULT_WATCHDOG_MS);
   try {
     PageSource.opened.at(-1)!.ready();
     // A deploy: the proxy answers 502, so the browser gives up on the stream.
@@ -181,16 +231,16 @@ Deno.test("live - a stream the server refused is reopened from the last event, a
     );
     assert.ok(got.includes("01KA0000000000000000000003"), "what the feed had is shown");
     assert.equal(statuses.at(-1), "offline");
-    assert.equal(server.timers.length, 1);
+    assert.equal(waits().length, 1);
     assert.ok(
-      server.timers[0].ms >= 500 && server.timers[0].ms <= 1_000,
-      `first wait ${server.timers[0].ms}`,
+      waits()[0].ms >= 500 && waits()[0].ms <= 1_000,
+      `first wait ${waits()[0].ms}`,
     );
 
     // Still down: the next wait is longer.
     feed = { status: 503 };
     const opened = PageSource.opened.length;
-    server.timers[0].run();
+    waits()[0].run();
     assert.equal(PageSource.opened.length, opened + 1);
     assert.equal(PageSource.opened.at(-1)!.url, "/api/live?after=01KA0000000000000000000003");
     assert.equal(statuses.at(-1), "connecting");
@@ -198,8 +248,8 @@ Deno.test("live - a stream the server refused is reopened from the last event, a
     await server.settle();
     assert.equal(statuses.at(-1), "offline");
     assert.ok(
-      server.timers[1].ms >= 1_000 && server.timers[1].ms <= 2_000,
-      `second wait ${server.timers[1].ms}`,
+      waits()[1].ms >= 1_000 && waits()[1].ms <= 2_000,
+      `second wait ${waits()[1].ms}`,
     );
 
     // Back on the network: no need to wait for the timer; once live, the waits start small again.
@@ -211,15 +261,15 @@ Deno.test("live - a stream the server refused is reopened from the last event, a
     assert.equal(PageSource.opened.length, opened + 2, "nothing to retry while live");
     PageSource.opened.at(-1)!.refuse();
     await server.settle();
-    assert.ok(server.timers[2].ms <= 1_000, `wait after being live again ${server.timers[2].ms}`);
+    assert.ok(waits()[2].ms <= 1_000, `wait after being live again ${waits()[2].ms}`);
 
     // The session ended: the feed says 401, and the page stops trying.
     feed = { status: 401 };
-    server.timers[2].run();
+    waits()[2].run();
     PageSource.opened.at(-1)!.refuse();
     await server.settle();
     assert.equal(statuses.at(-1), "signed-out");
-    assert.equal(server.timers.length, 3, "no more attempts");
+    assert.equal(waits().length, 3, "no more attempts");
   } finally {
     stop();
     stopLive();

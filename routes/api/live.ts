@@ -21,6 +21,11 @@ import { viewer } from "../middleware/auth.ts";
 
 export const liveApi = new Hono<AppEnv>();
 
+/**
+ * How often an idle stream says it is alive (a `ping` event, told to the page in `ready`): the page
+ * reopens a stream that has been silent for a few of them (a connection lost without the browser
+ * noticing), and proxies don't time it out.
+ */
 export const HEARTBEAT_MS = 20_000;
 /** Bytes a stream may have queued and unread before it is closed (the page then reconnects and replays). */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -37,13 +42,22 @@ const reconnectAfterMs = () => {
 };
 
 const encoder = new TextEncoder();
-const HEARTBEAT = encoder.encode(": heartbeat\n\n");
+/** One Server-Sent Events message (EventSource dispatches it as `event`; every kind carries data). */
+const sseFrame = (
+  { id, event, data, retry }: { id?: string; event: string; data: unknown; retry?: number },
+) =>
+  encoder.encode(
+    `${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n${
+      retry ? `retry: ${retry}\n` : ""
+    }\n`,
+  );
+const HEARTBEAT = sseFrame({ event: "ping", data: {} });
 const frames = new WeakMap<LiveEvent, Uint8Array>();
 /** The event's SSE frame, encoded once for all the streams it goes to (chunks are only read, never changed). */
 function frameOf(event: LiveEvent): Uint8Array {
   let frame = frames.get(event);
   if (!frame) {
-    frame = encoder.encode(`id: ${event.id}\nevent: live\ndata: ${JSON.stringify(event)}\n\n`);
+    frame = sseFrame({ id: event.id, event: "live", data: event });
     frames.set(event, frame);
   }
   return frame;
@@ -102,11 +116,11 @@ liveApi.get("/live", (c) => {
         }
         enqueue(frameOf(event));
       };
-      enqueue(
-        encoder.encode(
-          `event: ready\ndata: ${JSON.stringify({ at: Date.now() })}\nretry: ${reconnectAfterMs()}\n\n`,
-        ),
-      );
+      enqueue(sseFrame({
+        event: "ready",
+        data: { at: Date.now(), heartbeatMs: HEARTBEAT_MS },
+        retry: reconnectAfterMs(),
+      }));
       heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
       (async () => {
         if (after) {
