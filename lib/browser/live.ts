@@ -220,8 +220,9 @@ function goBackground() {
   if (leaveBackground) return;
   const abort = new AbortController();
   let release = () => {};
+  /** Holds the lock until this tab is shown again, or lets it go at once if it already was. */
   const hold = () =>
-    new Promise<void>((resolve) => {
+    abort.signal.aborted ? undefined : new Promise<void>((resolve) => {
       release = resolve;
       resume();
     });
@@ -232,6 +233,7 @@ function goBackground() {
   };
   locks.request(BACKGROUND_LOCK, { ifAvailable: true }, (lock) => {
     if (lock) return hold();
+    if (abort.signal.aborted) return;
     suspend();
     locks.request(BACKGROUND_LOCK, { signal: abort.signal }, hold).catch(() => {}); // aborted: shown again
   }).catch((error) => console.error("live: background lock failed", error));
