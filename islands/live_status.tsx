@@ -7,7 +7,8 @@ const SHOW_CONNECTING_AFTER_MS = 3_000;
 /**
  * In the header of every signed-in page: says when live updates are not coming in — (re)connecting,
  * paused (with "Retry now"), or stopped because the session ended (with "Sign in") — so a quiet
- * page is never mistaken for a quiet customer. Shows nothing while live.
+ * page is never mistaken for a quiet customer; and when the page was away too long to catch up on
+ * everything (with "Reload"). Shows nothing while live.
  */
 export default function LiveStatus() {
   const [status, setStatus] = useState<Status>("live");
@@ -16,7 +17,7 @@ export default function LiveStatus() {
   useEffect(() =>
     onLiveStatus((next) => {
       setStatus(next);
-      if (next === "live") setWasLive(true);
+      if (next === "live" || next === "missed") setWasLive(true);
     }), []);
   useEffect(() => {
     setSlow(false);
@@ -36,6 +37,15 @@ export default function LiveStatus() {
             <span class="live-status-narrow" aria-hidden="true">Paused</span>
           </span>
           <button type="button" class="link-button" onClick={reconnectNow}>Retry now</button>
+        </>
+      )}
+      {status === "missed" && (
+        <>
+          <span class="badge badge-amber" title="This page was away too long to catch up on everything">
+            <span class="live-status-wide">Some updates missed</span>
+            <span class="live-status-narrow" aria-hidden="true">Outdated</span>
+          </span>
+          <button type="button" class="link-button" onClick={() => location.reload()}>Reload</button>
         </>
       )}
       {status === "signed-out" && (

@@ -4,7 +4,8 @@
  * Realtime (tests/standins/supabase_standin.ts).
  */
 import assert from "node:assert/strict";
-import { addToFeed, feedSince, liveEvent } from "../lib/realtime/feed.ts";
+import { addToFeed, type FeedFrom, feedPage, liveEvent, replayFeed } from "../lib/realtime/feed.ts";
+import { MAX_CATCH_UP } from "../lib/realtime/realtime.ts";
 import { verifyJwt } from "../lib/realtime/jwt.ts";
 import { newId } from "../lib/storage/ids.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
@@ -14,6 +15,7 @@ import { HEARTBEAT_MS, RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
+import { fillFeed } from "./helpers/feed.ts";
 import { standinEnv, startSupabaseStandin } from "./standins/supabase_standin.ts";
 
 Deno.test("realtime - embedded by default: pages use SSE and there is no Supabase token", async () => {
@@ -103,8 +105,70 @@ Deno.test("realtime - catch-up returns what came after the page's last event, th
   await op.commit();
   // Ids keep being minted meanwhile (pages, other events): newId() is monotonic, so it can't go back.
   newId(t0 + 120_000);
-  const got = await feedSince(kv, "T", seen.id);
-  assert.deepEqual(got.map((e) => e.type), ["missed-1", "missed-2"]);
+  const got = await feedPage(kv, "T", { after: seen.id });
+  assert.deepEqual(got.events.map((e) => e.type), ["missed-1", "missed-2"]);
+  assert.equal(got.next, null);
+});
+
+Deno.test("realtime - catch-up comes a page at a time, each from where the last ended, and says when it stopped short", async () => {
+  using kv = await Deno.openKv(":memory:");
+  // All within the few seconds a catch-up re-reads before the page's last event: the pages still move on.
+  const events = await fillFeed(kv, "T", 1_234, Date.now());
+  const after = events[100].id;
+  const seen: string[] = [];
+  let from: FeedFrom = { after }, pages = 0;
+  for (;;) {
+    const page = await feedPage(kv, "T", from);
+    pages++;
+    seen.push(...page.events.map((e) => e.id));
+    if (!page.next) break;
+    from = { cursor: page.next };
+  }
+  assert.equal(pages, 3);
+  assert.equal(new Set(seen).size, seen.length, "no event twice");
+  assert.deepEqual(
+    seen,
+    events.filter((e) => e.id !== after).map((e) => e.id),
+    "the overlap, then everything after",
+  );
+
+  const all = await replayFeed(kv, "T", after);
+  assert.equal(all.complete, true);
+  assert.equal(all.events.length, 1_233);
+  const short = await replayFeed(kv, "T", after, 700);
+  assert.equal(short.complete, false);
+  assert.equal(short.events.length, 100 + 700, "the 100 re-read before it don't count");
+});
+
+Deno.test("realtime - a stream replays up to MAX_CATCH_UP missed events, then says it missed the rest", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  // Later than signing up (ids never go back in time), and ten seconds apart: the few seconds a replay
+  // re-reads before the page's last event hold none of them.
+  const t0 = t.clock.now() + 60_000;
+  const filler = await fillFeed(t.kv, me.team.id, MAX_CATCH_UP + 100, t0, 10_000);
+  const read = async (after: string) => {
+    const response = await ana.request(`/api/live?after=${after}`);
+    // Published once the stream is open: it comes after all the replay sends.
+    await t.deps.realtime.publish(liveEvent(me.team.id, "sentinel", {}, t.clock.now()));
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes('"sentinel"')) text += (await reader.read()).value;
+    await reader.cancel();
+    return { live: text.match(/event: live/g)!.length - 1, missed: /event: missed/.test(text) };
+  };
+  assert.deepEqual(await read(filler[0].id), { live: MAX_CATCH_UP, missed: true });
+  assert.deepEqual(await read(filler.at(-MAX_CATCH_UP)!.id), { live: MAX_CATCH_UP - 1, missed: false });
+
+  // The JSON catch-up gives the same a page at a time, with a cursor for the next.
+  let page = await ana.api("GET", `/feed?after=${filler[0].id}`);
+  assert.equal(page.json.items.length, 500);
+  assert.equal(page.json.next, filler[500].id);
+  page = await ana.api("GET", `/feed?cursor=${page.json.next}`);
+  assert.equal(page.json.items[0].id, filler[501].id);
+  assert.equal((await ana.api("GET", "/feed")).status, 400);
+  assert.equal((await ana.api("GET", `/feed?after=${filler[0].id}&cursor=${filler[1].id}`)).status, 400);
 });
 
 Deno.test("realtime - a page that goes away over HTTP takes its listener with it", async () => {

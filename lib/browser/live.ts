@@ -22,15 +22,17 @@
  *   here, with a dynamic import, so pages on the local transport never download it.
  */
 import { backoffMs } from "../realtime/backoff.ts";
-import type { LiveEvent } from "../realtime/realtime.ts";
+import { type LiveEvent, MAX_CATCH_UP } from "../realtime/realtime.ts";
 
 export type { LiveEvent };
 type Listener = (event: LiveEvent) => void;
 /**
  * `offline`: live updates are down; `reconnectNow` tries again (the SSE stream also does by itself,
  * after growing waits). `signed-out`: the session ended, so nothing will until the user signs in.
+ * `missed`: live, but the page was away too long to catch up on everything (see MAX_CATCH_UP): what
+ * it shows may be out of date until a reload.
  */
-export type LiveStatus = "connecting" | "live" | "offline" | "signed-out";
+export type LiveStatus = "connecting" | "live" | "offline" | "signed-out" | "missed";
 
 const listeners = new Set<Listener>();
 const statusListeners = new Set<(status: LiveStatus) => void>();
@@ -42,6 +44,8 @@ const seen = new Map<string, LiveEvent>();
 let started = false;
 let lastId = "";
 let status: LiveStatus = "connecting";
+/** Some events were never shown (more than catch-up replays); stays so until the page is reloaded. */
+let missed = false;
 
 function meta(name: string): string {
   return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? "";
@@ -49,7 +53,14 @@ function meta(name: string): string {
 
 function setStatus(next: LiveStatus) {
   status = next;
-  for (const fn of statusListeners) fn(next);
+  for (const fn of statusListeners) fn(shownStatus());
+}
+
+const shownStatus = (): LiveStatus => missed && status === "live" ? "missed" : status;
+
+function markMissed() {
+  missed = true;
+  setStatus(status);
 }
 
 function dispatch(event: LiveEvent, advance = true) {
@@ -69,20 +80,29 @@ function deliver(listener: Listener, event: LiveEvent) {
 }
 
 /**
- * Shows what the page missed, from Beacon's feed after the last event shown; answers the feed's
- * HTTP status (0 when it couldn't be reached or there is nothing to resume from).
+ * Shows what the page missed, from Beacon's feed after the last event shown, a page at a time (up to
+ * MAX_CATCH_UP events); answers the feed's HTTP status (0 when it couldn't be reached or there is
+ * nothing to resume from).
  */
 async function catchUpFromFeed(): Promise<number> {
   if (!lastId) return 0;
   try {
-    const response = await fetch(`/api/feed?after=${encodeURIComponent(lastId)}`, {
-      credentials: "same-origin",
-    });
-    if (response.ok) {
-      const { items } = await response.json() as { items: LiveEvent[] };
-      for (const event of items) dispatch(event);
+    const from = lastId;
+    let query = `after=${encodeURIComponent(from)}`;
+    /** Events newer than the last one shown (the few seconds re-read before it don't count). */
+    let caught = 0;
+    for (;;) {
+      const response = await fetch(`/api/feed?${query}`, { credentials: "same-origin" });
+      if (!response.ok) return response.status;
+      const { items, next } = await response.json() as { items: LiveEvent[]; next?: string | null };
+      for (const event of items) {
+        dispatch(event);
+        if (event.id > from) caught++;
+      }
+      if (next && caught >= MAX_CATCH_UP) markMissed();
+      if (!next || missed) return response.status;
+      query = `cursor=${encodeURIComponent(next)}`;
     }
-    return response.status;
   } catch {
     return 0;
   }
@@ -150,6 +170,10 @@ function connectSse() {
     setStatus("live");
   });
   current.addEventListener("ping", heard);
+  current.addEventListener("missed", () => {
+    heard();
+    markMissed();
+  });
   current.addEventListener("live", (message) => {
     heard();
     dispatch(JSON.parse((message as MessageEvent).data));
@@ -371,6 +395,6 @@ export function onLive(listener: Listener): () => void {
 /** Calls `listener` with the connection's status now and whenever it changes. */
 export function onLiveStatus(listener: (status: LiveStatus) => void): () => void {
   statusListeners.add(listener);
-  listener(status);
+  listener(shownStatus());
   return () => statusListeners.delete(listener);
 }

@@ -1,87 +1,9 @@
 import assert from "node:assert/strict";
 import type { LiveEvent } from "../realtime/realtime.ts";
+import { installPage, locks, page, PageSource, withServer } from "../../tests/helpers/live_page.ts";
 
-/** What the page gives live.ts: its meta tags, and an EventSource (played here by the test). */
-class PageSource {
-  static CLOSED = 2;
-  static opened: PageSource[] = [];
-  readyState = 1;
-  #handlers = new Map<string, (message: { data: string }) => void>();
-  constructor(readonly url: string) {
-    PageSource.opened.push(this);
-  }
-  addEventListener(type: string, handler: (message: { data: string }) => void) {
-    this.#handlers.set(type, handler);
-  }
-  emit(event: Partial<LiveEvent>) {
-    this.#handlers.get("live")!({ data: JSON.stringify(event) });
-  }
-  ready(data: { heartbeatMs?: number } = {}) {
-    this.#handlers.get("ready")!({ data: JSON.stringify(data) });
-  }
-  ping() {
-    this.#handlers.get("ping")!({ data: "{}" });
-  }
-  /** The server answered with something other than a stream: the browser closes it for good. */
-  refuse() {
-    this.readyState = PageSource.CLOSED;
-    this.#handlers.get("error")!({ data: "" });
-  }
-  close() {
-    this.readyState = PageSource.CLOSED;
-  }
-}
-/** The page's document: its meta tags, and whether the tab is shown (`show`/`hide` tell the page). */
-const page = {
-  visibilityState: "visible",
-  handlers: [] as (() => void)[],
-  querySelector: (selector: string) => ({ content: selector.includes("live-transport") ? "local" : "" }),
-  addEventListener(type: string, handler: () => void) {
-    if (type === "visibilitychange") this.handlers.push(handler);
-  },
-  setVisible(visible: boolean) {
-    this.visibilityState = visible ? "visible" : "hidden";
-    for (const handler of this.handlers) handler();
-  },
-};
+installPage();
 
-/** The browser's Web Locks, shared by its tabs (this page, and the others the test plays). */
-class Locks {
-  held = new Set<string>();
-  #queue: { name: string; grant: () => void }[] = [];
-  async request(
-    name: string,
-    options: { ifAvailable?: boolean; signal?: AbortSignal },
-    callback: (lock: { name: string } | null) => unknown,
-  ): Promise<unknown> {
-    await Promise.resolve(); // a browser answers later, not within the call
-    if (this.held.has(name)) {
-      if (options.ifAvailable) return await callback(null);
-      await new Promise<void>((grant, reject) => {
-        const waiter = { name, grant };
-        this.#queue.push(waiter);
-        options.signal?.addEventListener("abort", () => {
-          this.#queue = this.#queue.filter((w) => w !== waiter);
-          reject(new DOMException("aborted", "AbortError"));
-        });
-      });
-    }
-    this.held.add(name);
-    try {
-      return await callback({ name });
-    } finally {
-      this.held.delete(name);
-      const next = this.#queue.find((w) => w.name === name);
-      if (next) {
-        this.#queue = this.#queue.filter((w) => w !== next);
-        next.grant();
-      }
-    }
-  }
-}
-const locks = new Locks();
-Object.defineProperty(globalThis.navigator, "locks", { value: locks, configurable: true });
-Object.assign(globalThis, { document: page, EventSource: PageSource });
 const { onLive, onLiveStatus, reconnectNow, BACKGROUND_LOCK, HIDDEN_GRACE_MS, SILENT_HEARTBEATS } =
   await import(
     "./live.ts"
@@ -102,36 +24,6 @@ Deno.test("live - an island that starts listening late gets what came before it,
   assert.deepEqual(first, ["01KA0000000000000000000001", "01KA0000000000000000000002"]);
   assert.deepEqual(late, ["01KA0000000000000000000001", "01KA0000000000000000000002"]);
 });
-
-/**
- * Plays what the page's own reconnecting meets: /api/feed answers with `feed` (a status and its
- * events), and timers are held for the test to run instead of firing.
- */
-function withServer(feed: () => { status: number; items?: Partial<LiveEvent>[] }) {
-  const real = {
-    fetch: globalThis.fetch,
-    setTimeout: globalThis.setTimeout,
-    clearTimeout: globalThis.clearTimeout,
-  };
-  const asked: string[] = [], timers: { run: () => void; ms: number; cancelled: boolean }[] = [];
-  const FIRST_ID = 1_000_000;
-  Object.assign(globalThis, {
-    fetch: (url: string) => {
-      asked.push(url);
-      const { status, items = [] } = feed();
-      return Promise.resolve(new Response(JSON.stringify(status === 200 ? { items } : {}), { status }));
-    },
-    setTimeout: (run: () => void, ms: number) => timers.push({ run, ms, cancelled: false }) - 1 + FIRST_ID,
-    clearTimeout: (id: number) => {
-      const timer = timers[id - FIRST_ID];
-      if (timer) timer.cancelled = true;
-    },
-  });
-  const settle = async () => {
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => real.setTimeout(resolve, 1));
-  };
-  return { asked, timers, settle, [Symbol.dispose]: () => Object.assign(globalThis, real) };
-}
 
 Deno.test("live - a hidden tab leaves its stream to the one background tab, waits its turn, and resumes from its last event", async () => {
   using server = withServer(() => ({ status: 200 }));

@@ -6,7 +6,7 @@
 import { decodeTime, encodeTime } from "ulid";
 import { isId, newId } from "../storage/ids.ts";
 import { listValues } from "../storage/kv.ts";
-import type { LiveEvent, Realtime } from "./realtime.ts";
+import { type LiveEvent, MAX_CATCH_UP, type Realtime } from "./realtime.ts";
 
 export const FEED_TTL_MS = 7 * 24 * 3600_000;
 /** Catch-up also re-reads this far before the last id: ids minted elsewhere may commit slightly out of order. */
@@ -41,21 +41,64 @@ export async function publishAll(realtime: Realtime, events: LiveEvent[]): Promi
   }
 }
 
-/** Events after `afterId` (with a small overlap the client de-duplicates), oldest first. */
-export async function feedSince(
+/** Events in one page of catch-up. */
+export const FEED_PAGE = 500;
+
+/** Where a page of the feed starts: after an event the reader has, or exactly where the page before ended. */
+export type FeedFrom = { after: string } | { cursor: string };
+
+export interface FeedPage {
+  /** Oldest first. */
+  events: LiveEvent[];
+  /** Set when more may follow: the `cursor` of the next page. */
+  next: string | null;
+}
+
+/**
+ * A page of the feed. After an event id it starts a little before that event (ids minted elsewhere
+ * may commit slightly out of order; the reader drops what it has); from a cursor, exactly after it.
+ */
+export async function feedPage(
   kv: Deno.Kv,
   teamId: string,
-  afterId: string,
-  limit = 500,
-): Promise<LiveEvent[]> {
-  const afterTime = afterTimeOf(afterId);
-  if (afterTime === null) return [];
+  from: FeedFrom,
+  limit = FEED_PAGE,
+): Promise<FeedPage> {
+  const id = "after" in from ? from.after : from.cursor;
+  const time = afterTimeOf(id);
+  if (time === null) return { events: [], next: null };
   // The time part of a ULID, written directly: newId() is monotonic and would never go back in time.
-  const start = encodeTime(Math.max(0, afterTime - CATCH_UP_OVERLAP_MS), 10);
-  const events = await listValues<LiveEvent>(kv, { prefix: feedKey(teamId), start: feedKey(teamId, start) }, {
-    limit,
+  const start = "after" in from ? encodeTime(Math.max(0, time - CATCH_UP_OVERLAP_MS), 10) : id;
+  const listed = await listValues<LiveEvent>(kv, { prefix: feedKey(teamId), start: feedKey(teamId, start) }, {
+    limit: limit + 1,
   });
-  return events.filter((e) => e.id !== afterId);
+  // One more than the page, to know whether the feed goes on (an extra, empty page at worst).
+  const events = listed.filter((e) => e.id !== id).slice(0, limit);
+  return { events, next: listed.length > limit ? events.at(-1)!.id : null };
+}
+
+/**
+ * Everything after `after`, page by page, up to `max` events newer than it (the few seconds re-read
+ * before it don't count); `complete` is false when there was more (the reader then knows it missed
+ * some, and says so).
+ */
+export async function replayFeed(
+  kv: Deno.Kv,
+  teamId: string,
+  after: string,
+  max = MAX_CATCH_UP,
+): Promise<{ events: LiveEvent[]; complete: boolean }> {
+  const events: LiveEvent[] = [];
+  let from: FeedFrom = { after }, newer = 0;
+  for (;;) {
+    const page = await feedPage(kv, teamId, from);
+    for (const event of page.events) {
+      if (event.id > after && newer++ === max) return { events, complete: false };
+      events.push(event);
+    }
+    if (!page.next) return { events, complete: true };
+    from = { cursor: page.next };
+  }
 }
 
 function afterTimeOf(id: string): number | null {

@@ -17,6 +17,13 @@ export interface LiveEvent {
 
 export type LiveListener = (event: LiveEvent) => void;
 
+/**
+ * How many missed events a page catches up on, by the stream's replay or through /api/feed; a page
+ * away longer than that (a tab hidden all day in a busy team) says it missed some, and a reload
+ * shows the latest.
+ */
+export const MAX_CATCH_UP = 2_000;
+
 export interface Realtime {
   readonly name: "local" | "supabase";
   /** Publishes an event that is already committed; never throws into the caller's request. */

@@ -2,7 +2,8 @@
  * GET /api/live — Server-Sent Events for the embedded realtime hub. The page
  * passes the id of the last event it knows (`?after=`, or the browser's
  * Last-Event-ID on reconnect); the stream first replays what was missed from the
- * team feed in KV, then forwards live events. Subscribing happens before the
+ * team feed in KV (up to MAX_CATCH_UP events; beyond that it sends `missed`), then
+ * forwards live events. Subscribing happens before the
  * replay and duplicates are dropped, so nothing falls between the two.
  *
  * One event goes to every open page of its team, so the fan-out is kept cheap: the
@@ -12,7 +13,7 @@
  * browser reconnects and replays from the feed.
  */
 import { Hono } from "hono";
-import { feedSince } from "../../lib/realtime/feed.ts";
+import { replayFeed } from "../../lib/realtime/feed.ts";
 import { withEvents } from "../../lib/tracking/live_feed.ts";
 import type { LiveEvent } from "../../lib/realtime/realtime.ts";
 import { AppError } from "../../lib/http/errors.ts";
@@ -52,6 +53,7 @@ const sseFrame = (
     }\n`,
   );
 const HEARTBEAT = sseFrame({ event: "ping", data: {} });
+const MISSED = sseFrame({ event: "missed", data: {} });
 const frames = new WeakMap<LiveEvent, Uint8Array>();
 /** The event's SSE frame, encoded once for all the streams it goes to (chunks are only read, never changed). */
 function frameOf(event: LiveEvent): Uint8Array {
@@ -123,11 +125,13 @@ liveApi.get("/live", (c) => {
       }));
       heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
       (async () => {
-        if (after) {
-          for (const event of await withEvents(kv, await feedSince(kv, team.id, after))) {
-            if (!event.userId || event.userId === user.id) send(event);
-          }
+        if (!after) return;
+        const { events, complete } = await replayFeed(kv, team.id, after);
+        for (const event of await withEvents(kv, events)) {
+          if (!event.userId || event.userId === user.id) send(event);
         }
+        // Away too long to replay it all: the page says so (a reload shows the latest).
+        if (!complete) enqueue(MISSED);
       })().catch((error) => console.error("live: replay failed", error)).finally(() => {
         // From here on events go straight out, in order.
         for (const event of buffered.splice(0)) send(event);

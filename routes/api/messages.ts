@@ -15,7 +15,7 @@ import { cancelSchedule, reschedule, scheduleDraft } from "../../lib/messages/sc
 import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
-import { feedSince } from "../../lib/realtime/feed.ts";
+import { feedPage } from "../../lib/realtime/feed.ts";
 import { withEvents } from "../../lib/tracking/live_feed.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppDeps, Viewer } from "../deps.ts";
@@ -261,16 +261,30 @@ messagesApi.openapi(
   },
 );
 
+const FeedQuery = z.object({
+  after: z.string().min(1).optional().openapi({ description: "The last event id the page has" }),
+  cursor: z.string().min(1).optional().openapi({ description: "The `next` of the page before" }),
+}).refine((q) => (q.after === undefined) !== (q.cursor === undefined), {
+  message: "Give either after or cursor.",
+  path: ["after"],
+});
+
 messagesApi.openapi(
   createRoute({
     method: "get",
     path: "/feed",
     tags: ["Live"],
-    summary: "Live events after a given event id (what a page missed while disconnected)",
+    summary: "Live events after a given event id (what a page missed while disconnected), a page at a time",
     security,
-    request: { query: z.object({ after: z.string().min(1) }) },
+    request: { query: FeedQuery },
     responses: {
-      200: json(z.object({ items: z.array(LiveEventSchema) }), "Events, oldest first"),
+      200: json(
+        z.object({
+          items: z.array(LiveEventSchema),
+          next: z.string().nullable().openapi({ description: "Set when more may follow: pass it as cursor" }),
+        }),
+        "Events, oldest first",
+      ),
       400: errors[400],
       401: errors[401],
     },
@@ -278,9 +292,12 @@ messagesApi.openapi(
   async (c) => {
     const { kv } = c.get("deps");
     const { user, team } = viewer(c);
-    const events = await withEvents(kv, await feedSince(kv, team.id, c.req.valid("query").after));
+    const { after, cursor } = c.req.valid("query");
+    const page = await feedPage(kv, team.id, after ? { after } : { cursor: cursor! });
+    const events = await withEvents(kv, page.events);
     return c.json({
       items: events.filter((e) => !e.userId || e.userId === user.id).map((e) => pick(LiveEventSchema, e)),
+      next: page.next,
     }, 200);
   },
 );

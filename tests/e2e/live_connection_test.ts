@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
+import { MAX_CATCH_UP } from "../../lib/realtime/realtime.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import {
   draftToNewContact,
@@ -16,6 +17,7 @@ import {
   recipientInbox,
   signUpInBrowser,
 } from "../helpers/e2e_flows.ts";
+import { fillFeed } from "../helpers/feed.ts";
 
 /**
  * Stops the page's timers a second from now (a retry due meanwhile still runs, and fails: the stream is
@@ -97,4 +99,30 @@ Deno.test("e2e - live updates that stop say so, come back with 'Retry now', and 
   await screenshot(page, "live-signed-out");
   assert.deepEqual(errors, []);
   await recipient.close();
+});
+
+Deno.test("e2e - a page away too long to catch up on everything says so, and a reload brings it up to date", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await page.clock.install();
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
+  await liveStatus(page, "live");
+  const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+
+  // More happens than a page catches up on, and this page's connection is lost without it noticing
+  // (the events are in the feed, but never reach its stream).
+  await fillFeed(server.kv, team.id, MAX_CATCH_UP + 100, server.clock.now());
+  // A minute of silence: the page takes its stream for dead and opens a new one, whose replay stops short.
+  await page.clock.fastForward(60_000);
+  await liveStatus(page, "missed");
+  assert.match(await page.innerText("[data-testid=live-status]"), /^Some updates missed\s*Reload$/);
+  await screenshot(page, "live-missed");
+
+  await page.getByRole("button", { name: "Reload" }).click();
+  await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
+  await liveStatus(page, "live");
+  assert.deepEqual(errors, []);
 });
