@@ -4,7 +4,15 @@
  * Realtime (tests/standins/supabase_standin.ts).
  */
 import assert from "node:assert/strict";
-import { addToFeed, type FeedFrom, feedPage, liveEvent, replayFeed } from "../lib/realtime/feed.ts";
+import { decodeTime } from "ulid";
+import {
+  addToFeed,
+  FEED_TTL_MS,
+  type FeedFrom,
+  feedPage,
+  liveEvent,
+  replayFeed,
+} from "../lib/realtime/feed.ts";
 import { MAX_CATCH_UP } from "../lib/realtime/realtime.ts";
 import { verifyJwt } from "../lib/realtime/jwt.ts";
 import { newId } from "../lib/storage/ids.ts";
@@ -132,12 +140,16 @@ Deno.test("realtime - catch-up comes a page at a time, each from where the last 
     "the overlap, then everything after",
   );
 
-  const all = await replayFeed(kv, "T", after);
+  const all = await replayFeed(kv, "T", after, Date.now());
   assert.equal(all.complete, true);
   assert.equal(all.events.length, 1_233);
-  const short = await replayFeed(kv, "T", after, 700);
+  const short = await replayFeed(kv, "T", after, Date.now(), 700);
   assert.equal(short.complete, false);
   assert.equal(short.events.length, 100 + 700, "the 100 re-read before it don't count");
+  // A page whose last event is older than the feed keeps may have missed what expired since.
+  // (Ids never go back in time, so after other tests they may be ahead of the clock: go by the id's.)
+  const late = await replayFeed(kv, "T", after, decodeTime(after) + FEED_TTL_MS + 60_000);
+  assert.deepEqual([late.events.length, late.complete], [1_233, false]);
 });
 
 Deno.test("realtime - a stream replays up to MAX_CATCH_UP missed events, then says it missed the rest", async () => {
@@ -146,7 +158,7 @@ Deno.test("realtime - a stream replays up to MAX_CATCH_UP missed events, then sa
   const me = await ana.signUp();
   // Later than signing up (ids never go back in time), and ten seconds apart: the few seconds a replay
   // re-reads before the page's last event hold none of them.
-  const t0 = t.clock.now() + 60_000;
+  const t0 = decodeTime(newId(t.clock.now())) + 60_000;
   const filler = await fillFeed(t.kv, me.team.id, MAX_CATCH_UP + 100, t0, 10_000);
   const read = async (after: string) => {
     const response = await ana.request(`/api/live?after=${after}`);
@@ -167,8 +179,12 @@ Deno.test("realtime - a stream replays up to MAX_CATCH_UP missed events, then sa
   assert.equal(page.json.next, filler[500].id);
   page = await ana.api("GET", `/feed?cursor=${page.json.next}`);
   assert.equal(page.json.items[0].id, filler[501].id);
+  assert.equal(page.json.missed, false);
   assert.equal((await ana.api("GET", "/feed")).status, 400);
   assert.equal((await ana.api("GET", `/feed?after=${filler[0].id}&cursor=${filler[1].id}`)).status, 400);
+  // A week on, the feed may have let some of it go: the page is told.
+  t.clock.set(decodeTime(filler[0].id) + FEED_TTL_MS + 60_000);
+  assert.equal((await ana.api("GET", `/feed?after=${filler[0].id}`)).json.missed, true);
 });
 
 Deno.test("realtime - a page that goes away over HTTP takes its listener with it", async () => {

@@ -94,12 +94,16 @@ async function catchUpFromFeed(): Promise<number> {
     for (;;) {
       const response = await fetch(`/api/feed?${query}`, { credentials: "same-origin" });
       if (!response.ok) return response.status;
-      const { items, next } = await response.json() as { items: LiveEvent[]; next?: string | null };
+      const { items, next, missed: expired } = await response.json() as {
+        items: LiveEvent[];
+        next?: string | null;
+        missed?: boolean;
+      };
       for (const event of items) {
         dispatch(event);
         if (event.id > from) caught++;
       }
-      if (next && caught >= MAX_CATCH_UP) markMissed();
+      if (expired || (next && caught >= MAX_CATCH_UP)) markMissed();
       if (!next || missed) return response.status;
       query = `cursor=${encodeURIComponent(next)}`;
     }

@@ -42,3 +42,22 @@ Deno.test("live - catching up from the feed goes page by page, and a page away t
   onLiveStatus((s) => late.push(s));
   assert.deepEqual(late, ["missed"], "an island that starts late hears it too");
 });
+
+Deno.test("live - a page whose last event is older than the feed keeps says it missed some", async () => {
+  // A page of its own (a fresh copy of live.ts): the one above already says it missed some.
+  const live: typeof import("./live.ts") = await import(new URL("./live.ts?expired", import.meta.url).href);
+  using server = withServer(() => ({ status: 200, items: events(9_000, 3), missed: true }));
+  const statuses: string[] = [];
+  live.onLiveStatus((s) => statuses.push(s));
+  live.onLive(() => {});
+  const stream = PageSource.opened.at(-1)!;
+  stream.ready();
+  stream.emit({ id: "01KA0000000000000000000001", type: "message.updated" });
+  assert.equal(statuses.at(-1), "live");
+  stream.refuse();
+  await server.settle();
+  assert.equal(server.asked.length, 1, "one page: nothing more to fetch");
+  server.timers.find((t) => t.ms < 5_000)!.run();
+  PageSource.opened.at(-1)!.ready();
+  assert.equal(statuses.at(-1), "missed");
+});

@@ -77,17 +77,28 @@ export async function feedPage(
   return { events, next: listed.length > limit ? events.at(-1)!.id : null };
 }
 
+/** True when what came after this event may be gone from the feed already (entries expire after FEED_TTL_MS). */
+export function outlivedFeed(after: string, now: number): boolean {
+  const time = afterTimeOf(after);
+  return time !== null && time < now - FEED_TTL_MS;
+}
+
 /**
  * Everything after `after`, page by page, up to `max` events newer than it (the few seconds re-read
- * before it don't count); `complete` is false when there was more (the reader then knows it missed
- * some, and says so).
+ * before it don't count); `complete` is false when there was more, or when some may have expired (the
+ * reader then knows it missed some, and says so).
  */
 export async function replayFeed(
   kv: Deno.Kv,
   teamId: string,
   after: string,
+  now: number,
   max = MAX_CATCH_UP,
 ): Promise<{ events: LiveEvent[]; complete: boolean }> {
+  if (outlivedFeed(after, now)) {
+    const { events } = await replayFeed(kv, teamId, after, -Infinity, max);
+    return { events, complete: false };
+  }
   const events: LiveEvent[] = [];
   let from: FeedFrom = { after }, newer = 0;
   for (;;) {

@@ -66,7 +66,7 @@ function frameOf(event: LiveEvent): Uint8Array {
 }
 
 liveApi.get("/live", (c) => {
-  const { kv, realtime } = c.get("deps");
+  const { kv, realtime, clock } = c.get("deps");
   const { user, team } = viewer(c);
   const after = c.req.header("last-event-id") || c.req.query("after") || "";
   const buffered: LiveEvent[] = [];
@@ -126,7 +126,7 @@ liveApi.get("/live", (c) => {
       heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
       (async () => {
         if (!after) return;
-        const { events, complete } = await replayFeed(kv, team.id, after);
+        const { events, complete } = await replayFeed(kv, team.id, after, clock.now());
         for (const event of await withEvents(kv, events)) {
           if (!event.userId || event.userId === user.id) send(event);
         }

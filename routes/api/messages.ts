@@ -15,7 +15,7 @@ import { cancelSchedule, reschedule, scheduleDraft } from "../../lib/messages/sc
 import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
-import { feedPage } from "../../lib/realtime/feed.ts";
+import { feedPage, outlivedFeed } from "../../lib/realtime/feed.ts";
 import { withEvents } from "../../lib/tracking/live_feed.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppDeps, Viewer } from "../deps.ts";
@@ -282,6 +282,9 @@ messagesApi.openapi(
         z.object({
           items: z.array(LiveEventSchema),
           next: z.string().nullable().openapi({ description: "Set when more may follow: pass it as cursor" }),
+          missed: z.boolean().openapi({
+            description: "Some of what came after `after` may be gone: the feed keeps a week",
+          }),
         }),
         "Events, oldest first",
       ),
@@ -290,7 +293,7 @@ messagesApi.openapi(
     },
   }),
   async (c) => {
-    const { kv } = c.get("deps");
+    const { kv, clock } = c.get("deps");
     const { user, team } = viewer(c);
     const { after, cursor } = c.req.valid("query");
     const page = await feedPage(kv, team.id, after ? { after } : { cursor: cursor! });
@@ -298,6 +301,7 @@ messagesApi.openapi(
     return c.json({
       items: events.filter((e) => !e.userId || e.userId === user.id).map((e) => pick(LiveEventSchema, e)),
       next: page.next,
+      missed: after !== undefined && outlivedFeed(after, clock.now()),
     }, 200);
   },
 );

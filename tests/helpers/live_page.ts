@@ -100,7 +100,7 @@ export function installPage() {
  * events), and timers are held for the test to run instead of firing.
  */
 export function withServer(
-  feed: (url: string) => { status: number; items?: Partial<LiveEvent>[]; next?: string },
+  feed: (url: string) => { status: number; items?: Partial<LiveEvent>[]; next?: string; missed?: boolean },
 ) {
   const real = {
     fetch: globalThis.fetch,
@@ -112,8 +112,9 @@ export function withServer(
   Object.assign(globalThis, {
     fetch: (url: string) => {
       asked.push(url);
-      const { status, items = [], next = null } = feed(url);
-      return Promise.resolve(new Response(JSON.stringify(status === 200 ? { items, next } : {}), { status }));
+      const { status, items = [], next = null, missed = false } = feed(url);
+      const body = status === 200 ? { items, next, missed } : {};
+      return Promise.resolve(new Response(JSON.stringify(body), { status }));
     },
     setTimeout: (run: () => void, ms: number) => timers.push({ run, ms, cancelled: false }) - 1 + FIRST_ID,
     clearTimeout: (id: number) => {
