@@ -63,11 +63,13 @@ function markMissed() {
   setStatus(status);
 }
 
+/** Hands out an event once; `advance`: it comes in order (the stream, the feed), so resume after it. */
 function dispatch(event: LiveEvent, advance = true) {
-  if (!event?.id || seen.has(event.id)) return;
+  if (!event?.id) return;
+  if (advance && event.id > lastId) lastId = event.id;
+  if (seen.has(event.id)) return;
   seen.set(event.id, event);
   if (seen.size > 2_000) seen.delete(seen.keys().next().value!);
-  if (advance && event.id > lastId) lastId = event.id;
   for (const listener of listeners) deliver(listener, event);
 }
 
@@ -292,6 +294,12 @@ interface Access {
 
 /** Renew this long before the token ends. */
 const RENEW_BEFORE_MS = 2 * 60_000;
+/**
+ * How often a page on Supabase checks Beacon's feed for events whose broadcast never came: an instance
+ * stopped before it sent them, or Supabase refused them (the server drops a batch after its retries).
+ * Broadcasts come fast; the feed is the record.
+ */
+export const RECONCILE_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function fetchAccess(): Promise<Access> {
@@ -357,8 +365,8 @@ async function connectSupabase() {
     const channel = client.channel(topic, { config: { private: true } });
     let replaced = false;
     channel.on("broadcast", { event: "live" }, ({ payload }) => {
-      // While a channel is down, only the feed may move the resume point (nothing is skipped).
-      dispatch(payload as LiveEvent, joined.size === access.topics.length);
+      // Only the feed moves the resume point: a broadcast may have been lost before this one.
+      dispatch(payload as LiveEvent, false);
     });
     channel.subscribe((status) => {
       if (status === "SUBSCRIBED") {
@@ -383,6 +391,9 @@ async function connectSupabase() {
     });
   };
   for (const topic of access.topics) join(topic);
+  setInterval(() => {
+    if (joined.size === access.topics.length) catchUp();
+  }, RECONCILE_MS);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
  * authenticated with the service role key, and retries failures with exponential backoff. A
  * request never waits on it and never fails because of it; an event that cannot be delivered
  * after the retries is dropped with a log line, and pages still get it from the team feed in KV
- * when they (re)subscribe.
+ * when they (re)subscribe, and when they next check it (every 30 s, lib/browser/live.ts).
  *
  * Browser side (lib/browser/live.ts), supabase-js joins two private channels with a short-lived
  * JWT that Beacon signs (routes/api/realtime.ts): the team's topic and the user's own topic.

@@ -23,6 +23,8 @@ import {
   waitForMessageStatus,
 } from "../helpers/e2e_flows.ts";
 import { standinEnv, startSupabaseStandin } from "../standins/supabase_standin.ts";
+import type { SupabaseRealtime } from "../../lib/realtime/supabase.ts";
+import { RECONCILE_MS } from "../../lib/browser/live.ts";
 import { childEnv } from "../../bench/lib.ts";
 
 const SECRETS = {
@@ -122,6 +124,8 @@ Deno.test({
       const sockets: string[] = [];
       page.on("request", (r) => requests.push(new URL(r.url()).pathname + new URL(r.url()).search));
       page.on("websocket", (ws) => sockets.push(ws.url()));
+      // The page's own timers can be moved on (its check of the feed, below); they otherwise run as usual.
+      await page.clock.install();
       await signUpInBrowser(page, server.url);
       const me = await pageApi<{ user: { id: string }; team: { id: string } }>(page, "GET", "/me");
 
@@ -205,6 +209,51 @@ Deno.test({
         )
       );
       await screenshot(page, "production-message-supabase");
+
+      // Supabase refuses a broadcast (not retried: the server drops it). The page, still connected, hears
+      // nothing, then finds the event in Beacon's feed when it next checks.
+      const supabase = deps.realtime as SupabaseRealtime;
+      const dropped = supabase.stats.dropped;
+      standin.failNext(400);
+      await inbox.reload();
+      await inbox.frameLocator("iframe.email-frame").locator("text=the proposal").waitFor();
+      for (const until = Date.now() + 10_000; supabase.stats.dropped === dropped;) {
+        if (Date.now() > until) throw new Error("the third open's broadcast was not dropped");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(await page.textContent("[data-testid=kpi-opens] .kpi-value"), "2");
+      await page.clock.fastForward(RECONCILE_MS);
+      await page.waitForFunction(() =>
+        document.querySelector("[data-testid=kpi-opens] .kpi-value")?.textContent === "3"
+      );
+
+      // What the page heard by broadcast, its next check finds in the feed too, and resumes after it: the
+      // check after that starts later (not from the same point again and again, re-reading ever more).
+      const heard = standin.broadcasts.length;
+      await inbox.reload();
+      for (
+        const until = Date.now() + 10_000;
+        !standin.broadcasts.slice(heard).some((b) => b.deliveredTo > 0);
+      ) {
+        if (Date.now() > until) throw new Error("the fourth open was not broadcast to the page");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const feedChecks = () => requests.filter((r) => r.startsWith("/api/feed?after="));
+      /** Moves the page's clock on until it checks the feed (a check still under way is not repeated). */
+      const checkNow = async () => {
+        for (let tries = 0; tries < 10; tries++) {
+          const before = feedChecks().length;
+          await page.clock.fastForward(RECONCILE_MS);
+          for (let i = 0; i < 20 && feedChecks().length === before; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          if (feedChecks().length > before) return feedChecks().at(-1);
+        }
+        throw new Error("the page did not check the feed");
+      };
+      const first = await checkNow();
+      const second = await checkNow();
+      assert.notEqual(second, first);
 
       assert.ok(
         sockets.some((url) => url.startsWith(standin.url.replace("http:", "ws:") + "/realtime/v1/websocket")),
