@@ -17,9 +17,12 @@
  *   others wait for that lock or to be shown again, then resume from their last event.
  * - `supabase`: Supabase Realtime private channels (the team's topic and the user's
  *   own), joined with a short-lived token from /api/realtime/token that is renewed
- *   before it ends (realtime.setAuth). Each time every channel is (re)joined, the page
- *   asks /api/feed?after=<last id> for what it missed. supabase-js is loaded only
- *   here, with a dynamic import, so pages on the local transport never download it.
+ *   before it ends (realtime.setAuth). Each time every channel is (re)joined, and every
+ *   30 s while they are, the page asks /api/feed?after=<last id> for what it missed (a
+ *   broadcast can be lost). supabase-js is loaded only here, with a dynamic import, so
+ *   pages on the local transport never download it.
+ *
+ * Either way a page stops catching up after MAX_CATCH_UP events, and then says it missed some.
  */
 import { backoffMs } from "../realtime/backoff.ts";
 import { type LiveEvent, MAX_CATCH_UP } from "../realtime/realtime.ts";
@@ -42,6 +45,7 @@ const statusListeners = new Set<(status: LiveStatus) => void>();
  */
 const seen = new Map<string, LiveEvent>();
 let started = false;
+/** Where the page resumes: the newest event it had in order (from the stream or the feed). */
 let lastId = "";
 let status: LiveStatus = "connecting";
 /** Some events were never shown (more than catch-up replays); stays so until the page is reloaded. */
