@@ -197,6 +197,14 @@ export class Scheduler {
     return this.#handlers.get(kind)?.leadMs ?? 0;
   }
 
+  /**
+   * When a job may be claimed: its kind's lead before it is due, for a job never claimed; a claimed
+   * job's entry is its lease, which ends when it ends (its handler may still be running).
+   */
+  #claimableAt(job: Job): number {
+    return job.dueAt - (job.attempt === 0 ? this.#leadOf(job.kind) : 0);
+  }
+
   /** Enqueues a wake-up for `wakeAt` (a due time less its kind's lead). */
   #enqueueWake(op: Deno.AtomicOperation | Deno.Kv, wakeAt: number, now: number) {
     const delay = Math.min(Math.max(0, wakeAt - QUEUE_HEAD_START_MS - now), MAX_QUEUE_DELAY_MS);
@@ -296,12 +304,12 @@ export class Scheduler {
   /**
    * Puts a job claimed ahead back in the index as it was before the claim (same due time, same
    * attempt count), with a queue wake-up where queues are used; unless its lease changed meanwhile,
-   * when another claim has it (a lease shorter than the lead) and the job is left to that one.
+   * when another claim has it and the job is left to that one.
    */
   async #giveBack({ entry, key, versionstamp }: Claim): Promise<void> {
     const op = this.kv.atomic().check({ key, versionstamp }).delete(key).set(entry.key, entry.value);
     if (this.wakeups.has("queue")) {
-      this.#enqueueWake(op, entry.value.dueAt - this.#leadOf(entry.value.kind), this.clock.now());
+      this.#enqueueWake(op, this.#claimableAt(entry.value), this.clock.now());
     }
     await op.commit();
   }
@@ -318,7 +326,7 @@ export class Scheduler {
   async #armTimer(): Promise<void> {
     if (!this.useTimer || this.#stopped) return;
     for await (const entry of this.kv.list<Job>({ prefix: ["due"] }, { limit: 1 })) {
-      this.#setTimer(entry.value.dueAt - this.#leadOf(entry.value.kind));
+      this.#setTimer(this.#claimableAt(entry.value));
       return;
     }
   }
@@ -343,7 +351,7 @@ export class Scheduler {
     for await (const entry of this.kv.list<Job>({ prefix: ["due"], end }, { limit: PASS_LIMIT })) {
       listed++;
       const handler = this.#handlers.get(entry.value.kind);
-      if (handler && entry.value.dueAt - handler.leadMs <= now) due.push(entry);
+      if (handler && this.#claimableAt(entry.value) <= now) due.push(entry);
     }
     // Jobs start as soon as their batch is claimed, while the next batch is being claimed. The pass
     // waits for the jobs due now, not for those claimed ahead (drain() can).
