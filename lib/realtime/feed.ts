@@ -95,10 +95,7 @@ export async function replayFeed(
   now: number,
   max = MAX_CATCH_UP,
 ): Promise<{ events: LiveEvent[]; complete: boolean }> {
-  if (outlivedFeed(after, now)) {
-    const { events } = await replayFeed(kv, teamId, after, -Infinity, max);
-    return { events, complete: false };
-  }
+  const expired = outlivedFeed(after, now);
   const events: LiveEvent[] = [];
   let from: FeedFrom = { after }, newer = 0;
   for (;;) {
@@ -107,7 +104,7 @@ export async function replayFeed(
       if (event.id > after && newer++ === max) return { events, complete: false };
       events.push(event);
     }
-    if (!page.next) return { events, complete: true };
+    if (!page.next) return { events, complete: !expired };
     from = { cursor: page.next };
   }
 }
