@@ -13,13 +13,13 @@ import {
   liveEvent,
   replayFeed,
 } from "../lib/realtime/feed.ts";
-import { MAX_CATCH_UP } from "../lib/realtime/realtime.ts";
+import { HEARTBEAT_MS, MAX_CATCH_UP } from "../lib/realtime/realtime.ts";
 import { verifyJwt } from "../lib/realtime/jwt.ts";
 import { newId } from "../lib/storage/ids.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { LocalHub } from "../lib/realtime/local_hub.ts";
 import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
-import { HEARTBEAT_MS, RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
+import { RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";

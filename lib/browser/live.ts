@@ -25,7 +25,7 @@
  * Either way a page stops catching up after MAX_CATCH_UP events, and then says it missed some.
  */
 import { backoffMs } from "../realtime/backoff.ts";
-import { type LiveEvent, MAX_CATCH_UP } from "../realtime/realtime.ts";
+import { HEARTBEAT_MS, type LiveEvent, MAX_CATCH_UP } from "../realtime/realtime.ts";
 
 export type { LiveEvent };
 type Listener = (event: LiveEvent) => void;
@@ -154,8 +154,6 @@ let source: EventSource | null = null;
  * connection can be lost without the browser noticing (a laptop that slept, a NAT that forgot it).
  */
 export const SILENT_HEARTBEATS = 2.5;
-/** The heartbeat assumed until the stream's `ready` tells it. */
-const DEFAULT_HEARTBEAT_MS = 20_000;
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 
 function connectSse() {
@@ -164,7 +162,8 @@ function connectSse() {
   source?.close();
   setStatus("connecting");
   const current = source = new EventSource(`/api/live?after=${encodeURIComponent(lastId)}`);
-  let heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  /** The server's, as its `ready` tells it (this bundle's until then). */
+  let heartbeatMs = HEARTBEAT_MS;
   /** Heard from the server: the stream is alive for a few more heartbeats. */
   const heard = () => {
     clearTimeout(watchdog);
@@ -174,7 +173,7 @@ function connectSse() {
   };
   heard();
   current.addEventListener("ready", (message) => {
-    heartbeatMs = JSON.parse((message as MessageEvent).data).heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    heartbeatMs = JSON.parse((message as MessageEvent).data).heartbeatMs ?? HEARTBEAT_MS;
     heard();
     reopenFailures = 0;
     setStatus("live");

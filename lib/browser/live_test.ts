@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { LiveEvent } from "../realtime/realtime.ts";
+import { HEARTBEAT_MS, type LiveEvent } from "../realtime/realtime.ts";
 import { installPage, locks, page, PageSource, withServer } from "../../tests/helpers/live_page.ts";
 
 installPage();
@@ -9,7 +9,7 @@ const { onLive, onLiveStatus, reconnectNow, BACKGROUND_LOCK, HIDDEN_GRACE_MS, SI
     "./live.ts"
   );
 /** The page's watchdog on a stream whose `ready` didn't say how often it hears from the server. */
-const DEFAULT_WATCHDOG_MS = 20_000 * SILENT_HEARTBEATS;
+const DEFAULT_WATCHDOG_MS = HEARTBEAT_MS * SILENT_HEARTBEATS;
 
 Deno.test("live - an island that starts listening late gets what came before it, and every event once", () => {
   using _server = withServer(() => ({ status: 200 }));

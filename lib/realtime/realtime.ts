@@ -24,6 +24,13 @@ export type LiveListener = (event: LiveEvent) => void;
  */
 export const MAX_CATCH_UP = 2_000;
 
+/**
+ * How often an idle SSE stream says it is alive (a `ping` event, also told to the page in `ready`):
+ * the page reopens a stream that has been silent for a few of them (a connection lost without the
+ * browser noticing), and proxies don't time it out.
+ */
+export const HEARTBEAT_MS = 20_000;
+
 export interface Realtime {
   readonly name: "local" | "supabase";
   /** Publishes an event that is already committed; never throws into the caller's request. */

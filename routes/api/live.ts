@@ -15,19 +15,13 @@
 import { Hono } from "hono";
 import { replayFeed } from "../../lib/realtime/feed.ts";
 import { withEvents } from "../../lib/tracking/live_feed.ts";
-import type { LiveEvent } from "../../lib/realtime/realtime.ts";
+import { HEARTBEAT_MS, type LiveEvent } from "../../lib/realtime/realtime.ts";
 import { AppError } from "../../lib/http/errors.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
 
 export const liveApi = new Hono<AppEnv>();
 
-/**
- * How often an idle stream says it is alive (a `ping` event, told to the page in `ready`): the page
- * reopens a stream that has been silent for a few of them (a connection lost without the browser
- * noticing), and proxies don't time it out.
- */
-export const HEARTBEAT_MS = 20_000;
 /** Bytes a stream may have queued and unread before it is closed (the page then reconnects and replays). */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 
