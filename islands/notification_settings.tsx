@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/browser/api.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { NotifyPrefs } from "../lib/assistant/notify_prefs.ts";
@@ -14,8 +14,12 @@ const EMAIL_CHOICES: { value: Prefs["email"]; label: string; hint: string }[] = 
 /** Notification preferences: in-app is always on; browser notifications need the browser's permission. */
 export default function NotificationSettings({ prefs: initial }: { prefs: Prefs }) {
   const [prefs, setPrefs] = useState(initial);
-  const [permission, setPermission] = useState<string>(
-    typeof Notification === "undefined" ? "unsupported" : Notification.permission,
+  // The server can't know the browser's permission, and hydration keeps the server's attributes, so the
+  // page learns it after hydrating (until then the checkbox is as for a browser that hasn't been asked).
+  const [permission, setPermission] = useState("default");
+  useEffect(
+    () => setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission),
+    [],
   );
 
   const save = async (patch: Partial<Prefs>) => {
@@ -66,7 +70,7 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
               ? "This browser blocks notifications from Beacon. Allow them in its site settings first."
               : permission === "unsupported"
               ? "This browser can't show notifications."
-              : "Alerts reach you with Beacon in a background tab."}
+              : "Alerts reach you while you are in another app or site."}
           </span>
         </span>
       </label>

@@ -5,7 +5,7 @@ import { assistantKeys as keys } from "./keys.ts";
 import type { JobRef } from "../scheduler/scheduler.ts";
 
 export interface NotifyPrefs {
-  /** Show a system notification (with the tab in the background) — also needs the browser's permission. */
+  /** Show a system notification while no Beacon tab has focus — also needs the browser's permission. */
   browser: boolean;
   /** Email the seller each card as it comes, a daily digest at 08:00 their time, or nothing. */
   email: "off" | "immediate" | "digest";

@@ -1,6 +1,7 @@
 /**
- * A browser page for live.ts's unit tests, played in Deno: its document (meta tags, visibility), its
- * EventSource, the browser's Web Locks, and the server the page's own reconnecting meets. Each test
+ * A browser page for the unit tests of live.ts and focus.ts, played in Deno: its document (meta tags,
+ * visibility, focus), its EventSource, the browser's Web Locks, and the server the page's own reconnecting
+ * meets. Each test
  * module that installs it gets its own page (Deno runs test modules apart).
  */
 import type { LiveEvent } from "../../lib/realtime/realtime.ts";
@@ -39,9 +40,13 @@ export class PageSource {
     this.readyState = PageSource.CLOSED;
   }
 }
-/** The page's document: its meta tags, and whether the tab is shown (`show`/`hide` tell the page). */
+/** The page's document: its meta tags, whether the tab has focus, and whether it is shown (`setVisible`). */
 export const page = {
   visibilityState: "visible",
+  focused: true,
+  hasFocus() {
+    return this.focused;
+  },
   handlers: [] as (() => void)[],
   querySelector: (selector: string) => ({ content: selector.includes("live-transport") ? "local" : "" }),
   addEventListener(type: string, handler: () => void) {
@@ -57,12 +62,22 @@ export const page = {
 export class Locks {
   held = new Set<string>();
   #queue: { name: string; grant: () => void }[] = [];
+  /** Shared holds, by name: how many there are (nothing here asks for those names exclusively). */
+  shared = new Map<string, number>();
   async request(
     name: string,
-    options: { ifAvailable?: boolean; signal?: AbortSignal },
+    options: { ifAvailable?: boolean; signal?: AbortSignal; mode?: "shared" | "exclusive" },
     callback: (lock: { name: string } | null) => unknown,
   ): Promise<unknown> {
     await Promise.resolve(); // a browser answers later, not within the call
+    if (options.mode === "shared") {
+      this.shared.set(name, (this.shared.get(name) ?? 0) + 1);
+      try {
+        return await callback({ name });
+      } finally {
+        this.shared.set(name, this.shared.get(name)! - 1);
+      }
+    }
     if (this.held.has(name)) {
       if (options.ifAvailable) return await callback(null);
       await new Promise<void>((grant, reject) => {
@@ -85,6 +100,10 @@ export class Locks {
         next.grant();
       }
     }
+  }
+  query(): Promise<{ held: { name: string }[] }> {
+    const shared = [...this.shared].flatMap(([name, n]) => Array.from({ length: n }, () => ({ name })));
+    return Promise.resolve({ held: [...[...this.held].map((name) => ({ name })), ...shared] });
   }
 }
 export const locks = new Locks();
