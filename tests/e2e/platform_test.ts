@@ -43,6 +43,10 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   await page.click("text=Create invite link");
   const link = (await page.textContent("[data-testid=invite-link]"))!.trim();
   assert.match(link, /\/invite\/[\w-]{43}$/);
+  await admin.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  await page.click("text=Copy link");
+  await page.waitForSelector("button:has-text('Copied')");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
   await screenshot(page, "team");
 
   const other = await browser.newContext({
@@ -109,7 +113,14 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   await page.goto(`${server.url}/settings/tokens`);
   await page.fill("#f-name", "CRM sync");
   await page.click("text=Create token");
-  assert.match(await page.textContent("[data-testid=new-token]") ?? "", /^bcn_/);
+  const token = await page.textContent("[data-testid=new-token]") ?? "";
+  assert.match(token, /^bcn_/);
+  // A browser that won't copy (no clipboard outside a secure context): the token is selected instead.
+  await page.evaluate(() => Object.defineProperty(navigator, "clipboard", { value: undefined }));
+  await page.click("text=Copy token");
+  await page.waitForSelector(".toast >> text=It is selected: press Ctrl+C");
+  assert.equal(await page.evaluate(() => getSelection()?.toString()), token);
+  assert.equal(await page.locator("button:has-text('Copied')").count(), 0, "it doesn't claim it copied");
   await screenshot(page, "tokens");
   await page.goto(`${server.url}/api/docs`);
   await screenshot(page, "api-docs");
