@@ -73,6 +73,8 @@ interface FieldProps {
   errors?: FieldErrors;
   hint?: ComponentChildren;
   required?: boolean;
+  /** Shown, not changeable (and neither required nor optional). */
+  readOnly?: boolean;
   autocomplete?: string;
   placeholder?: string;
   autofocus?: boolean;
@@ -86,12 +88,15 @@ interface ControlRefs {
   describedBy?: string;
 }
 
-/** A form control's frame: its label ("optional" unless required), then the control, its hint and error. */
+/**
+ * A form control's frame: its label ("optional" unless required or read-only), then the control, its hint
+ * and error.
+ */
 function FieldFrame(
-  { label, name, errors, hint, required, children }:
+  { label, name, errors, hint, required, readOnly, children }:
     & Pick<
       FieldProps,
-      "label" | "name" | "errors" | "hint" | "required"
+      "label" | "name" | "errors" | "hint" | "required" | "readOnly"
     >
     & { children: (refs: ControlRefs) => ComponentChildren },
 ) {
@@ -102,7 +107,7 @@ function FieldFrame(
     <div class={`field${error ? " has-error" : ""}`}>
       <label for={id}>
         {label}
-        {!required && <span class="optional">optional</span>}
+        {!required && !readOnly && <span class="optional">optional</span>}
       </label>
       {children({ id, invalid: error ? "true" : undefined, describedBy: describedBy || undefined })}
       {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
@@ -121,6 +126,7 @@ export function Field(props: FieldProps) {
           type={(props.type ?? "text") as "text"}
           value={props.value ?? ""}
           required={props.required}
+          readOnly={props.readOnly}
           autoComplete={props.autocomplete}
           placeholder={props.placeholder}
           autoFocus={props.autofocus}

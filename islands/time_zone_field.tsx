@@ -3,8 +3,12 @@ import { useEffect, useState } from "preact/hooks";
 interface Props {
   name: string;
   value: string;
-  /** "hidden": fill from the browser silently (sign-up). "select": a picker with a browser suggestion. */
-  mode: "hidden" | "select";
+  /**
+   * "hidden": fill from the browser silently (sign-up). "own": the user's own zone, a picker with the
+   * browser's zone suggested. "select": someone else's (a contact's), a picker with no suggestion — the
+   * browser's zone is the seller's, not theirs — that may be left unset.
+   */
+  mode: "hidden" | "own" | "select";
   zones?: string[];
   label?: string;
   error?: string;
@@ -18,12 +22,13 @@ function browserZone(): string | null {
   }
 }
 
-/** A time zone input that defaults from the browser. Works without JS (server value stays). */
+/** A time zone input; the user's own defaults from the browser. Works without JS (server value stays). */
 export default function TimeZoneField({ name, value, mode, zones = [], label, error }: Props) {
   const [zone, setZone] = useState(value);
   const [detected, setDetected] = useState<string | null>(null);
 
   useEffect(() => {
+    if (mode === "select") return;
     const found = browserZone();
     setDetected(found);
     if (mode === "hidden" && found) setZone(found);
@@ -34,7 +39,10 @@ export default function TimeZoneField({ name, value, mode, zones = [], label, er
   const id = `f-${name}`;
   return (
     <div class={`field${error ? " has-error" : ""}`}>
-      <label for={id}>{label ?? "Time zone"}</label>
+      <label for={id}>
+        {label ?? "Time zone"}
+        {mode === "select" && <span class="optional">optional</span>}
+      </label>
       <select id={id} name={name} value={zone} onChange={(e) => setZone(e.currentTarget.value)}>
         {zones.map((z) => (
           <option value={z} selected={z === zone}>{z ? z.replaceAll("_", " ") : "Not set"}</option>

@@ -257,6 +257,11 @@ Deno.test("accounts - profile time zone is validated and used", async () => {
   assert.match(bad.json.error.fields.timeZone, /not an IANA time zone/);
   const good = await ana.api("PATCH", "/me", { name: "Ana B", timeZone: "pacific/chatham" });
   assert.equal(good.json.timeZone, "Pacific/Chatham");
+  // A PATCH changes what it sends: the name stays.
+  const zoneOnly = await ana.api("PATCH", "/me", { timeZone: "Asia/Tokyo" });
+  assert.deepEqual([zoneOnly.json.name, zoneOnly.json.timeZone], ["Ana B", "Asia/Tokyo"]);
+  assert.equal((await ana.api("PATCH", "/me", { name: " " })).json.error.fields.name, "Enter your name.");
+  assert.equal((await ana.api("GET", "/me")).json.user.name, "Ana B", "a refused change changes nothing");
 });
 
 Deno.test("flash - the message after a form shows once, on the next page; API calls in between leave it", async () => {

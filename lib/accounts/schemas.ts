@@ -23,9 +23,10 @@ export const SignInInput = z.object({
   password: z.string().min(1, "Enter your password."),
 });
 
+/** A change to one's profile: the fields sent change, the others stay (the settings form sends both). */
 export const ProfileInput = z.object({
-  name: nameField("your name"),
-  timeZone: timeZoneField,
+  name: nameField("your name").optional(),
+  timeZone: timeZoneField.optional(),
 }).openapi("ProfileInput");
 
 export const PasswordChangeInput = z.object({

@@ -68,12 +68,13 @@ function renderProfile(
             label="Email"
             name="email-readonly"
             value={user.email}
+            readOnly
             hint="Your sign-in email can't be changed here."
           />
           {island(TimeZoneField, {
             name: "timeZone",
             value: values.timeZone,
-            mode: "select",
+            mode: "own",
             zones: timeZoneNames(),
             error: state.profile?.errors.timeZone,
           })}

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { launchBrowser, screenshot, startServer, trackScripts } from "../helpers/browser.ts";
+import { pageApi } from "../helpers/e2e_flows.ts";
 
 Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a contact", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
@@ -84,6 +85,9 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   await page.click("text=Create contact");
   assert.match(await page.textContent(".field.has-error") ?? "", /valid email/);
   await screenshot(page, "contact-form-error");
+  // The browser's zone is the seller's, not the contact's: it isn't offered here, and the zone may stay unset.
+  assert.equal(await page.locator("text=This browser is in").count(), 0);
+  assert.equal(await page.textContent("label[for=f-timeZone]"), "Time zoneoptional");
   await page.fill("#f-email", "bea@globex.example");
   await page.selectOption("#f-timeZone", "America/Sao_Paulo");
   await page.fill("#f-title", "Head of Procurement");
@@ -108,8 +112,20 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   await ken.goto(`${server.url}/team`);
   assert.equal(await ken.locator("text=Create invite link").count(), 0, "members cannot invite");
 
+  // A seller whose zone is not the browser's is offered the browser's on their profile.
+  await pageApi(page, "PATCH", "/me", { timeZone: "America/New_York" });
   await page.goto(`${server.url}/settings/profile`);
+  assert.equal(await page.isEditable("#f-email-readonly"), false, "the sign-in email is shown, not editable");
+  assert.equal(await page.textContent("label[for=f-email-readonly]"), "Email");
+  await page.click("text=This browser is in Europe/Lisbon. >> button:has-text('Use it')");
+  assert.equal(await page.inputValue("#f-timeZone"), "Europe/Lisbon");
   await screenshot(page, "profile");
+  await page.click("text=Save profile");
+  await page.waitForSelector("text=This browser is in", { state: "detached" });
+  assert.equal(
+    (await pageApi<{ user: { timeZone: string } }>(page, "GET", "/me")).user.timeZone,
+    "Europe/Lisbon",
+  );
   await page.goto(`${server.url}/settings/tokens`);
   await page.fill("#f-name", "CRM sync");
   await page.click("text=Create token");
