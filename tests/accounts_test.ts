@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
+import { updateProfile } from "../lib/accounts/users.ts";
 
 Deno.test("accounts - sign up creates a team with its admin and signs in", async () => {
   await using t = await makeTestApp();
@@ -262,6 +263,10 @@ Deno.test("accounts - profile time zone is validated and used", async () => {
   assert.deepEqual([zoneOnly.json.name, zoneOnly.json.timeZone], ["Ana B", "Asia/Tokyo"]);
   assert.equal((await ana.api("PATCH", "/me", { name: " " })).json.error.fields.name, "Enter your name.");
   assert.equal((await ana.api("GET", "/me")).json.user.name, "Ana B", "a refused change changes nothing");
+  // A caller in code passing an absent field as undefined doesn't erase it either.
+  const me = (await ana.api("GET", "/me")).json.user;
+  const updated = await updateProfile(t.deps.kv, me.id, { name: undefined, timeZone: "Europe/Lisbon" });
+  assert.deepEqual([updated.name, updated.timeZone], ["Ana B", "Europe/Lisbon"]);
 });
 
 Deno.test("flash - the message after a form shows once, on the next page; API calls in between leave it", async () => {

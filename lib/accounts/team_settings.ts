@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { forbidden, notFound } from "../http/errors.ts";
 import { commitOrConflict } from "../storage/kv.ts";
 import { validateBusinessHours } from "../scheduling/business_hours.ts";
-import { parse } from "../validation/parse.ts";
+import { parse, presentFields } from "../validation/parse.ts";
 import { accountKeys as keys } from "./keys.ts";
 import { type Team, type TeamSettings, teamSettings, type User } from "./types.ts";
 
@@ -37,11 +37,7 @@ export async function updateTeamSettings(kv: Deno.Kv, actor: User, input: unknow
   const patch = parse(TeamSettingsInput, input);
   const entry = await kv.get<Team>(keys.teamProfile(actor.teamId));
   if (!entry.value) throw notFound("No such team.");
-  const settings = { ...teamSettings(entry.value), ...stripUndefined(patch) };
+  const settings = { ...teamSettings(entry.value), ...presentFields(patch) };
   await commitOrConflict(kv.atomic().check(entry).set(entry.key, { ...entry.value, settings }));
   return settings;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

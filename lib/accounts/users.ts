@@ -2,7 +2,7 @@
 import { conflict, forbidden, invalid, notFound } from "../http/errors.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
 import { newId } from "../storage/ids.ts";
-import { parse } from "../validation/parse.ts";
+import { parse, presentFields } from "../validation/parse.ts";
 import { accountKeys as keys } from "./keys.ts";
 import { DEFAULT_ITERATIONS, hashPassword, verifyPassword } from "./passwords.ts";
 import { PasswordChangeInput, ProfileInput, SignUpInput } from "./schemas.ts";
@@ -82,7 +82,7 @@ export async function updateProfile(kv: Deno.Kv, userId: string, input: unknown)
   const data = parse(ProfileInput, input);
   const entry = await kv.get<User>(keys.user(userId));
   if (!entry.value) throw notFound("No such user.");
-  const user = { ...entry.value, ...data };
+  const user = { ...entry.value, ...presentFields(data) };
   await commitOrConflict(kv.atomic().check(entry).set(keys.user(userId), user));
   return user;
 }
