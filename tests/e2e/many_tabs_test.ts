@@ -6,9 +6,10 @@
  * an init script (headless Chromium shows every page).
  */
 import assert from "node:assert/strict";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { LocalHub } from "../../lib/realtime/local_hub.ts";
 import { launchBrowser, newSellerPage, startServer } from "../helpers/browser.ts";
+import { playVisibility, setVisible } from "../helpers/visibility.ts";
 import {
   draftToNewContact,
   KEN,
@@ -18,26 +19,6 @@ import {
   signUpInBrowser,
   waitForMessageStatus,
 } from "../helpers/e2e_flows.ts";
-
-/** Pages opened at `…#background` start hidden; `show(page)` brings one to the front. */
-async function playVisibility(context: BrowserContext) {
-  await context.addInitScript(() => {
-    let state = location.hash === "#background" ? "hidden" : "visible";
-    Object.defineProperty(Document.prototype, "visibilityState", { get: () => state, configurable: true });
-    Object.defineProperty(Document.prototype, "hidden", {
-      get: () => state === "hidden",
-      configurable: true,
-    });
-    Object.assign(globalThis, {
-      setVisible(visible: boolean) {
-        state = visible ? "visible" : "hidden";
-        document.dispatchEvent(new Event("visibilitychange"));
-      },
-    });
-  });
-}
-const show = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as { setVisible(v: boolean): void }).setVisible(true));
 
 Deno.test("e2e - ten tabs all load; hidden ones leave the live connection to one background tab, and catch up when shown", async () => {
   await using server = await startServer();
@@ -77,7 +58,7 @@ Deno.test("e2e - ten tabs all load; hidden ones leave the live connection to one
   await recipient.close(); // (its Outbox page had a stream of its own)
 
   // One of them is shown: it streams again, from where it stopped, and shows the open.
-  await show(waiting[4]);
+  await setVisible(waiting[4], true);
   await waitForMessageStatus(waiting[4], "Opened once · just now");
   for (let i = 0; i < 100 && hub.listenerCount(team.id) !== 3; i++) {
     await new Promise((r) => setTimeout(r, 50));
