@@ -18,7 +18,7 @@ export default function LiveAlerts({ browserNotifications }: { browserNotificati
       showToast({ kind: "info", text, href: `/messages/${messageId}`, linkText: "View" });
       if (
         !browserNotifications || !("Notification" in globalThis) || Notification.permission !== "granted" ||
-        await seenInBeacon()
+        await seenInBeacon().catch(() => false)
       ) return;
       const note = new Notification("Email opened", {
         body: text,
