@@ -18,6 +18,7 @@ import {
   recipientInbox,
   signUpInBrowser,
   waitForMessageStatus,
+  waitForStreams,
 } from "../helpers/e2e_flows.ts";
 
 Deno.test("e2e - ten tabs all load; hidden ones leave the live connection to one background tab, and catch up when shown", async () => {
@@ -42,10 +43,7 @@ Deno.test("e2e - ten tabs all load; hidden ones leave the live connection to one
     tabs.push(tab);
   }
   // Two streams: the tab in front, and one background tab for the browser.
-  for (let i = 0; i < 100 && hub.listenerCount(team.id) !== 2; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.equal(hub.listenerCount(team.id), 2);
+  await waitForStreams(hub, team.id, 2);
   const [background, ...waiting] = tabs;
 
   // Ken opens the email: the front tab and the background tab hear it at once; the others don't yet.
@@ -60,10 +58,7 @@ Deno.test("e2e - ten tabs all load; hidden ones leave the live connection to one
   // One of them is shown: it streams again, from where it stopped, and shows the open.
   await setVisible(waiting[4], true);
   await waitForMessageStatus(waiting[4], "Opened once · just now");
-  for (let i = 0; i < 100 && hub.listenerCount(team.id) !== 3; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.equal(hub.listenerCount(team.id), 3);
+  await waitForStreams(hub, team.id, 3);
 
   // A tenth tab, in front, loads at once.
   const tenth = await context.newPage();

@@ -10,7 +10,14 @@ import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import type { LocalHub } from "../../lib/realtime/local_hub.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { KEN, openEmailInOutbox, pageApi, recipientInbox, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import {
+  KEN,
+  openEmailInOutbox,
+  pageApi,
+  recipientInbox,
+  signUpInBrowser,
+  waitForStreams,
+} from "../helpers/e2e_flows.ts";
 
 interface Shown {
   title: string;
@@ -80,10 +87,7 @@ Deno.test("e2e - a first open raises a system notification only when no Beacon t
   await front.goto(`${server.url}/`);
   const other = await context.newPage();
   await other.goto(`${server.url}/contacts#away`);
-  for (let i = 0; i < 100 && hub.listenerCount(team.id) !== 2; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.equal(hub.listenerCount(team.id), 2);
+  await waitForStreams(hub, team.id, 2);
 
   // Ken opens the first email: a toast in both tabs, and no system notification from either.
   const { context: recipient, inbox } = await recipientInbox(browser, server.url);

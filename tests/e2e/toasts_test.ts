@@ -6,14 +6,15 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { TOAST_LIFETIME_MS } from "../../islands/toaster.tsx";
+import { TOAST_EVENT } from "../../lib/browser/toast.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import { signUpInBrowser } from "../helpers/e2e_flows.ts";
 import { playVisibility, setVisible } from "../helpers/visibility.ts";
 
 const raise = (page: Page, kind: string, text: string) =>
   page.evaluate(
-    ([kind, text]) => dispatchEvent(new CustomEvent("beacon:toast", { detail: { kind, text } })),
-    [kind, text],
+    ([event, kind, text]) => dispatchEvent(new CustomEvent(event, { detail: { kind, text } })),
+    [TOAST_EVENT, kind, text],
   );
 const shown = (page: Page, text: string) => page.locator(".toast", { hasText: text }).count();
 

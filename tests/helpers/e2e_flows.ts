@@ -1,8 +1,11 @@
 /**
  * Steps several browser tests share: signing up and in through the UI, calling the API as the page would,
- * writing an email to a new contact, watching its message page, and opening it as the recipient in the Outbox.
+ * writing an email to a new contact, watching its message page, opening it as the recipient in the Outbox, and
+ * counting the live streams a team's pages hold.
  */
+import assert from "node:assert/strict";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { LocalHub } from "../../lib/realtime/local_hub.ts";
 
 /** The password every account signed up through the UI gets. */
 export const PASSWORD = "correct horse battery";
@@ -123,4 +126,12 @@ export async function recipientInbox(
 export async function openEmailInOutbox(inbox: Page, url: string, subject: string) {
   await inbox.goto(`${url}/outbox`);
   await inbox.click(`text=${subject}`);
+}
+
+/** Waits (up to 5 s) until the team's pages hold `count` live streams on the embedded hub, then checks it. */
+export async function waitForStreams(hub: LocalHub, teamId: string, count: number) {
+  for (let i = 0; i < 100 && hub.listenerCount(teamId) !== count; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(hub.listenerCount(teamId), count);
 }
