@@ -103,6 +103,8 @@ export async function newSellerPage(
 export async function screenshot(page: Page, name: string): Promise<void> {
   await Deno.mkdir(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize();
+  // A full-page shot of a scrolled page paints the sticky header and sidebar where the view was: start at the top.
+  await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   // Let the page (and its frames) lay out and paint at the new size first.
