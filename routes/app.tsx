@@ -1,5 +1,6 @@
 /** The Beacon HTTP app: middleware, the routers joined with app.route(), and one error handler. */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { serveStatic } from "hono/deno";
 import { AppError } from "../lib/http/errors.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
@@ -26,6 +27,12 @@ import { outboxPages } from "./pages/outbox.tsx";
 import { settingsPages } from "./pages/settings.tsx";
 import { teamPages } from "./pages/team.tsx";
 import { templatePages } from "./pages/templates.tsx";
+
+/** Hono's own 400s (its validator can't parse a body as JSON) answer as the client's error they are, not as a crash. */
+const badRequest = (error: Error) =>
+  error instanceof HTTPException && error.status === 400
+    ? new AppError(400, "validation", `${error.message || "Bad request"}.`)
+    : null;
 
 const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
 
@@ -82,7 +89,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return renderErrorPage(c, 404, "There is nothing at this address.");
   });
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    const error = badRequest(thrown) ?? thrown;
     const known = error instanceof AppError;
     if (!known) console.error(`${c.req.method} ${c.req.path} failed:`, error);
     const status = known ? error.status : 500;

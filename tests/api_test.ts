@@ -102,3 +102,37 @@ Deno.test("health - answers with the version and KV reachability", async () => {
   const down = await t.app.request("/healthz");
   assert.equal(down.status, 503);
 });
+
+Deno.test("api - a body that isn't JSON is a 400 on every endpoint that takes one, and changes nothing", async () => {
+  await using t = await makeTestApp();
+  const c = new Client(t);
+  await c.signUp();
+  const secret: string = (await c.api("POST", "/tokens", { name: "CRM sync" })).json.secret;
+  const doc = await (await t.app.request("/api/openapi.json")).json();
+  const before = await Array.fromAsync(t.kv.list({ prefix: [] }));
+  let checked = 0;
+  for (
+    const [path, operations] of Object.entries<Record<string, { requestBody?: { content: object } }>>(
+      doc.paths,
+    )
+  ) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!operation.requestBody || !("application/json" in operation.requestBody.content)) continue;
+      const response = await t.app.request(
+        `http://beacon.test/api${path.replaceAll(/\{\w+\}/g, "01JZZZZZZZZZZZZZZZZZZZZZZZ")}`,
+        {
+          method: method.toUpperCase(),
+          body: '{"name": "Ken",',
+          headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        },
+      );
+      const { error } = await response.json();
+      assert.equal(response.status, 400, `${method} ${path}: ${error.message}`);
+      assert.equal(error.code, "validation", `${method} ${path}`);
+      assert.match(error.message, /JSON/, `${method} ${path}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 15, `only ${checked} endpoints take a body`);
+  assert.deepEqual(await Array.fromAsync(t.kv.list({ prefix: [] })), before);
+});
