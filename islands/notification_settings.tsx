@@ -22,6 +22,9 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
     [],
   );
 
+  // What the seller just chose, shown while the browser asks and the choice is saved; then the saved value.
+  const [choosing, setChoosing] = useState<boolean | null>(null);
+
   const save = async (patch: Partial<Prefs>) => {
     try {
       setPrefs(await api<Prefs>("PATCH", "/me/notifications", patch));
@@ -32,18 +35,25 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
   };
 
   const toggleBrowser = async (on: boolean) => {
-    if (on && permission !== "granted" && typeof Notification !== "undefined") {
-      const answer = await Notification.requestPermission();
-      setPermission(answer);
-      if (answer !== "granted") {
-        showToast({
-          kind: "error",
-          text: "The browser did not allow notifications. Allow them in its site settings.",
-        });
-        return;
+    setChoosing(on);
+    try {
+      if (on && permission !== "granted" && typeof Notification !== "undefined") {
+        const answer = await Notification.requestPermission();
+        setPermission(answer);
+        if (answer !== "granted") {
+          showToast({
+            kind: "error",
+            text: answer === "denied"
+              ? "The browser did not allow notifications. Allow them in its site settings."
+              : "Browser notifications are still off: the browser's question was closed unanswered. Tick the box to be asked again.",
+          });
+          return;
+        }
       }
+      await save({ browser: on });
+    } finally {
+      setChoosing(null);
     }
-    await save({ browser: on });
   };
 
   return (
@@ -58,7 +68,8 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
       <label class="check-row">
         <input
           type="checkbox"
-          checked={prefs.browser}
+          // Each render sets the box (Preact compares with the DOM), so a choice not saved doesn't stay shown.
+          checked={choosing ?? prefs.browser}
           disabled={permission === "unsupported" || permission === "denied"}
           onChange={(e) => toggleBrowser(e.currentTarget.checked)}
           data-testid="browser-notifications"

@@ -136,3 +136,23 @@ Deno.test("e2e - turning browser notifications on asks the browser; a refusal sa
   await screenshot(page, "settings-notifications-blocked");
   assert.deepEqual(errors, []);
 });
+
+Deno.test("e2e - a permission question closed unanswered leaves the box unticked, and it can ask again", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  // The seller closes the browser's question without answering ("default"), as its ✕ or Escape do.
+  await context.addInitScript(() => {
+    Notification.requestPermission = () => Promise.resolve("default");
+  });
+  await signUpInBrowser(page, server.url);
+  await page.goto(`${server.url}/settings/notifications`);
+  await page.waitForSelector("beacon-island[data-island=notification_settings][data-hydrated]");
+  const checkbox = page.locator("[data-testid=browser-notifications]");
+  await checkbox.click();
+  await page.waitForSelector(".toast >> text=Tick the box to be asked again.");
+  assert.equal(await checkbox.isChecked(), false, "not shown as on when nothing was saved");
+  assert.equal(await checkbox.isEnabled(), true, "the browser may still ask");
+  assert.equal((await pageApi<{ browser: boolean }>(page, "GET", "/me/notifications")).browser, false);
+  assert.deepEqual(errors, []);
+});
