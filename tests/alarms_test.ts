@@ -133,6 +133,50 @@ Deno.test("alarms - a recipients subset: only those recipients' opens count", as
   assert.equal((await ana.api("GET", `/messages/${kenCopy}/alarms`)).json.items[0].status, "resolved");
 });
 
+Deno.test("alarms - on an email to several, a card is about whom its alarm watched: one person, or all", async () => {
+  const { t, ana } = await setup();
+  await using _ = t;
+  const zoe = (await ana.api("POST", "/contacts", {
+    firstName: "Zoë",
+    lastName: "Martin",
+    email: "zoe@example.example",
+  })).json;
+  // Ken (Asia/Tokyo) comes first in To: the cards used to take his name, zone and contact.
+  const { ids: [id] } = await sendEmail(t, ana, { to: ["ken@globex.example", "zoe@example.example"] });
+  await ana.api("POST", `/messages/${id}/alarms`, {
+    condition: "not_opened",
+    at: t.clock.now() + hour,
+    recipients: ["zoe@example.example"],
+  });
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "no_reply", at: t.clock.now() + hour });
+  t.clock.advance(hour);
+  await t.deps.scheduler.drain();
+  const { items } = await cards(ana);
+  const card = (kind: string) => items.find((c: { kind: string }) => c.kind === kind);
+  assert.deepEqual(
+    pickCard(card("not_opened")),
+    {
+      headline: "Zoë Martin hasn't opened your email yet",
+      contactId: zoe.id,
+      companyId: null,
+      recipientZone: null,
+    },
+  );
+  assert.deepEqual(pickCard(card("no_reply")), {
+    headline: "No reply from any of the 2 recipients yet",
+    contactId: null,
+    companyId: null,
+    recipientZone: null,
+  });
+});
+
+const pickCard = ({ headline, contactId, companyId, recipientZone }: Record<string, unknown>) => ({
+  headline,
+  contactId,
+  companyId,
+  recipientZone,
+});
+
 Deno.test("alarms - watching opens needs a followed email; reminders work on any", async () => {
   const { t, ana, id } = await setup({ followWanted: false });
   await using _ = t;

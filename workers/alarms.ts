@@ -7,8 +7,10 @@
 import { ALARM_JOB } from "../lib/alarms/alarms.ts";
 import { engagementOf } from "../lib/alarms/engagement.ts";
 import { evaluate } from "../lib/alarms/evaluate.ts";
+import { alarmHeadline } from "../lib/alarms/headline.ts";
 import { alarmKeys } from "../lib/alarms/keys.ts";
 import type { Alarm } from "../lib/alarms/types.ts";
+import { type CardLinks, cardLinks, type Person, personOf } from "../lib/assistant/about.ts";
 import { addCard, CARD_WAKE_JOB, cardFor, wakeCard } from "../lib/assistant/cards.ts";
 import type { CardKind } from "../lib/assistant/types.ts";
 import { getContacts } from "../lib/contacts/contacts.ts";
@@ -32,18 +34,23 @@ export function registerAlarms(deps: AppDeps): void {
   });
 }
 
-/** The first To recipient's contact: its zone and company, for cards. */
-export async function cardContext(kv: Deno.Kv, message: Message) {
-  const contactId = message.to[0]?.contactId;
-  const [contact] = contactId ? await getContacts(kv, message.teamId, [contactId]) : [null];
-  return { contactZone: contact?.timeZone ?? null, companyId: contact?.companyId ?? null };
+/** The To recipients a card is about — those of `emails`, or all when it is empty — with their contacts. */
+async function cardPeople(kv: Deno.Kv, message: Message, emails: string[] = []): Promise<Person[]> {
+  const about = emails.map((e) => e.toLowerCase());
+  const recipients = about.length
+    ? message.to.filter((r) => about.includes(r.email.toLowerCase()))
+    : message.to;
+  const ids = recipients.map((r) => r.contactId).filter((id): id is string => !!id);
+  const contacts = new Map(
+    (await getContacts(kv, message.teamId, ids)).filter((c) => !!c).map((c) => [c!.id, c!]),
+  );
+  return recipients.map((r) => personOf(r, (r.contactId && contacts.get(r.contactId)) || null));
 }
 
-const HEADLINES: Record<Alarm["condition"], (who: string) => string> = {
-  no_reply: (who) => `No reply from ${who} yet`,
-  not_opened: (who) => `${who} hasn't opened your email yet`,
-  reminder: () => "Your reminder",
-};
+/** A card's links and local time: about the recipients of `emails`, or everyone in To. */
+export async function cardContext(kv: Deno.Kv, message: Message, emails: string[] = []): Promise<CardLinks> {
+  return cardLinks(await cardPeople(kv, message, emails));
+}
 
 async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: JobContext): Promise<void> {
   const { kv, clock } = deps;
@@ -70,20 +77,19 @@ async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: 
   const events: LiveEvent[] = [];
   let settled: Alarm;
   if (verdict.holds) {
-    const who = alarm.recipients.length
-      ? alarm.recipients.join(", ")
-      : message.to[0]?.name || message.to[0]?.email || "them";
+    const people = await cardPeople(kv, message, alarm.recipients);
+    const everyone = people.length === message.to.length;
     const card = cardFor(
       message,
       {
         kind: alarm.condition as CardKind,
-        headline: HEADLINES[alarm.condition](who),
+        headline: alarmHeadline(alarm.condition, people.map((p) => p.name), everyone),
         eventAt: alarm.dueAt,
         comment: alarm.comment,
         alarmId: alarm.id,
         lateByMs,
       },
-      await cardContext(kv, message),
+      cardLinks(people),
       now,
     );
     events.push(addCard(op, card));

@@ -7,12 +7,16 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import type { CardLinks } from "./about.ts";
 import { assistantKeys as keys } from "./keys.ts";
 import { type Card, type CardKind, sortCards } from "./types.ts";
 
 export const CARD_WAKE_JOB = "card_wake";
 
-/** A card about `message` for its sender; the caller adds it to an atomic operation with `addCard`. */
+/**
+ * A card about `message` for its sender, linking to whom it is about (see `cardLinks`); the caller adds it
+ * to an atomic operation with `addCard`.
+ */
 export function cardFor(
   message: Message,
   fields: {
@@ -23,10 +27,9 @@ export function cardFor(
     alarmId?: string;
     lateByMs?: number | null;
   },
-  extra: { contactZone: string | null; companyId: string | null },
+  links: CardLinks,
   now: number,
 ): Card {
-  const first = message.to[0] ?? message.cc[0];
   return {
     id: newId(now),
     teamId: message.teamId,
@@ -36,9 +39,7 @@ export function cardFor(
     alarmId: fields.alarmId ?? null,
     subject: message.subject,
     recipientLabel: recipientLabel(message),
-    contactId: first?.contactId ?? null,
-    companyId: extra.companyId,
-    recipientZone: extra.contactZone,
+    ...links,
     headline: fields.headline,
     eventAt: fields.eventAt,
     comment: fields.comment ?? "",

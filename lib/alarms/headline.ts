@@ -1,0 +1,19 @@
+/** The headline of the card an alarm makes, naming whom it is about. Pure. */
+import { listNames } from "../assistant/about.ts";
+import type { AlarmCondition } from "./types.ts";
+
+/**
+ * `names`: the people the alarm watched; `everyone`: whether that is every To recipient, so a card about
+ * several of them says "any of the 3 recipients" rather than listing the whole To line.
+ */
+export function alarmHeadline(condition: AlarmCondition, names: string[], everyone: boolean): string {
+  if (condition === "reminder") return "Your reminder";
+  const group = everyone && names.length > 1 ? `the ${names.length} recipients` : null;
+  if (condition === "no_reply") {
+    if (group) return `No reply from any of ${group} yet`;
+    return names.length ? `No reply from ${listNames(names, "or")} yet` : "No reply yet";
+  }
+  if (group) return `None of ${group} has opened your email yet`;
+  if (names.length > 1) return `${listNames(names, "and")} haven't opened your email yet`;
+  return names.length ? `${names[0]} hasn't opened your email yet` : "Your email hasn't been opened yet";
+}
