@@ -269,6 +269,45 @@ Deno.test("cards - snooze brings a card back unread at its time; dismiss hides i
   );
 });
 
+Deno.test("alarms, snoozes and calls - take times with an offset, and refuse a past time naming the field", async () => {
+  const { t, ana, id, open } = await setup();
+  await using _ = t;
+  await open();
+  const [card] = (await cards(ana)).items;
+  const fields = async (path: string, body: Record<string, unknown>) => {
+    const r = await ana.api("POST", path, body);
+    assert.equal(r.status, 400, `${path} ${JSON.stringify(body)}`);
+    return r.json.error.fields;
+  };
+  // Without an offset the server would read it in its own zone (UTC on Deno Deploy): refused.
+  const noOffset = /Give the time with its offset/;
+  assert.match(
+    (await fields(`/messages/${id}/alarms`, { condition: "reminder", at: "2026-03-02T12:00" })).at,
+    noOffset,
+  );
+  assert.match(
+    (await fields(`/cards/${card.id}/actions`, { action: "snooze", until: "2026-03-02T12:00" })).until,
+    noOffset,
+  );
+  assert.match((await fields("/tasks", { subject: "Call Ken", dueAt: "2026-03-02T12:00" })).dueAt, noOffset);
+  const alarm = await ana.api("POST", `/messages/${id}/alarms`, {
+    condition: "reminder",
+    at: "2026-03-02T21:00+09:00",
+  });
+  assert.equal(alarm.json.dueAt, Date.parse("2026-03-02T12:00:00Z"));
+
+  // A past time is refused the same way everywhere, and nothing is made.
+  const past = "Choose a time in the future.";
+  assert.equal((await fields("/tasks", { subject: "Call Ken", dueAt: "2020-01-01T10:00:00Z" })).dueAt, past);
+  assert.equal(
+    (await fields(`/cards/${card.id}/actions`, { action: "snooze", until: start - 1 })).until,
+    past,
+  );
+  assert.equal((await fields(`/messages/${id}/alarms`, { condition: "reminder", at: start - 1 })).at, past);
+  assert.deepEqual((await ana.api("GET", "/tasks")).json.items, []);
+  assert.equal((await cards(ana)).items[0].status, "active");
+});
+
 Deno.test("cards and tasks - per user; other teams get 404; a call task shows on the contact", async () => {
   const { t, ana, open } = await setup();
   await using _ = t;

@@ -8,6 +8,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
 import { evaluate } from "./evaluate.ts";
 import { engagementOf } from "./engagement.ts";
@@ -19,7 +20,7 @@ export const ALARM_JOB = "alarm";
 
 export const AlarmInput = z.object({
   condition: z.enum(["no_reply", "not_opened", "reminder"], { error: "Choose what the alarm watches for." }),
-  at: z.union([z.number(), z.string()]).openapi({ type: "string", example: "2026-03-06T12:00:00Z" }),
+  at: instantField("2026-03-06T12:00:00Z"),
   comment: z.string().trim().max(500, "At most 500 characters.").default(""),
   recipients: z.array(z.string().trim().toLowerCase()).max(50).default([]),
 }).openapi("AlarmInput");
@@ -27,14 +28,6 @@ export const AlarmInput = z.object({
 interface Viewer {
   user: { id: string };
   team: { id: string };
-}
-
-function dueAtOf(at: string | number, now: number): number {
-  const ms = typeof at === "number" ? at : Date.parse(at);
-  if (!Number.isFinite(ms)) throw invalid({ at: "Choose a date and time." });
-  if (ms <= now) throw invalid({ at: "Choose a time in the future." });
-  if (ms > now + 365 * 86_400_000) throw invalid({ at: "Choose a time within a year." });
-  return ms;
 }
 
 function checkFits(message: Message, data: z.output<typeof AlarmInput>) {
@@ -66,7 +59,7 @@ export async function addAlarm(
   const data = parse(AlarmInput, input);
   const message = await ownMessage(kv, viewer, messageId);
   checkFits(message, data);
-  const dueAt = dueAtOf(data.at, now);
+  const dueAt = checkFuture(data.at, now, "at");
   const op = kv.atomic();
   const alarm: Alarm = {
     id: newId(now),
@@ -133,7 +126,7 @@ export async function updateAlarm(
   });
   const message = await getMessage(kv, viewer.team.id, old.messageId);
   checkFits(message, data);
-  const dueAt = data.at === old.dueAt ? old.dueAt : dueAtOf(data.at, now);
+  const dueAt = data.at === old.dueAt ? old.dueAt : checkFuture(data.at, now, "at");
   const op = kv.atomic().check(entry);
   const alarm: Alarm = {
     ...old,

@@ -1,5 +1,5 @@
 /** Action cards: created by first opens, replies and alarms; read, snoozed and dismissed by their seller. */
-import { forbidden, invalid, notFound } from "../http/errors.ts";
+import { forbidden, notFound } from "../http/errors.ts";
 import { recipientLabel } from "../messages/rows.ts";
 import type { Message } from "../messages/types.ts";
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
@@ -7,6 +7,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { checkFuture } from "../validation/instant.ts";
 import type { CardLinks } from "./about.ts";
 import { assistantKeys as keys } from "./keys.ts";
 import { type Card, type CardKind, sortCards } from "./types.ts";
@@ -121,8 +122,7 @@ export async function snoozeCard(
   until: number,
   now: number,
 ) {
-  if (!Number.isFinite(until) || until <= now) throw invalid({ until: "Choose a time in the future." });
-  if (until > now + 365 * 86_400_000) throw invalid({ until: "Snooze at most a year." });
+  checkFuture(until, now, "until");
   const entry = await ownCard(kv, teamId, userId, id);
   const card: Card = { ...entry.value, status: "snoozed", snoozedUntil: until, updatedAt: now };
   const { op, event } = update(kv, entry, card, now);

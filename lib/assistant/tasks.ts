@@ -4,6 +4,7 @@ import { getContact } from "../contacts/contacts.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
 import { assistantKeys as keys } from "./keys.ts";
 import type { Task } from "./types.ts";
@@ -14,14 +15,7 @@ export const TaskInput = z.object({
     "At most 200 characters.",
   ),
   notes: z.string().trim().max(5000, "At most 5,000 characters.").default(""),
-  dueAt: z.union([z.number(), z.string()]).transform((v, ctx) => {
-    const ms = typeof v === "number" ? v : Date.parse(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: "custom", message: "Choose a due date and time." });
-      return z.NEVER;
-    }
-    return ms;
-  }).openapi({ type: "string", example: "2026-03-03T15:00:00Z" }),
+  dueAt: instantField("2026-03-03T15:00:00Z"),
   contactId: z.string().nullable().default(null),
   messageId: z.string().nullable().default(null),
   cardId: z.string().nullable().default(null),
@@ -34,6 +28,8 @@ export async function createTask(
   now: number,
 ): Promise<Task> {
   const data = parse(TaskInput, input);
+  // A call is planned ahead, like an alarm: a time already past is a mistake, not a plan.
+  checkFuture(data.dueAt, now, "dueAt");
   if (data.contactId) await getContact(kv, user.teamId, data.contactId);
   const task: Task = {
     id: newId(now),

@@ -5,6 +5,7 @@ import { dismissCard, isUnread, listCards, markCardsRead, snoozeCard } from "../
 import { getNotifyPrefs, NotifyPrefsInput } from "../../lib/assistant/notify_prefs.ts";
 import { createTask, listTasks, setTaskDone, TaskInput } from "../../lib/assistant/tasks.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
+import { instantField } from "../../lib/validation/instant.ts";
 import { saveNotifyPrefs } from "../../workers/notifications.ts";
 import { viewer } from "../middleware/auth.ts";
 import { announce } from "./helpers.ts";
@@ -134,7 +135,7 @@ const CardAction = z.discriminatedUnion("action", [
   z.object({ action: z.literal("dismiss") }),
   z.object({
     action: z.literal("snooze"),
-    until: z.union([z.number(), z.string()]).openapi({ type: "string", example: "2026-03-03T09:00:00Z" }),
+    until: instantField("2026-03-03T09:00:00Z"),
   }),
 ]).openapi("CardAction");
 
@@ -159,8 +160,15 @@ assistantApi.openapi(
     } else if (body.action === "dismiss") {
       await announce(deps, (await dismissCard(deps.kv, team.id, user.id, id, now)).events);
     } else {
-      const until = typeof body.until === "number" ? body.until : Date.parse(body.until);
-      const { card, events } = await snoozeCard(deps.kv, deps.scheduler, team.id, user.id, id, until, now);
+      const { card, events } = await snoozeCard(
+        deps.kv,
+        deps.scheduler,
+        team.id,
+        user.id,
+        id,
+        body.until,
+        now,
+      );
       await announce(deps, events, [card.job?.dueAt]);
     }
     return c.body(null, 204);
