@@ -1,12 +1,14 @@
 /**
  * "Don't track me": the link in the optional tracking notice. The recipient confirms with a
  * button (a GET must change nothing: link scanners fetch every URL in an email), then their
- * contact's preference becomes "do not allow" for this team. Mounted before sessions and
- * CSRF: recipients have no account; the signed token is the authority.
+ * address goes on the team's suppression list (which outlives the contact) and their contact's
+ * preference becomes "do not allow". Mounted before sessions and CSRF: recipients have no
+ * account; the signed token is the authority.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { createContact, findContactByEmail, patchContact } from "../lib/contacts/contacts.ts";
+import { suppressTracking } from "../lib/privacy/suppression.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
@@ -62,6 +64,7 @@ export function optOutRoutes(deps: AppDeps) {
       }
       email = typed;
     }
+    await suppressTracking(deps.kv, ref.teamId, email, deps.clock.now());
     const contact = await findContactByEmail(deps.kv, ref.teamId, email);
     if (!contact) {
       // Not a contact yet: one is made to hold the preference, so the next email respects it.

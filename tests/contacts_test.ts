@@ -201,7 +201,7 @@ Deno.test("contacts - pages: form errors keep input; create, edit, delete with m
   assert.match(list.html, /Do not track/);
   assert.match(list.html, /Asia\/Tokyo/);
 
-  const del = await ana.form(`/contacts/${id}/delete`, {});
+  const del = await ana.form(`/contacts/${id}/delete`, { confirm: "yes" });
   assert.equal(del.status, 303);
   assert.match((await ana.page("/contacts")).html, /No contacts yet/);
 });

@@ -28,6 +28,8 @@ Deno.test("isolation - team A cannot see or touch team B's objects by id", async
   const pages = [
     `/contacts/${contact.id}`,
     `/contacts/${contact.id}/edit`,
+    `/contacts/${contact.id}/delete`,
+    `/contacts/${contact.id}/opt-out`,
     `/companies/${company.id}`,
     `/companies/${company.id}/edit`,
   ];
@@ -38,7 +40,8 @@ Deno.test("isolation - team A cannot see or touch team B's objects by id", async
   }
   const posts: [string, Record<string, string>][] = [
     [`/contacts/${contact.id}`, { firstName: "Hacked", email: "bea@b.example" }],
-    [`/contacts/${contact.id}/delete`, {}],
+    [`/contacts/${contact.id}/delete`, { confirm: "yes" }],
+    [`/contacts/${contact.id}/opt-out`, { confirm: "yes" }],
     [`/companies/${company.id}`, { name: "Hacked" }],
     [`/companies/${company.id}/delete`, {}],
     [`/team/members/${bobMe.user.id}/role`, { role: "member" }],

@@ -1,5 +1,6 @@
 /** Contacts: the people engagement is shown against. Emails are unique per team, case-insensitively. */
 import { conflict, invalid, notFound } from "../http/errors.ts";
+import { findSuppression } from "../privacy/suppression.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
@@ -9,6 +10,23 @@ import type { ContactInput as ContactInputType } from "./schemas.ts";
 import { type Company, type Contact, contactName, sortKey } from "./types.ts";
 
 const EMAIL_TAKEN = "Another contact already has this email address.";
+
+/** Why a contact's tracking can't be set to "allow": the address is on the team's suppression list. */
+export const RECIPIENT_OPTED_OUT =
+  "This person asked not to be tracked (through the link in an email), so it stays “do not allow”. " +
+  "Only an admin can lift that, when they ask to be tracked again.";
+
+/**
+ * The recipient's own objection wins over the form: on the suppression list, tracking is "do not allow".
+ * Asking for "allow" explicitly is an error naming the field; otherwise the preference is set quietly.
+ */
+async function honourSuppression(kv: Deno.Kv, teamId: string, data: ContactInputType, asked: unknown) {
+  if (data.tracking === "do_not_allow" || !(await findSuppression(kv, teamId, data.email))) return;
+  if ((asked as { tracking?: unknown } | null)?.tracking === "allow") {
+    throw invalid({ tracking: RECIPIENT_OPTED_OUT });
+  }
+  data.tracking = "do_not_allow";
+}
 
 async function assertCompanyExists(kv: Deno.Kv, teamId: string, companyId: string | null) {
   if (companyId && !(await kv.get<Company>(keys.company(teamId, companyId))).value) {
@@ -26,6 +44,8 @@ export async function createContact(
 ): Promise<Contact> {
   const data = parse(ContactInput, input);
   await assertCompanyExists(kv, teamId, data.companyId);
+  // A new contact for a listed address (say, after a deletion) starts as the recipient asked.
+  await honourSuppression(kv, teamId, data, null);
   const contact: Contact = { id: newId(now), teamId, ...data, createdAt: now, updatedAt: now };
   const op = kv.atomic()
     .check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })
@@ -87,6 +107,7 @@ export async function updateContact(
   if (!old) throw notFound("No such contact.");
   const data = parse(ContactInput, { ...editableFields(old), ...(input as object) });
   await assertCompanyExists(kv, teamId, data.companyId);
+  await honourSuppression(kv, teamId, data, input);
   const contact: Contact = { ...old, ...data, updatedAt: now };
   const op = kv.atomic().check(entry).set(keys.contact(teamId, id), contact);
   if (old.email !== contact.email) {

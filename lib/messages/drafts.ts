@@ -3,7 +3,8 @@ import type { Team, User } from "../accounts/types.ts";
 import { teamSettings } from "../accounts/types.ts";
 import { getCompany } from "../contacts/companies.ts";
 import { findContactByEmail, getContact } from "../contacts/contacts.ts";
-import { type Contact, contactName } from "../contacts/types.ts";
+import { type Contact, contactName, type TrackingPreference } from "../contacts/types.ts";
+import { findSuppressions } from "../privacy/suppression.ts";
 import { AppError, conflict, forbidden, invalid, notFound } from "../http/errors.ts";
 import { addChunks, deleteChunks, readTextChunks } from "../storage/chunks.ts";
 import { newId } from "../storage/ids.ts";
@@ -33,12 +34,23 @@ export function getMessageBody(kv: Deno.Kv, message: Message): Promise<string> {
 
 export const bodyId = (m: Pick<Message, "id" | "groupId">) => m.groupId ?? m.id;
 
-/** Recipients with their contacts looked up: names, ids and tracking preferences. */
+/**
+ * Recipients with their contacts looked up: names, ids and tracking preferences. An address on the
+ * team's suppression list (the recipient's own "don't track me") is "do not allow", contact or not.
+ */
 export async function resolveRecipients(kv: Deno.Kv, teamId: string, emails: string[]) {
-  const out: (Recipient & { contact: Contact | null })[] = [];
-  for (const email of emails) {
+  const suppressed = await findSuppressions(kv, teamId, emails);
+  const out: (Recipient & { contact: Contact | null; tracking: TrackingPreference | null })[] = [];
+  for (const [i, email] of emails.entries()) {
     const contact = await findContactByEmail(kv, teamId, email);
-    out.push({ email, name: contact ? contactName(contact) : "", contactId: contact?.id ?? null, contact });
+    const tracking = suppressed[i] ? "do_not_allow" : contact?.tracking ?? null;
+    out.push({
+      email,
+      name: contact ? contactName(contact) : "",
+      contactId: contact?.id ?? null,
+      contact,
+      tracking,
+    });
   }
   return out;
 }
@@ -96,13 +108,13 @@ export async function resolveDraft(
   const followWanted = data.followWanted ?? defaults.followWanted;
   const { follow, blockedBy } = followState(
     followWanted,
-    everyone.map((r) => ({ email: r.email, tracking: r.contact?.tracking ?? null })),
+    everyone.map((r) => ({ email: r.email, tracking: r.tracking })),
   );
   const contacts = [...everyone.map((r) => r.contact), regarding?.contact ?? null].filter((c): c is Contact =>
     !!c
   );
   const html = sanitizeEmailHtml(data.html);
-  const strip = ({ contact: _, ...r }: Recipient & { contact: Contact | null }): Recipient => r;
+  const strip = ({ email, name, contactId }: Recipient): Recipient => ({ email, name, contactId });
   return {
     fields: {
       to: to.map(strip),

@@ -18,7 +18,7 @@ import type { InboundMail } from "../inbound/receive.ts";
 import { mailKeys } from "../mail/keys.ts";
 import type { OutboxEntry } from "../mail/outbox.ts";
 import { messageKeys } from "../messages/keys.ts";
-import type { Message, Recipient } from "../messages/types.ts";
+import { allRecipients, type Message, type Recipient } from "../messages/types.ts";
 import { feedKey } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { dueKey } from "../scheduler/scheduler.ts";
@@ -62,15 +62,14 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
   const del = new Deleter(kv);
   const report: ErasureReport = { messagesDeleted: 0, messagesRedacted: 0, keysDeleted: 0 };
 
-  const messageIds = await listValues<string>(kv, { prefix: messageKeys.byContact(teamId, contactId) });
-  const messages =
-    (await Promise.all(messageIds.map((id) => kv.get<Message>(messageKeys.message(teamId, id)))))
-      .map((e) => e.value).filter((m): m is Message => !!m);
   const isThem = (r: Recipient) => r.contactId === contactId || r.email.toLowerCase() === email;
   const gone = new Set<string>();
   const deletedEvents = new Set<string>();
+  // Their emails by address too: those sent while an earlier, since deleted, contact held it.
   const all = await listValues<Message>(kv, { prefix: messageKeys.message(teamId) });
-  const bodiesInUse = new Set(all.filter((m) => !messageIds.includes(m.id)).map((m) => m.groupId ?? m.id));
+  const messages = all.filter((m) => m.contactIds.includes(contactId) || allRecipients(m).some(isThem));
+  const theirs = new Set(messages.map((m) => m.id));
+  const bodiesInUse = new Set(all.filter((m) => !theirs.has(m.id)).map((m) => m.groupId ?? m.id));
 
   for (const m of messages) {
     const everyone = [...m.to, ...m.cc, ...m.bcc];

@@ -10,6 +10,7 @@ import type { InboundMail } from "../inbound/receive.ts";
 import { getMessageBody } from "../messages/drafts.ts";
 import { listEvents, listMessagesFor } from "../messages/list.ts";
 import { listValues } from "../storage/kv.ts";
+import { findSuppression } from "./suppression.ts";
 import { publicEvent } from "../tracking/types.ts";
 
 export async function exportContact(kv: Deno.Kv, teamId: string, contactId: string, now: number) {
@@ -39,6 +40,8 @@ export async function exportContact(kv: Deno.Kv, teamId: string, contactId: stri
     about:
       "Everything Beacon holds about this contact. Client addresses in events are truncated (IPv4 /24, IPv6 /48).",
     contact,
+    /** Their own "don't track me", when they asked (kept by a hash of the address, not the address). */
+    trackingOptOut: await findSuppression(kv, teamId, contact.email),
     company,
     messages,
     replies,

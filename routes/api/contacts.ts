@@ -90,7 +90,12 @@ contactsApi.openapi(
 
 deleteTeamRecordRoute(
   contactsApi,
-  { path: "/contacts/{id}", tags: ["Contacts"], summary: "Delete a contact" },
+  {
+    path: "/contacts/{id}",
+    tags: ["Contacts"],
+    summary: "Delete a contact (admins). A recipient's own opt-out stays on the team's suppression list.",
+    adminsOnly: true,
+  },
   deleteContact,
 );
 

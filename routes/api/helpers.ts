@@ -3,7 +3,7 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import { publishAll } from "../../lib/realtime/feed.ts";
 import type { LiveEvent } from "../../lib/realtime/realtime.ts";
 import type { AppDeps } from "../deps.ts";
-import { viewer } from "../middleware/auth.ts";
+import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { type apiRouter, errors, IdParams, json, security } from "./openapi.ts";
 import { pick } from "./schemas.ts";
 
@@ -57,8 +57,15 @@ export function getTeamRecordRoute<S extends z.ZodObject>(
   );
 }
 
-/** `DELETE path`: deletes one record of your team; 409 while other records still point at it. */
-export function deleteTeamRecordRoute(router: ApiRouter, doc: RouteDoc, remove: TeamRecordOp<void>): void {
+/**
+ * `DELETE path`: deletes one record of your team; 409 while other records still point at it. With
+ * `adminsOnly`, members get a 403 (as on the record's pages).
+ */
+export function deleteTeamRecordRoute(
+  router: ApiRouter,
+  doc: RouteDoc & { adminsOnly?: boolean },
+  remove: TeamRecordOp<void>,
+): void {
   router.openapi(
     createRoute({
       method: "delete",
@@ -67,9 +74,16 @@ export function deleteTeamRecordRoute(router: ApiRouter, doc: RouteDoc, remove: 
       summary: doc.summary,
       security,
       request: { params: IdParams },
-      responses: { 204: { description: "Deleted" }, 401: errors[401], 404: errors[404], 409: errors[409] },
+      responses: {
+        204: { description: "Deleted" },
+        401: errors[401],
+        ...(doc.adminsOnly ? { 403: errors[403] } : {}),
+        404: errors[404],
+        409: errors[409],
+      },
     }),
     async (c) => {
+      if (doc.adminsOnly) requireAdmin(c);
       await remove(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id);
       return c.body(null, 204);
     },

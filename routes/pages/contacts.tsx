@@ -35,6 +35,12 @@ import type { FieldErrors } from "../../lib/http/errors.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
 import { formatDate, formatDateTime } from "../../lib/time/format.ts";
 import { eraseContact } from "../../lib/privacy/erase.ts";
+import {
+  findSuppression,
+  findSuppressions,
+  liftSuppression,
+  type Suppression,
+} from "../../lib/privacy/suppression.ts";
 import { listMessagesFor } from "../../lib/messages/list.ts";
 import { listContactTasks } from "../../lib/assistant/tasks.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
@@ -56,6 +62,7 @@ contactPages.get("/contacts", async (c) => {
   const q = c.req.query("q") ?? "";
   const page = await listContacts(kv, team.id, { q, cursor: c.req.query("cursor"), limit: 50 });
   const companies = await companyNameMap(kv, team.id);
+  const optOuts = await findSuppressions(kv, team.id, page.items.map((contact) => contact.email));
   return render(
     c,
     { title: "Contacts" },
@@ -88,7 +95,7 @@ contactPages.get("/contacts", async (c) => {
           </>
         }
       >
-        {page.items.map((contact) => (
+        {page.items.map((contact, i) => (
           <tr>
             <td>
               <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
@@ -105,7 +112,7 @@ contactPages.get("/contacts", async (c) => {
             <td class="hide-sm">{companies.get(contact.companyId ?? "") ?? "—"}</td>
             <td class="hide-sm">{contact.timeZone ?? <span class="muted">Not set</span>}</td>
             <td class="hide-sm">
-              <TrackingBadge contact={contact} />
+              <TrackingBadge contact={contact} optOut={optOuts[i]} />
             </td>
           </tr>
         ))}
@@ -143,10 +150,23 @@ export function DeliveryIssueBadge({ contact, zone }: { contact: Contact; zone: 
   );
 }
 
-export function TrackingBadge({ contact }: { contact: Contact }) {
+/** The contact's tracking preference; `optOut` when the recipient asked themselves (the suppression list). */
+export function TrackingBadge({ contact, optOut }: { contact: Contact; optOut?: Suppression | null }) {
+  if (optOut) {
+    return (
+      <Badge tone="amber" title="They asked, through the link in an email: emails to them are never tracked">
+        Do not track · their request
+      </Badge>
+    );
+  }
   return contact.tracking === "allow"
     ? <Badge tone="green">Allows tracking</Badge>
     : <Badge tone="amber" title="Emails to this contact are not tracked">Do not track</Badge>;
+}
+
+/** "Asked not to be tracked on 3 Mar 2026, through the link in an email." */
+function optOutText(optOut: Suppression, zone: string) {
+  return `Asked not to be tracked on ${formatDate(optOut.at, zone)}, through the link in an email.`;
 }
 
 /** The form's "Own business hours" fields → the `businessHours` the contact lib expects (null: the team's). */
@@ -216,9 +236,15 @@ function OwnHours(
   );
 }
 
-/** The contact form's page. */
-async function contactFormPage(c: Context<AppEnv>, { id, values, errors, status, ...page }: FormPageState) {
-  const { team } = viewer(c);
+/**
+ * The contact form's page. When the address is on the suppression list the tracking preference is shown,
+ * not offered: the recipient set it, and a seller can't switch it back.
+ */
+async function contactFormPage(
+  c: Context<AppEnv>,
+  { id, values, errors, status, optOut, ...page }: FormPageState & { optOut?: Suppression | null },
+) {
+  const { team, user } = viewer(c);
   const companies = await allCompanies(c.get("deps").kv, team.id);
   return render(
     c,
@@ -273,17 +299,32 @@ async function contactFormPage(c: Context<AppEnv>, { id, values, errors, status,
           error: errors?.timeZone,
         })}
       </div>
-      <Select
-        label="Email tracking"
-        name="tracking"
-        value={values.tracking || "allow"}
-        errors={errors}
-        required
-        options={[
-          { value: "allow", label: "Allow — opens and clicks are followed" },
-          { value: "do_not_allow", label: "Do not allow — emails to this contact are never tracked" },
-        ]}
-      />
+      {optOut
+        ? (
+          <Field
+            label="Email tracking"
+            name="trackingSetByRecipient"
+            value="Do not allow — set by the recipient"
+            readOnly
+            errors={errors?.tracking ? { trackingSetByRecipient: errors.tracking } : undefined}
+            hint={`${
+              optOutText(optOut, user.timeZone)
+            } Only an admin can lift it, when they ask to be tracked again.`}
+          />
+        )
+        : (
+          <Select
+            label="Email tracking"
+            name="tracking"
+            value={values.tracking || "allow"}
+            errors={errors}
+            required
+            options={[
+              { value: "allow", label: "Allow — opens and clicks are followed" },
+              { value: "do_not_allow", label: "Do not allow — emails to this contact are never tracked" },
+            ]}
+          />
+        )}
       <OwnHours values={values} errors={errors} teamHours={teamSettings(team).businessHours} />
       <TextArea label="Notes" name="notes" value={values.notes} errors={errors} rows={4} maxLength={5000} />
     </FormPage>,
@@ -347,6 +388,7 @@ contactPages.get("/contacts/:id", async (c) => {
   const { team, user } = viewer(c);
   const contact = await getContact(kv, team.id, c.req.param("id"));
   const companies = await companyNameMap(kv, team.id);
+  const optOut = await findSuppression(kv, team.id, contact.email);
   const admin = user.role === "admin";
   return render(
     c,
@@ -400,7 +442,18 @@ contactPages.get("/contacts/:id", async (c) => {
             </dd>
             <dt>Tracking</dt>
             <dd>
-              <TrackingBadge contact={contact} />
+              <TrackingBadge contact={contact} optOut={optOut} />
+              {optOut && (
+                <p class="muted small tracking-opt-out" data-testid="opt-out">
+                  {optOutText(optOut, user.timeZone)}
+                  {admin && (
+                    <>
+                      {" "}
+                      <a href={`/contacts/${contact.id}/opt-out`}>Lift the request…</a>
+                    </>
+                  )}
+                </p>
+              )}
             </dd>
           </dl>
           {contact.notes && <p class="notes">{contact.notes}</p>}
@@ -568,16 +621,18 @@ contactPages.post("/contacts/:id/erase", async (c) => {
 });
 
 contactPages.get("/contacts/:id/edit", async (c) => {
-  const { team } = viewer(c);
-  const contact = await getContact(c.get("deps").kv, team.id, c.req.param("id"));
+  const { kv } = c.get("deps");
+  const { team, user } = viewer(c);
+  const contact = await getContact(kv, team.id, c.req.param("id"));
   return contactFormPage(c, {
     title: `Edit ${contactName(contact)}`,
     back: { href: `/contacts/${contact.id}`, label: contactName(contact) },
     id: contact.id,
     values: contactValues(contact, teamSettings(team).businessHours),
-    after: (
-      <DangerZone action={`/contacts/${contact.id}/delete`} label="Delete contact">
-        Deleting removes this contact from Beacon.
+    optOut: await findSuppression(kv, team.id, contact.email),
+    after: user.role === "admin" && (
+      <DangerZone href={`/contacts/${contact.id}/delete`} label="Delete contact">
+        Deleting removes this contact from Beacon; you'll confirm on the next page.
       </DangerZone>
     ),
   });
@@ -587,7 +642,7 @@ contactPages.post("/contacts/:id", async (c) => {
   const { kv, clock } = c.get("deps");
   const { team } = viewer(c);
   const id = c.req.param("id");
-  await getContact(kv, team.id, id);
+  const contact = await getContact(kv, team.id, id);
   const values = await formFields(c);
   const result = await tryForm(() => updateContact(kv, team.id, id, contactInput(values), clock.now()));
   if (!result.ok) {
@@ -598,17 +653,124 @@ contactPages.post("/contacts/:id", async (c) => {
       values,
       errors: result.errors,
       status: result.status,
+      optOut: await findSuppression(kv, team.id, contact.email),
     });
   }
   return redirectWithFlash(c, `/contacts/${id}`, { kind: "success", text: "Contact saved." });
 });
 
+/** Deleting a contact (admins) asks first, saying what stays and what goes. */
+async function renderDelete(c: Context<AppEnv>, contact: Contact) {
+  const { kv } = c.get("deps");
+  const { team } = viewer(c);
+  const name = contactName(contact) || contact.email;
+  const optOut = await findSuppression(kv, team.id, contact.email);
+  return render(
+    c,
+    { title: `Delete ${name}` },
+    <>
+      <PageHeader
+        title={`Delete ${name}?`}
+        subtitle="This cannot be undone."
+        back={{ href: `/contacts/${contact.id}/edit`, label: `Edit ${name}` }}
+      />
+      <Form action={`/contacts/${contact.id}/delete`} class="card form-card stack erase-confirm">
+        <p>
+          {name} is removed from your contacts. Emails already sent to {contact.email}{" "}
+          stay in Activity, without a link to the contact.
+        </p>
+        {optOut
+          ? (
+            <p data-testid="delete-tracking">
+              {name} asked not to be tracked: that stays on the team's suppression list, so emails to{" "}
+              {contact.email} are still never tracked.
+            </p>
+          )
+          : contact.tracking === "do_not_allow" && (
+            <p data-testid="delete-tracking">
+              <strong>The “do not allow” tracking preference goes with the contact:</strong> later emails to
+              {" "}
+              {contact.email} are tracked again unless you add them back.
+            </p>
+          )}
+        <input type="hidden" name="confirm" value="yes" />
+        <FormActions submit={<>Delete {name}</>} kind="danger" cancel={`/contacts/${contact.id}/edit`} />
+      </Form>
+    </>,
+  );
+}
+
+contactPages.get("/contacts/:id/delete", async (c) => {
+  requireAdmin(c);
+  return renderDelete(c, await getContact(c.get("deps").kv, viewer(c).team.id, c.req.param("id")));
+});
+
 contactPages.post("/contacts/:id/delete", async (c) => {
+  requireAdmin(c);
   const { kv } = c.get("deps");
   const { team } = viewer(c);
   const contact = await getContact(kv, team.id, c.req.param("id"));
+  // Only the confirmation page's form deletes; any other post (an old Delete button) is asked first.
+  if ((await formFields(c)).confirm !== "yes") return renderDelete(c, contact);
   await deleteContact(kv, team.id, contact.id);
   return redirectWithFlash(c, "/contacts", { kind: "success", text: `${contactName(contact)} was deleted.` });
+});
+
+/** Admins lift a recipient's own opt-out only when that person asked to be tracked again, and say so. */
+async function renderLiftOptOut(c: Context<AppEnv>, contact: Contact, error?: string) {
+  const { kv } = c.get("deps");
+  const { team, user } = viewer(c);
+  const optOut = await findSuppression(kv, team.id, contact.email);
+  if (!optOut) return c.redirect(`/contacts/${contact.id}`, 303);
+  const name = contactName(contact) || contact.email;
+  return render(
+    c,
+    { title: `Lift ${name}'s request`, status: error ? 400 : 200 },
+    <>
+      <PageHeader
+        title={`Lift ${name}'s request not to be tracked?`}
+        subtitle={optOutText(optOut, user.timeZone)}
+        back={{ href: `/contacts/${contact.id}`, label: name }}
+      />
+      <Form action={`/contacts/${contact.id}/opt-out`} class="card form-card stack">
+        {error && <div class="alert alert-error" role="alert">{error}</div>}
+        <p>
+          Do this only when {name}{" "}
+          asked your team to track their emails again. Their address leaves the suppression list; the contact
+          stays “do not allow” until someone changes it in Edit.
+        </p>
+        <CheckRow
+          name="confirm"
+          value="yes"
+          required
+          label={<>{name} asked to be tracked again</>}
+        />
+        <FormActions submit="Lift the request" cancel={`/contacts/${contact.id}`} />
+      </Form>
+    </>,
+  );
+}
+
+contactPages.get("/contacts/:id/opt-out", async (c) => {
+  requireAdmin(c);
+  return renderLiftOptOut(c, await getContact(c.get("deps").kv, viewer(c).team.id, c.req.param("id")));
+});
+
+contactPages.post("/contacts/:id/opt-out", async (c) => {
+  requireAdmin(c);
+  const { kv } = c.get("deps");
+  const { team } = viewer(c);
+  const contact = await getContact(kv, team.id, c.req.param("id"));
+  if ((await formFields(c)).confirm !== "yes") {
+    return renderLiftOptOut(c, contact, "Tick the box to confirm that they asked.");
+  }
+  await liftSuppression(kv, team.id, contact.email);
+  return redirectWithFlash(c, `/contacts/${contact.id}`, {
+    kind: "success",
+    text: `${
+      contactName(contact) || contact.email
+    }'s request was lifted. Tracking stays off until you allow it.`,
+  });
 });
 
 function ContactTasks({ tasks, zone }: { tasks: Task[]; zone: string }) {
@@ -630,13 +792,27 @@ function ContactTasks({ tasks, zone }: { tasks: Task[]; zone: string }) {
   );
 }
 
-export function DangerZone({ action, label, children }: { action: string; label: string; children: string }) {
+/** A destructive action below a form: a button that posts to `action`, or a link to its confirmation page. */
+export function DangerZone(
+  { label, children, ...to }: { label: string; children: string } & ({ action: string } | { href: string }),
+) {
+  const text = (
+    <div>
+      <h2 class="card-title">{label}</h2>
+      <p class="muted">{children}</p>
+    </div>
+  );
+  if ("href" in to) {
+    return (
+      <section class="card danger-zone">
+        {text}
+        <a class="button button-danger" href={to.href}>{label}…</a>
+      </section>
+    );
+  }
   return (
-    <Form action={action} class="card danger-zone">
-      <div>
-        <h2 class="card-title">{label}</h2>
-        <p class="muted">{children}</p>
-      </div>
+    <Form action={to.action} class="card danger-zone">
+      {text}
       <button class="button button-danger" type="submit">{label}</button>
     </Form>
   );

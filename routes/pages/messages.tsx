@@ -132,11 +132,16 @@ messagePages.get("/", async (c) => {
   );
 });
 
-function recipientList(list: Recipient[]) {
+/** Recipients, each linked to their contact while it exists (a deleted contact's name stays, unlinked). */
+function recipientList(list: Recipient[], contacts: Set<string>) {
   return list.map((r, i) => (
     <>
       {i > 0 && ", "}
-      {r.contactId ? <a href={`/contacts/${r.contactId}`}>{r.name || r.email}</a> : r.email}
+      {r.contactId && contacts.has(r.contactId)
+        ? <a href={`/contacts/${r.contactId}`}>{r.name || r.email}</a>
+        : r.name
+        ? <span title={`${r.email} · contact deleted`}>{r.name} &lt;{r.email}&gt;</span>
+        : r.email}
     </>
   ));
 }
@@ -174,6 +179,9 @@ messagePages.get("/messages/:id", async (c) => {
     ? message.to[0]
     : null;
   const [contact] = single?.contactId ? await getContacts(kv, team.id, [single.contactId]) : [null];
+  const contacts = new Set(
+    (await getContacts(kv, team.id, message.contactIds)).flatMap((c) => c ? [c.id] : []),
+  );
   const now = clock.now();
   return render(
     c,
@@ -198,17 +206,17 @@ messagePages.get("/messages/:id", async (c) => {
         <section class="card message-card" aria-label="The email as sent">
           <dl class="headers">
             <dt>To</dt>
-            <dd>{recipientList(message.to)}</dd>
+            <dd>{recipientList(message.to, contacts)}</dd>
             {message.cc.length > 0 && (
               <>
                 <dt>Cc</dt>
-                <dd>{recipientList(message.cc)}</dd>
+                <dd>{recipientList(message.cc, contacts)}</dd>
               </>
             )}
             {message.bcc.length > 0 && (
               <>
                 <dt>Bcc</dt>
-                <dd>{recipientList(message.bcc)}</dd>
+                <dd>{recipientList(message.bcc, contacts)}</dd>
               </>
             )}
             <dt>Tracking</dt>
