@@ -22,38 +22,40 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
     [],
   );
 
-  // What the seller just chose, shown while the browser asks and the choice is saved; then the saved value.
-  const [choosing, setChoosing] = useState<boolean | null>(null);
+  // What the seller just chose, shown while the browser is asked and it is saved; then what is saved. Each
+  // render sets the inputs (Preact compares with the DOM), so a choice that wasn't saved doesn't stay shown.
+  const [choice, setChoice] = useState<Partial<Prefs>>({});
+  const shown = { ...prefs, ...choice };
 
-  const save = async (patch: Partial<Prefs>) => {
+  /** Saves `patch` once `allowed` (the browser's permission, when needed) says yes. */
+  const choose = async (
+    patch: Partial<Prefs>,
+    allowed: () => Promise<boolean> = () => Promise.resolve(true),
+  ) => {
+    setChoice(patch);
     try {
+      if (!await allowed()) return;
       setPrefs(await api<Prefs>("PATCH", "/me/notifications", patch));
       showToast({ kind: "success", text: "Notification settings saved." });
     } catch (error) {
       showToast({ kind: "error", text: (error as Error).message });
+    } finally {
+      setChoice({});
     }
   };
 
-  const toggleBrowser = async (on: boolean) => {
-    setChoosing(on);
-    try {
-      if (on && permission !== "granted" && typeof Notification !== "undefined") {
-        const answer = await Notification.requestPermission();
-        setPermission(answer);
-        if (answer !== "granted") {
-          showToast({
-            kind: "error",
-            text: answer === "denied"
-              ? "The browser did not allow notifications. Allow them in its site settings."
-              : "Browser notifications are still off: the browser's question was closed unanswered. Tick the box to be asked again.",
-          });
-          return;
-        }
-      }
-      await save({ browser: on });
-    } finally {
-      setChoosing(null);
-    }
+  const askPermission = async () => {
+    if (permission === "granted" || typeof Notification === "undefined") return true;
+    const answer = await Notification.requestPermission();
+    setPermission(answer);
+    if (answer === "granted") return true;
+    showToast({
+      kind: "error",
+      text: answer === "denied"
+        ? "The browser did not allow notifications. Allow them in its site settings."
+        : "Browser notifications are still off: the browser's question was closed unanswered. Tick the box to be asked again.",
+    });
+    return false;
   };
 
   return (
@@ -69,9 +71,12 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
         <input
           type="checkbox"
           // Each render sets the box (Preact compares with the DOM), so a choice not saved doesn't stay shown.
-          checked={choosing ?? prefs.browser}
+          checked={shown.browser}
           disabled={permission === "unsupported" || permission === "denied"}
-          onChange={(e) => toggleBrowser(e.currentTarget.checked)}
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            choose({ browser: on }, on ? askPermission : undefined);
+          }}
           data-testid="browser-notifications"
         />
         <span>
@@ -87,18 +92,18 @@ export default function NotificationSettings({ prefs: initial }: { prefs: Prefs 
       </label>
       <fieldset class="field">
         <legend>Email me</legend>
-        {EMAIL_CHOICES.map((choice) => (
+        {EMAIL_CHOICES.map((option) => (
           <label class="check-row">
             <input
               type="radio"
               name="email"
-              value={choice.value}
-              checked={prefs.email === choice.value}
-              onChange={() => save({ email: choice.value })}
+              value={option.value}
+              checked={shown.email === option.value}
+              onChange={() => choose({ email: option.value })}
             />
             <span>
-              <strong>{choice.label}</strong>
-              <span class="hint">{choice.hint}</span>
+              <strong>{option.label}</strong>
+              <span class="hint">{option.hint}</span>
             </span>
           </label>
         ))}

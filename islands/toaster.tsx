@@ -12,11 +12,15 @@ export const TOAST_LIFETIME_MS = 6000;
 const TICK_MS = 250;
 let nextId = 1;
 
-const shown = (toast: ToastMessage): Shown => ({
-  ...toast,
-  id: nextId++,
-  leftMs: toast.kind === "error" ? null : TOAST_LIFETIME_MS,
-});
+const lifetime = (kind: ToastMessage["kind"]) => kind === "error" ? null : TOAST_LIFETIME_MS;
+const shown = (toast: ToastMessage): Shown => ({ ...toast, id: nextId++, leftMs: lifetime(toast.kind) });
+
+/** Adds a toast; the same words already shown (a retry that failed alike) aren't repeated: that toast's time starts again. */
+function add(all: Shown[], toast: ToastMessage): Shown[] {
+  const same = all.find((t) => t.kind === toast.kind && t.text === toast.text);
+  if (same) return all.map((t) => t === same ? { ...t, leftMs: lifetime(t.kind) } : t);
+  return [...all.slice(-3), shown(toast)];
+}
 
 /**
  * Toasts: the page's flash message and anything islands raise; polite to screen readers. A toast's time
@@ -30,7 +34,7 @@ export default function Toaster({ initial }: { initial: ToastMessage | null }) {
 
   useEffect(() => {
     const onToast = (event: Event) =>
-      setToasts((all) => [...all.slice(-3), shown((event as CustomEvent<ToastMessage>).detail)]);
+      setToasts((all) => add(all, (event as CustomEvent<ToastMessage>).detail));
     globalThis.addEventListener(TOAST_EVENT, onToast);
     const tick = setInterval(() => {
       const held = box.current &&

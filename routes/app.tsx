@@ -10,7 +10,7 @@ import { optOutRoutes } from "./optout.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { authenticate, requireUserPage } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
-import { requestContext } from "./middleware/request_context.ts";
+import { isApi, requestContext } from "./middleware/request_context.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
 import { connectSources } from "../lib/realtime/supabase.ts";
 import { api } from "./api/mod.ts";
@@ -33,8 +33,6 @@ const badRequest = (error: Error) =>
   error instanceof HTTPException && error.status === 400
     ? new AppError(400, "validation", `${error.message || "Bad request"}.`)
     : null;
-
-const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

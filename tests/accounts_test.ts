@@ -138,8 +138,10 @@ Deno.test("accounts - CSRF: state changes without the token are refused, with it
   const noToken = await ana.form("/contacts", { firstName: "Ken", email: "ken@example.com" }, {
     csrf: false,
   });
-  assert.equal(noToken.status, 403);
-  assert.match(await noToken.text(), /Reload the page/);
+  // A page's form: back to the page it was posted from, which has a fresh token, saying nothing was saved.
+  assert.equal(noToken.status, 303);
+  assert.equal(noToken.headers.get("location"), "/");
+  assert.match(await flashOn(ana, "/contacts"), /That form had expired, so nothing was saved/);
   const apiNoToken = await ana.request("/api/contacts", {
     method: "POST",
     body: JSON.stringify({ firstName: "Ken", email: "ken@example.com" }),
@@ -279,4 +281,60 @@ Deno.test("flash - the message after a form shows once, on the next page; API ca
   assert.equal((await ana.api("GET", "/me")).status, 200);
   assert.match((await ana.page("/team")).html, /Team settings saved\./);
   assert.doesNotMatch((await ana.page("/team")).html, /Team settings saved\./, "shown once");
+});
+
+/** The page `path` as the client's browser would show it next, with the flash message the last answer left. */
+async function flashOn(client: Client, path: string): Promise<string> {
+  const page = await client.page(path);
+  assert.equal(page.status, 200, path);
+  return page.html;
+}
+
+Deno.test("accounts - a form posted after the session ended goes to sign-in, then back to its page, saying so", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  // Signed out in another tab: this tab's form comes back with its token, but no session.
+  const otherTab = new Client(t);
+  otherTab.cookies = ana.cookies;
+  assert.equal((await otherTab.form("/signout", {})).status, 303);
+  const posted = await ana.request("/contacts", {
+    method: "POST",
+    body: new URLSearchParams({ _csrf: ana.csrf, firstName: "Ken", email: "ken@example.com" }),
+    redirect: "manual",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      referer: "http://beacon.test/contacts/new?company=x",
+    },
+  });
+  assert.equal(posted.status, 303);
+  const signIn = posted.headers.get("location")!;
+  assert.equal(signIn, `/signin?next=${encodeURIComponent("/contacts/new?company=x")}`);
+  assert.match(await flashOn(ana, signIn), /Your session ended, so that wasn.t saved/);
+  const back = await ana.form(signIn, { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal(back.headers.get("location"), "/contacts/new?company=x", "back to the form's page");
+  assert.equal((await ana.api("GET", "/contacts")).json.items.length, 0, "nothing was written");
+
+  // A page asked for with a session that has ended says so; a first visit is just sent to sign in.
+  const stale = new Client(t);
+  stale.cookies.set("beacon_session", "no-longer-valid");
+  const asked = await stale.page("/contacts?q=ken");
+  assert.equal(
+    asked.response.headers.get("location"),
+    `/signin?next=${encodeURIComponent("/contacts?q=ken")}`,
+  );
+  assert.match(await flashOn(stale, "/signin"), /Your session ended. Sign in to carry on./);
+  const stranger = new Client(t);
+  const first = await stranger.page("/contacts");
+  assert.equal(first.response.headers.get("location"), `/signin?next=${encodeURIComponent("/contacts")}`);
+  assert.doesNotMatch(await flashOn(stranger, "/signin"), /session ended/);
+
+  // A form posted from another site's page doesn't send the seller there.
+  const elsewhere = await new Client(t).request("/contacts", {
+    method: "POST",
+    body: new URLSearchParams({ firstName: "Ken" }),
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", referer: "https://evil.example/page" },
+  });
+  assert.equal(elsewhere.headers.get("location"), "/");
 });

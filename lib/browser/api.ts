@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /** Islands call the JSON API with the page's session and its CSRF token (from the csrf-token meta tag). */
 import { newestRead } from "./newest_read.ts";
+import { showToast } from "./toast.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -17,7 +18,20 @@ function csrfToken(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** Browsers refuse a `keepalive` request whose body is larger (64 KiB, counting all such requests in flight). */
+const KEEPALIVE_BODY_BYTES = 64 * 1024;
+
+/**
+ * Calls the JSON API. `keepalive`: the request is to outlive the page (sent as it is hidden or left); a body too
+ * large for that goes as a plain request, which the server usually still receives before the page is gone.
+ */
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  { keepalive = false }: { keepalive?: boolean } = {},
+): Promise<T> {
+  const json = body === undefined ? undefined : JSON.stringify(body);
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -28,11 +42,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
         "x-csrf-token": csrfToken(),
         accept: "application/json",
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: json,
+      keepalive: keepalive && new TextEncoder().encode(json ?? "").length <= KEEPALIVE_BODY_BYTES,
     });
   } catch {
     throw new ApiError(0, "network", "Can't reach Beacon. Check your connection; your work is kept here.");
   }
+  if (response.status === 401) throw sessionEnded();
   if (response.status === 204) return undefined as T;
   const data = await response.json().catch(() => null);
   if (!response.ok) {
@@ -45,6 +61,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     );
   }
   return data as T;
+}
+
+/**
+ * The session ended (signed out in another tab, or it expired): the seller is offered to sign in and come
+ * back to this page; the island's own error toast, with the same words, isn't shown a second time.
+ */
+function sessionEnded(): ApiError {
+  const text = "Your session ended. Sign in again to carry on.";
+  const here = location.pathname + location.search;
+  showToast({ kind: "error", text, href: `/signin?next=${encodeURIComponent(here)}`, linkText: "Sign in" });
+  return new ApiError(401, "unauthorized", text);
 }
 
 /**

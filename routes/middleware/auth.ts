@@ -7,6 +7,7 @@ import { getTeam, getUser } from "../../lib/accounts/users.ts";
 import type { User } from "../../lib/accounts/types.ts";
 import { AppError } from "../../lib/http/errors.ts";
 import type { AppEnv, Viewer } from "../deps.ts";
+import { postedFrom, redirectWithFlash } from "./request_context.ts";
 
 export const SESSION_COOKIE = "beacon_session";
 
@@ -64,12 +65,23 @@ export function viewer(c: Context<AppEnv>): Viewer {
   return { user, team };
 }
 
-/** Pages: send visitors who are not signed in to the sign-in page, then back. */
+/**
+ * Pages: send visitors who are not signed in to the sign-in page, then back to the page they were on (for a
+ * form, the page it was posted from). A seller whose session ended is told so, and that a form wasn't saved.
+ */
 export function requireUserPage(): MiddlewareHandler<AppEnv> {
   return async function requireUserPage(c, next) {
     if (!c.get("user")) {
-      const back = c.req.method === "GET" ? c.req.path + (new URL(c.req.url).search) : "/";
-      return c.redirect(`/signin?next=${encodeURIComponent(back)}`, 303);
+      const posted = c.req.method !== "GET";
+      const back = posted ? postedFrom(c) ?? "/" : c.req.path + (new URL(c.req.url).search);
+      const signIn = `/signin?next=${encodeURIComponent(back)}`;
+      if (!posted && !getCookie(c, SESSION_COOKIE)) return c.redirect(signIn, 303);
+      return redirectWithFlash(c, signIn, {
+        kind: "info",
+        text: posted
+          ? "Your session ended, so that wasn't saved. Sign in, then try again."
+          : "Your session ended. Sign in to carry on.",
+      });
     }
     await next();
   };

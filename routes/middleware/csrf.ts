@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../lib/http/errors.ts";
 import { timingSafeEqualText } from "../../lib/crypto/tokens.ts";
 import type { AppEnv } from "../deps.ts";
+import { isApi, postedFrom, redirectWithFlash } from "./request_context.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -27,6 +28,14 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       }
     }
     if (!sent || !timingSafeEqualText(sent, c.get("csrfToken"))) {
+      // A page's form whose token has gone (cookies cleared, another browser session): back to that page,
+      // which has a fresh token, saying so; an island's call gets the error to show.
+      if (!isApi(c.req.path)) {
+        return redirectWithFlash(c, postedFrom(c) ?? "/", {
+          kind: "error",
+          text: "That form had expired, so nothing was saved. Please try again.",
+        });
+      }
       throw new AppError(
         403,
         "csrf",

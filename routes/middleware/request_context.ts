@@ -62,3 +62,18 @@ export function redirectWithFlash(c: Context<AppEnv>, location: string, flash: F
   });
   return c.redirect(location, 303);
 }
+
+/** The JSON API's paths; everything else is a page. */
+export const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
+
+/** The page a form was posted from (its Referer), when it is one of ours: where to send the seller back to. */
+export function postedFrom(c: Context<AppEnv>): string | null {
+  const referer = c.req.header("referer");
+  if (!referer) return null;
+  try {
+    const from = new URL(referer), here = new URL(c.req.url);
+    return from.origin === here.origin ? from.pathname + from.search : null;
+  } catch {
+    return null;
+  }
+}

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { TOAST_LIFETIME_MS } from "../../islands/toaster.tsx";
 import { TOAST_EVENT } from "../../lib/browser/toast.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { PASSWORD, signUpInBrowser } from "../helpers/e2e_flows.ts";
 import { playVisibility, setVisible } from "../helpers/visibility.ts";
 
 const raise = (page: Page, kind: string, text: string) =>
@@ -69,5 +69,42 @@ Deno.test("e2e - a toast's time runs only while it can be read; errors stay unti
   await screenshot(page, "toast-error");
   await page.click(".toast >> [aria-label=Dismiss]");
   assert.equal(await shown(page, "Could not save"), 0);
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("e2e - an island's call after the session ended offers to sign in and come back, once", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  // The failed calls' 401s are the browser's console errors this test expects.
+  const { context, page, errors } = await newSellerPage(browser, { consoleErrorsExcept: /\b401\b/ });
+  await signUpInBrowser(page, server.url);
+  await page.goto(`${server.url}/settings/notifications`);
+  await page.waitForSelector("beacon-island[data-island=notification_settings][data-hydrated]");
+  // Signed out in another tab: the session cookie is gone, this page is still open.
+  const other = await context.newPage();
+  await other.goto(`${server.url}/settings/notifications`);
+  await other.evaluate(() => document.querySelector<HTMLFormElement>("form[action='/signout']")!.submit());
+  await other.waitForURL(/\/signin/);
+  await other.close();
+
+  // Each change the seller tries fails the same way: one toast, with a way back to this page; the choices
+  // show what is saved.
+  const checked = "input[name=email]:checked";
+  assert.equal(await page.getAttribute(checked, "value"), "off");
+  await page.click("input[name=email][value=digest]");
+  await page.click("input[name=email][value=immediate]");
+  const ended = page.locator(".toast", { hasText: "Your session ended. Sign in again to carry on." });
+  await ended.waitFor();
+  assert.equal(await page.locator(".toast").count(), 1, "the island's own error isn't shown a second time");
+  await page.waitForFunction(
+    (checked) => document.querySelector(checked)?.getAttribute("value") === "off",
+    checked,
+  );
+  await screenshot(page, "toast-session-ended");
+  await ended.getByRole("link", { name: "Sign in" }).click();
+  await page.fill("#f-email", "ana@acme.example");
+  await page.fill("#f-password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${server.url}/settings/notifications`);
   assert.deepEqual(errors, []);
 });
