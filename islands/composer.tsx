@@ -18,6 +18,7 @@ import { formatBytes } from "../lib/attachments/files.ts";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { ComposerProps } from "../lib/messages/composer_props.ts";
+import { MAX_SUBJECT_CHARS } from "../lib/messages/limits.ts";
 import type { FollowState, Recipient } from "../lib/messages/types.ts";
 import type { Advice } from "../lib/scheduling/advice_service.ts";
 import { formatTime } from "../lib/time/format.ts";
@@ -209,10 +210,12 @@ export default function Composer(props: ComposerProps) {
     regarding: useRef<HTMLInputElement>(null),
   };
   const commits = {
-    to: useRef<(() => void) | null>(null),
-    cc: useRef<(() => void) | null>(null),
-    bcc: useRef<(() => void) | null>(null),
+    to: useRef<(() => string | null) | null>(null),
+    cc: useRef<(() => string | null) | null>(null),
+    bcc: useRef<(() => string | null) | null>(null),
   };
+  // A paste into Subject was cut to fit: the input event that follows must not clear the notice.
+  const subjectCut = useRef(false);
   const leavingRef = useRef(false);
   const sendingRef = useRef(false);
   // The editor is created once; its callbacks reach the latest handlers through these.
@@ -237,10 +240,10 @@ export default function Composer(props: ComposerProps) {
     saverRef.current = new DraftSaver<DraftPayload, DraftDetail>({
       id: props.draft?.id ?? null,
       snapshot: () => payloadOf(formRef.current, htmlRef.current),
-      request: (id, payload) =>
+      request: (id, payload, options) =>
         id
-          ? api<DraftDetail>("PATCH", `/messages/${id}`, payload)
-          : api<DraftDetail>("POST", "/messages", payload),
+          ? api<DraftDetail>("PATCH", `/messages/${id}`, payload, options)
+          : api<DraftDetail>("POST", "/messages", payload, options),
       onStatus: setStatus,
       savedAt: (r) => r.updatedAt,
       onCreated: (id) => history.replaceState(history.state, "", `/compose/${id}`),
@@ -328,6 +331,16 @@ export default function Composer(props: ComposerProps) {
     if (first) focusField(first);
   };
 
+  /** Turns addresses still being typed into chips; the first field left with text that isn't one. */
+  function commitTyped(): { field: RecipientField; text: string } | null {
+    let left: { field: RecipientField; text: string } | null = null;
+    for (const field of RECIPIENT_FIELDS) {
+      const text = commits[field].current?.() ?? null;
+      if (text && !left) left = { field, text };
+    }
+    return left;
+  }
+
   /**
    * Sends now, or schedules for `at`. Resolves to why it did not go (the send-later panel shows it), or null
    * when the page moves on.
@@ -339,7 +352,14 @@ export default function Composer(props: ComposerProps) {
       if (!at) showToast({ kind: "error", text: `Not sent: ${wait}` });
       return wait;
     }
-    for (const f of RECIPIENT_FIELDS) commits[f].current?.();
+    // Text that is not an address (a name never picked from the list) would be dropped: the user decides.
+    const left = commitTyped();
+    if (left) {
+      const message = `Finish or remove “${left.text}”: pick a contact from the list or type a full address.`;
+      setErrors({ ...errorsRef.current, [left.field]: message });
+      focusField(left.field);
+      return message;
+    }
     const refused = () => RECIPIENT_FIELDS.find((f) => formRef.current[f].some((c) => c.error));
     const bad = refused();
     if (bad) {
@@ -425,7 +445,7 @@ export default function Composer(props: ComposerProps) {
 
   /** Saves the draft (creating it when new), then loads a chunk the next step needs. */
   async function withDraft<T>(load: () => Promise<T>, what: string): Promise<T | null> {
-    for (const f of RECIPIENT_FIELDS) commits[f].current?.();
+    commitTyped();
     try {
       await saver.flush();
       return await load();
@@ -456,7 +476,7 @@ export default function Composer(props: ComposerProps) {
 
   /** The template picker, for the saved draft's recipient (or the first To contact before there's a draft). */
   async function openTemplates() {
-    for (const f of RECIPIENT_FIELDS) commits[f].current?.();
+    commitTyped();
     try {
       if (saver.id) await saver.flush().catch(() => {});
       const mod = await import("./composer/templates.tsx");
@@ -509,11 +529,19 @@ export default function Composer(props: ComposerProps) {
     };
     // Back to a sent or discarded draft from the browser's page cache: show what the server has now.
     const restored = (e: PageTransitionEvent) => e.persisted && leavingRef.current && location.reload();
+    // Hidden (another tab, the phone's home screen) or left (a reload, a link): the pause before the next save
+    // may never end, so what was typed last is saved now. Both fire on leaving; the second finds nothing new.
+    const leave = () => saver.leave();
+    const hidden = () => document.visibilityState === "hidden" && saver.leave();
     addEventListener("beforeunload", warn);
     addEventListener("pageshow", restored);
+    addEventListener("pagehide", leave);
+    document.addEventListener("visibilitychange", hidden);
     return () => {
       removeEventListener("beforeunload", warn);
       removeEventListener("pageshow", restored);
+      removeEventListener("pagehide", leave);
+      document.removeEventListener("visibilitychange", hidden);
     };
   }, []);
 
@@ -580,6 +608,7 @@ export default function Composer(props: ComposerProps) {
           error={errors.to ?? null}
           inputRef={inputs.to}
           commitRef={commits.to}
+          onType={() => clearError("to")}
           placeholder="Name or email address"
           after={(!showCc || !showBcc) && (
             <>
@@ -615,6 +644,7 @@ export default function Composer(props: ComposerProps) {
             error={ccError}
             inputRef={inputs.cc}
             commitRef={commits.cc}
+            onType={() => clearError("cc")}
           />
         )}
         {showBcc && (
@@ -626,6 +656,7 @@ export default function Composer(props: ComposerProps) {
             error={errors.bcc ?? null}
             inputRef={inputs.bcc}
             commitRef={commits.bcc}
+            onType={() => clearError("bcc")}
           />
         )}
         <div class={`composer-row${errors.subject ? " has-error" : ""}`}>
@@ -636,14 +667,30 @@ export default function Composer(props: ComposerProps) {
               id="composer-subject"
               class="composer-subject"
               type="text"
-              maxLength={300}
+              maxLength={MAX_SUBJECT_CHARS}
               autoComplete="off"
               value={form.subject}
               aria-invalid={errors.subject ? true : undefined}
               aria-describedby={errors.subject ? "composer-subject-error" : undefined}
               onInput={(e) => {
                 update({ subject: e.currentTarget.value });
-                clearError("subject");
+                if (!subjectCut.current) clearError("subject");
+                subjectCut.current = false;
+              }}
+              // The browser cuts a paste to the maxlength without a word: say so (the server's limit too).
+              onPaste={(e) => {
+                const input = e.currentTarget;
+                const pasted = e.clipboardData?.getData("text").replace(/[\r\n]+/g, "") ?? "";
+                const selected = (input.selectionEnd ?? 0) - (input.selectionStart ?? 0);
+                const over = input.value.length - selected + pasted.length - MAX_SUBJECT_CHARS;
+                if (over <= 0) return;
+                subjectCut.current = true;
+                setErrors({
+                  ...errorsRef.current,
+                  subject: `Subjects are at most ${MAX_SUBJECT_CHARS} characters: the last ${
+                    over.toLocaleString("en")
+                  } pasted were left out.`,
+                });
               }}
               onKeyDown={(e) => {
                 if (e.key === "Enter" && !(e.ctrlKey || e.metaKey)) {

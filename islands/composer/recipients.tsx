@@ -14,8 +14,13 @@ interface Props {
   onChange(chips: Chip[]): void;
   error: string | null;
   inputRef: RefObject<HTMLInputElement | null>;
-  /** The parent calls this before sending, so an address still being typed is not lost. */
-  commitRef: { current: (() => void) | null };
+  /**
+   * The parent calls this before sending, so nothing typed is lost: an address still being typed becomes a
+   * chip; anything else (a half-typed name) is returned, for the parent to ask the user to finish or remove.
+   */
+  commitRef: { current: (() => string | null) | null };
+  /** The text being typed changed (the parent clears the field's error). */
+  onType?(): void;
   placeholder?: string;
   /** Shown at the end of the row (the Cc and Bcc toggles). */
   after?: ComponentChildren;
@@ -63,7 +68,7 @@ export function RecipientRow(p: Props) {
     p.onChange(p.chips.filter((_, i) => i !== index));
     p.inputRef.current?.focus();
   };
-  p.commitRef.current = addTyped;
+  p.commitRef.current = () => addTyped() || !text.trim() ? null : text.trim();
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.isComposing) return;
@@ -186,6 +191,7 @@ export function RecipientRow(p: Props) {
                 const value = e.currentTarget.value;
                 setText(value);
                 setOpen(true);
+                p.onType?.();
                 setActive(looksLikeEmail(value) ? -1 : 0);
               }}
               onKeyDown={onKeyDown}

@@ -2,7 +2,8 @@
  * The composer's autosave queue. A change is saved after a short pause; the first save creates the draft
  * (POST), later ones update it (PATCH). Never two requests at once for a draft: changes made while a save
  * is in flight are saved right after it, with the latest state. Network trouble is retried with backoff;
- * the user's work stays in the page meanwhile. Plain TypeScript (timers and callbacks), tested alone.
+ * the user's work stays in the page meanwhile. When the page is hidden or left, what is pending is saved at once,
+ * with a request that outlives the page. Plain TypeScript (timers and callbacks), tested alone.
  */
 
 export type SaveStatus =
@@ -19,8 +20,8 @@ export interface SaverOptions<P, R extends { id: string }> {
   id: string | null;
   /** The state to save, read when a request starts (so it is always the latest). */
   snapshot(): P;
-  /** POSTs (id null) or PATCHes the draft. */
-  request(id: string | null, payload: P): Promise<R>;
+  /** POSTs (id null) or PATCHes the draft; `keepalive`: the request must outlive the page. */
+  request(id: string | null, payload: P, options: { keepalive: boolean }): Promise<R>;
   onStatus(status: SaveStatus): void;
   onSaved(response: R, payload: P): void;
   /** Called once, when the first save created the draft. */
@@ -44,6 +45,7 @@ export class DraftSaver<P, R extends { id: string }> {
   private stopped = false;
   private failed: { message: string } | null = null;
   private lastFailure: string | null = null;
+  private leaving = false;
   private readonly o:
     & Required<Pick<SaverOptions<P, R>, "debounceMs" | "backoffMs" | "setTimer" | "clearTimer">>
     & SaverOptions<P, R>;
@@ -81,6 +83,17 @@ export class DraftSaver<P, R extends { id: string }> {
     this.failed = null;
     this.attempts = 0;
     return this.run();
+  }
+
+  /**
+   * The page is being hidden or left: what is pending is saved now, not after the pause (which may never
+   * come), with a request that outlives the page. A save under way is let finish: starting another beside it
+   * could create the draft twice or land before it.
+   */
+  leave(): void {
+    if (this.stopped || !this.dirty || this.running || this.failed) return;
+    this.leaving = true;
+    void this.run();
   }
 
   /**
@@ -146,10 +159,12 @@ export class DraftSaver<P, R extends { id: string }> {
     while (this.dirty && !this.stopped) {
       this.dirty = false;
       const payload = this.o.snapshot();
+      const keepalive = this.leaving;
+      this.leaving = false;
       this.o.onStatus({ kind: "saving" });
       let response: R;
       try {
-        response = await this.o.request(this.id, payload);
+        response = await this.o.request(this.id, payload, { keepalive });
       } catch (error) {
         if (this.stopped) return;
         this.dirty = true;

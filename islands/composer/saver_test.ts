@@ -26,15 +26,15 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 function setup(fail: (call: number) => ApiError | null = () => null) {
   const timers = fakeTimers();
   let state = "a";
-  const calls: { id: string | null; payload: string }[] = [];
+  const calls: { id: string | null; payload: string; keepalive?: true }[] = [];
   const statuses: SaveStatus[] = [];
   const release: (() => void)[] = [];
   let hold = false;
   const saver = new DraftSaver<string, { id: string; updatedAt: number }>({
     id: null,
     snapshot: () => state,
-    request: async (id, payload) => {
-      calls.push({ id, payload });
+    request: async (id, payload, { keepalive }) => {
+      calls.push({ id, payload, ...(keepalive ? { keepalive } : {}) });
       if (hold) await new Promise<void>((resolve) => release.push(resolve));
       const error = fail(calls.length);
       if (error) throw error;
@@ -132,4 +132,44 @@ Deno.test("saver - flush saves what is pending (creating the draft if needed) an
   });
   assert.equal(await t.saver.flush(), "d1", "a later flush tries again");
   assert.deepEqual(t.calls.map((c) => c.payload), ["a", "b", "b"]);
+});
+
+Deno.test("saver - leaving the page saves what is pending at once, with keepalive, and only once", async () => {
+  const t = setup();
+  t.saver.leave();
+  assert.equal(t.calls.length, 0, "nothing pending, nothing sent");
+  t.saver.change();
+  await t.saver.flush();
+  t.set("typed just before the reload");
+  t.saver.change();
+  t.saver.leave(); // pagehide
+  t.saver.leave(); // visibilitychange, right after
+  assert.deepEqual(t.timers.delays(), [], "the pause is over: no second save after it");
+  await t.saver.settle();
+  assert.deepEqual(t.calls.slice(1), [{
+    id: "d1",
+    payload: "typed just before the reload",
+    keepalive: true,
+  }]);
+  t.set("back in the tab");
+  t.saver.change();
+  t.timers.fire();
+  await t.saver.settle();
+  assert.deepEqual(t.calls.at(-1), { id: "d1", payload: "back in the tab" }, "later saves are plain again");
+});
+
+Deno.test("saver - leaving while a save is out lets it finish alone: never two requests at once", async () => {
+  const t = setup();
+  t.hold(true);
+  t.saver.change();
+  t.timers.fire();
+  await tick();
+  t.set("b");
+  t.saver.change();
+  t.saver.leave();
+  assert.equal(t.calls.length, 1, "the draft is being created: a second POST would create another");
+  t.hold(false);
+  t.release();
+  await t.saver.settle();
+  assert.deepEqual(t.calls.map((c) => c.payload), ["a", "b"]);
 });

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { emailField } from "../validation/fields.ts";
 
-import { MAX_BODY_BYTES, MAX_RECIPIENTS } from "./limits.ts";
+import { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS } from "./limits.ts";
 
-export { MAX_BODY_BYTES, MAX_RECIPIENTS };
+export { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS };
 
 const recipients = (label: string) =>
   z.array(emailField).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} addresses in ${label}.`)
@@ -14,7 +14,8 @@ export const DraftInput = z.object({
   to: recipients("To").default([]),
   cc: recipients("Cc").default([]),
   bcc: recipients("Bcc").default([]),
-  subject: z.string().trim().max(300, "Subjects are at most 300 characters.").default(""),
+  subject: z.string().trim().max(MAX_SUBJECT_CHARS, `Subjects are at most ${MAX_SUBJECT_CHARS} characters.`)
+    .default(""),
   html: z.string().max(MAX_BODY_BYTES, "The message is too long (512 KB at most).").default(""),
   regarding: z.object({
     type: z.enum(["contact", "company"]),

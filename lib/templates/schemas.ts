@@ -1,18 +1,16 @@
 /** Template inputs: one zod schema each, used by the API (and its OpenAPI document) and the data module. */
 import { z } from "@hono/zod-openapi";
 import { htmlToPlainText } from "../messages/render.ts";
-import { MAX_BODY_BYTES } from "../messages/schemas.ts";
+import { MAX_BODY_BYTES, MAX_SUBJECT_CHARS } from "../messages/schemas.ts";
 import { nameField } from "../validation/fields.ts";
 import { parseTemplate, validateTemplate } from "./merge.ts";
-
-export const MAX_SUBJECT = 300;
 
 const scopeField = z.enum(["team", "personal"], { error: "Choose team or personal." });
 
 /** Merge-field mistakes are field errors, worded as the editor shows them while typing. */
 const subjectField = z.string({ error: "Add a subject." }).trim()
   .min(1, "Add a subject.")
-  .max(MAX_SUBJECT, `Subjects are at most ${MAX_SUBJECT} characters.`)
+  .max(MAX_SUBJECT_CHARS, `Subjects are at most ${MAX_SUBJECT_CHARS} characters.`)
   .superRefine((subject, ctx) => {
     const errors = parseTemplate(subject).errors;
     if (errors.length) {
@@ -79,7 +77,9 @@ export const PreviewInput = z.object({
     description: "The contact to fill contact fields from; none: contact fields use their fallbacks",
   }),
   version: z.number().int().positive().optional().openapi({ description: "An older version (saved only)" }),
-  subject: z.string().max(MAX_SUBJECT).optional().openapi({ description: "Unsaved subject to preview" }),
+  subject: z.string().max(MAX_SUBJECT_CHARS).optional().openapi({
+    description: "Unsaved subject to preview",
+  }),
   html: z.string().max(MAX_BODY_BYTES).optional().openapi({ description: "Unsaved body to preview" }),
 }).openapi("TemplatePreviewInput");
 export type PreviewInput = z.output<typeof PreviewInput>;

@@ -1,0 +1,154 @@
+/**
+ * End to end in headless Chromium: nothing the seller typed in the composer is lost without a word — text left
+ * in a recipient field that isn't an address, a pasted subject longer than the limit, and what was typed just
+ * before the page was left.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { MAX_SUBJECT_CHARS } from "../../lib/messages/limits.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+
+async function openComposer(page: Page, url: string) {
+  await page.goto(`${url}/compose`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+}
+
+async function pickContact(page: Page, field: string, typed: string, name: string) {
+  await page.fill(field, typed);
+  await page.waitForSelector(`${field}-list [role=option]:has-text("${name}")`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`[data-testid=chip]:has-text("${name}")`);
+}
+
+const saved = (page: Page) =>
+  page.waitForFunction(() =>
+    /^Saved \d\d:\d\d$/.test(document.querySelector("[data-testid=save-status]")?.textContent ?? "")
+  );
+
+const focused = (page: Page, selector: string) =>
+  page.waitForFunction((s) => document.activeElement === document.querySelector(s), selector, {
+    timeout: 3000,
+  });
+
+Deno.test("e2e - compose: text in To/Cc that isn't an address blocks Send, named in the field's error", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", {
+    firstName: "Bea",
+    lastName: "Costa",
+    email: "bea@globex.example",
+  });
+
+  await openComposer(page, server.url);
+  await pickContact(page, "#composer-to", "Bea", "Bea Costa");
+  await page.type("#composer-to", "bob smith");
+  await page.fill("#composer-subject", "Pricing");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Hello both.");
+  await page.click(".composer-send");
+  await page.waitForSelector("#composer-to-error");
+  assert.match(await page.textContent("#composer-to-error") ?? "", /^Finish or remove “bob smith”/);
+  await focused(page, "#composer-to");
+  assert.equal(await page.inputValue("#composer-to"), "bob smith", "the text stays for the seller to fix");
+  assert.match(page.url(), /\/compose/, "nothing was sent");
+  await screenshot(page, "compose-unfinished-recipient");
+  await page.keyboard.press("Backspace");
+  assert.equal(await page.locator("#composer-to-error").count(), 0, "editing the text clears the message");
+
+  // A name half-typed in Cc with its suggestions open is not dropped either.
+  await page.fill("#composer-to", "");
+  await page.click("button.composer-toggle:has-text('Cc')");
+  await page.fill("#composer-cc", "Bea");
+  await page.waitForSelector('#composer-cc-list [role=option]:has-text("Bea Costa")');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#composer-cc-error");
+  assert.match(await page.textContent("#composer-cc-error") ?? "", /^Finish or remove “Bea”/);
+  await focused(page, "#composer-cc");
+
+  // A leftover that is an address becomes a recipient, as before.
+  await page.fill("#composer-cc", "bob@partner.example");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForURL(/\/messages\/\w+$/);
+  const sent = await pageApi<{ to: { email: string }[]; cc: { email: string }[] }>(
+    page,
+    "GET",
+    `/messages/${page.url().split("/").pop()}`,
+  );
+  assert.deepEqual(sent.to.map((r) => r.email), ["bea@globex.example"]);
+  assert.deepEqual(sent.cc.map((r) => r.email), ["bob@partner.example"]);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - compose: a pasted subject over the limit is cut with a notice; the API refuses it whole", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, {
+    permissions: ["clipboard-read", "clipboard-write"],
+    // The API's refusal of the long subject, asked on purpose.
+    consoleErrorsExcept: /Failed to load resource/,
+  });
+  await signUpInBrowser(page, server.url);
+  const long = "Our proposal for the renewal ".repeat(36).trim(); // 1,079 characters
+  const refused = await page.evaluate(async (subject) => {
+    const token = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content;
+    const response = await fetch("/api/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrf-token": token },
+      body: JSON.stringify({ subject }),
+    });
+    return { status: response.status, body: await response.json() };
+  }, long);
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error.fields.subject, `Subjects are at most ${MAX_SUBJECT_CHARS} characters.`);
+
+  await openComposer(page, server.url);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), long);
+  await page.focus("#composer-subject");
+  await page.keyboard.press("Control+V");
+  await page.waitForSelector("#composer-subject-error");
+  assert.equal((await page.inputValue("#composer-subject")).length, MAX_SUBJECT_CHARS);
+  assert.equal(
+    await page.textContent("#composer-subject-error"),
+    `Subjects are at most ${MAX_SUBJECT_CHARS} characters: the last ${
+      (long.length - MAX_SUBJECT_CHARS).toLocaleString("en")
+    } pasted were left out.`,
+  );
+  assert.equal(await page.getAttribute("#composer-subject", "maxlength"), String(MAX_SUBJECT_CHARS));
+  await saved(page); // what is kept is saved: the notice is no refusal
+  await page.keyboard.press("Backspace");
+  assert.equal(await page.locator("#composer-subject-error").count(), 0, "editing clears the notice");
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - compose: what was typed just before leaving the page is saved", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await openComposer(page, server.url);
+  await page.fill("#composer-subject", "Before the reload");
+  await saved(page);
+  const id = page.url().split("/").pop()!;
+
+  // Typed, then the page is left at once: well inside the pause before the next save.
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Last words");
+  await page.goto(`${server.url}/settings`);
+  const deadline = Date.now() + 3000;
+  let html = "";
+  while (!html.includes("Last words") && Date.now() < deadline) {
+    html = (await pageApi<{ html: string }>(page, "GET", `/messages/${id}`)).html;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.match(html, /Last words/);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
