@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
+import { sendEmail } from "./helpers/mail.ts";
+import { listMessagesFor } from "../lib/messages/list.ts";
 
 Deno.test("contacts - create, read, patch and delete through the API", async () => {
   await using t = await makeTestApp();
@@ -235,3 +237,38 @@ async function countKeys(kv: Deno.Kv) {
   for await (const _ of kv.list({ prefix: [] })) n++;
   return n;
 }
+
+Deno.test("companies - the timeline has the emails of the people at it now, also those sent before they joined", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const oldCo = (await ana.api("POST", "/companies", { name: "OldCo" })).json;
+  const newCo = (await ana.api("POST", "/companies", { name: "NewCo" })).json;
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).json;
+  const lee = (await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@example.com" })).json;
+  await ana.api("PATCH", `/contacts/${lee.id}`, { companyId: oldCo.id });
+  await sendEmail(t, ana, { to: [ken.email], subject: "Before NewCo" });
+  await sendEmail(t, ana, { to: [ken.email, lee.email], subject: "To both" });
+  await sendEmail(t, ana, {
+    to: ["someone@else.example"],
+    subject: "About NewCo",
+    regarding: { type: "company", id: newCo.id },
+  });
+  const subjects = async (companyId: string, limit?: number) =>
+    (await listMessagesFor(t.kv, me.team.id, { type: "company", id: companyId }, limit)).map((m) =>
+      m.message.subject
+    );
+  assert.deepEqual(await subjects(newCo.id), ["About NewCo"]);
+
+  await ana.api("PATCH", `/contacts/${ken.id}`, { companyId: newCo.id });
+  await ana.api("PATCH", `/contacts/${lee.id}`, { companyId: newCo.id });
+  assert.deepEqual(
+    await subjects(newCo.id),
+    ["About NewCo", "To both", "Before NewCo"],
+    "newest first, each once",
+  );
+  assert.deepEqual(await subjects(newCo.id, 2), ["About NewCo", "To both"]);
+  assert.deepEqual(await subjects(oldCo.id), ["To both"], "Lee was at OldCo when it was sent");
+  const page = await ana.page(`/companies/${newCo.id}`);
+  assert.match(page.html, /Before NewCo/);
+});

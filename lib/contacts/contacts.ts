@@ -179,8 +179,13 @@ export async function listContacts(
   });
 }
 
+/** The ids of the people at a company now. */
+export function listCompanyContactIds(kv: Deno.Kv, teamId: string, companyId: string): Promise<string[]> {
+  return listValues<string>(kv, { prefix: keys.contactByCompany(teamId, companyId) });
+}
+
 export async function listCompanyContacts(kv: Deno.Kv, teamId: string, companyId: string) {
-  const ids = await listValues<string>(kv, { prefix: keys.contactByCompany(teamId, companyId) });
+  const ids = await listCompanyContactIds(kv, teamId, companyId);
   const contacts = (await getContacts(kv, teamId, ids)).filter((c): c is Contact => !!c);
   return contacts.sort((a, b) => nameKey(a).localeCompare(nameKey(b)));
 }

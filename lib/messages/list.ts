@@ -1,5 +1,7 @@
 /** Reading messages with their engagement: the activity list, timelines, one message's events. */
+import { listCompanyContactIds } from "../contacts/contacts.ts";
 import { sortKey } from "../contacts/types.ts";
+import { newestIdsAcross } from "../storage/merge_indexes.ts";
 import { getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
 import { readEvents } from "../tracking/event_log.ts";
@@ -89,17 +91,25 @@ export async function listDrafts(
   return messages.filter((m): m is Message => m?.status === "draft").slice(0, limit);
 }
 
-/** Messages to a contact or company, newest first, with their stats (for timelines). */
+/**
+ * Messages of a contact or company, newest first, with their stats (for timelines). A company's are those
+ * regarding it or sent to someone while they were at it (its index, written at send time) and every
+ * message to the people at it now, so a contact linked later brings their earlier emails along.
+ */
 export async function listMessagesFor(
   kv: Deno.Kv,
   teamId: string,
   record: { type: "contact" | "company"; id: string },
   limit = 50,
 ): Promise<MessageWithStats[]> {
-  const prefix = record.type === "contact"
-    ? keys.byContact(teamId, record.id)
-    : keys.byCompany(teamId, record.id);
-  const ids = await listValues<string>(kv, { prefix }, { reverse: true, limit });
+  const ids = record.type === "contact"
+    ? await listValues<string>(kv, { prefix: keys.byContact(teamId, record.id) }, { reverse: true, limit })
+    : await newestIdsAcross(kv, [
+      keys.byCompany(teamId, record.id),
+      ...(await listCompanyContactIds(kv, teamId, record.id)).map((contactId) =>
+        keys.byContact(teamId, contactId)
+      ),
+    ], limit);
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
   return (await withStats(kv, messages)).filter((m): m is MessageWithStats => !!m);
 }

@@ -1,0 +1,34 @@
+/**
+ * Reading several id indexes as one: the newest ids across them, each once. Index keys end in a
+ * time-ordered id (a ULID), so every index read newest-first is sorted, and merging their heads gives the
+ * newest overall. Each index is read lazily in small batches: a page costs its own length in reads plus
+ * at most one small batch per index, however long the indexes are.
+ */
+export async function newestIdsAcross(
+  kv: Deno.Kv,
+  prefixes: Deno.KvKey[],
+  limit: number,
+): Promise<string[]> {
+  const batchSize = Math.max(1, Math.min(limit, 10));
+  const lists = prefixes.map((prefix) =>
+    kv.list<string>({ prefix }, { reverse: true, batchSize })[Symbol.asyncIterator]()
+  );
+  const heads = await Promise.all(lists.map((list) => list.next()));
+  const ids: string[] = [];
+  while (ids.length < limit) {
+    let newest = -1;
+    for (const [i, head] of heads.entries()) {
+      if (
+        !head.done && (newest < 0 || head.value.value > (heads[newest].value as Deno.KvEntry<string>).value)
+      ) {
+        newest = i;
+      }
+    }
+    if (newest < 0) break;
+    const id = (heads[newest].value as Deno.KvEntry<string>).value;
+    // The same id in several indexes comes out of them one after another.
+    if (ids.at(-1) !== id) ids.push(id);
+    heads[newest] = await lists[newest].next();
+  }
+  return ids;
+}

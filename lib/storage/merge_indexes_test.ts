@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { newestIdsAcross } from "./merge_indexes.ts";
+
+Deno.test("merge indexes - newest ids across indexes, each once, up to the limit", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const index: Record<string, string[]> = {
+    a: ["01A", "01C", "01F"],
+    b: ["01B", "01C", "01D"],
+    c: [],
+    d: ["01E", "01F", "01G"],
+  };
+  for (const [name, ids] of Object.entries(index)) {
+    for (const id of ids) await kv.set(["idx", name, id], id);
+  }
+  const prefixes = Object.keys(index).map((name) => ["idx", name]);
+  assert.deepEqual(await newestIdsAcross(kv, prefixes, 100), [
+    "01G",
+    "01F",
+    "01E",
+    "01D",
+    "01C",
+    "01B",
+    "01A",
+  ]);
+  assert.deepEqual(await newestIdsAcross(kv, prefixes, 3), ["01G", "01F", "01E"]);
+  assert.deepEqual(await newestIdsAcross(kv, [], 3), []);
+});
