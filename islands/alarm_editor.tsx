@@ -141,6 +141,7 @@ export default function AlarmEditor(props: Props) {
     setAlarms((all) => all.filter((a) => a.id !== alarm.id));
   };
 
+  const nameOf = (email: string) => recipients.find((r) => r.email.toLowerCase() === email)?.name || email;
   const theirTime = (at: number) =>
     recipients.filter((r) => r.zone && r.zone !== zone)
       .map((r) => `${formatTime(at, r.zone!)} for ${r.name || r.email} in ${cityOf(r.zone!)}`).join(" · ");
@@ -180,7 +181,9 @@ export default function AlarmEditor(props: Props) {
             <div>
               <div>
                 <strong>{CONDITION_LABELS[alarm.condition]}</strong> {formatDateTime(alarm.dueAt, zone, now)}
-                {alarm.recipients.length > 0 && <span class="muted">· {alarm.recipients.join(", ")}</span>}
+                {alarm.recipients.length > 0 && (
+                  <span class="muted">· {alarm.recipients.map(nameOf).join(", ")}</span>
+                )}
               </div>
               {theirTime(alarm.dueAt) && <div class="muted small">{theirTime(alarm.dueAt)}</div>}
               {alarm.comment && <div class="small">“{alarm.comment}”</div>}
@@ -237,7 +240,7 @@ export default function AlarmEditor(props: Props) {
             )}
             {errors.condition && <p class="error-text">{errors.condition}</p>}
           </div>
-          <div class="field">
+          <div class={`field${errors.at ? " has-error" : ""}`}>
             <label for="alarm-at">
               Time <span class="optional">your time ({zone})</span>
             </label>

@@ -1,9 +1,10 @@
 import "temporal-polyfill/global";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../lib/browser/api.ts";
+import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
+import type { FieldErrors } from "../lib/http/errors.ts";
 import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
 import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
 import { formatDateTime, formatDuration, formatTime } from "../lib/time/format.ts";
@@ -12,6 +13,14 @@ import { cityOf } from "../lib/time/zones.ts";
 interface Props {
   cards: Card[];
   zone: string;
+}
+
+/** What marks an input as refused and points it at its message (see `FieldError`). */
+const fieldError = (id: string, text: string | undefined) =>
+  text ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
+
+function FieldError({ id, text }: { id: string; text: string | undefined }) {
+  return text ? <p class="error-text" id={`${id}-error`}>{text}</p> : null;
 }
 
 const TONES: Record<Card["kind"], string> = {
@@ -26,7 +35,7 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
   const [subject, setSubject] = useState(`Call ${card.recipientLabel} about “${card.subject}”`);
   const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
   const [notes, setNotes] = useState("");
-  const [error, setError] = useState<Record<string, string>>({});
+  const [error, setError] = useState<FieldErrors>({});
   const submit = async (e: Event) => {
     e.preventDefault();
     const dueAt = fromLocalInput(due, zone);
@@ -42,22 +51,24 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
       showToast({ kind: "success", text: "Call added to your tasks.", href: "/tasks", linkText: "My tasks" });
       onDone();
     } catch (err) {
-      setError((err as { fields?: Record<string, string> }).fields ?? { _: String(err) });
+      setError(err instanceof ApiError ? { _: err.message, ...err.fields } : { _: String(err) });
     }
   };
   return (
     <form class="card-form stack" onSubmit={submit}>
-      <div class="field">
+      {error._ && <div class="alert alert-error" role="alert">{error._}</div>}
+      <div class={`field${error.subject ? " has-error" : ""}`}>
         <label for={`call-subject-${card.id}`}>Call about</label>
         <input
           id={`call-subject-${card.id}`}
           value={subject}
           onInput={(e) => setSubject(e.currentTarget.value)}
           required
+          {...fieldError(`call-subject-${card.id}`, error.subject)}
         />
-        {error.subject && <p class="error-text">{error.subject}</p>}
+        <FieldError id={`call-subject-${card.id}`} text={error.subject} />
       </div>
-      <div class="field">
+      <div class={`field${error.dueAt ? " has-error" : ""}`}>
         <label for={`call-due-${card.id}`}>
           When <span class="optional">your time ({zone})</span>
         </label>
@@ -67,8 +78,9 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
           value={due}
           onInput={(e) => setDue(e.currentTarget.value)}
           required
+          {...fieldError(`call-due-${card.id}`, error.dueAt)}
         />
-        {error.dueAt && <p class="error-text">{error.dueAt}</p>}
+        <FieldError id={`call-due-${card.id}`} text={error.dueAt} />
       </div>
       <div class="field">
         <label for={`call-notes-${card.id}`}>
@@ -90,13 +102,17 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
 }
 
 function SnoozeMenu(
-  { card, zone, onSnooze }: { card: Card; zone: string; onSnooze: (until: number) => void },
+  { card, zone, onSnooze }: { card: Card; zone: string; onSnooze: (until: number) => Promise<FieldErrors> },
 ) {
   const [custom, setCustom] = useState("");
+  const [error, setError] = useState<string | undefined>();
   const menu = useRef<HTMLDetailsElement>(null);
-  const choose = (until: number) => {
-    if (menu.current) menu.current.open = false;
-    onSnooze(until);
+  const inputId = `snooze-${card.id}`;
+  // The menu stays open when the time is refused, with the reason beside the field.
+  const choose = async (until: number) => {
+    const refused = (await onSnooze(until)).until;
+    setError(refused);
+    if (!refused && menu.current) menu.current.open = false;
   };
   const now = Date.now();
   const options = [
@@ -111,29 +127,31 @@ function SnoozeMenu(
           <button
             type="button"
             class="menu-button"
-            onClick={() => choose(o.at)}
+            onClick={() => void choose(o.at)}
           >
             {o.label} <span class="muted small">· {formatDateTime(o.at, zone, now)}</span>
           </button>
         ))}
         <form
-          class="snooze-custom"
+          class={`snooze-custom${error ? " has-error" : ""}`}
           onSubmit={(e) => {
             e.preventDefault();
             const at = fromLocalInput(custom, zone);
-            if (at) choose(at);
+            if (at) void choose(at);
           }}
         >
-          <label class="sr-only" for={`snooze-${card.id}`}>Snooze until</label>
+          <label class="sr-only" for={inputId}>Snooze until</label>
           <input
-            id={`snooze-${card.id}`}
+            id={inputId}
             type="datetime-local"
             value={custom}
             onInput={(e) => setCustom(e.currentTarget.value)}
+            {...fieldError(inputId, error)}
           />
           <button class="button button-secondary button-small" type="submit" disabled={!custom}>
             Snooze
           </button>
+          <FieldError id={inputId} text={error} />
         </form>
       </div>
     </details>
@@ -166,13 +184,16 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
     };
   }, []);
 
-  const act = async (card: Card, body: Record<string, unknown>, done: string) => {
+  /** Acts on a card. Fields the API refused go back to the form that sent them; other failures are toasts. */
+  const act = async (card: Card, body: Record<string, unknown>, done: string): Promise<FieldErrors> => {
     try {
       await api("POST", `/cards/${card.id}/actions`, body);
       showToast({ kind: "success", text: done });
     } catch (err) {
+      if (err instanceof ApiError && Object.keys(err.fields).length) return err.fields;
       showToast({ kind: "error", text: (err as Error).message });
     }
+    return {};
   };
 
   if (cards.length === 0) {
@@ -246,7 +267,7 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
             <button
               type="button"
               class="button button-ghost button-small"
-              onClick={() => act(card, { action: "dismiss" }, "Card dismissed.")}
+              onClick={() => void act(card, { action: "dismiss" }, "Card dismissed.")}
             >
               Dismiss
             </button>

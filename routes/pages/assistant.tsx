@@ -56,40 +56,49 @@ assistantPages.get("/tasks", async (c) => {
         </EmptyState>
       }
     >
-      <ul class="card list tasks">
-        {tasks.map((task) => (
-          <li key={task.id} class={`list-row${task.done ? " is-done" : ""}`}>
-            <div>
-              <div class="task-subject">{task.subject}</div>
-              <div class="muted small">
-                {task.done
-                  ? `Done ${formatDateTime(task.doneAt!, user.timeZone, now)}`
-                  : `Due ${formatDateTime(task.dueAt, user.timeZone, now)}`}
-                {task.dueAt < now && !task.done && <strong class="danger-text">· overdue</strong>}
-                {task.contactId && names.get(task.contactId) && (
-                  <>
-                    · <a href={`/contacts/${task.contactId}`}>{names.get(task.contactId)}</a>
-                  </>
-                )}
-                {task.messageId && (
-                  <>
-                    · <a href={`/messages/${task.messageId}`}>the email</a>
-                  </>
-                )}
+      <section class="card" aria-label="Tasks">
+        <ul class="list tasks">
+          {tasks.map((task) => (
+            <li key={task.id} class={`list-row${task.done ? " is-done" : ""}`}>
+              <div>
+                <div class="task-subject">{task.subject}</div>
+                <div class="muted small">
+                  {task.done
+                    ? `Done ${formatDateTime(task.doneAt!, user.timeZone, now)}`
+                    : `Due ${formatDateTime(task.dueAt, user.timeZone, now)}`}
+                  {!task.done && task.dueAt < now && (
+                    <>
+                      {" · "}
+                      <strong class="danger-text">overdue</strong>
+                    </>
+                  )}
+                  {task.contactId && names.get(task.contactId) && (
+                    <>
+                      {" · "}
+                      <a href={`/contacts/${task.contactId}`}>{names.get(task.contactId)}</a>
+                    </>
+                  )}
+                  {task.messageId && (
+                    <>
+                      {" · "}
+                      <a href={`/messages/${task.messageId}`}>the email</a>
+                    </>
+                  )}
+                </div>
+                {task.notes && <div class="small">{task.notes}</div>}
               </div>
-              {task.notes && <div class="small">{task.notes}</div>}
-            </div>
-            <Form action={`/tasks/${task.id}/${task.done ? "reopen" : "done"}`}>
-              <button
-                class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
-                type="submit"
-              >
-                {task.done ? "Reopen" : "Mark done"}
-              </button>
-            </Form>
-          </li>
-        ))}
-      </ul>
+              <Form action={`/tasks/${task.id}/${task.done ? "reopen" : "done"}`}>
+                <button
+                  class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
+                  type="submit"
+                >
+                  {task.done ? "Reopen" : "Mark done"}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      </section>
     </ListPage>,
   );
 });

@@ -11,9 +11,11 @@ import {
   draftToNewContact,
   KEN,
   openEmailInOutbox,
+  openMessagePage,
   pageApi,
   recipientInbox,
   signUpInBrowser,
+  waitForMessageStatus,
 } from "../helpers/e2e_flows.ts";
 
 Deno.test("e2e - an alarm's card arrives live with the bell count, snoozes, and an open brings 'Email opened' and a toast", async () => {
@@ -100,4 +102,89 @@ Deno.test("e2e - an alarm's card arrives live with the bell count, snoozes, and 
   assert.deepEqual(errors, []);
   await seller.close();
   await recipient.close();
+});
+
+Deno.test("e2e - the assistant refuses a past call or snooze beside its field; text inputs are styled; tasks read well", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, {
+    subject: "Pilot pricing",
+    html: "<p>Hi Ken, here is the pricing.</p>",
+  });
+  // What the stylesheet gives a text field: the fields beside it have the same.
+  const fieldStyle = (selector: string) =>
+    page.locator(selector).evaluate((input) => {
+      const { minHeight, paddingLeft, borderTopLeftRadius } = getComputedStyle(input);
+      return { minHeight, paddingLeft, borderTopLeftRadius };
+    });
+
+  // The alarm form's Note field (an input with no type) looks like the fields around it.
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await openMessagePage(page, server.url, draft.id);
+  await waitForMessageStatus(page, "Not opened yet");
+  await page.waitForSelector("beacon-island[data-island=alarm_editor][data-hydrated]");
+  await page.locator("[data-testid=alarm-editor] button:has-text('Add alarm')").click();
+  await page.locator("#alarm-comment").waitFor();
+  assert.deepEqual(await fieldStyle("#alarm-comment"), await fieldStyle("#alarm-at"));
+  assert.equal((await fieldStyle("#alarm-comment")).minHeight, "38px");
+
+  // A reminder goes off: its card is in the assistant.
+  const at = server.clock.now() + 60_000;
+  await pageApi(page, "POST", `/messages/${draft.id}/alarms`, { condition: "reminder", at });
+  server.clock.advance(61_000);
+  await server.deps.scheduler.runDue();
+  await page.goto(`${server.url}/assistant`);
+  await page.waitForSelector("beacon-island[data-island=assistant_board][data-hydrated]");
+  const card = page.locator(".action-card[data-kind=reminder]");
+  await card.waitFor();
+
+  // "Plan a call" for a time already past: refused, with the reason beside "When".
+  await card.locator("button:has-text('Plan a call')").click();
+  assert.deepEqual(await fieldStyle("input[id^=call-subject-]"), await fieldStyle("input[id^=call-due-]"));
+  const due = card.locator("input[id^=call-due-]");
+  await due.fill("2020-01-01T10:00");
+  await card.locator("button:has-text('Add call')").click();
+  const dueError = card.locator(`#${await due.getAttribute("id")}-error`);
+  await dueError.waitFor();
+  assert.equal(await dueError.textContent(), "Choose a time in the future.");
+  assert.equal(await due.getAttribute("aria-invalid"), "true");
+  await screenshot(page, "assistant-call-past");
+  assert.deepEqual((await pageApi<{ items: unknown[] }>(page, "GET", "/tasks")).items, []);
+
+  // Tomorrow is fine.
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  await due.fill(`${tomorrow.toISOString().slice(0, 10)}T10:00`);
+  await card.locator("button:has-text('Add call')").click();
+  await page.waitForSelector(".toast:has-text('Call added')");
+
+  // A past custom snooze: the menu stays open with the reason under the field, not a toast about fields.
+  await card.locator("summary:has-text('Snooze')").click();
+  const until = card.locator("input[id^=snooze-]");
+  await until.fill("2020-01-01T10:00");
+  await card.locator(".snooze-custom button:has-text('Snooze')").click();
+  const untilError = card.locator(`#${await until.getAttribute("id")}-error`);
+  await untilError.waitFor();
+  assert.equal(await untilError.textContent(), "Choose a time in the future.");
+  assert.equal(await until.getAttribute("aria-invalid"), "true");
+  assert.ok(await card.locator(".menu-panel").isVisible(), "the menu stays open");
+  assert.equal(await page.locator(".toast:has-text('highlighted')").count(), 0);
+  await screenshot(page, "assistant-snooze-past");
+  assert.equal(
+    (await pageApi<{ items: { status: string }[] }>(page, "GET", "/cards")).items[0].status,
+    "active",
+  );
+
+  // My tasks: the row's text sits inside the card, and its facts are spaced.
+  await page.goto(`${server.url}/tasks`);
+  const row = page.locator(".tasks .list-row").first();
+  const inset = await row.evaluate((li) =>
+    li.getBoundingClientRect().left - li.closest(".card")!.getBoundingClientRect().left
+  );
+  assert.ok(inset >= 16, `rows are inset from the card's edge (${inset}px)`);
+  assert.match(await row.locator(".muted.small").textContent() ?? "", /^Due .+ · Ken Sato · the email$/);
+  await screenshot(page, "tasks");
+  assert.deepEqual(errors, []);
+  await context.close();
 });
