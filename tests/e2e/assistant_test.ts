@@ -122,9 +122,19 @@ Deno.test("e2e - the assistant refuses a past call or snooze beside its field; t
 
   // The alarm form's Note field (an input with no type) looks like the fields around it.
   await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await pageApi(page, "POST", `/messages/${draft.id}/alarms`, {
+    condition: "not_opened",
+    at: server.clock.now() + 3600_000,
+    recipients: [KEN.email],
+  });
   await openMessagePage(page, server.url, draft.id);
   await waitForMessageStatus(page, "Not opened yet");
   await page.waitForSelector("beacon-island[data-island=alarm_editor][data-hydrated]");
+  assert.match(
+    await page.locator("[data-testid=alarms]").textContent() ?? "",
+    /· Ken Sato/,
+    "named, not by address",
+  );
   await page.locator("[data-testid=alarm-editor] button:has-text('Add alarm')").click();
   await page.locator("#alarm-comment").waitFor();
   assert.deepEqual(await fieldStyle("#alarm-comment"), await fieldStyle("#alarm-at"));
