@@ -304,7 +304,7 @@ export function TemplatePicker(p: TemplatePickerProps) {
           </ul>
         )}
       <p class="picker-note muted small">
-        The star needs enough sends and a reply rate clearly above the team average ({pct(data.teamAverage)}).
+        The star needs enough sends and a reply rate clearly above the team average. {data.teamAverageNote}
         {" "}
         {data.openBasisNote}
       </p>

@@ -388,6 +388,11 @@ Deno.test("templates - results per template and version: followed sends, opens, 
   assert.equal(list.openBasis, OPEN_BASIS);
   // The team average uses every followed send (5: four from the template, one without): 3 replies.
   assert.equal(list.teamAverage, (3 + 1) / (5 + 10));
+  assert.equal(
+    list.teamAverageNote,
+    "The team average is 27%: its 3 replies to 5 followed emails so far, blended with a typical 10% until it has more.",
+  );
+  assert.match((await ana.page("/templates")).html, /its 3 replies to 5 followed emails so far/);
 });
 
 Deno.test("templates - recommendation: shrunk toward the team average, closest evidence, a starred winner", async () => {

@@ -209,7 +209,11 @@ function parseField(content: string, raw: string): FieldParse {
     }
     const close = QUOTES[rest[0]];
     if (!close) {
-      return fail(`The fallback in ${raw} must be in quotes, e.g. {{${name} | "${snippet(rest)}"}}.`);
+      // Words before a quoted fallback (`| fallback: "there"`, `| default "there"`): suggest the quoted part.
+      const quoted = /["'“‘]([^"'”’]*)["'”’]/.exec(rest)?.[1];
+      return fail(
+        `The fallback in ${raw} must be in quotes, e.g. {{${name} | "${quoted ?? snippet(rest)}"}}.`,
+      );
     }
     const end = rest.indexOf(close, 1);
     if (end < 0) return fail(`The fallback in ${raw} has no closing quote.`);

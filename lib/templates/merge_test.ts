@@ -136,6 +136,9 @@ Deno.test("merge - malformed fields are errors with positions", () => {
     messages("Hi {{contact.first_name")[0],
     "{{contact.first_name is not closed — end it with }}, or write \\{{ for literal braces.",
   );
+  assert.deepEqual(messages('{{contact.first_name | fallback: "there"}}'), [
+    'The fallback in {{contact.first_name | fallback: "there"}} must be in quotes, e.g. {{contact.first_name | "there"}}.',
+  ]);
   assert.deepEqual(messages('{{contact.first_name "there"}}'), [
     'Put a | between the field and its fallback: {{contact.first_name | "there"}}.',
   ]);

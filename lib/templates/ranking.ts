@@ -228,6 +228,23 @@ export function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
+/**
+ * What the team average is made of, in words, for the notes under the library and the picker: a young team's
+ * average is mostly the typical 10% (1 send and no reply reads 9%), which the seller should not take for its own.
+ */
+export function teamAverageNote(team: Outcome): string {
+  const average = percent(priorMean(teamPrior(team)));
+  const typical = percent(DEFAULT_REPLY_RATE);
+  if (team.sends === 0) return `No followed emails yet, so the team average starts at a typical ${typical}.`;
+  const own = `${team.replies} ${team.replies === 1 ? "reply" : "replies"} to ${team.sends} followed ${
+    team.sends === 1 ? "email" : "emails"
+  }`;
+  // The typical rate's 10 imaginary sends weigh under a tenth of the average from 100 sends on.
+  return team.sends < 10 * DEFAULT_RATE_WEIGHT
+    ? `The team average is ${average}: its ${own} so far, blended with a typical ${typical} until it has more.`
+    : `The team average is ${average} (${own}).`;
+}
+
 function sendsText(n: number): string {
   return `${n} ${n === 1 ? "send" : "sends"}`;
 }

@@ -15,6 +15,7 @@ import {
   priorMean,
   rankTemplates,
   rate,
+  teamAverageNote,
   teamPrior,
   titleRole,
 } from "./ranking.ts";
@@ -342,4 +343,17 @@ Deno.test("ranking - median and rate", () => {
   assert.equal(rate(0, 0), null);
   assert.equal(rate(0, 10), 0);
   assert.equal(rate(3, 12), 0.25);
+});
+
+Deno.test("ranking - the team average note says what the average is made of", () => {
+  assert.equal(
+    teamAverageNote({ sends: 0, replies: 0 }),
+    "No followed emails yet, so the team average starts at a typical 10%.",
+  );
+  // One send and no reply: 9%, which is mostly the typical rate, not the team's own 0%.
+  assert.equal(
+    teamAverageNote({ sends: 1, replies: 0 }),
+    "The team average is 9%: its 0 replies to 1 followed email so far, blended with a typical 10% until it has more.",
+  );
+  assert.equal(teamAverageNote(TEAM), "The team average is 14% (139 replies to 990 followed emails).");
 });

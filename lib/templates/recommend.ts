@@ -17,6 +17,7 @@ import {
   priorMean,
   type Ranked,
   rankTemplates,
+  teamAverageNote,
   teamPrior,
   titleRole,
 } from "./ranking.ts";
@@ -183,6 +184,8 @@ export interface Recommendation {
   ranked: Ranked[];
   /** The team average the estimates are shrunk toward. */
   teamAverage: number;
+  /** What that average is made of, in words. */
+  teamAverageNote: string;
 }
 
 /** Ranks `templates` for `target` from the team's sends (see docs/TEMPLATE_RECOMMENDATIONS.md). */
@@ -202,7 +205,11 @@ export function recommend(
     name: t.name,
     levels: evidenceLevels(byTemplate.get(t.id) ?? [], facts, target),
   }));
-  return { ranked: rankTemplates(candidates, team), teamAverage: priorMean(teamPrior(team)) };
+  return {
+    ranked: rankTemplates(candidates, team),
+    teamAverage: priorMean(teamPrior(team)),
+    teamAverageNote: teamAverageNote(team),
+  };
 }
 
 export interface LibraryItem {
@@ -219,6 +226,7 @@ export interface LibraryItem {
 export interface Library {
   items: LibraryItem[];
   teamAverage: number;
+  teamAverageNote: string;
   target: Target;
   /** The target's contact and company records (null when there is no target). */
   contact: Contact | null;
@@ -248,7 +256,7 @@ export async function templateLibrary(
   const facts = target.contactId
     ? await recipientFacts(kv, teamId, sends)
     : new Map<string, RecipientFacts>();
-  const { ranked, teamAverage } = recommend(active, sends, facts, target);
+  const { ranked, teamAverage, teamAverageNote } = recommend(active, sends, facts, target);
   const places = new Map(ranked.map((r, i) => [r.templateId, { ranked: r, rank: i + 1 }]));
   const results = resultsByTemplate(sends);
   const byId = new Map(all.map((t) => [t.id, t]));
@@ -262,5 +270,5 @@ export async function templateLibrary(
     rank: places.get(template.id)?.rank ?? null,
     canEdit: canEdit(template, viewer.user),
   }));
-  return { items, teamAverage, target, contact, company, categories: categoriesOf(active) };
+  return { items, teamAverage, teamAverageNote, target, contact, company, categories: categoriesOf(active) };
 }

@@ -88,6 +88,7 @@ export interface PickerItem {
 export interface PickerData {
   items: PickerItem[];
   teamAverage: number;
+  teamAverageNote: string;
   target: { contactId: string | null; contactName: string };
   categories: string[];
   openBasisNote: string;

@@ -109,6 +109,7 @@ const TargetSchema = z.object({
 const LibrarySchema = z.object({
   items: z.array(ListItemSchema),
   teamAverage: z.number().openapi({ description: "The team's reply rate the estimates are shrunk toward" }),
+  teamAverageNote: z.string().openapi({ description: "What the team average is made of, in words" }),
   target: TargetSchema.openapi({
     description: "Who the ranking is for (all null/empty: the team level only)",
   }),
@@ -183,6 +184,7 @@ export function libraryJson(library: Library) {
       canEdit: item.canEdit,
     })),
     teamAverage: library.teamAverage,
+    teamAverageNote: library.teamAverageNote,
     target: pick(TargetSchema, library.target),
     categories: library.categories,
     openBasis: OPEN_BASIS,

@@ -268,8 +268,7 @@ templatePages.get("/templates", async (c) => {
           )
         : <LibraryTable items={library.items} />}
       <p class="muted small footnote">
-        Rates are over followed emails sent from each template; the team's average reply rate is{" "}
-        {pct(library.teamAverage)}. {OPEN_BASIS_NOTE}
+        Rates are over followed emails sent from each template. {library.teamAverageNote} {OPEN_BASIS_NOTE}
       </p>
     </>,
   );
