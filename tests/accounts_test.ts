@@ -186,12 +186,29 @@ Deno.test("accounts - invites: one-time link, joins as the given role, expires",
 
   const reuse = await new Client(t).form(path, { name: "Eve", password: "another good password" });
   assert.equal(reuse.status, 404, "a used link is gone");
+  assert.match(await reuse.text(), /If you already joined, sign\s+in/);
+
+  // Inviting the same address again replaces its open invite: one in the list, only the new link works.
+  const first = await ana.api("POST", "/invites", { email: "bea@example.com" });
+  const again = await ana.api("POST", "/invites", { email: "Bea@Example.com", role: "admin" });
+  assert.equal(again.status, 201);
+  const open = (await ana.api("GET", "/invites")).json.items;
+  assert.deepEqual(open.map((i: { email: string; role: string }) => [i.email, i.role]), [[
+    "bea@example.com",
+    "admin",
+  ]]);
+  assert.equal(
+    (await new Client(t).page(new URL(first.json.url).pathname)).status,
+    404,
+    "the old link stops",
+  );
+  assert.equal((await new Client(t).page(new URL(again.json.url).pathname)).status, 200);
 
   const late = await ana.api("POST", "/invites", { email: "late@example.com" });
   t.clock.advance(INVITE_TTL_MS + 1000);
   const expired = await new Client(t).page(new URL(late.json.url).pathname);
   assert.equal(expired.status, 404);
-  assert.match(expired.html, /expired/);
+  assert.match(expired.html, /no longer works/);
 });
 
 Deno.test("accounts - members cannot manage the team; the last admin stays an admin", async () => {

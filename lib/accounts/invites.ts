@@ -53,10 +53,17 @@ export async function createInvite(
     tokenHash: await sha256Hex(token),
   };
   const ref: InviteRef = { teamId: invite.teamId, inviteId: invite.id };
-  await kv.atomic()
+  // Inviting an address again replaces its open invite: its link was shown once and can't be shown again,
+  // so the new link is the one that works, and the team's list keeps one invite per address.
+  const replaced = (await Array.fromAsync(kv.list<Invite>({ prefix: keys.invite(invite.teamId) })))
+    .filter((entry) => entry.value.email === invite.email);
+  const op = kv.atomic().check(...replaced);
+  for (const { key, value } of replaced) op.delete(key).delete(keys.inviteByToken(value.tokenHash));
+  const result = await op
     .set(keys.invite(invite.teamId, invite.id), invite, { expireIn: INVITE_TTL_MS })
     .set(keys.inviteByToken(invite.tokenHash), ref, { expireIn: INVITE_TTL_MS })
     .commit();
+  if (!result.ok) throw conflict("This address's invite changed meanwhile. Try again.");
   return { invite, token };
 }
 

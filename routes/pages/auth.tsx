@@ -174,9 +174,10 @@ authPages.post("/signout", async (c) => {
 function InviteGone() {
   return (
     <>
-      <h1>This invite has expired</h1>
+      <h1>This invite link no longer works</h1>
       <p class="muted">
-        Invite links work once and for seven days. Ask your team's admin to send you a new one.
+        Invite links work once, for seven days, and only the newest one sent to you. If you already joined,
+        sign in; otherwise ask your team's admin for a new link.
       </p>
       <a class="button button-secondary" href="/signin">Go to sign in</a>
     </>
@@ -221,7 +222,9 @@ authPages.get("/invite/:token", async (c) => {
   const { kv, clock } = c.get("deps");
   const token = c.req.param("token");
   const invite = await findInvite(kv, token, clock.now());
-  if (!invite) return render(c, { title: "Invite expired", layout: "auth", status: 404 }, <InviteGone />);
+  if (!invite) {
+    return render(c, { title: "Invite link no longer works", layout: "auth", status: 404 }, <InviteGone />);
+  }
   const team = await getTeam(kv, invite.teamId);
   return render(
     c,
@@ -235,7 +238,9 @@ authPages.post("/invite/:token", async (c) => {
   const token = c.req.param("token");
   const values = await formFields(c);
   const invite = await findInvite(kv, token, clock.now());
-  if (!invite) return render(c, { title: "Invite expired", layout: "auth", status: 404 }, <InviteGone />);
+  if (!invite) {
+    return render(c, { title: "Invite link no longer works", layout: "auth", status: 404 }, <InviteGone />);
+  }
   const result = await tryForm(() =>
     acceptInvite(kv, token, values, { now: clock.now(), iterations: passwordIterations })
   );
