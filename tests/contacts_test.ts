@@ -3,6 +3,7 @@ import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { sendEmail } from "./helpers/mail.ts";
 import { listMessagesFor } from "../lib/messages/list.ts";
+import { contactKeys } from "../lib/contacts/keys.ts";
 
 Deno.test("contacts - create, read, patch and delete through the API", async () => {
   await using t = await makeTestApp();
@@ -271,4 +272,71 @@ Deno.test("companies - the timeline has the emails of the people at it now, also
   assert.deepEqual(await subjects(oldCo.id), ["To both"], "Lee was at OldCo when it was sent");
   const page = await ana.page(`/companies/${newCo.id}`);
   assert.match(page.html, /Before NewCo/);
+});
+
+Deno.test("companies - names are unique per team ignoring case and spaces, on create and rename", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const before = await countKeys(t.kv);
+  const dup = await ana.api("POST", "/companies", { name: "  globex " });
+  assert.equal(dup.status, 409);
+  assert.equal(dup.json.error.fields.name, "A company called “Globex” already exists.");
+  assert.match(dup.json.error.message, new RegExp(`Its id is ${globex.id}`));
+  assert.equal(await countKeys(t.kv), before, "nothing written");
+
+  const page = await ana.form("/companies", { name: "GLOBEX", domain: "", industry: "" });
+  assert.equal(page.status, 409);
+  const html = await page.text();
+  assert.match(html, /A company called “Globex” already exists/);
+  assert.match(html, new RegExp(`<a href="/companies/${globex.id}">Open Globex</a>`));
+  assert.match(html, /value="GLOBEX"/, "what was typed is kept");
+
+  const initech = (await ana.api("POST", "/companies", { name: "Initech" })).json;
+  const rename = await ana.api("PATCH", `/companies/${initech.id}`, { name: "GLOBEX" });
+  assert.equal(rename.status, 409);
+  assert.match(rename.json.error.fields.name, /Globex/);
+  assert.equal(
+    (await ana.api("PATCH", `/companies/${globex.id}`, { name: "GloBex" })).status,
+    200,
+    "its own case",
+  );
+  assert.equal((await ana.api("PATCH", `/companies/${globex.id}`, { name: "Globex Energy" })).status, 200);
+  assert.equal(
+    (await ana.api("PATCH", `/companies/${initech.id}`, { name: "globex" })).status,
+    200,
+    "the old name is free",
+  );
+  assert.equal((await ana.api("DELETE", `/companies/${initech.id}`)).status, 204);
+  assert.equal(
+    (await ana.api("POST", "/companies", { name: "Globex" })).status,
+    201,
+    "and free again after a delete",
+  );
+
+  const other = new Client(t);
+  await other.signUp();
+  assert.equal(
+    (await other.api("POST", "/companies", { name: "Globex Energy" })).status,
+    201,
+    "other teams may",
+  );
+});
+
+Deno.test("companies - a name saved twice before names were unique is still found, and can be edited", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const a = (await ana.api("POST", "/companies", { name: "Acme" })).json;
+  // As an earlier version stored it: no unique-name entry, and a second company of the same name.
+  await t.kv.delete(contactKeys.companyByUniqueName(me.team.id, "acme"));
+  const twin = { ...a, id: "01JD0000000000000000000000", name: "ACME" };
+  await t.kv.set(contactKeys.company(me.team.id, twin.id), twin);
+  await t.kv.set(contactKeys.companyByName(me.team.id, "acme", twin.id), twin.id);
+  assert.equal((await ana.api("POST", "/companies", { name: "acme" })).status, 409);
+  assert.equal((await ana.api("PATCH", `/companies/${twin.id}`, { industry: "Anvils" })).status, 200);
+  assert.equal((await ana.api("PATCH", `/companies/${twin.id}`, { name: "Acme Two" })).status, 200);
+  assert.equal((await ana.api("POST", "/companies", { name: "acme two" })).status, 409);
+  assert.equal((await ana.api("PATCH", `/companies/${a.id}`, { name: "ACME TWO" })).status, 409);
 });

@@ -1,7 +1,7 @@
 /** Companies: the organisations contacts belong to. */
 import { conflict, notFound } from "../http/errors.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict, getValues, type Page, pageIndex } from "../storage/kv.ts";
+import { commitOrConflict, getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
 import { contactKeys as keys } from "./keys.ts";
 import { CompanyInput } from "./schemas.ts";
@@ -9,17 +9,52 @@ import { type Company, sortKey } from "./types.ts";
 
 const DOMAIN_TAKEN = "Another company already has this domain.";
 
+/** Company names are unique per team ignoring case (and, as the form trims them, surrounding spaces). */
+export const companyNameKey = (name: string) => name.normalize("NFKC").trim().toLowerCase();
+
+/**
+ * The team's company with this name, ignoring case. Found through the sorted-name index, so companies
+ * saved before names were unique (without a `company_by_unique_name` entry) are found too.
+ */
+export async function findCompanyByName(kv: Deno.Kv, teamId: string, name: string): Promise<Company | null> {
+  const ids = await listValues<string>(kv, { prefix: keys.companyByName(teamId, sortKey(name)) });
+  const companies = await getValues<Company>(kv, ids.map((id) => keys.company(teamId, id)));
+  return companies.find((c) => c && companyNameKey(c.name) === companyNameKey(name)) ?? null;
+}
+
+const nameTaken = (existing: Company) => {
+  const text = `A company called “${existing.name}” already exists.`;
+  return conflict(`${text} Its id is ${existing.id}.`, { name: text });
+};
+
+/** Throws a 409 naming the field when another company has this name; the commit re-checks it. */
+async function assertNameFree(kv: Deno.Kv, teamId: string, name: string, self?: string) {
+  const existing = await findCompanyByName(kv, teamId, name);
+  if (existing && existing.id !== self) throw nameTaken(existing);
+}
+
+/** After a failed commit: the name (or the domain) was taken meanwhile. */
+async function takenError(kv: Deno.Kv, teamId: string, company: Company) {
+  const existing = await findCompanyByName(kv, teamId, company.name);
+  if (existing && existing.id !== company.id) return nameTaken(existing);
+  return conflict(DOMAIN_TAKEN, { domain: DOMAIN_TAKEN });
+}
+
 export async function createCompany(kv: Deno.Kv, teamId: string, input: unknown, now: number) {
   const data = parse(CompanyInput, input);
+  await assertNameFree(kv, teamId, data.name);
   const company: Company = { id: newId(now), teamId, ...data, createdAt: now, updatedAt: now };
+  const nameKey = keys.companyByUniqueName(teamId, companyNameKey(company.name));
   const op = kv.atomic()
+    .check({ key: nameKey, versionstamp: null })
+    .set(nameKey, company.id)
     .set(keys.company(teamId, company.id), company)
     .set(keys.companyByName(teamId, sortKey(company.name), company.id), company.id);
   if (company.domain) {
     op.check({ key: keys.companyByDomain(teamId, company.domain), versionstamp: null })
       .set(keys.companyByDomain(teamId, company.domain), company.id);
   }
-  if (!(await op.commit()).ok) throw conflict(DOMAIN_TAKEN, { domain: DOMAIN_TAKEN });
+  if (!(await op.commit()).ok) throw await takenError(kv, teamId, company);
   return company;
 }
 
@@ -52,6 +87,13 @@ export async function updateCompany(
     op.delete(keys.companyByName(teamId, sortKey(old.name), id))
       .set(keys.companyByName(teamId, sortKey(company.name), id), id);
   }
+  if (companyNameKey(old.name) !== companyNameKey(company.name)) {
+    await assertNameFree(kv, teamId, company.name, id);
+    const nameKey = keys.companyByUniqueName(teamId, companyNameKey(company.name));
+    op.delete(keys.companyByUniqueName(teamId, companyNameKey(old.name)))
+      .check({ key: nameKey, versionstamp: null })
+      .set(nameKey, id);
+  }
   if (old.domain !== company.domain) {
     if (old.domain) op.delete(keys.companyByDomain(teamId, old.domain));
     if (company.domain) {
@@ -60,7 +102,11 @@ export async function updateCompany(
       op.check(taken).set(keys.companyByDomain(teamId, company.domain), id);
     }
   }
-  await commitOrConflict(op);
+  if (!(await op.commit()).ok) {
+    const taken = await takenError(kv, teamId, company);
+    if (taken.fields?.name) throw taken;
+    throw conflict("This company was changed by someone else. Reload and try again.");
+  }
   return company;
 }
 
@@ -74,6 +120,9 @@ export async function deleteCompany(kv: Deno.Kv, teamId: string, id: string): Pr
   const op = kv.atomic().check(entry)
     .delete(keys.company(teamId, id))
     .delete(keys.companyByName(teamId, sortKey(entry.value.name), id));
+  // Only its own entry: a company saved before names were unique may share its name with another.
+  const nameKey = await kv.get<string>(keys.companyByUniqueName(teamId, companyNameKey(entry.value.name)));
+  if (nameKey.value === id) op.check(nameKey).delete(nameKey.key);
   if (entry.value.domain) op.delete(keys.companyByDomain(teamId, entry.value.domain));
   await commitOrConflict(op);
 }

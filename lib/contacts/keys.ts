@@ -13,9 +13,14 @@ export const contactKeys = {
       ? [...t(teamId), "contact_by_company", companyId, id]
       : [...t(teamId), "contact_by_company", companyId],
   company: (teamId: string, id?: string) => id ? [...t(teamId), "company", id] : [...t(teamId), "company"],
+  /** Without an id: the prefix of the companies sharing that sort name. */
   companyByName: (teamId: string, sortName?: string, id?: string) =>
     sortName === undefined
       ? [...t(teamId), "company_by_name"]
-      : [...t(teamId), "company_by_name", sortName, id!],
+      : id === undefined
+      ? [...t(teamId), "company_by_name", sortName]
+      : [...t(teamId), "company_by_name", sortName, id],
   companyByDomain: (teamId: string, domain: string) => [...t(teamId), "company_by_domain", domain],
+  /** Holds each company name once per team, compared by `companyNameKey`. */
+  companyByUniqueName: (teamId: string, nameKey: string) => [...t(teamId), "company_by_unique_name", nameKey],
 } satisfies Record<string, (...args: never[]) => Deno.KvKey>;

@@ -124,7 +124,8 @@ contactsApi.openapi(
     method: "post",
     path: "/companies",
     tags: ["Companies"],
-    summary: "Create a company",
+    summary:
+      "Create a company. Names are unique per team, ignoring case: a 409 names the company that has it",
     security,
     request: jsonBody(CompanyInput),
     responses: { 201: json(CompanySchema, "The new company"), ...errors },

@@ -10,6 +10,7 @@ import { DataTable, EmptyState, Field, NewButton, PageHeader } from "../../compo
 import {
   createCompany,
   deleteCompany,
+  findCompanyByName,
   getCompany,
   listCompanies,
   updateCompany,
@@ -75,7 +76,12 @@ companyPages.get("/companies", async (c) => {
 });
 
 /** The company form's page; Cancel leads where the back link does. */
-function companyFormPage(c: Context<AppEnv>, { id, values, errors, status, ...page }: FormPageState) {
+async function companyFormPage(c: Context<AppEnv>, { id, values, errors, status, ...page }: FormPageState) {
+  // A name that is taken: say which company has it, with a link to it.
+  const existing = errors?.name && status === 409
+    ? await findCompanyByName(c.get("deps").kv, viewer(c).team.id, values.name ?? "")
+    : null;
+  if (existing) errors = { ...errors, _: errors!.name };
   return render(
     c,
     { title: page.title, status },
@@ -86,7 +92,15 @@ function companyFormPage(c: Context<AppEnv>, { id, values, errors, status, ...pa
       submit={id ? "Save changes" : "Create company"}
       cancel={page.back.href}
     >
-      <Field label="Name" name="name" value={values.name} errors={errors} required autofocus />
+      <Field
+        label="Name"
+        name="name"
+        value={values.name}
+        errors={errors}
+        required
+        autofocus
+        hint={existing && <a href={`/companies/${existing.id}`}>Open {existing.name}</a>}
+      />
       <div class="grid-2">
         <Field label="Domain" name="domain" value={values.domain} errors={errors} placeholder="example.com" />
         <Field
