@@ -340,3 +340,67 @@ Deno.test("companies - a name saved twice before names were unique is still foun
   assert.equal((await ana.api("POST", "/companies", { name: "acme two" })).status, 409);
   assert.equal((await ana.api("PATCH", `/companies/${a.id}`, { name: "ACME TWO" })).status, 409);
 });
+
+Deno.test("contacts - a new company typed in the contact form is made with the contact, in one commit", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const form = await ana.page("/contacts/new");
+  assert.doesNotMatch(form.html, /href="\/companies\/new"/, "no link away from the form");
+  assert.match(form.html, /<summary>Add a new company<\/summary>/);
+
+  const bad = await ana.form("/contacts", {
+    firstName: "Ken",
+    email: "bad",
+    companyName: "NewCo",
+    tracking: "allow",
+  });
+  assert.equal(bad.status, 400);
+  const html = await bad.text();
+  assert.match(html, /<details class="new-company" open/);
+  assert.match(html, /value="NewCo"/, "the typed company is kept with the rest");
+  assert.equal((await ana.api("GET", "/companies")).json.items.length, 0, "no company without its contact");
+
+  const ok = await ana.form("/contacts", {
+    firstName: "Ken",
+    email: "ken@newco.example",
+    companyName: " NewCo ",
+  });
+  assert.equal(ok.status, 303);
+  const [newCo] = (await ana.api("GET", "/companies")).json.items;
+  assert.equal(newCo.name, "NewCo");
+  const ken = (await ana.api("GET", `/contacts/${ok.headers.get("location")!.split("/").pop()}`)).json;
+  assert.equal(ken.companyId, newCo.id);
+
+  const lee = await ana.api("POST", "/contacts", {
+    firstName: "Lee",
+    email: "lee@newco.example",
+    companyName: "newco",
+  });
+  assert.equal(lee.json.companyId, newCo.id, "a company of that name is used, not made twice");
+  const both = await ana.api("POST", "/contacts", {
+    firstName: "Mo",
+    email: "mo@newco.example",
+    companyId: newCo.id,
+    companyName: "Other",
+  });
+  assert.equal(both.status, 400);
+  assert.match(both.json.error.fields.companyName, /not both/);
+  const moved = await ana.api("PATCH", `/contacts/${ken.id}`, { companyId: null, companyName: "Initech" });
+  assert.equal(moved.status, 200);
+  const initech = (await ana.api("GET", "/companies?q=initech")).json.items[0];
+  assert.equal(moved.json.companyId, initech.id);
+  assert.equal(
+    (await ana.api("POST", "/contacts", {
+      firstName: "Ken",
+      email: "KEN@newco.example",
+      companyName: "Hooli",
+    })).status,
+    409,
+  );
+  assert.equal(
+    (await ana.api("GET", "/companies?q=hooli")).json.items.length,
+    0,
+    "a failed contact makes no company",
+  );
+});

@@ -40,21 +40,26 @@ async function takenError(kv: Deno.Kv, teamId: string, company: Company) {
   return conflict(DOMAIN_TAKEN, { domain: DOMAIN_TAKEN });
 }
 
+/** A new company's record and indexes, added to `op`; the commit fails if its name or domain is taken. */
+export function addCompany(op: Deno.AtomicOperation, company: Company): Deno.AtomicOperation {
+  const { teamId, id } = company;
+  const nameKey = keys.companyByUniqueName(teamId, companyNameKey(company.name));
+  op.check({ key: nameKey, versionstamp: null })
+    .set(nameKey, id)
+    .set(keys.company(teamId, id), company)
+    .set(keys.companyByName(teamId, sortKey(company.name), id), id);
+  if (company.domain) {
+    op.check({ key: keys.companyByDomain(teamId, company.domain), versionstamp: null })
+      .set(keys.companyByDomain(teamId, company.domain), id);
+  }
+  return op;
+}
+
 export async function createCompany(kv: Deno.Kv, teamId: string, input: unknown, now: number) {
   const data = parse(CompanyInput, input);
   await assertNameFree(kv, teamId, data.name);
   const company: Company = { id: newId(now), teamId, ...data, createdAt: now, updatedAt: now };
-  const nameKey = keys.companyByUniqueName(teamId, companyNameKey(company.name));
-  const op = kv.atomic()
-    .check({ key: nameKey, versionstamp: null })
-    .set(nameKey, company.id)
-    .set(keys.company(teamId, company.id), company)
-    .set(keys.companyByName(teamId, sortKey(company.name), company.id), company.id);
-  if (company.domain) {
-    op.check({ key: keys.companyByDomain(teamId, company.domain), versionstamp: null })
-      .set(keys.companyByDomain(teamId, company.domain), company.id);
-  }
-  if (!(await op.commit()).ok) throw await takenError(kv, teamId, company);
+  if (!(await addCompany(kv.atomic(), company).commit()).ok) throw await takenError(kv, teamId, company);
   return company;
 }
 

@@ -1,6 +1,7 @@
 /** Contacts: the people engagement is shown against. Emails are unique per team, case-insensitively. */
 import { conflict, invalid, notFound } from "../http/errors.ts";
 import { findSuppression } from "../privacy/suppression.ts";
+import { addCompany, findCompanyByName } from "./companies.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
@@ -34,6 +35,38 @@ async function assertCompanyExists(kv: Deno.Kv, teamId: string, companyId: strin
   }
 }
 
+/**
+ * The company a contact is saved with: the chosen one, or the one `companyName` names — the team's company
+ * of that name, or a new one to be made in the same commit as the contact (so nothing typed is lost).
+ */
+async function contactCompany(
+  kv: Deno.Kv,
+  teamId: string,
+  { companyId, companyName }: ContactInputType,
+  now: number,
+): Promise<{ companyId: string | null; newCompany: Company | null }> {
+  if (!companyName) {
+    await assertCompanyExists(kv, teamId, companyId);
+    return { companyId, newCompany: null };
+  }
+  if (companyId) throw invalid({ companyName: "Choose a company or type a new one, not both." });
+  const existing = await findCompanyByName(kv, teamId, companyName);
+  if (existing) return { companyId: existing.id, newCompany: null };
+  const company: Company = {
+    id: newId(now),
+    teamId,
+    name: companyName,
+    domain: null,
+    industry: "",
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { companyId: company.id, newCompany: company };
+}
+
+/** Why a contact's commit failed when the email was free: the new company's name was taken meanwhile. */
+const COMPANY_ADDED = "A company of this name was just added by someone else. Try again to use it.";
+
 const nameKey = (c: Contact) => sortKey(contactName(c));
 
 export async function createContact(
@@ -43,10 +76,11 @@ export async function createContact(
   now: number,
 ): Promise<Contact> {
   const data = parse(ContactInput, input);
-  await assertCompanyExists(kv, teamId, data.companyId);
+  const { companyId, newCompany } = await contactCompany(kv, teamId, data, now);
   // A new contact for a listed address (say, after a deletion) starts as the recipient asked.
   await honourSuppression(kv, teamId, data, null);
-  const contact: Contact = { id: newId(now), teamId, ...data, createdAt: now, updatedAt: now };
+  const { companyName: _, ...fields } = data;
+  const contact: Contact = { id: newId(now), teamId, ...fields, companyId, createdAt: now, updatedAt: now };
   const op = kv.atomic()
     .check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })
     .set(keys.contact(teamId, contact.id), contact)
@@ -55,7 +89,13 @@ export async function createContact(
   if (contact.companyId) {
     op.set(keys.contactByCompany(teamId, contact.companyId, contact.id), contact.id);
   }
-  if (!(await op.commit()).ok) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+  if (newCompany) addCompany(op, newCompany);
+  if (!(await op.commit()).ok) {
+    if (!newCompany || (await findContactByEmail(kv, teamId, contact.email))) {
+      throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+    }
+    throw conflict(COMPANY_ADDED, { companyName: COMPANY_ADDED });
+  }
   return contact;
 }
 
@@ -85,6 +125,7 @@ function editableFields(c: Contact): Record<keyof ContactInputType, unknown> {
     lastName,
     email,
     companyId,
+    companyName: null,
     title,
     phone,
     timeZone,
@@ -106,9 +147,10 @@ export async function updateContact(
   const old = entry.value;
   if (!old) throw notFound("No such contact.");
   const data = parse(ContactInput, { ...editableFields(old), ...(input as object) });
-  await assertCompanyExists(kv, teamId, data.companyId);
+  const { companyId, newCompany } = await contactCompany(kv, teamId, data, now);
   await honourSuppression(kv, teamId, data, input);
-  const contact: Contact = { ...old, ...data, updatedAt: now };
+  const { companyName: _, ...fields } = data;
+  const contact: Contact = { ...old, ...fields, companyId, updatedAt: now };
   const op = kv.atomic().check(entry).set(keys.contact(teamId, id), contact);
   if (old.email !== contact.email) {
     op.check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })
@@ -123,9 +165,13 @@ export async function updateContact(
     if (old.companyId) op.delete(keys.contactByCompany(teamId, old.companyId, id));
     if (contact.companyId) op.set(keys.contactByCompany(teamId, contact.companyId, id), id);
   }
+  if (newCompany) addCompany(op, newCompany);
   if (!(await op.commit()).ok) {
     const owner = await findContactByEmail(kv, teamId, contact.email);
     if (owner && owner.id !== id) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+    if (newCompany && (await findCompanyByName(kv, teamId, newCompany.name))) {
+      throw conflict(COMPANY_ADDED, { companyName: COMPANY_ADDED });
+    }
     throw conflict("This contact was changed by someone else. Reload and try again.");
   }
   return contact;

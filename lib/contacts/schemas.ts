@@ -24,6 +24,13 @@ export const ContactInput = z.object({
   email: emailField,
   companyId: z.string().trim().optional().nullable().transform((v) => v || null)
     .openapi({ type: ["string", "null"] }),
+  companyName: z.string().trim().max(120, "At most 120 characters.").optional().nullable()
+    .transform((v) => v || null)
+    .openapi({
+      type: ["string", "null"],
+      description:
+        "Instead of companyId: the company of this name (ignoring case), made with the contact if new",
+    }),
   title: optionalText(120),
   phone: z.string().trim().max(40, "At most 40 characters.")
     .regex(/^[+0-9 ().\-\/x]*$/, "Use digits, spaces and + ( ) - only.").optional().default(""),

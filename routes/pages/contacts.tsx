@@ -269,17 +269,30 @@ async function contactFormPage(
       </div>
       <Field label="Email" name="email" type="email" value={values.email} errors={errors} required />
       <div class="grid-2">
-        <Select
-          label="Company"
-          name="companyId"
-          value={values.companyId}
-          errors={errors}
-          options={[
-            { value: "", label: "No company" },
-            ...companies.map((co) => ({ value: co.id, label: co.name })),
-          ]}
-          hint={<a href="/companies/new">Add a company</a>}
-        />
+        <div>
+          <Select
+            label="Company"
+            name="companyId"
+            value={values.companyId}
+            errors={errors}
+            options={[
+              { value: "", label: "No company" },
+              ...companies.map((co) => ({ value: co.id, label: co.name })),
+            ]}
+          />
+          {/* A company that isn't listed yet is typed here and made with the contact: nothing typed is lost. */}
+          <details class="new-company" open={Boolean(values.companyName || errors?.companyName)}>
+            <summary>Add a new company</summary>
+            <Field
+              label="New company"
+              name="companyName"
+              value={values.companyName}
+              errors={errors}
+              maxLength={120}
+              hint="Made with the contact when you save. Leave the list at “No company”."
+            />
+          </details>
+        </div>
         <Field
           label="Title"
           name="title"
