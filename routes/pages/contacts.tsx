@@ -590,6 +590,11 @@ async function renderErase(c: Context<AppEnv>, contact: Contact, error?: string)
           <li>The contact itself: name, address, notes, time zone and tracking preference.</li>
         </ul>
         <p class="muted">
+          If {name}{" "}
+          asked not to be tracked, that request stays on the team's suppression list, kept as a keyed hash of
+          the address rather than the address, so later emails to it are still never tracked.
+        </p>
+        <p class="muted">
           Need a copy first? <a href={`/api/contacts/${contact.id}/export`} download>Export the data</a>.
         </p>
         <CheckRow
