@@ -10,6 +10,7 @@ import {
   type MessageRow,
   toRow,
   withEngagement,
+  withLiveRow,
 } from "../lib/messages/rows.ts";
 import { seenAt, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
@@ -123,7 +124,7 @@ export default function ActivityList(
           const row = toRow(detail, detail.stats, members[detail.senderId] ?? "");
           if (all.some((r) => r.id === id)) return all.map((r) => r.id === id ? row : r);
           const mine = acceptNew && (acceptNew.scope === "team" || detail.senderId === acceptNew.userId);
-          return mine ? [row, ...all] : all;
+          return mine ? withLiveRow(all, row) : all;
         });
       }
     }), []);
@@ -164,7 +165,7 @@ export default function ActivityList(
             return (
               <tr key={row.id} data-message={row.id}>
                 <td class="subject-cell">
-                  <a class="row-link" href={`/messages/${row.id}`}>{row.subject}</a>
+                  <a class="row-link" href={`/messages/${row.id}`} title={row.subject}>{row.subject}</a>
                   <div class="muted small">
                     To {row.toLabel}
                     {row.senderName && <>{" "}· from {row.senderName}</>}

@@ -95,3 +95,16 @@ export function withEngagement<R extends MessageRow>(row: R, data: EngagementDat
 }
 
 const eventCount = (s: MessageStats) => s.opens + s.clicks + s.attachmentViews + s.replies + s.prefetches;
+
+/**
+ * The rows with a message they did not show, which a live update just named: in its place in the list (newest
+ * first, by id, as the server orders it) when it is newer than the last row shown; otherwise the rows as they
+ * are — an older message belongs on a later page. Catch-up on connect replays the last seconds' updates, so
+ * updates come for messages a page left to the next one.
+ */
+export function withLiveRow(rows: MessageRow[], row: MessageRow): MessageRow[] {
+  const last = rows.at(-1);
+  if (last && row.id < last.id) return rows;
+  const at = rows.findIndex((r) => r.id < row.id);
+  return at < 0 ? [...rows, row] : [...rows.slice(0, at), row, ...rows.slice(at)];
+}

@@ -1,0 +1,83 @@
+/**
+ * End to end in headless Chromium: the Activity list. A long subject keeps every column in view (laptop and
+ * phone); the updates replayed when the page connects don't put a later page's emails on top.
+ * Screenshots: tests/screenshots/activity-long-subject*.png.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import type { LocalHub } from "../../lib/realtime/local_hub.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { pageApi, signUpInBrowser, waitForStreams } from "../helpers/e2e_flows.ts";
+
+async function send(page: Page, subject: string) {
+  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
+    to: ["ken@globex.example"],
+    subject,
+    html: "<p>Hi Ken</p>",
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+}
+
+/** How far the table reaches past its scrolling box, and the header cells out of the box's view. */
+const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const box = document.querySelector(".table-wrap")!;
+    const wrap = box.getBoundingClientRect();
+    const hidden = [...document.querySelectorAll("table.activity th")]
+      .filter((th) => th.getBoundingClientRect().width > 0)
+      .filter((th) => th.getBoundingClientRect().right > wrap.right + 1)
+      .map((th) => th.textContent);
+    return { extra: box.scrollWidth - box.clientWidth, hidden };
+  });
+
+Deno.test("e2e - activity: a long subject wraps in two lines and every column stays in view", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: { width: 1280, height: 800 } });
+  await signUpInBrowser(page, server.url);
+  const long = "Renewal terms and the pricing for next year's seats ".repeat(6).trim(); // 311 characters
+  await send(page, long.slice(0, 300));
+  await send(page, "Short one");
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector("table.activity");
+  assert.deepEqual(await overflow(page), { extra: 0, hidden: [] });
+  const link = page.locator(".row-link", { hasText: "Renewal terms" });
+  assert.equal(await link.getAttribute("title"), long.slice(0, 300), "the whole subject is at hand");
+  const lines = await link.evaluate((a) => Math.round(a.getBoundingClientRect().height / 20));
+  assert.ok(lines <= 2, `the subject takes at most two lines (${lines})`);
+  await screenshot(page, "activity-long-subject");
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.deepEqual(await overflow(page), { extra: 0, hidden: [] }, "Status stays on a phone's screen");
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - activity: updates replayed on connect don't put older emails on top of the first page", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  // More than a page's worth within the few seconds the live connection replays.
+  for (let i = 0; i < 30; i++) await send(page, `Email ${String(i).padStart(2, "0")}`);
+  await server.deps.scheduler.drain();
+
+  await page.goto(`${server.url}/`);
+  const rows = () => page.locator("table.activity .row-link").allTextContents();
+  const shown = await rows();
+  assert.equal(shown.length, 25);
+  assert.equal(shown[0], "Email 29");
+  await waitForStreams(server.deps.realtime as LocalHub, team.id, 1);
+  // The replayed updates are read and applied (one API read each) within this.
+  await page.waitForTimeout(1500);
+  assert.deepEqual(await rows(), shown, "the same rows, in the same order");
+
+  // A new email still comes in on top.
+  await send(page, "Email 30");
+  await page.waitForSelector('.row-link:has-text("Email 30")');
+  assert.deepEqual(await rows(), ["Email 30", ...shown]);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
