@@ -8,6 +8,8 @@ export interface PageContext {
   team: Team | null;
   csrfToken: string;
   path: string;
+  /** The address's query (the pager reads the page trail from it). */
+  query: URLSearchParams;
   assetsHash: string;
   flash: Flash | null;
   /** The embedded outbox is in use, so the Outbox page is in the navigation. */
@@ -25,6 +27,7 @@ export const Page = createContext<PageContext>({
   team: null,
   csrfToken: "",
   path: "/",
+  query: new URLSearchParams(),
   assetsHash: "",
   flash: null,
   outbox: false,

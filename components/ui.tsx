@@ -292,7 +292,9 @@ export function Badge({ tone = "neutral", children, title }: {
 
 /**
  * "Next page" (the current query with the cursor swapped in) while there are more; "First page" on any page
- * after the first (`paged`: reached with a cursor).
+ * after the first (`paged`: reached with a cursor), and "Previous page" from the third on. Cursors only lead
+ * forward, so each page's address carries the cursors of the pages before it (`back`, one per page after the
+ * first): the way back is read from the address, nothing is kept on the server.
  */
 export function Pager(
   { cursor, params, paged = false }: {
@@ -301,12 +303,26 @@ export function Pager(
     paged?: boolean;
   },
 ) {
+  const query = useContext(Page).query;
   if (!cursor && !paged) return null;
+  const here = query.get("cursor");
+  const back = query.getAll("back");
+  const page = (at: string | null, trail: string[]) =>
+    `?${new URLSearchParams([
+      ...Object.entries(params),
+      ...(at ? [["cursor", at]] : []),
+      ...trail.map((b) => ["back", b]),
+    ])}`;
   return (
     <nav class="pager" aria-label="Pagination">
-      {paged && <a class="button button-ghost" href={`?${new URLSearchParams(params)}`}>← First page</a>}
+      {paged && <a class="button button-ghost" href={page(null, [])}>← First page</a>}
+      {paged && back.length > 0 && (
+        <a class="button button-ghost" href={page(back.at(-1)!, back.slice(0, -1))} rel="prev">
+          ← Previous page
+        </a>
+      )}
       {cursor && (
-        <a class="button button-secondary" href={`?${new URLSearchParams({ ...params, cursor })}`}>
+        <a class="button button-secondary" href={page(cursor, here ? [...back, here] : [])} rel="next">
           Next page →
         </a>
       )}

@@ -28,6 +28,7 @@ export async function pageContext(c: Context<AppEnv>): Promise<PageContext> {
     team: c.get("team"),
     csrfToken: c.get("csrfToken"),
     path: c.req.path,
+    query: new URL(c.req.url).searchParams,
     assetsHash: c.get("deps").assetsHash,
     flash: takeFlash(c),
     outbox: c.get("deps").mailer.name === "outbox",
