@@ -1,0 +1,89 @@
+/**
+ * End to end: a recipient's own opt-out on their contact (shown as theirs, not switchable), deleting a
+ * contact from the keyboard through its confirmation page, a new company typed in the contact form, and a
+ * company name that is taken.
+ */
+import assert from "node:assert/strict";
+import { patchContact } from "../../lib/contacts/contacts.ts";
+import { suppressTracking } from "../../lib/privacy/suppression.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+
+Deno.test("e2e - contacts: an opt-out shown as the recipient's, delete asks first, a new company from the form", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  const dana = await pageApi<{ id: string }>(page, "POST", "/contacts", {
+    firstName: "Dana",
+    lastName: "Reyes",
+    email: "dana@globex.example",
+  });
+  // Dana pressed "Don't track me" in an email (the route itself is tested in tracking_preference_test).
+  await suppressTracking(server.kv, me.team.id, "dana@globex.example", server.clock.now());
+  await patchContact(
+    server.kv,
+    me.team.id,
+    dana.id,
+    () => ({ tracking: "do_not_allow" }),
+    server.clock.now(),
+  );
+
+  await page.goto(`${server.url}/contacts/${dana.id}`);
+  assert.match(await page.textContent(".details") ?? "", /Do not track · their request/);
+  assert.match(
+    await page.textContent("[data-testid=opt-out]") ?? "",
+    /Asked not to be tracked on .*Lift the request…/,
+  );
+  await screenshot(page, "contact-opted-out");
+
+  await page.click("text=Edit");
+  await page.waitForURL(`${server.url}/contacts/${dana.id}/edit`);
+  assert.equal(await page.locator("select[name=tracking]").count(), 0);
+  assert.equal(await page.inputValue("#f-trackingSetByRecipient"), "Do not allow — set by the recipient");
+  await screenshot(page, "contact-edit-opted-out");
+
+  // Delete, from the keyboard: the danger zone's link, then the confirmation page's button.
+  await page.focus("a:has-text('Delete contact…')");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${server.url}/contacts/${dana.id}/delete`);
+  assert.match(
+    await page.textContent("[data-testid=delete-tracking]") ?? "",
+    /stays on the team's suppression list/,
+  );
+  await screenshot(page, "contact-delete-confirm");
+  await page.focus("button:has-text('Delete Dana Reyes')");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${server.url}/contacts`);
+  assert.match(await page.textContent(".toasts") ?? "", /Dana Reyes was deleted/);
+
+  // A new company typed in the contact form is made with the contact.
+  await pageApi(page, "POST", "/companies", { name: "Globex" });
+  await page.goto(`${server.url}/contacts/new`);
+  await page.fill("#f-firstName", "Ken");
+  await page.fill("#f-email", "not an address");
+  await page.focus(".new-company > summary");
+  await page.keyboard.press("Enter");
+  await page.fill("#f-companyName", "NewCo");
+  await page.evaluate(() => document.querySelector("form.form-card")?.setAttribute("novalidate", ""));
+  await page.click("button:has-text('Create contact')");
+  assert.equal(await page.inputValue("#f-companyName"), "NewCo", "kept with the error");
+  await screenshot(page, "contact-new-company");
+  await page.fill("#f-email", "ken@newco.example");
+  await page.click("button:has-text('Create contact')");
+  await page.waitForURL(/\/contacts\/\w{26}$/);
+  assert.match(await page.textContent(".details") ?? "", /NewCo/);
+
+  // A company name that is taken, whatever its case.
+  await page.goto(`${server.url}/companies/new`);
+  await page.fill("#f-name", " globex ");
+  await page.click("button:has-text('Create company')");
+  assert.match(await page.textContent(".field.has-error") ?? "", /A company called “Globex” already exists/);
+  await page.click("text=Open Globex");
+  await page.waitForURL(/\/companies\/\w{26}$/);
+  await page.goBack();
+  await screenshot(page, "company-name-taken");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
