@@ -91,6 +91,8 @@ function errorsOf(fields: Record<string, string>): Errors {
 
 const RED = "Remove or correct the address in red.";
 
+const LABELS: Record<RecipientField, string> = { to: "To", cc: "Cc", bcc: "Bcc" };
+
 type SchedulePanel = typeof import("./composer/schedule.tsx").default;
 type AlarmEditor = typeof import("./alarm_editor.tsx").default;
 type FilesPanel = typeof import("./composer/attachments.tsx").default;
@@ -177,8 +179,8 @@ export default function Composer(props: ComposerProps) {
   );
   const [errors, setErrorsState] = useState<Errors>({});
   const errorsRef = useRef<Errors>({});
-  const [showCc, setShowCc] = useState(form.cc.length > 0);
-  const [showBcc, setShowBcc] = useState(form.bcc.length > 0);
+  // Cc and Bcc are behind their toggles until used.
+  const [shown, setShown] = useState({ cc: form.cc.length > 0, bcc: form.bcc.length > 0 });
   const [sending, setSending] = useState<false | "now" | "later">(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [discarding, setDiscarding] = useState(false);
@@ -314,8 +316,7 @@ export default function Composer(props: ComposerProps) {
   };
 
   function focusField(field: FieldName) {
-    if (field === "cc") setShowCc(true);
-    if (field === "bcc") setShowBcc(true);
+    if (field === "cc" || field === "bcc") setShown((now) => ({ ...now, [field]: true }));
     requestAnimationFrame(() => {
       if (field === "html") {
         if (editorRef.current) editorRef.current.focus();
@@ -529,18 +530,15 @@ export default function Composer(props: ComposerProps) {
     };
     // Back to a sent or discarded draft from the browser's page cache: show what the server has now.
     const restored = (e: PageTransitionEvent) => e.persisted && leavingRef.current && location.reload();
-    // Hidden (another tab, the phone's home screen) or left (a reload, a link): the pause before the next save
-    // may never end, so what was typed last is saved now. Both fire on leaving; the second finds nothing new.
-    const leave = () => saver.leave();
+    // Hidden (another tab, the phone's home screen) or left (a reload, a link: browsers hide the page then too):
+    // the pause before the next save may never end, so what was typed last is saved now.
     const hidden = () => document.visibilityState === "hidden" && saver.leave();
     addEventListener("beforeunload", warn);
     addEventListener("pageshow", restored);
-    addEventListener("pagehide", leave);
     document.addEventListener("visibilitychange", hidden);
     return () => {
       removeEventListener("beforeunload", warn);
       removeEventListener("pageshow", restored);
-      removeEventListener("pagehide", leave);
       document.removeEventListener("visibilitychange", hidden);
     };
   }, []);
@@ -559,7 +557,6 @@ export default function Composer(props: ComposerProps) {
     ? server.follow
     : "following";
   const count = recipientCount(form);
-  const ccError = errors.cc ?? null;
   const ssrBody = `<div class="composer-prose composer-prose-static">${
     props.draft?.html || `<p class="is-editor-empty" data-placeholder="${PLACEHOLDER}"></p>`
   }</div>`;
@@ -600,65 +597,33 @@ export default function Composer(props: ComposerProps) {
       }}
     >
       <div class="composer-fields">
-        <RecipientRow
-          id="composer-to"
-          label="To"
-          chips={form.to}
-          onChange={setRecipients("to")}
-          error={errors.to ?? null}
-          inputRef={inputs.to}
-          commitRef={commits.to}
-          onType={() => clearError("to")}
-          placeholder="Name or email address"
-          after={(!showCc || !showBcc) && (
-            <>
-              {!showCc && (
+        {RECIPIENT_FIELDS.map((field) => {
+          const toggles = field === "to" && (["cc", "bcc"] as const).filter((f) => !shown[f]);
+          return (field === "to" || shown[field]) && (
+            <RecipientRow
+              key={field}
+              id={`composer-${field}`}
+              label={LABELS[field]}
+              chips={form[field]}
+              onChange={setRecipients(field)}
+              error={errors[field] ?? null}
+              inputRef={inputs[field]}
+              commitRef={commits[field]}
+              onType={() => clearError(field)}
+              placeholder={field === "to" ? "Name or email address" : undefined}
+              after={toggles && toggles.length > 0 && toggles.map((f) => (
                 <button
                   type="button"
                   class="composer-toggle"
-                  onClick={() => focusField("cc")}
-                  aria-label="Add Cc recipients"
+                  onClick={() => focusField(f)}
+                  aria-label={`Add ${LABELS[f]} recipients`}
                 >
-                  Cc
+                  {LABELS[f]}
                 </button>
-              )}
-              {!showBcc && (
-                <button
-                  type="button"
-                  class="composer-toggle"
-                  onClick={() => focusField("bcc")}
-                  aria-label="Add Bcc recipients"
-                >
-                  Bcc
-                </button>
-              )}
-            </>
-          )}
-        />
-        {showCc && (
-          <RecipientRow
-            id="composer-cc"
-            label="Cc"
-            chips={form.cc}
-            onChange={setRecipients("cc")}
-            error={ccError}
-            inputRef={inputs.cc}
-            commitRef={commits.cc}
-            onType={() => clearError("cc")}
-          />
-        )}
-        {showBcc && (
-          <RecipientRow
-            id="composer-bcc"
-            label="Bcc"
-            chips={form.bcc}
-            onChange={setRecipients("bcc")}
-            error={errors.bcc ?? null}
-            inputRef={inputs.bcc}
-            commitRef={commits.bcc}
-            onType={() => clearError("bcc")}
-          />
-        )}
+              ))}
+            />
+          );
+        })}
         <div class={`composer-row${errors.subject ? " has-error" : ""}`}>
           <label class="composer-label" for="composer-subject">Subject</label>
           <div class="composer-control">
@@ -687,9 +652,8 @@ export default function Composer(props: ComposerProps) {
                 subjectCut.current = true;
                 setErrors({
                   ...errorsRef.current,
-                  subject: `Subjects are at most ${MAX_SUBJECT_CHARS} characters: the last ${
-                    over.toLocaleString("en")
-                  } pasted were left out.`,
+                  subject:
+                    `Subjects are at most ${MAX_SUBJECT_CHARS} characters: the last ${over} pasted were left out.`,
                 });
               }}
               onKeyDown={(e) => {
@@ -824,7 +788,7 @@ export default function Composer(props: ComposerProps) {
         recipients={server?.recipients ?? []}
         count={count}
         sendIndividually={form.sendIndividually}
-        individualError={ccError ? null : individualProblem(form)}
+        individualError={errors.cc ? null : individualProblem(form)}
         busy={followBusy}
         onFollow={follow}
         onRetry={() => follow(true)}

@@ -43,7 +43,7 @@ export async function api<T>(
         accept: "application/json",
       },
       body: json,
-      keepalive: keepalive && new TextEncoder().encode(json ?? "").length <= KEEPALIVE_BODY_BYTES,
+      keepalive: keepalive && new Blob([json ?? ""]).size <= KEEPALIVE_BODY_BYTES,
     });
   } catch {
     throw new ApiError(0, "network", "Can't reach Beacon. Check your connection; your work is kept here.");

@@ -164,7 +164,8 @@ Deno.test("e2e - compose, autosave, reload, follow and send an email", async () 
     gzipped += await gzipSize(new Uint8Array(await (await fetch(`${server.url}${path}`)).arrayBuffer()));
   }
   console.log(`compose page JS: ${js.length} files, ${gzipped} bytes gzipped`);
-  assert.ok(gzipped < 150_000, `the compose page ships at most 150 KB of gzipped JS (${gzipped})`);
+  // 151 KB: keeping what was typed (unfinished recipients, a cut subject, a save as the page is left) took ~0.3 KB.
+  assert.ok(gzipped < 151_000, `the compose page ships at most 151 KB of gzipped JS (${gzipped})`);
 
   // A reload shows the saved draft, rendered by the server.
   await page.reload();
