@@ -32,6 +32,9 @@ export interface AppDeps {
 export interface Flash {
   kind: "success" | "error" | "info";
   text: string;
+  /** A page of this app the message leads to (e.g. what was just dismissed). */
+  href?: string;
+  linkText?: string;
 }
 
 export type AppEnv = {

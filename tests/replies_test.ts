@@ -121,6 +121,68 @@ Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand"
   assert.equal((await eve.api("GET", `/inbound/${r.json.inbound.id}`)).status, 404);
 });
 
+Deno.test("replies - unmatched mail: suggested by its sender, dismissed and put back, said plainly", async () => {
+  const { t, ana, id, thread, post } = await setup();
+  await using _ = t;
+  // Another email, to someone else: the newest, but not to this mail's sender.
+  await sendEmail(t, ana, { to: ["bea@initech.example"], subject: "Hello Bea" });
+  const raw = await plainReply({ ...thread, rfcMessageId: "<nope@elsewhere.example>" }, "Unsubscribe me", {
+    from: "ken@globex.example",
+    inReplyTo: null,
+    references: null,
+    subject: "Newsletter",
+  });
+  const inboundId = (await post(raw)).json.inbound.id as string;
+  const list = (await ana.page("/inbound")).html;
+  assert.equal(
+    list.match(/ken@globex\.example/g)?.length,
+    2,
+    "the address once as the sender, once in the list's group",
+  );
+  assert.match(list, /Not placed: it doesn.t say what it answers/);
+  const groups = [...list.matchAll(/<optgroup label="([^"]+)">(.*?)<\/optgroup>/g)].map((
+    [, label, options],
+  ) => [
+    label,
+    [...options.matchAll(/value="(\w+)"/g)].length,
+  ]);
+  assert.deepEqual(groups, [["Sent to ken@globex.example", 1], ["The team's latest emails", 1]]);
+  assert.match(list, new RegExp(`<optgroup label="Sent to ken@globex.example"><option value="${id}"`));
+
+  // Dismissed: off the list and the sidebar's count, readable at its page, which can put it back.
+  const dismissed = await ana.form(`/inbound/${inboundId}/dismiss`, {});
+  assert.equal(dismissed.headers.get("location"), "/inbound");
+  const after = (await ana.page("/inbound")).html;
+  assert.match(after, /Dismissed “Newsletter”/);
+  assert.match(
+    after,
+    new RegExp(`href&quot;:&quot;/inbound/${inboundId}&quot;`),
+    "the message leads to what was dismissed",
+  );
+  assert.match(after, /Nothing unmatched/);
+  assert.equal((await ana.api("GET", "/inbound/unmatched")).json.items.length, 0);
+  const page = (await ana.page(`/inbound/${inboundId}`)).html;
+  assert.match(page, /Dismissed /);
+  assert.match(page, /Put back on the list/);
+  const restored = await ana.api("POST", `/inbound/${inboundId}/restore`);
+  assert.equal(restored.status, 200);
+  assert.equal(restored.json.dismissedAt, null);
+  assert.equal((await ana.api("GET", "/inbound/unmatched")).json.items.length, 1);
+
+  // Attached mail can't be dismissed; a member can't dismiss at all; another team can't see it.
+  assert.equal((await ana.api("POST", `/inbound/${inboundId}/attach`, { messageId: id })).status, 200);
+  const late = await ana.api("POST", `/inbound/${inboundId}/dismiss`);
+  assert.equal(late.status, 409);
+  assert.equal((await ana.api("GET", `/inbound/${inboundId}`)).json.matchedVia, "by_hand");
+  const invite = await ana.api("POST", "/invites", { email: "kim@acme.example" });
+  const kim = new Client(t);
+  await kim.form(new URL(invite.json.url).pathname, { name: "Kim", password: "another good password" });
+  assert.equal((await kim.api("POST", `/inbound/${inboundId}/restore`)).status, 403);
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.api("POST", `/inbound/${inboundId}/dismiss`)).status, 404);
+});
+
 Deno.test("replies - with an inbound domain, Reply-To carries a signed token that matches on its own", async () => {
   const { t, id, email, post } = await setup({ BEACON_INBOUND_DOMAIN: "in.beacon.test" });
   await using _ = t;

@@ -77,12 +77,12 @@ export async function matchReply(parsed: ParsedInbound, ctx: MatchContext): Prom
     for (const token of tokensFromAddresses(addresses, ctx.inboundDomain).slice(0, 5)) {
       const ref = await ctx.tokens.verify(token);
       if (!ref) {
-        notes.push("the reply token does not verify");
+        notes.push("its reply address is not one Beacon made (the reply token does not verify)");
         continue;
       }
       const message = await ctx.lookup.byId(ref.teamId, ref.messageId);
       if (message) return found("token", message);
-      notes.push("the reply token names a message that no longer exists");
+      notes.push("it answers an email that has since been deleted");
     }
   }
 
@@ -99,13 +99,13 @@ export async function matchReply(parsed: ParsedInbound, ctx: MatchContext): Prom
     const message = await ctx.lookup.byRfcId(id);
     if (!message) continue;
     if (normalizeSubject(message.subject) === subject) return found("references", message);
-    notes.push("References name a sent message, but the subject differs");
+    notes.push("it refers to a sent email, but under another subject (References header)");
   }
 
   const reason = notes[0] ??
     (parsed.inReplyTo.length || parsed.references.length
-      ? "In-Reply-To and References name no sent message"
-      : "no reply token and no In-Reply-To or References");
+      ? "it answers an email Beacon didn't send (In-Reply-To and References headers)"
+      : "it doesn't say what it answers: new mail, or a mail program that drops reply headers");
   return { matched: false, reason, autoReply };
 }
 

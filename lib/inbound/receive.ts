@@ -40,6 +40,8 @@ export interface InboundMail {
   messageId: string | null;
   matchedVia: "token" | "in-reply-to" | "references" | "by_hand" | null;
   unmatchedReason: string | null;
+  /** When an admin took unmatched mail off the list (spam, a newsletter); it stays readable at its page. */
+  dismissedAt?: number | null;
   fromRecipient: boolean;
   autoReply: string | null;
   attachments: { filename: string | null; mimeType: string; size: number }[];
@@ -227,6 +229,27 @@ export async function attachInbound(
   };
   const events = await recordReply(kv, attached, null, now);
   return events ? { mail: attached, events } : null;
+}
+
+/**
+ * An admin takes unmatched mail off the list, or puts it back (`dismissed` false). Null when the mail is
+ * unknown, already attached to an email, or changed meanwhile.
+ */
+export async function setDismissed(
+  kv: Deno.Kv,
+  teamId: string,
+  inboundId: string,
+  dismissed: boolean,
+  now: number,
+): Promise<InboundMail | null> {
+  const entry = await kv.get<InboundMail>(keys.mail(teamId, inboundId));
+  const mail = entry.value;
+  if (!mail || mail.messageId) return null;
+  const next: InboundMail = { ...mail, dismissedAt: dismissed ? now : null };
+  const op = kv.atomic().check(entry).set(entry.key, next);
+  if (dismissed) op.delete(keys.unmatched(teamId, mail.id));
+  else op.set(keys.unmatched(teamId, mail.id), mail.id);
+  return (await op.commit()).ok ? next : null;
 }
 
 export type { ParsedInbound };

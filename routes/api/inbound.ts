@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError, invalid, notFound } from "../../lib/http/errors.ts";
 import { inboundKeys } from "../../lib/inbound/keys.ts";
-import { attachInbound, type InboundMail } from "../../lib/inbound/receive.ts";
+import { attachInbound, type InboundMail, setDismissed } from "../../lib/inbound/receive.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { getValues, listValues } from "../../lib/storage/kv.ts";
 import { afterReply, receiveAndFollowUp } from "../../workers/replies.ts";
@@ -24,6 +24,9 @@ const InboundSchema = z.object({
   messageId: z.string().nullable(),
   matchedVia: z.enum(["token", "in-reply-to", "references", "by_hand"]).nullable(),
   unmatchedReason: z.string().nullable(),
+  dismissedAt: z.number().nullable().default(null).openapi({
+    description: "When an admin took it off the unmatched list",
+  }),
   fromRecipient: z.boolean(),
   autoReply: z.string().nullable(),
 }).openapi("InboundMail");
@@ -134,6 +137,32 @@ inboundApi.openapi(
     return c.json(pickInbound(result.mail), 200);
   },
 );
+
+for (const dismissed of [true, false]) {
+  inboundApi.openapi(
+    createRoute({
+      method: "post",
+      path: `/inbound/{id}/${dismissed ? "dismiss" : "restore"}`,
+      tags: ["Inbound"],
+      summary: dismissed
+        ? "Take unmatched mail off the list (admins): spam, a newsletter; it stays readable"
+        : "Put dismissed mail back on the unmatched list (admins)",
+      security,
+      request: { params: IdParams },
+      responses: { 200: json(InboundSchema, dismissed ? "Dismissed" : "Back on the list"), ...errors },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { kv, clock } = c.get("deps");
+      const { team } = viewer(c);
+      const mail = await getInbound(kv, team.id, c.req.valid("param").id);
+      if (mail.messageId) throw new AppError(409, "conflict", "This email is attached to a message.");
+      const changed = await setDismissed(kv, team.id, mail.id, dismissed, clock.now());
+      if (!changed) throw new AppError(409, "conflict", "This email changed meanwhile. Try again.");
+      return c.json(pickInbound(changed), 200);
+    },
+  );
+}
 
 inboundApi.get("/inbound/:id/raw", async (c) => {
   const deps = c.get("deps");

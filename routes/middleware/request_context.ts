@@ -44,9 +44,13 @@ function readFlash(raw: string | undefined): Flash | null {
   if (!raw) return null;
   try {
     const flash = JSON.parse(decodeURIComponent(raw));
-    return ["success", "error", "info"].includes(flash.kind) && typeof flash.text === "string"
-      ? { kind: flash.kind, text: flash.text.slice(0, 300) }
-      : null;
+    if (!["success", "error", "info"].includes(flash.kind) || typeof flash.text !== "string") return null;
+    const local = typeof flash.href === "string" && /^\/(?![/\\])/.test(flash.href);
+    return {
+      kind: flash.kind,
+      text: flash.text.slice(0, 300),
+      ...(local ? { href: flash.href, linkText: String(flash.linkText ?? "Open").slice(0, 40) } : {}),
+    };
   } catch {
     return null;
   }

@@ -11,7 +11,8 @@ import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { formFields } from "../form.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
-import { attachInbound, type InboundMail } from "../../lib/inbound/receive.ts";
+import { attachInbound, type InboundMail, setDismissed } from "../../lib/inbound/receive.ts";
+import type { Message } from "../../lib/messages/types.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { afterReply } from "../../workers/replies.ts";
 
@@ -25,22 +26,79 @@ const MATCHED_VIA: Record<NonNullable<InboundMail["matchedVia"]>, string> = {
   by_hand: "Attached by hand",
 };
 
+/** How many emails sent to a mail's own sender are offered first when attaching it by hand. */
+const SENT_TO_SENDER = 10;
+
+type Sent = Message;
+
+/** The sent emails an admin may attach `mail` to: those sent to its sender first, then the team's latest. */
+function AttachForm({ mail, toSender, recent }: { mail: InboundMail; toSender: Sent[]; recent: Sent[] }) {
+  const shown = new Set(toSender.map((m) => m.id));
+  const option = (m: Sent) => <option key={m.id} value={m.id}>{m.subject} — {recipientLabel(m)}</option>;
+  return (
+    <Form action={`/inbound/${mail.id}/attach`} class="inline-select">
+      <label class="sr-only" for={`attach-${mail.id}`}>Attach to</label>
+      <select id={`attach-${mail.id}`} name="messageId" required>
+        <option value="">Attach to…</option>
+        {toSender.length > 0 && (
+          <optgroup label={`Sent to ${mail.fromAddress}`}>{toSender.map(option)}</optgroup>
+        )}
+        <optgroup label="The team's latest emails">
+          {recent.filter((m) => !shown.has(m.id)).map(option)}
+        </optgroup>
+      </select>
+      <button class="button button-secondary button-small" type="submit">Attach</button>
+    </Form>
+  );
+}
+
+/** What attaching needs: the team's latest sent emails, and a reader of the emails sent to one address. */
+async function attachChoices(kv: Deno.Kv, teamId: string, userId: string) {
+  const sentOnly = (items: { message: Message }[]) =>
+    items.filter((i) => i.message.status === "sent").map((i) => i.message);
+  const recent = sentOnly((await listActivity(kv, teamId, { scope: "team", userId, limit: 50 })).items);
+  const bySender = new Map<string, Promise<Sent[]>>();
+  const toSender = (address: string) => {
+    const key = address.toLowerCase();
+    if (!bySender.has(key)) {
+      bySender.set(
+        key,
+        listActivity(kv, teamId, { scope: "team", userId, q: address, limit: SENT_TO_SENDER })
+          .then((page) => sentOnly(page.items)),
+      );
+    }
+    return bySender.get(key)!;
+  };
+  return { recent, toSender };
+}
+
+/** Who sent it: the name and the address, or the address once. */
+function Sender({ mail }: { mail: InboundMail }) {
+  return mail.fromName
+    ? (
+      <>
+        <strong>{mail.fromName}</strong> <span class="muted">{mail.fromAddress}</span>
+      </>
+    )
+    : <strong>{mail.fromAddress}</strong>;
+}
+
 inboundPages.get("/inbound", async (c) => {
   requireAdmin(c);
   const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
-  const [mails, recent] = await Promise.all([
+  const [mails, choices] = await Promise.all([
     listUnmatched(kv, team.id),
-    listActivity(kv, team.id, { scope: "team", userId: user.id, limit: 50 }),
+    attachChoices(kv, team.id, user.id),
   ]);
-  const sent = recent.items.filter((i) => i.message.status === "sent").map((i) => i.message);
+  const suggested = await Promise.all(mails.map((mail) => choices.toSender(mail.fromAddress)));
   const now = clock.now();
   return render(
     c,
     { title: "Unmatched replies" },
     <ListPage
       title="Unmatched replies"
-      subtitle="Mail that came in but could not be tied to a sent email (no reply token, no known Message-ID). Attach it by hand and it counts as a reply."
+      subtitle="Mail that came in but could not be tied to a sent email. Attach it by hand and it counts as a reply; dismiss what isn't a reply."
       items={mails}
       empty={
         <EmptyState icon="reply" title="Nothing unmatched">
@@ -50,12 +108,11 @@ inboundPages.get("/inbound", async (c) => {
     >
       <section class="card" aria-label="Unmatched mail">
         <ul class="list">
-          {mails.map((mail) => (
+          {mails.map((mail, i) => (
             <li key={mail.id} class="list-row inbound-row">
               <div>
                 <div>
-                  <strong>{mail.fromName || mail.fromAddress}</strong>{" "}
-                  <span class="muted">{mail.fromAddress}</span>
+                  <Sender mail={mail} />
                   {mail.autoReply && (
                     <>
                       {" "}
@@ -67,19 +124,15 @@ inboundPages.get("/inbound", async (c) => {
                   <a href={`/inbound/${mail.id}`}>{mail.subject || "(no subject)"}</a>
                 </div>
                 <div class="muted small">
-                  {formatDateTime(mail.receivedAt, user.timeZone, now)} · {mail.unmatchedReason}
+                  {formatDateTime(mail.receivedAt, user.timeZone, now)} · Not placed: {mail.unmatchedReason}
                 </div>
               </div>
-              <Form action={`/inbound/${mail.id}/attach`} class="inline-select">
-                <label class="sr-only" for={`attach-${mail.id}`}>Attach to</label>
-                <select id={`attach-${mail.id}`} name="messageId" required>
-                  <option value="">Attach to…</option>
-                  {sent.map((m) => (
-                    <option key={m.id} value={m.id}>{m.subject} — {recipientLabel(m)}</option>
-                  ))}
-                </select>
-                <button class="button button-secondary button-small" type="submit">Attach</button>
-              </Form>
+              <div class="row-actions">
+                <AttachForm mail={mail} toSender={suggested[i]} recent={choices.recent} />
+                <Form action={`/inbound/${mail.id}/dismiss`}>
+                  <button class="button button-ghost button-small" type="submit">Dismiss</button>
+                </Form>
+              </div>
             </li>
           ))}
         </ul>
@@ -87,6 +140,31 @@ inboundPages.get("/inbound", async (c) => {
     </ListPage>,
   );
 });
+
+/** Dismisses unmatched mail, or puts it back on the list; the flash leads to the other way. */
+for (const dismissed of [true, false]) {
+  inboundPages.post(`/inbound/:id/${dismissed ? "dismiss" : "restore"}`, async (c) => {
+    requireAdmin(c);
+    const { kv, clock } = c.get("deps");
+    const id = c.req.param("id");
+    const mail = await setDismissed(kv, viewer(c).team.id, id, dismissed, clock.now());
+    if (!mail) {
+      return redirectWithFlash(c, "/inbound", {
+        kind: "error",
+        text: "That mail was attached or changed meanwhile.",
+      });
+    }
+    const subject = mail.subject || "(no subject)";
+    return dismissed
+      ? redirectWithFlash(c, "/inbound", {
+        kind: "success",
+        text: `Dismissed “${subject}”.`,
+        href: `/inbound/${id}`,
+        linkText: "Open it",
+      })
+      : redirectWithFlash(c, "/inbound", { kind: "success", text: `“${subject}” is back on the list.` });
+  });
+}
 
 inboundPages.post("/inbound/:id/attach", async (c) => {
   requireAdmin(c);
@@ -112,6 +190,10 @@ inboundPages.get("/inbound/:id", async (c) => {
   const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
   const mail = await getInbound(kv, team.id, c.req.param("id"));
+  // Mail on no email yet: admins attach it here too, or dismiss it (or put it back once dismissed).
+  const placing = !mail.messageId && user.role === "admin";
+  const choices = placing ? await attachChoices(kv, team.id, user.id) : null;
+  const toSender = choices ? await choices.toSender(mail.fromAddress) : [];
   return render(
     c,
     { title: mail.subject || "Reply" },
@@ -138,6 +220,11 @@ inboundPages.get("/inbound/:id", async (c) => {
             </Badge>
           )}
           {mail.matchedVia && <Badge tone="blue">{MATCHED_VIA[mail.matchedVia]}</Badge>}
+          {mail.dismissedAt && (
+            <Badge tone="grey">
+              Dismissed {formatDateTime(mail.dismissedAt, user.timeZone, clock.now())}
+            </Badge>
+          )}
         </div>
         <p class="reply-text">{mail.text || <span class="muted">(nothing new — only quoted text)</span>}</p>
         <details class="text-part">
@@ -152,6 +239,20 @@ inboundPages.get("/inbound/:id", async (c) => {
           </p>
         )}
       </section>
+      {choices && (
+        <section class="card" aria-labelledby="placing-title">
+          <h2 class="card-title" id="placing-title">Not on an email</h2>
+          {mail.unmatchedReason && <p class="muted">Beacon couldn't place it: {mail.unmatchedReason}.</p>}
+          <div class="row-actions">
+            <AttachForm mail={mail} toSender={toSender} recent={choices.recent} />
+            <Form action={`/inbound/${mail.id}/${mail.dismissedAt ? "restore" : "dismiss"}`}>
+              <button class="button button-ghost button-small" type="submit">
+                {mail.dismissedAt ? "Put back on the list" : "Dismiss"}
+              </button>
+            </Form>
+          </div>
+        </section>
+      )}
     </>,
   );
 });

@@ -138,6 +138,15 @@ Deno.test("e2e - admins export and erase a contact, set tracking and retention, 
   await page.waitForURL(`${server.url}/inbound`);
   assert.match(await page.textContent(".inbound-row") ?? "", /Bea Costa.*Something else/s);
   await screenshot(page, "inbound-unmatched");
+  // Dismissed from the keyboard: off the list; the message leads to its page, which can put it back.
+  await page.getByRole("button", { name: "Dismiss", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("text=Nothing unmatched");
+  await page.click(".toast >> text=Open it");
+  await page.waitForSelector("text=Put back on the list");
+  await screenshot(page, "inbound-dismissed");
+  await page.click("text=Put back on the list");
+  await page.waitForSelector(".inbound-row");
 
   // A member sees none of it.
   await page.goto(`${server.url}/team`);
