@@ -36,6 +36,8 @@ Deno.test("api - reference page renders from the document", async () => {
   assert.match(page.html, /API reference/);
   assert.match(page.html, /\/api\/contacts\/\{id\}/);
   assert.match(page.html, /Create a contact/);
+  assert.match(page.html, /<code>Authorization: Bearer/, "the document's `code` is shown as code");
+  assert.doesNotMatch(page.html.replace(/<pre[\s\S]*?<\/pre>/g, ""), /`/, "no backticks left in the text");
 });
 
 Deno.test("api - 401 without credentials, JSON 404 for unknown endpoints", async () => {

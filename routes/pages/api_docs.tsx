@@ -43,13 +43,22 @@ function SchemaTable({ schema }: { schema: Json }) {
               <code>{schemaName(p)}</code>
             </td>
             <td class="muted small">
-              {p.description ?? (p.example !== undefined ? `e.g. ${JSON.stringify(p.example)}` : "")}
+              {p.description !== undefined
+                ? <DocText text={p.description} />
+                : p.example !== undefined
+                ? `e.g. ${JSON.stringify(p.example)}`
+                : ""}
             </td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/** Text from the OpenAPI document, with its `backticked` parts shown as code. */
+function DocText({ text }: { text: string }) {
+  return <>{text.split("`").map((part, i) => i % 2 ? <code key={i}>{part}</code> : part)}</>;
 }
 
 apiDocsPages.get("/api/docs", (c) => {
@@ -77,7 +86,9 @@ apiDocsPages.get("/api/docs", (c) => {
           </>
         }
       />
-      <p>{doc.info.description}</p>
+      <p>
+        <DocText text={doc.info.description} />
+      </p>
       <nav class="tabs" aria-label="Sections">
         {[...byTag.keys()].map((tag) => <a key={tag} href={`#${tag.toLowerCase()}`}>{tag}</a>)}
       </nav>
@@ -94,7 +105,9 @@ apiDocsPages.get("/api/docs", (c) => {
                   <span class={`method method-${method}`}>{method.toUpperCase()}</span>{" "}
                   <code>/api{path}</code>
                 </h3>
-                <p>{op.summary}</p>
+                <p>
+                  <DocText text={op.summary} />
+                </p>
                 {op.parameters?.length > 0 && (
                   <p class="small">
                     Parameters: {op.parameters.map((p: Json) => <code key={p.name}>{p.name}</code>).reduce((
