@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { currentZoneName } from "../lib/time/zones.ts";
 
 interface Props {
   name: string;
@@ -16,7 +17,8 @@ interface Props {
 
 function browserZone(): string | null {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return zone ? currentZoneName(zone) : null;
   } catch {
     return null;
   }
@@ -24,7 +26,8 @@ function browserZone(): string | null {
 
 /** A time zone input; the user's own defaults from the browser. Works without JS (server value stays). */
 export default function TimeZoneField({ name, value, mode, zones = [], label, error }: Props) {
-  const [zone, setZone] = useState(value);
+  // A zone saved under its old name is shown under the current one, which the list has.
+  const [zone, setZone] = useState(currentZoneName(value));
   const [detected, setDetected] = useState<string | null>(null);
 
   useEffect(() => {

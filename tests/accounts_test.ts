@@ -286,6 +286,13 @@ Deno.test("accounts - profile time zone is validated and used", async () => {
   const me = (await ana.api("GET", "/me")).json.user;
   const updated = await updateProfile(t.deps.kv, me.id, { name: undefined, timeZone: "Europe/Lisbon" });
   assert.deepEqual([updated.name, updated.timeZone], ["Ana B", "Europe/Lisbon"]);
+  // A renamed zone is saved under its current name; one saved earlier under the old name shows as the current.
+  assert.equal((await ana.api("PATCH", "/me", { timeZone: "Asia/Calcutta" })).json.timeZone, "Asia/Kolkata");
+  const key = ["user", me.id];
+  await t.deps.kv.set(key, { ...(await t.deps.kv.get<object>(key)).value, timeZone: "Europe/Kiev" });
+  const profile = (await ana.page("/settings/profile")).html;
+  assert.match(profile, /<option value="Europe\/Kyiv" selected>/);
+  assert.doesNotMatch(profile, /<option value="(Europe\/Kiev|Asia\/Calcutta)"/);
 });
 
 Deno.test("flash - the message after a form shows once, on the next page; API calls in between leave it", async () => {
