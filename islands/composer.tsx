@@ -160,6 +160,13 @@ function StatusLine({ status, zone }: { status: SaveStatus; zone: string }) {
   );
 }
 
+/**
+ * Pressing Send or Send later leaves the focus where it is until the click: leaving a recipient field turns
+ * its text into a chip, which can add the attribution note above the buttons and move them from under the
+ * pointer, so the click never came. Sending takes the field's text itself.
+ */
+const holdFocus = (e: MouseEvent) => e.preventDefault();
+
 export default function Composer(props: ComposerProps) {
   const [form, setFormState] = useState<ComposerForm>(() => initialForm(props));
   const formRef = useRef<ComposerForm>(form);
@@ -831,6 +838,7 @@ export default function Composer(props: ComposerProps) {
           disabled={!!sending || discarding}
           aria-keyshortcuts={mod === "⌘" ? "Meta+Enter" : "Control+Enter"}
           title={`Send (${mod === "⌘" ? "⌘↵" : "Ctrl+Enter"})`}
+          onMouseDown={holdFocus}
           onClick={() => void send()}
         >
           {sending === "now"
@@ -843,6 +851,7 @@ export default function Composer(props: ComposerProps) {
           class="button button-secondary composer-later"
           aria-expanded={!!later}
           disabled={!!sending || discarding}
+          onMouseDown={holdFocus}
           onClick={() => later ? setLater(null) : void openLater(null)}
         >
           <Icon name="clock" size={16} />

@@ -152,3 +152,32 @@ Deno.test("e2e - compose: what was typed just before leaving the page is saved",
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - compose: clicking Send with an address still typed in To sends, though its chip moves Send", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await openComposer(page, server.url);
+  await page.fill("#composer-to", "bea@globex.example");
+  await page.keyboard.press("Enter");
+  await page.fill("#composer-subject", "Pricing");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Hello both.");
+  // Back to To for a second address, then straight to Send with the mouse: as the field loses focus its
+  // text becomes a chip and the note on attributing two recipients appears above Send, moving it.
+  await page.click("#composer-to");
+  await page.keyboard.type("ken@globex.example");
+  const send = page.locator(".composer-send");
+  const before = (await send.boundingBox())!;
+  await page.mouse.click(before.x + before.width / 2, before.y + before.height / 2);
+  await page.waitForURL(/\/messages\/\w+$/);
+  const sent = await pageApi<{ to: { email: string }[] }>(
+    page,
+    "GET",
+    `/messages/${page.url().split("/").pop()}`,
+  );
+  assert.deepEqual(sent.to.map((r) => r.email), ["bea@globex.example", "ken@globex.example"]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
