@@ -6,6 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
+import { MAX_SUBJECT_CHARS } from "../lib/messages/limits.ts";
 import { previewDoc } from "../lib/messages/preview_doc.ts";
 import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
@@ -49,8 +50,12 @@ const PLACEHOLDER = "Write the template… Insert fields like {{contact.first_na
 /** The mistakes in a subject and body, as the server would report them. */
 function mergeProblems(subject: string, html: string): Errors {
   const out: Errors = {};
-  const s = parseTemplate(subject).errors;
-  if (s.length) out.subject = [...new Set(s.map((e) => e.message))].join(" ");
+  const s = parseTemplate(subject).errors.map((e) => e.message);
+  // Said, not cut: a maxlength would drop the end of a pasted subject without a word.
+  if (subject.length > MAX_SUBJECT_CHARS) {
+    s.push(`Subjects are at most ${MAX_SUBJECT_CHARS} characters; this one has ${subject.length}.`);
+  }
+  if (s.length) out.subject = [...new Set(s)].join(" ");
   const h = validateTemplate("", html).html;
   if (h) out.html = h;
   return out;
@@ -381,7 +386,6 @@ export default function TemplateEditor(props: TemplateEditorProps) {
             ref={subjectRef}
             id="template-subject"
             type="text"
-            maxLength={300}
             required
             autoComplete="off"
             value={subject}

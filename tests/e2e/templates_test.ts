@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import type { Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
+import { MAX_SUBJECT_CHARS } from "../../lib/messages/limits.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
 import { outbox, trackingPaths } from "../helpers/mail.ts";
@@ -367,5 +368,30 @@ Deno.test("e2e - templates: a field with no value asks first, from the keyboard,
   await press("Escape", "gone");
   assert.ok(await page.isVisible("[data-testid=templates-dialog]"), "the templates dialog is still open");
   assert.equal(await focus(), "Use");
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("e2e - templates: a subject over the limit is kept whole and refused with its length, not cut", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url, { name: "Sam Rivera", email: "sam@acme.example" });
+  await page.goto(`${server.url}/templates/new`);
+  await page.waitForSelector("[data-testid=template-editor][data-ready=true]");
+  await page.fill("#template-name", "Long one");
+  const long = "A subject pasted from a long document, ".repeat(8).trim();
+  assert.ok(long.length > MAX_SUBJECT_CHARS);
+  await page.focus("#template-subject");
+  await page.keyboard.insertText(long);
+  assert.equal(await page.inputValue("#template-subject"), long, "nothing dropped without a word");
+  await page.click(".template-editor-host .ProseMirror");
+  await page.keyboard.type("Hello.");
+  await page.click("#template-form button[type=submit]");
+  await page.waitForSelector("[data-testid=subject-error]");
+  assert.equal(
+    await page.textContent("[data-testid=subject-error]"),
+    `Subjects are at most ${MAX_SUBJECT_CHARS} characters; this one has ${long.length}.`,
+  );
+  assert.equal(await pageApi<{ items: unknown[] }>(page, "GET", "/templates").then((l) => l.items.length), 0);
   assert.deepEqual(errors, []);
 });
