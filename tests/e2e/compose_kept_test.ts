@@ -7,19 +7,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { MAX_SUBJECT_CHARS } from "../../lib/messages/limits.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
-
-async function openComposer(page: Page, url: string) {
-  await page.goto(`${url}/compose`);
-  await page.waitForSelector("[data-testid=composer][data-ready=true]");
-}
-
-async function pickContact(page: Page, field: string, typed: string, name: string) {
-  await page.fill(field, typed);
-  await page.waitForSelector(`${field}-list [role=option]:has-text("${name}")`);
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`[data-testid=chip]:has-text("${name}")`);
-}
+import { openComposer, pageApi, pickContact, signUpInBrowser } from "../helpers/e2e_flows.ts";
 
 const saved = (page: Page) =>
   page.waitForFunction(() =>

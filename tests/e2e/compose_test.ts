@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { openComposer, pickContact, signUpInBrowser } from "../helpers/e2e_flows.ts";
 
 async function signUp(browser: Browser, url: string, email: string) {
   const seller = await newSellerPage(browser, {
@@ -30,18 +30,6 @@ async function apiCall(page: Page, url: string, method: string, path: string, da
   });
   const text = await response.text();
   return { status: response.status(), json: text ? JSON.parse(text) : null };
-}
-
-async function openComposer(page: Page, url: string) {
-  await page.goto(`${url}/compose`);
-  await page.waitForSelector("[data-testid=composer][data-ready=true]");
-}
-
-async function pickContact(page: Page, field: string, typed: string, name: string) {
-  await page.fill(field, typed);
-  await page.waitForSelector(`${field}-list [role=option]:has-text("${name}")`);
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`[data-testid=chip]:has-text("${name}")`);
 }
 
 /** Waits until the element is the one with keyboard focus (focus moves after a render). */

@@ -135,3 +135,17 @@ export async function waitForStreams(hub: LocalHub, teamId: string, count: numbe
   }
   assert.equal(hub.listenerCount(teamId), count);
 }
+
+/** Opens a new draft in the composer, ready for typing. */
+export async function openComposer(page: Page, url: string) {
+  await page.goto(`${url}/compose`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+}
+
+/** Types `typed` in a recipient field (`#composer-to`…) and picks the contact `name` from its suggestions. */
+export async function pickContact(page: Page, field: string, typed: string, name: string) {
+  await page.fill(field, typed);
+  await page.waitForSelector(`${field}-list [role=option]:has-text("${name}")`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`[data-testid=chip]:has-text("${name}")`);
+}
