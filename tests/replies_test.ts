@@ -64,6 +64,39 @@ Deno.test("replies - a Gmail reply through the raw endpoint is matched, counted,
   assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
 });
 
+Deno.test("replies - on an email to several, the card is about whoever replied, by their contact's name", async () => {
+  const { t, ana, post } = await setup();
+  await using _ = t;
+  const bea = (await ana.api("POST", "/contacts", {
+    firstName: "Bea",
+    lastName: "Costa",
+    email: "bea@initech.example",
+    timeZone: "America/New_York",
+  })).json;
+  const { ids } = await sendEmail(t, ana, {
+    to: ["ken@globex.example", "bea@initech.example"],
+    subject: "Both",
+  });
+  const message = (await ana.api("GET", `/messages/${ids[0]}`)).json;
+  // Bea answers from a mail program that sends no display name.
+  const raw = await gmailReply(
+    {
+      rfcMessageId: message.rfcMessageId,
+      subject: "Both",
+      seller: { name: "Ana", address: "ana@acme.example" },
+      sentAt: new Date(start),
+    },
+    ["Count me in."],
+    { from: "bea@initech.example" },
+  );
+  assert.equal((await post(raw)).json.status, "matched");
+  const card = (await ana.api("GET", "/cards")).json.items.find((c: { kind: string }) =>
+    c.kind === "email_replied"
+  );
+  assert.equal(card.headline, "Bea Costa replied");
+  assert.deepEqual([card.contactId, card.recipientZone], [bea.id, "America/New_York"], "Bea's, not Ken's");
+});
+
 Deno.test("replies - an auto-reply is recorded, not counted, and the 'no reply' alarm still fires", async () => {
   const { t, ana, id, thread, post } = await setup();
   await using _ = t;

@@ -47,9 +47,14 @@ async function cardPeople(kv: Deno.Kv, message: Message, emails: string[] = []):
   return recipients.map((r) => personOf(r, (r.contactId && contacts.get(r.contactId)) || null));
 }
 
-/** A card's links and local time: about the recipients of `emails`, or everyone in To. */
-export async function cardContext(kv: Deno.Kv, message: Message, emails: string[] = []): Promise<CardLinks> {
-  return cardLinks(await cardPeople(kv, message, emails));
+/** Whom a card is about (the To recipients of `emails`, or everyone in To), and its links and local time. */
+export async function cardAbout(
+  kv: Deno.Kv,
+  message: Message,
+  emails: string[] = [],
+): Promise<{ people: Person[]; links: CardLinks }> {
+  const people = await cardPeople(kv, message, emails);
+  return { people, links: cardLinks(people) };
 }
 
 async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: JobContext): Promise<void> {

@@ -13,7 +13,7 @@ import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { Committed } from "../lib/tracking/recorder.ts";
 import { isHumanEvent } from "../lib/tracking/types.ts";
 import type { AppDeps } from "../routes/deps.ts";
-import { cardContext } from "./alarms.ts";
+import { cardAbout } from "./alarms.ts";
 import { notifyByEmail } from "./notifications.ts";
 
 export async function afterTrackingCommit(deps: AppDeps, committed: Committed[]): Promise<void> {
@@ -39,11 +39,13 @@ export async function afterTrackingCommit(deps: AppDeps, committed: Committed[])
 /** The "Email opened" card and the toast, once per message. */
 async function openedCard(deps: AppDeps, message: Message, at: number): Promise<LiveEvent[]> {
   const now = deps.clock.now();
-  const who = message.to.length === 1 ? message.to[0].name || message.to[0].email : "Someone";
+  // One To recipient: them, by their contact's name; several share one pixel, so who opened isn't known.
+  const { people, links } = await cardAbout(deps.kv, message);
+  const who = people.length === 1 ? people[0].name : "Someone";
   const card = cardFor(
     message,
     { kind: "email_opened", headline: `${who} opened your email`, eventAt: at },
-    await cardContext(deps.kv, message),
+    links,
     now,
   );
   const once = assistantKeys.cardOnce(message.teamId, "email_opened", message.id, message.senderId);

@@ -14,7 +14,7 @@ import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { Job } from "../lib/scheduler/scheduler.ts";
 import { BLOB_CLEANUP_JOB } from "../lib/attachments/attachments.ts";
 import type { AppDeps } from "../routes/deps.ts";
-import { cardContext } from "./alarms.ts";
+import { cardAbout } from "./alarms.ts";
 import { notifyByEmail } from "./notifications.ts";
 
 export function registerAttachmentCleanup(deps: AppDeps): void {
@@ -55,7 +55,9 @@ export async function afterReply(deps: AppDeps, received: Pick<Received, "mail" 
       const now = clock.now();
       events.push(...await settleAlarms(kv, message, now));
       if (mail.fromRecipient && !mail.autoReply) {
-        const who = mail.fromName || mail.fromAddress;
+        // About whoever replied (by their contact's name), not the first To recipient.
+        const { people, links } = await cardAbout(kv, message, [mail.fromAddress]);
+        const who = people[0]?.name ?? (mail.fromName || mail.fromAddress);
         const card = cardFor(
           message,
           {
@@ -64,7 +66,7 @@ export async function afterReply(deps: AppDeps, received: Pick<Received, "mail" 
             eventAt: mail.receivedAt,
             comment: "",
           },
-          await cardContext(kv, message),
+          links,
           now,
         );
         card.comment = mail.text.slice(0, 280);
