@@ -47,6 +47,10 @@ Deno.test("scheduling - times in the past or too far ahead are refused, naming t
     assert.equal(r.status, 400, String(at));
     assert.ok(r.json.error.fields.at);
   }
+  // A time without its offset would be read in the server's zone (UTC on Deno Deploy): refused, not guessed.
+  const local = await ana.api("POST", `/messages/${draft.id}/schedule`, { at: "2026-03-03T09:10" });
+  assert.equal(local.status, 400);
+  assert.match(local.json.error.fields.at, /^Give the time with its offset, like 2026-03-03T09:10:00Z\.$/);
   assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.status, "draft");
 });
 

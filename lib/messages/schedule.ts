@@ -13,13 +13,18 @@ import { bodyId, type Viewer } from "./drafts.ts";
 import { messageKeys as keys } from "./keys.ts";
 import { DELIVER_JOB, queueDraft } from "./send.ts";
 import type { Message } from "./types.ts";
+import { instantField } from "../validation/instant.ts";
 
 /** The latest a send can be scheduled: a year ahead (well past the KV queue's 30-day limit). */
 export const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600_000;
 
+/** Send times are read as every API time is: epoch milliseconds, or ISO 8601 with its offset. */
+const SEND_TIME = instantField("2026-03-03T09:10:00Z");
+
 export function checkSendTime(at: unknown, now: number): number {
-  const ms = typeof at === "string" ? Date.parse(at) : typeof at === "number" ? at : NaN;
-  if (!Number.isFinite(ms)) throw invalid({ at: "Choose a date and time." });
+  const read = SEND_TIME.safeParse(at);
+  if (!read.success) throw invalid({ at: read.error.issues[0].message });
+  const ms = read.data;
   if (ms <= now) throw invalid({ at: "That time has passed. Choose a later time, or send now." });
   if (ms > now + MAX_SCHEDULE_AHEAD_MS) throw invalid({ at: "Schedule at most a year ahead." });
   return ms;
