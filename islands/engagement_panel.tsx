@@ -7,7 +7,7 @@ import type { Classification } from "../lib/classify/types.ts";
 import { type DeliveryKind, deliveryText } from "../lib/messages/delivery_status.ts";
 import { deliveryAfter, type EngagementData, latestStats, messageIdOf } from "../lib/messages/rows.ts";
 import { seenAt, type StatusLine, statusLine } from "../lib/messages/status.ts";
-import type { Message } from "../lib/messages/types.ts";
+import { failureHistory, type Message } from "../lib/messages/types.ts";
 import { formatDateTime, formatDuration, formatRelative, formatTime } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { describeEvent, shortUrl } from "../lib/tracking/describe.ts";
@@ -15,7 +15,7 @@ import { countedOpens, type MessageStats, type PublicEvent } from "../lib/tracki
 
 type StatusFields = Pick<
   Message,
-  "status" | "follow" | "failure" | "job" | "sentAt" | "recipientTime" | "lateByMs" | "delivery"
+  "status" | "follow" | "failure" | "failures" | "job" | "sentAt" | "recipientTime" | "lateByMs" | "delivery"
 >;
 
 /** A file of the message as the page shows it. */
@@ -233,6 +233,7 @@ export default function EngagementPanel(props: Props) {
       : e;
   const shown = events.map(named);
   const replies = shown.filter((e) => e.type === "reply" && e.reply);
+  const failures = failureHistory(message).slice().reverse();
   const delivery = message.delivery;
   const when = (at: number) =>
     formatDateTime(at, props.zone, now) +
@@ -259,6 +260,7 @@ export default function EngagementPanel(props: Props) {
           {delivery.at > 0 && <span class="muted">· {formatDateTime(delivery.at, props.zone, now)}</span>}
         </p>
       )}
+      {status.detail && <p class="alert alert-error" data-testid="status-detail">{status.detail}</p>}
       {props.note && <p class="alert alert-info">{props.note}</p>}
       {followed && (
         <div class="kpis">
@@ -434,7 +436,18 @@ export default function EngagementPanel(props: Props) {
             </div>
           </li>
         )}
-        {!message.sentAt && events.length === 0 && <li class="muted">Nothing yet.</li>}
+        {failures.map((failure) => (
+          <li key={`failed-${failure.at}`} class="history-item" data-testid="history-failure">
+            <span class="dot dot-failed" aria-hidden="true" />
+            <div>
+              <div>Not sent — {failure.reason}</div>
+              <div class="muted small">{when(failure.at)}</div>
+            </div>
+          </li>
+        ))}
+        {!message.sentAt && events.length === 0 && failures.length === 0 && (
+          <li class="muted">Nothing yet.</li>
+        )}
       </ol>
     </section>
   );

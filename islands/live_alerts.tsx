@@ -1,33 +1,103 @@
 import { useEffect } from "preact/hooks";
 import { holdWhileFocused, seenInBeacon } from "../lib/browser/focus.ts";
 import { onLive } from "../lib/browser/live.ts";
-import { showToast } from "../lib/browser/toast.ts";
+import { showToast, type ToastMessage } from "../lib/browser/toast.ts";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
+
+interface Alert {
+  toast: ToastMessage["kind"];
+  /** The system notification's title. */
+  title: string;
+  text: string;
+  messageId: string;
+  /** Notifications under one tag are shown once, however many tabs raise them. */
+  tag: string;
+}
+
+/** The seller's own alerts, in words: a first open (info), an email that could not be sent (an error). */
+function alertOf(event: LiveEvent): Alert | null {
+  const data = event.data as {
+    messageId: string;
+    subject: string;
+    who?: string;
+    to?: string;
+    summary?: string;
+  };
+  if (event.type === "alert.first_open") {
+    return {
+      toast: "info",
+      title: "Email opened",
+      text: `${data.who ?? "Someone"} opened “${data.subject}”`,
+      messageId: data.messageId,
+      tag: data.messageId,
+    };
+  }
+  if (event.type === "alert.send_failed") {
+    return {
+      toast: "error",
+      title: "Email not sent",
+      text: `“${data.subject}”${data.to ? ` to ${data.to}` : ""} was not sent: ${
+        data.summary ?? "it failed"
+      }`,
+      messageId: data.messageId,
+      tag: `failed:${data.messageId}`,
+    };
+  }
+  return null;
+}
+
+const RAISED = "beacon:raised-alerts";
+/** How long an alert is up before this tab counts it as raised: a page left sooner leaves it to the next. */
+const RAISED_AFTER_MS = 1500;
 
 /**
- * On every signed-in page: the seller's first-open alerts become toasts, and — when they turned browser
- * notifications on and no Beacon tab has focus (they are in another app or another site) — system
- * notifications. Tabs that hear the same alert raise it under one tag, so the system shows it once.
+ * Alerts this tab has raised, across its pages. A new page's catch-up starts a few seconds back, so an alert
+ * that came as the seller moved on (a send that failed as the composer opened its message) is raised on the
+ * new page; one the page before showed for a moment is not raised again.
+ */
+function raisedInTab(): string[] {
+  try {
+    return JSON.parse(sessionStorage.getItem(RAISED) ?? "[]");
+  } catch {
+    return []; // no session storage (blocked): raise it
+  }
+}
+
+function markRaised(id: string): void {
+  try {
+    sessionStorage.setItem(RAISED, JSON.stringify([...raisedInTab().slice(-49), id]));
+  } catch {
+    // no session storage: nothing to remember it by
+  }
+}
+
+/**
+ * On every signed-in page: the seller's alerts — a first open, an email that failed to send — become toasts
+ * (a failure's stays until dismissed), and — when they turned browser notifications on and no Beacon tab
+ * has focus (they are in another app or another site) — system notifications. Tabs that hear the same
+ * alert raise it under one tag, so the system shows it once.
  */
 export default function LiveAlerts({ browserNotifications }: { browserNotifications: boolean }) {
   useEffect(() => {
     holdWhileFocused();
     return onLive(async (event) => {
-      if (event.type !== "alert.first_open") return;
-      const { subject, messageId, who } = event.data as { subject: string; messageId: string; who?: string };
-      const text = `${who ?? "Someone"} opened “${subject}”`;
-      showToast({ kind: "info", text, href: `/messages/${messageId}`, linkText: "View" });
+      const alert = alertOf(event);
+      if (!alert || raisedInTab().includes(event.id)) return;
+      const href = `/messages/${alert.messageId}`;
+      showToast({ kind: alert.toast, text: alert.text, href, linkText: "View" });
+      setTimeout(() => markRaised(event.id), RAISED_AFTER_MS);
       if (
         !browserNotifications || !("Notification" in globalThis) || Notification.permission !== "granted" ||
         await seenInBeacon().catch(() => false)
       ) return;
-      const note = new Notification("Email opened", {
-        body: text,
-        tag: messageId,
+      const note = new Notification(alert.title, {
+        body: alert.text,
+        tag: alert.tag,
         icon: "/static/favicon.svg",
       });
       note.onclick = () => {
         globalThis.focus();
-        location.href = `/messages/${messageId}`;
+        location.href = href;
       };
     });
   }, []);

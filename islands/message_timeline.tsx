@@ -79,7 +79,7 @@ export default function MessageTimeline(
           <li key={row.id} class="timeline-item" data-message={row.id}>
             <div class="timeline-head">
               <a class="row-link" href={`/messages/${row.id}`}>{row.subject}</a>
-              <span class={`status status-${status.tone}`}>{status.text}</span>
+              <span class={`status status-${status.tone}`} title={status.detail}>{status.text}</span>
             </div>
             <div class="muted small">
               To {row.toLabel} · from {row.senderName}

@@ -10,6 +10,7 @@ export const islands = {
   live_alerts: () => import("./live_alerts.tsx"),
   activity_list: () => import("./activity_list.tsx"),
   engagement_panel: () => import("./engagement_panel.tsx"),
+  message_header: () => import("./message_header.tsx"),
   message_timeline: () => import("./message_timeline.tsx"),
   composer: () => import("./composer.tsx"),
   bell: () => import("./bell.tsx"),

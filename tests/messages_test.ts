@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MailerError, type OutgoingEmail, type SendOptions } from "../lib/mail/mailer.ts";
 import { OutboxMailer } from "../lib/mail/outbox.ts";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { personRequest } from "./helpers/people.ts";
@@ -179,8 +180,10 @@ Deno.test("messages - a provider failure keeps the message as failed with the re
         send(email: OutgoingEmail, options: SendOptions) {
           if (reject) {
             throw new MailerError(
-              "Resend rejected the email: domain not verified (403 validation_error)",
+              "Resend rejected the email: The gmail.com domain is not verified. Please, add and verify your " +
+                "domain on https://resend.com/domains (403 validation_error)",
               false,
+              { summary: "sending domain not verified" },
             );
           }
           return outbox.send(email, options);
@@ -189,20 +192,59 @@ Deno.test("messages - a provider failure keeps the message as failed with the re
     },
   });
   const { ana, me, ken } = await team(t);
-  const { ids } = await sendEmail(t, ana, { to: [ken.email] });
+  const live: LiveEvent[] = [];
+  t.deps.realtime.subscribe(me.team.id, (e) => live.push(e));
+  const { ids } = await sendEmail(t, ana, { to: [ken.email], subject: "Proposal" });
   const failed = (await ana.api("GET", `/messages/${ids[0]}`)).json;
   assert.equal(failed.status, "failed");
-  assert.equal(
-    failed.statusText,
-    "Failed — Resend rejected the email: domain not verified (403 validation_error)",
-  );
+  assert.match(failed.failure.reason, /^Resend rejected the email: The gmail\.com domain is not verified/);
+  assert.equal(failed.failure.summary, "sending domain not verified");
+  assert.deepEqual(failed.failures, [failed.failure]);
+  // The status is one short line (lists show it); the full reason stays on the message.
+  assert.equal(failed.statusText, "Failed — sending domain not verified");
   const list = await ana.page("/");
-  assert.match(list.html, /Failed — Resend rejected the email/);
+  assert.match(list.html, /data-testid="status">Failed — sending domain not verified</);
+
+  // The sender is alerted, as a live event of their own that a page catching up also finds in the feed.
+  const alert = live.find((e) => e.type === "alert.send_failed");
+  assert.ok(alert, "a failed send alerts its sender");
+  assert.equal(alert.userId, me.user.id);
+  assert.deepEqual(alert.data, {
+    messageId: ids[0],
+    subject: "Proposal",
+    to: "Ken Sato",
+    summary: "sending domain not verified",
+  });
+  const feed = (await ana.api("GET", "/feed?after=00000000000000000000000000")).json.items as LiveEvent[];
+  assert.ok(feed.some((e) => e.id === alert.id));
+
+  // The message page: Retry for the sender, the reason in full, and the failure in the history.
+  const page = await ana.page(`/messages/${ids[0]}`);
+  assert.match(page.html, /data-testid="retry-send"[^>]*>Retry sending</);
+  assert.match(page.html, /data-testid="status-detail">Resend rejected the email: The gmail\.com domain/);
+  assert.match(page.html, /data-testid="history-failure">.*Not sent — Resend rejected the email/s);
+  assert.doesNotMatch(page.html, /Nothing yet\./);
+
   reject = false;
-  assert.equal((await ana.api("POST", `/messages/${ids[0]}/retry`)).status, 202);
+  t.clock.advance(60_000);
+  const retried = await ana.api("POST", `/messages/${ids[0]}/retry`);
+  assert.equal(retried.status, 202);
+  assert.equal(retried.json.status, "sending");
+  assert.equal(retried.json.failure, null);
   await t.deps.scheduler.drain();
-  assert.equal((await ana.api("GET", `/messages/${ids[0]}`)).json.status, "sent");
+  const sent = (await ana.api("GET", `/messages/${ids[0]}`)).json;
+  assert.equal(sent.status, "sent");
+  assert.equal(sent.failures.length, 1, "the failure stays in the history after the retry");
   assert.equal((await outbox(t, me.team.id)).length, 1);
+  const after = await ana.page(`/messages/${ids[0]}`);
+  assert.doesNotMatch(after.html, /Retry sending/);
+  assert.match(after.html, /· sent /);
+  assert.match(after.html, /data-testid="history-failure"/);
+  assert.equal(
+    live.filter((e) => e.type === "alert.send_failed").length,
+    1,
+    "a send that worked raises none",
+  );
 });
 
 Deno.test("messages - retryable provider errors are retried with backoff", async () => {
@@ -213,7 +255,12 @@ Deno.test("messages - retryable provider errors are retried with backoff", async
       return {
         name: "outbox" as const,
         send(email: OutgoingEmail, options: SendOptions) {
-          if (busy-- > 0) throw new MailerError("Resend is rate limiting", true, 1500);
+          if (busy-- > 0) {
+            throw new MailerError("Resend is rate limiting", true, {
+              summary: "rate limited by Resend",
+              retryAfterMs: 1500,
+            });
+          }
           return outbox.send(email, options);
         },
       };

@@ -12,7 +12,8 @@ import { getMessageBody } from "../lib/messages/drafts.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import { collectLinks, renderEmail } from "../lib/messages/render.ts";
 import { DELIVER_JOB } from "../lib/messages/send.ts";
-import type { Message } from "../lib/messages/types.ts";
+import { recipientLabel } from "../lib/messages/rows.ts";
+import { type Message, type SendFailure, withFailure } from "../lib/messages/types.ts";
 import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
 import { trackingKeys } from "../lib/tracking/keys.ts";
@@ -96,7 +97,11 @@ async function buildEmail(
   const attached = await Promise.all(
     files.filter((a) => !linked.includes(a)).map(async (file) => {
       const meta = await deps.blobs.meta(message.teamId, file.blobId);
-      if (!meta) throw new MailerError(`The attachment ${file.filename} is missing.`, false);
+      if (!meta) {
+        throw new MailerError(`The attachment ${file.filename} is missing.`, false, {
+          summary: "attachment missing",
+        });
+      }
       return { filename: file.filename, contentType: file.contentType, content: await deps.blobs.read(meta) };
     }),
   );
@@ -150,16 +155,12 @@ async function deliver(
     accountKeys.teamProfile(message.teamId),
   ]);
   if (!sender) {
-    return await finish(
-      deps,
-      context,
-      first,
-      (m) => ({
-        ...m,
-        status: "failed",
-        failure: failure("The sender's account no longer exists.", clock.now()),
-      }),
-    );
+    const failure = {
+      reason: "The sender's account no longer exists.",
+      summary: "sender's account removed",
+      at: clock.now(),
+    };
+    return await finish(deps, context, first, (m) => withFailure(m, failure));
   }
   if (!team) return;
   const { email, links } = await buildEmail(deps, message, sender, team);
@@ -199,13 +200,10 @@ async function deliver(
     // Anything else is unexpected (a bug, the process dying): leave the job to run again when its
     // lease ends — the same idempotency key makes that safe — and give up only at the last attempt.
     if (!(error instanceof MailerError) && job.attempt < deps.scheduler.maxAttempts) throw error;
-    const reason = error instanceof MailerError ? error.message : `Sending failed: ${String(error)}`;
-    await finish(
-      deps,
-      context,
-      first,
-      (m) => ({ ...m, status: "failed", job: null, failure: failure(reason, now) }),
-    );
+    const failure: SendFailure = error instanceof MailerError
+      ? { reason: error.message, summary: error.summary, at: now }
+      : { reason: `Sending failed: ${String(error)}`, summary: "unexpected error", at: now };
+    await finish(deps, context, first, (m) => withFailure(m, failure));
   }
 }
 
@@ -238,12 +236,11 @@ async function retryLater(
   }
 }
 
-const failure = (reason: string, at: number) => ({ reason, at });
-
 /**
  * Applies an outcome to the message (`start`, as last read) with a checked write, re-reading on conflict
  * (the email may already be out: the outcome must land), and removes the job in the same write, which
- * shares a commit with other outcomes of the moment. Publishes the update with `event` as extra detail.
+ * shares a commit with other outcomes of the moment. Publishes the update with `event` as extra detail,
+ * and a failure's alert to its sender (`alert.send_failed`, in the feed too: a page catching up sees it).
  */
 async function finish(
   deps: DeliveryDeps,
@@ -257,21 +254,38 @@ async function finish(
   for (let entry: Deno.KvEntryMaybe<Message> = start;; entry = await kv.get<Message>(entry.key)) {
     if (!entry.value) return;
     const next = { ...change(entry.value), updatedAt: clock.now() };
-    const live = liveEvent(next.teamId, "message.updated", {
+    const live = [liveEvent(next.teamId, "message.updated", {
       messageId: next.id,
       status: next.status,
       ...event,
-    }, clock.now());
+    }, clock.now())];
+    if (next.status === "failed" && next.failure) live.push(failedAlert(next, next.failure, clock.now()));
     const current = entry;
     const stored = await deps.outcomes.commit(JSON.stringify(entry.key), (op) => {
       op.check(current).set(current.key, next);
       extra?.(op, next);
       context.complete(op);
-      addToFeed(op, live);
+      for (const e of live) addToFeed(op, e);
     });
     if (stored) {
-      await publishAll(realtime, [live]);
+      await publishAll(realtime, live);
       return;
     }
   }
+}
+
+/** The sender's alert that their email did not go out: a toast wherever they are in Beacon. */
+function failedAlert(m: Message, failure: SendFailure, now: number) {
+  return liveEvent(
+    m.teamId,
+    "alert.send_failed",
+    {
+      messageId: m.id,
+      subject: m.subject,
+      to: recipientLabel(m),
+      summary: failure.summary ?? failure.reason,
+    },
+    now,
+    m.senderId,
+  );
 }

@@ -31,11 +31,23 @@ export interface SendResult {
   providerId: string;
 }
 
-/** A send that did not happen, with the provider's reason; `retryable` for rate limits and outages. */
+/**
+ * A send that did not happen, with the provider's reason in full; `retryable` for rate limits and outages.
+ * `summary` says it in a few words for lists and alerts ("address rejected"), where the full reason wraps.
+ */
 export class MailerError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly retryAfterMs?: number) {
+  readonly summary: string;
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    { summary, retryAfterMs }: { summary: string; retryAfterMs?: number },
+  ) {
     super(message);
     this.name = "MailerError";
+    this.summary = summary;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

@@ -7,7 +7,7 @@ import { Buffer } from "node:buffer";
 import { systemClock } from "../clock/clock.ts";
 import { type Mailer, MailerError, type OutgoingEmail } from "./mailer.ts";
 import { getOutboxEntry, listOutbox, OutboxMailer, readOutboxAttachment } from "./outbox.ts";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, ResendMailer } from "./resend.ts";
+import { DEFAULT_RATE_LIMIT_WAIT_MS, refusalSummary, ResendMailer } from "./resend.ts";
 import { type ResendStandIn, startResendStandIn } from "../../tests/standins/resend_standin.ts";
 
 const TEAM = "01JTEAMCONTRACT0000000000A";
@@ -279,6 +279,7 @@ Deno.test("resend - a 422 is a final MailerError carrying the provider's reason"
   assert.equal(error.retryAfterMs, undefined);
   assert.match(error.message, /^Resend rejected the email: Invalid `to` field\. The email address needs/);
   assert.match(error.message, /\(422 validation_error\)$/);
+  assert.equal(error.summary, "address rejected");
   assert.equal(standIn.accepted.length, 0);
 });
 
@@ -299,6 +300,7 @@ Deno.test("resend - a wrong API key is final and the key is not in the message",
   const error = await sendError(mailer.send(email(), { teamId: TEAM, idempotencyKey: "wrong-key" }));
   assert.equal(error.retryable, false);
   assert.match(error.message, /API key is invalid \(403 invalid_api_key\)/);
+  assert.equal(error.summary, "API key refused");
   assert.equal(standIn.requests[0].headers["authorization"], `Bearer ${key}`);
   assert.equal(standIn.accepted.length, 0);
 });
@@ -312,6 +314,7 @@ Deno.test("resend - a 429 with retry-after is retryable after that many seconds"
   assert.equal(error.retryable, true);
   assert.equal(error.retryAfterMs, 3000);
   assert.match(error.message, /^Resend is rate limiting: Too many requests\./);
+  assert.equal(error.summary, "rate limited by Resend");
   assert.match(error.message, /\(429 rate_limit_exceeded\)$/);
   // The retry with the same key goes through, once.
   const { providerId } = await mailer.send(email(), options);
@@ -339,6 +342,7 @@ Deno.test("resend - a monthly quota 429 is final", async () => {
   const error = await sendError(mailer.send(email(), { teamId: TEAM, idempotencyKey: "quota" }));
   assert.equal(error.retryable, false);
   assert.match(error.message, /monthly email quota/);
+  assert.equal(error.summary, "sending quota reached");
 });
 
 Deno.test("resend - a 500 is retryable, and a retry after a lost response sends once", async () => {
@@ -384,6 +388,7 @@ Deno.test("resend - an unreachable API is a retryable network failure", async ()
   assert.equal(error.retryable, true);
   assert.equal(error.retryAfterMs, undefined);
   assert.match(error.message, /^Resend could not be reached: Unable to fetch data/);
+  assert.equal(error.summary, "Resend unreachable");
 });
 
 Deno.test("resend - a request that outlives timeoutMs is a retryable failure", async () => {
@@ -441,4 +446,32 @@ Deno.test("resend - the API key never appears in errors or in the mailer", async
   assert.equal(Deno.inspect(mailer, { depth: 10, showHidden: true }).includes(key), false);
   assert.equal(JSON.stringify(mailer).includes(key), false);
   assert.throws(() => new ResendMailer({ apiKey: "" }), /needs an API key/);
+});
+
+Deno.test("resend - a refusal's summary says in a few words what was refused", () => {
+  const cases: [string | undefined, string, string][] = [
+    ["validation_error", "The `to` field contains an address the provider refuses.", "address rejected"],
+    [
+      "validation_error",
+      "Invalid `cc` field. The email address needs to follow the format.",
+      "address rejected",
+    ],
+    [
+      "validation_error",
+      "Invalid `from` field. The email address needs to follow the format.",
+      "sender address rejected",
+    ],
+    [
+      "validation_error",
+      "The gmail.com domain is not verified. Please, add and verify your domain on https://resend.com/domains",
+      "sending domain not verified",
+    ],
+    ["invalid_from_address", "Invalid from address.", "sender address rejected"],
+    ["restricted_api_key", "This API key is restricted to only send emails.", "API key refused"],
+    ["monthly_quota_exceeded", "You have reached your monthly email quota.", "sending quota reached"],
+    ["invalid_attachment", "Attachment must have either a content or path.", "attachment rejected"],
+    ["missing_required_field", "Missing `html` or `text` field.", "rejected by Resend"],
+    [undefined, "{}", "rejected by Resend"],
+  ];
+  for (const [name, message, summary] of cases) assert.equal(refusalSummary(name, message), summary, message);
 });

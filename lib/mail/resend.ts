@@ -32,6 +32,7 @@ export interface ResendMailerOptions {
 /** Wait used for a 429 that names no `retry-after` (Resend's default limit is a few requests a second). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
+const UNREACHABLE = { summary: "Resend unreachable" };
 
 /** Error names worth another attempt when the body gives no status code. */
 const RETRYABLE_NAMES = new Set([
@@ -68,19 +69,23 @@ export class ResendMailer implements Mailer {
     } catch (error) {
       // The SDK answers failures as values; anything thrown is unexpected, and a retry is safe.
       const reason = error instanceof Error ? error.message : String(error);
-      throw new MailerError(`Resend could not be reached: ${this.#redact(reason)}`, true);
+      throw new MailerError(`Resend could not be reached: ${this.#redact(reason)}`, true, UNREACHABLE);
     } finally {
       clearTimeout(timer);
     }
     const { data, error, headers } = response;
     if (error) {
       if (controller.signal.aborted) {
-        throw new MailerError(`Resend did not answer within ${this.#timeoutMs} ms`, true);
+        throw new MailerError(`Resend did not answer within ${this.#timeoutMs} ms`, true, {
+          summary: "Resend did not answer",
+        });
       }
       throw this.#toMailerError(error, headers);
     }
     if (!data?.id) {
-      throw new MailerError("Resend accepted the request but answered without an email id", true);
+      throw new MailerError("Resend accepted the request but answered without an email id", true, {
+        summary: "unclear answer from Resend",
+      });
     }
     return { providerId: data.id };
   }
@@ -97,20 +102,54 @@ export class ResendMailer implements Mailer {
     const label = [status, name].filter((part) => part !== null && part !== undefined).join(" ");
     const suffix = label ? ` (${label})` : "";
     if (status === null && headers === null && name === "application_error") {
-      return new MailerError(`Resend could not be reached: ${reason}`, true);
+      return new MailerError(`Resend could not be reached: ${reason}`, true, UNREACHABLE);
     }
     if (!isRetryable(status, name)) {
-      return new MailerError(`Resend rejected the email: ${reason}${suffix}`, false);
+      return new MailerError(`Resend rejected the email: ${reason}${suffix}`, false, {
+        summary: refusalSummary(name, reason),
+      });
     }
     const rateLimited = status === 429 || name === "rate_limit_exceeded" || name === "daily_quota_exceeded";
     const retryAfterMs = retryAfter(headers) ?? (rateLimited ? DEFAULT_RATE_LIMIT_WAIT_MS : undefined);
     const what = rateLimited ? "Resend is rate limiting" : "Resend could not take the email now";
-    return new MailerError(`${what}: ${reason}${suffix}`, true, retryAfterMs);
+    return new MailerError(`${what}: ${reason}${suffix}`, true, {
+      summary: rateLimited ? "rate limited by Resend" : "Resend unavailable",
+      retryAfterMs,
+    });
   }
 
   #redact(text: string): string {
     return text.replaceAll(this.#apiKey, "[redacted API key]");
   }
+}
+
+/**
+ * A final refusal in a few words, for lists and alerts: by Resend's error name, else by what a validation
+ * error's message names (the full message stays the failure's reason).
+ */
+export function refusalSummary(name: string | undefined, reason: string): string {
+  switch (name) {
+    case "missing_api_key":
+    case "invalid_api_key":
+    case "invalid_api_Key": // Resend's own spelling in its docs
+    case "restricted_api_key":
+    case "invalid_access":
+      return "API key refused";
+    case "daily_quota_exceeded":
+    case "monthly_quota_exceeded":
+      return "sending quota reached";
+    case "invalid_from_address":
+      return "sender address rejected";
+    case "invalid_attachment":
+      return "attachment rejected";
+  }
+  if (/\bdomain\b.*\bnot verified\b|\bverify (your|the) domain\b/i.test(reason)) {
+    return "sending domain not verified";
+  }
+  if (/`from`/i.test(reason)) return "sender address rejected";
+  if (/`(to|cc|bcc)`|\brecipients?\b|\bemail address\b/i.test(reason)) return "address rejected";
+  if (/\battachments?\b/i.test(reason)) return "attachment rejected";
+  return "rejected by Resend";
 }
 
 function isRetryable(status: number | null, name: string | undefined): boolean {

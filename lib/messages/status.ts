@@ -7,8 +7,11 @@ import type { Message } from "./types.ts";
 export type Tone = "grey" | "blue" | "green" | "amber" | "red";
 
 export interface StatusLine {
+  /** One short line: lists show it as it is. */
   text: string;
   tone: Tone;
+  /** What a short text leaves out (a failed send's full reason), for a tooltip; the message page shows it. */
+  detail?: string;
 }
 
 type StatusInput = Pick<Message, "status" | "follow" | "failure" | "job" | "sentAt"> & {
@@ -43,8 +46,16 @@ export function statusLine(
     }
     case "sending":
       return { text: "Sending", tone: "blue" };
-    case "failed":
-      return { text: `Failed — ${m.failure?.reason ?? "unknown reason"}`, tone: "red" };
+    case "failed": {
+      // The provider's reason can run to several lines: the status says it in a few words.
+      const failure = m.failure;
+      if (!failure) return { text: "Failed", tone: "red" };
+      return {
+        text: failure.summary ? `Failed — ${failure.summary}` : "Failed",
+        tone: "red",
+        detail: failure.reason,
+      };
+    }
   }
   if (m.delivery && ["bounced", "failed", "complained"].includes(m.delivery.kind)) {
     return { text: deliveryText(m.delivery), tone: "red" };

@@ -15,10 +15,22 @@ const stats = { ...emptyStats({ id: "m", senderId: "u", subject: "s" }, sent.sen
 Deno.test("status - lifecycle texts", () => {
   assert.equal(statusLine({ ...sent, status: "draft" }, null, now, "UTC").text, "Draft");
   assert.equal(statusLine({ ...sent, status: "sending" }, null, now, "UTC").text, "Sending");
-  assert.equal(
-    statusLine({ ...sent, status: "failed", failure: { reason: "mailbox full", at: now } }, null, now, "UTC")
-      .text,
-    "Failed — mailbox full",
+  const reason = "Resend rejected the email: The `to` field contains an address the provider refuses. " +
+    "(422 validation_error)";
+  assert.deepEqual(
+    statusLine(
+      { ...sent, status: "failed", failure: { reason, summary: "address rejected", at: now } },
+      null,
+      now,
+      "UTC",
+    ),
+    { text: "Failed — address rejected", tone: "red", detail: reason },
+    "a few words, and the full reason for a tooltip",
+  );
+  assert.deepEqual(
+    statusLine({ ...sent, status: "failed", failure: { reason, at: now } }, null, now, "UTC"),
+    { text: "Failed", tone: "red", detail: reason },
+    "a failure recorded before summaries: never the long reason in the line",
   );
   assert.equal(
     statusLine(

@@ -37,6 +37,18 @@ export interface TemplateRef {
   version: number;
 }
 
+/** A send that failed, and when. */
+export interface SendFailure {
+  /** The provider's reason in full. */
+  reason: string;
+  /** The reason in a few words, for lists and alerts ("address rejected"); absent on older records. */
+  summary?: string;
+  at: number;
+}
+
+/** How many failed sends a message keeps in its history. */
+export const MAX_FAILURES = 20;
+
 export interface Message {
   id: string;
   teamId: string;
@@ -74,7 +86,10 @@ export interface Message {
   job: JobRef | null;
   /** Delivery attempts that reached the provider, part of the idempotency key. */
   sendAttempt: number;
-  failure: { reason: string; at: number } | null;
+  /** Why the message is `failed`; null in every other status. */
+  failure: SendFailure | null;
+  /** Every send that failed, oldest first (the last MAX_FAILURES): the history keeps them after a retry. */
+  failures?: SendFailure[];
   /** How late delivery ran compared with when it was due (set when over a minute, e.g. after downtime). */
   lateByMs: number | null;
   /** The one recipient's name and zone, when there is one with a known zone: times are shown in it too. */
@@ -91,4 +106,20 @@ export interface Message {
 
 export function allRecipients(m: Pick<Message, "to" | "cc" | "bcc">): Recipient[] {
   return [...m.to, ...m.cc, ...m.bcc];
+}
+
+/** A message's failed sends, oldest first (a record from before the history was kept has at most its current one). */
+export function failureHistory(m: Pick<Message, "failure" | "failures">): SendFailure[] {
+  return m.failures ?? (m.failure ? [m.failure] : []);
+}
+
+/** The message after a failed send: `failed`, with the failure as its reason and added to its history. */
+export function withFailure(m: Message, failure: SendFailure): Message {
+  return {
+    ...m,
+    status: "failed",
+    job: null,
+    failure,
+    failures: [...failureHistory(m), failure].slice(-MAX_FAILURES),
+  };
 }

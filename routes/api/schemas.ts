@@ -88,6 +88,12 @@ export const StatsSchema = z.object({
   lastActivityAt: z.number().nullable(),
 }).openapi("MessageStats");
 
+const SendFailureSchema = z.object({
+  reason: z.string().openapi({ description: "The provider's reason in full" }),
+  summary: z.string().optional().openapi({ description: 'The reason in a few words ("address rejected")' }),
+  at: z.number(),
+}).openapi("SendFailure");
+
 export const MessageSchema = z.object({
   id: z.string(),
   senderId: z.string(),
@@ -104,7 +110,11 @@ export const MessageSchema = z.object({
   sendIndividually: z.boolean(),
   groupId: z.string().nullable(),
   links: z.array(z.string()),
-  failure: z.object({ reason: z.string(), at: z.number() }).nullable(),
+  failure: SendFailureSchema.nullable().openapi({ description: "Why the message is failed; null otherwise" }),
+  failures: z.array(SendFailureSchema).optional().openapi({
+    description: "Every send that failed, oldest first (the latest 20), kept after a retry; absent on " +
+      "messages from before Beacon kept them",
+  }),
   lateByMs: z.number().nullable().openapi({ description: "How late delivery ran (set when over a minute)" }),
   recipientTime: z.object({ name: z.string(), zone: z.string() }).nullable(),
   attachments: z.array(z.object({

@@ -2,10 +2,11 @@
 import { Hono } from "hono";
 import { island } from "../../components/island.ts";
 import { Icon } from "../../components/icons.tsx";
-import { Badge, Form, PageHeader, Pager, SearchInput } from "../../components/ui.tsx";
+import { Badge, PageHeader, Pager, SearchInput } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
 import AlarmEditor, { type AlarmRecipient } from "../../islands/alarm_editor.tsx";
 import EngagementPanel from "../../islands/engagement_panel.tsx";
+import MessageHeader from "../../islands/message_header.tsx";
 import ScheduledSend from "../../islands/scheduled_send.tsx";
 import { listAlarms } from "../../lib/alarms/alarms.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
@@ -16,7 +17,6 @@ import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
 import { toRow } from "../../lib/messages/rows.ts";
 import type { Message, Recipient } from "../../lib/messages/types.ts";
-import { formatDateTime } from "../../lib/time/format.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -165,7 +165,7 @@ function engagementNote(message: Message): string | null {
 }
 
 messagePages.get("/messages/:id", async (c) => {
-  const { kv, clock } = c.get("deps");
+  const { kv } = c.get("deps");
   const { user, team } = viewer(c);
   const message = await getMessage(kv, team.id, c.req.param("id"));
   if (message.status === "draft") return c.redirect(`/compose/${message.id}`);
@@ -182,26 +182,18 @@ messagePages.get("/messages/:id", async (c) => {
   const contacts = new Set(
     (await getContacts(kv, team.id, message.contactIds)).flatMap((c) => c ? [c.id] : []),
   );
-  const now = clock.now();
   return render(
     c,
     { title: message.subject || "Message" },
     <>
-      <PageHeader
-        title={message.subject || "(no subject)"}
-        back={{ href: "/", label: "Activity" }}
-        subtitle={
-          <>
-            From {names[message.senderId] ?? "a former member"}
-            {message.sentAt && <>{" "}· sent {formatDateTime(message.sentAt, user.timeZone, now)}</>}
-          </>
-        }
-        actions={message.status === "failed" && message.senderId === user.id && (
-          <Form action={`/messages/${message.id}/retry`}>
-            <button class="button button-primary" type="submit">Retry sending</button>
-          </Form>
-        )}
-      />
+      {island(MessageHeader, {
+        messageId: message.id,
+        subject: message.subject,
+        senderName: names[message.senderId] ?? "a former member",
+        mine: message.senderId === user.id,
+        message: { status: message.status, sentAt: message.sentAt, updatedAt: message.updatedAt },
+        zone: user.timeZone,
+      })}
       <div class="message-layout">
         <section class="card message-card" aria-label="The email as sent">
           <dl class="headers">
@@ -247,6 +239,7 @@ messagePages.get("/messages/:id", async (c) => {
               status: message.status,
               follow: message.follow,
               failure: message.failure,
+              failures: message.failures,
               job: message.job,
               sentAt: message.sentAt,
               recipientTime: message.recipientTime,
