@@ -325,6 +325,9 @@ Deno.test("messages - drafts belong to their sender; sent messages can't be edit
   await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
   const draft =
     (await ana.api("POST", "/messages", { to: [ken.email], subject: "Mine", html: "<p>x</p>" })).json;
+  const compose = await ana.page(`/compose/${draft.id}`);
+  assert.equal(compose.status, 200);
+  assert.equal(compose.response.headers.get("cache-control"), "no-store", "Back must ask the server again");
   assert.equal((await bo.api("PATCH", `/messages/${draft.id}`, { subject: "Hijack" })).status, 403);
   assert.equal((await bo.api("POST", `/messages/${draft.id}/send`)).status, 403);
   await ana.api("POST", `/messages/${draft.id}/send`);
@@ -335,6 +338,14 @@ Deno.test("messages - drafts belong to their sender; sent messages can't be edit
     200,
     "teammates can read sent messages",
   );
+  // Back after Send (or an old link) opens the compose page of what is no longer a draft: its page instead.
+  for (const client of [ana, bo]) {
+    const compose = await client.page(`/compose/${draft.id}`);
+    assert.equal(compose.status, 303);
+    assert.equal(compose.response.headers.get("location"), `/messages/${draft.id}`);
+  }
+  assert.equal((await bo.page(`/compose/${(await ana.api("POST", "/messages", {})).json.id}`)).status, 403);
+  assert.equal((await ana.page("/compose/01M97CTZX5M5Q53CBN5BRK0147")).status, 404);
 });
 
 Deno.test("messages - activity list filters: mine/team, followed, opened", async () => {

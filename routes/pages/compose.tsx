@@ -1,5 +1,5 @@
 /** The compose page: the composer island on a new email, or on one of the seller's drafts. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { island } from "../../components/island.ts";
 import { PageHeader } from "../../components/ui.tsx";
 import Composer from "../../islands/composer.tsx";
@@ -9,7 +9,7 @@ import { getCompany } from "../../lib/contacts/companies.ts";
 import { getContact } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import type { ComposerDraft, ComposerProps } from "../../lib/messages/composer_props.ts";
-import { editableDraft, getMessageBody } from "../../lib/messages/drafts.ts";
+import { editableDraft, getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import type { Message, Regarding } from "../../lib/messages/types.ts";
 import { getVersion } from "../../lib/templates/templates.ts";
 import type { AppEnv, Viewer } from "../deps.ts";
@@ -57,12 +57,20 @@ export async function composerDraft(kv: Deno.Kv, v: Viewer, message: Message): P
   };
 }
 
-function page(props: ComposerProps) {
-  return (
+/**
+ * The composer's page. Never kept in a cache: a draft changes as it is written and stops being one when sent,
+ * so Back after Send asks the server again, which answers with the sent email's page.
+ */
+function page(c: Context<AppEnv>, props: ComposerProps) {
+  c.header("Cache-Control", "no-store");
+  const title = props.draft ? "Edit draft" : "New email";
+  return render(
+    c,
+    { title },
     <>
-      <PageHeader title={props.draft ? "Edit draft" : "New email"} back={{ href: "/", label: "Activity" }} />
+      <PageHeader title={title} back={{ href: "/", label: "Activity" }} />
       {island(Composer, props)}
-    </>
+    </>,
   );
 }
 
@@ -85,13 +93,16 @@ composePages.get("/compose", async (c) => {
     alarms: [],
     attachmentLimits: config.attachments,
   };
-  return render(c, { title: "New email" }, page(props));
+  return page(c, props);
 });
 
 composePages.get("/compose/:id", async (c) => {
   const { kv, config } = c.get("deps");
   const v = viewer(c);
-  const entry = await editableDraft(kv, v, c.req.param("id"));
+  // Sent, sending or scheduled: there is no draft to edit any more (Back after Send leads here), so its page.
+  const message = await getMessage(kv, v.team.id, c.req.param("id"));
+  if (message.status !== "draft") return c.redirect(`/messages/${message.id}`, 303);
+  const entry = await editableDraft(kv, v, message.id);
   const props: ComposerProps = {
     draft: await composerDraft(kv, v, entry.value),
     prefill: null,
@@ -101,5 +112,5 @@ composePages.get("/compose/:id", async (c) => {
     alarms: (await listAlarms(kv, v.team.id, entry.value.id)).filter((a) => a.status !== "cancelled"),
     attachmentLimits: config.attachments,
   };
-  return render(c, { title: "Edit draft" }, page(props));
+  return page(c, props);
 });

@@ -2,7 +2,7 @@
  * End to end: an email the provider refuses. Sent from the composer through the real Resend client (against the
  * stand-in), it fails while its page is open: the page says so live — a short status, the full reason, the
  * failure in the history, "Retry sending" — and the sender gets an error toast, here and wherever else they are.
- * Retry sends it from the page.
+ * Retry sends it from the page. And Back after Send leads to the sent email's page, not to a dead end.
  */
 import assert from "node:assert/strict";
 import { ManualClock } from "../../lib/clock/clock.ts";
@@ -117,5 +117,29 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   await server.deps.scheduler.runDue();
   await page.goto(`${server.url}/messages/${terms.id}`);
   await page.waitForSelector(".toast-error:has-text('“Terms” to Ken Sato was not sent')");
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("e2e - Back after Send opens the sent email's page, not a dead end", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await page.goto(`${server.url}/compose`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  await page.type("#composer-to", `${KEN.email},`);
+  await page.fill("#composer-subject", "Quick question");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Hi Ken, are you free on Friday?");
+  await page.click(".composer-send");
+  await page.waitForURL(/\/messages\/\w+$/);
+  const sent = page.url();
+  await page.waitForSelector("beacon-island[data-island=message_header][data-hydrated]");
+  await page.goBack();
+  await page.waitForURL(sent);
+  assert.equal(await page.textContent("h1"), "Quick question");
+  assert.equal(await page.locator("text=Something changed").count(), 0);
+  await page.goBack();
+  await page.waitForURL(`${server.url}/`);
   assert.deepEqual(errors, []);
 });
