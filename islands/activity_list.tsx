@@ -173,7 +173,9 @@ export default function ActivityList(
                   </div>
                 </td>
                 <td>
-                  <span class={`status status-${status.tone}`} data-testid="status">{status.text}</span>
+                  <span class={`status status-${status.tone}`} data-testid="status" title={status.detail}>
+                    {status.text}
+                  </span>
                   {row.status === "scheduled" && row.senderId === me && (
                     <ScheduledActions
                       id={row.id}

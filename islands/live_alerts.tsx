@@ -3,6 +3,7 @@ import { holdWhileFocused, seenInBeacon } from "../lib/browser/focus.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { showToast, type ToastMessage } from "../lib/browser/toast.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import { clip } from "../lib/text/clip.ts";
 
 interface Alert {
   toast: ToastMessage["kind"];
@@ -13,6 +14,9 @@ interface Alert {
   /** Notifications under one tag are shown once, however many tabs raise them. */
   tag: string;
 }
+
+/** A subject as an alert quotes it: a line's worth (the message page has it whole). */
+const quoted = (subject: string) => `“${clip(subject, 80)}”`;
 
 /** The seller's own alerts, in words: a first open (info), an email that could not be sent (an error). */
 function alertOf(event: LiveEvent): Alert | null {
@@ -27,7 +31,7 @@ function alertOf(event: LiveEvent): Alert | null {
     return {
       toast: "info",
       title: "Email opened",
-      text: `${data.who ?? "Someone"} opened “${data.subject}”`,
+      text: `${data.who ?? "Someone"} opened ${quoted(data.subject)}`,
       messageId: data.messageId,
       tag: data.messageId,
     };
@@ -36,7 +40,7 @@ function alertOf(event: LiveEvent): Alert | null {
     return {
       toast: "error",
       title: "Email not sent",
-      text: `“${data.subject}”${data.to ? ` to ${data.to}` : ""} was not sent: ${
+      text: `${quoted(data.subject)}${data.to ? ` to ${data.to}` : ""} was not sent: ${
         data.summary ?? "it failed"
       }`,
       messageId: data.messageId,
@@ -84,7 +88,9 @@ export default function LiveAlerts({ browserNotifications }: { browserNotificati
       const alert = alertOf(event);
       if (!alert || raisedInTab().includes(event.id)) return;
       const href = `/messages/${alert.messageId}`;
-      showToast({ kind: alert.toast, text: alert.text, href, linkText: "View" });
+      // On the message's own page there is nothing to go to.
+      const link = location.pathname === href ? {} : { href, linkText: "View" };
+      showToast({ kind: alert.toast, text: alert.text, ...link });
       setTimeout(() => markRaised(event.id), RAISED_AFTER_MS);
       if (
         !browserNotifications || !("Notification" in globalThis) || Notification.permission !== "granted" ||

@@ -51,6 +51,7 @@ Deno.test("e2e - ten tabs all load; hidden ones leave the live connection to one
   await openEmailInOutbox(inbox, server.url, "Tabs");
   await page.waitForSelector(`tr[data-message="${draft.id}"] >> text=Opened once`);
   await page.waitForSelector(".toast >> text=Ken Sato opened “Tabs”");
+  assert.equal(await page.getAttribute(".toast a", "href"), `/messages/${draft.id}`, "'View' leads to it");
   await waitForMessageStatus(background, "Opened once · just now");
   assert.match(await waiting[4].textContent("[data-testid=message-status]") ?? "", /Not opened yet/);
   await recipient.close(); // (its Outbox page had a stream of its own)

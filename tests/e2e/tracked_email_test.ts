@@ -50,6 +50,7 @@ Deno.test("e2e - opens and clicks reach the seller's pages live, without a reloa
   );
   assert.match(await page.textContent("[data-testid=message-status]") ?? "", /Opened once/);
   await page.waitForSelector(".toast:has-text('Ken Sato opened')");
+  assert.equal(await page.locator(".toast a").count(), 0, "no 'View' on the page it would lead to");
   assert.match(await page.textContent("[data-testid=history]") ?? "", /Opened/);
   assert.match(
     await page.textContent("[data-testid=history]") ?? "",
