@@ -29,6 +29,7 @@ const TONES: Record<Card["kind"], string> = {
   no_reply: "amber",
   not_opened: "amber",
   reminder: "blue",
+  send_failed: "red",
 };
 
 function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: () => void }) {

@@ -203,7 +203,11 @@ Deno.test("messages - a provider failure keeps the message as failed with the re
   // The status is one short line (lists show it); the full reason stays on the message.
   assert.equal(failed.statusText, "Failed — sending domain not verified");
   const list = await ana.page("/");
-  assert.match(list.html, /data-testid="status">Failed — sending domain not verified</);
+  assert.match(
+    list.html,
+    /data-testid="status" title="Resend rejected the email: [^"]+">Failed — sending domain not verified</,
+    "the whole reason as the status's tooltip",
+  );
 
   // The sender is alerted, as a live event of their own that a page catching up also finds in the feed.
   const alert = live.find((e) => e.type === "alert.send_failed");
@@ -225,6 +229,15 @@ Deno.test("messages - a provider failure keeps the message as failed with the re
   assert.match(page.html, /data-testid="history-failure">.*Not sent — Resend rejected the email/s);
   assert.doesNotMatch(page.html, /Nothing yet\./);
 
+  // And a "Not sent" card, first in the assistant: it reaches a sender with no page open.
+  const card = (await ana.api("GET", "/cards")).json.items[0];
+  assert.deepEqual([card.kind, card.headline, card.messageId, card.contactId], [
+    "send_failed",
+    "Couldn't send to Ken Sato: sending domain not verified",
+    ids[0],
+    ken.id,
+  ]);
+
   reject = false;
   t.clock.advance(60_000);
   const retried = await ana.api("POST", `/messages/${ids[0]}/retry`);
@@ -240,6 +253,8 @@ Deno.test("messages - a provider failure keeps the message as failed with the re
   assert.doesNotMatch(after.html, /Retry sending/);
   assert.match(after.html, /· sent /);
   assert.match(after.html, /data-testid="history-failure"/);
+  const cards = (await ana.api("GET", "/cards")).json.items as { kind: string }[];
+  assert.ok(!cards.some((c) => c.kind === "send_failed"), "once sent, the card has nothing left to ask");
   assert.equal(
     live.filter((e) => e.type === "alert.send_failed").length,
     1,

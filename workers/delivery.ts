@@ -23,6 +23,13 @@ import { replyAddress } from "../lib/inbound/reply_token.ts";
 import { emptyStats } from "../lib/tracking/types.ts";
 import { GroupCommit } from "../lib/storage/group_commit.ts";
 import type { AppDeps } from "../routes/deps.ts";
+import { addCard, cardFor, dismissCard } from "../lib/assistant/cards.ts";
+import { assistantKeys } from "../lib/assistant/keys.ts";
+import type { Card } from "../lib/assistant/types.ts";
+import { AppError } from "../lib/http/errors.ts";
+import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import { cardAbout } from "./alarms.ts";
+import { notifyByEmail } from "./notifications.ts";
 
 const MAX_PROVIDER_RETRIES = 5;
 
@@ -260,17 +267,55 @@ async function finish(
       ...event,
     }, clock.now())];
     if (next.status === "failed" && next.failure) live.push(failedAlert(next, next.failure, clock.now()));
+    // A failure is also a card, which reaches a sender with no Beacon page open (and by email, if they asked).
+    const card = next.status === "failed" && next.failure ? await failedCard(deps, next, next.failure) : null;
     const current = entry;
+    let created: LiveEvent | null = null;
     const stored = await deps.outcomes.commit(JSON.stringify(entry.key), (op) => {
       op.check(current).set(current.key, next);
       extra?.(op, next);
       context.complete(op);
       for (const e of live) addToFeed(op, e);
+      if (card) {
+        created = addCard(op, card);
+        op.set(assistantKeys.cardOnce(card.teamId, card.kind, card.messageId, card.userId), card.id);
+      }
     });
     if (stored) {
-      await publishAll(realtime, live);
+      await publishAll(realtime, created ? [...live, created] : live);
+      if (created) await notifyByEmail(deps, created);
+      if (next.status === "sent" && entry.value.failures?.length) await settleFailedCard(deps, next);
       return;
     }
+  }
+}
+
+/** The sender's "Not sent" card: what went wrong, in a few words; the email's page has the whole reason. */
+async function failedCard(deps: DeliveryDeps, m: Message, failure: SendFailure): Promise<Card> {
+  const now = deps.clock.now();
+  const { links } = await cardAbout(deps.kv, m);
+  return cardFor(
+    m,
+    {
+      kind: "send_failed",
+      headline: `Couldn't send to ${recipientLabel(m)}: ${failure.summary ?? failure.reason}`,
+      eventAt: now,
+    },
+    links,
+    now,
+  );
+}
+
+/** Once a retry has sent the email, its "Not sent" card has nothing left to ask: it is dismissed. */
+async function settleFailedCard(deps: DeliveryDeps, m: Message): Promise<void> {
+  const { kv, clock, realtime } = deps;
+  const id = (await kv.get<string>(assistantKeys.cardOnce(m.teamId, "send_failed", m.id, m.senderId))).value;
+  if (!id) return;
+  try {
+    await publishAll(realtime, (await dismissCard(kv, m.teamId, m.senderId, id, clock.now())).events);
+  } catch (error) {
+    // Dismissed meanwhile by the seller, or changed under us: nothing to settle.
+    if (!(error instanceof AppError)) throw error;
   }
 }
 

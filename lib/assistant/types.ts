@@ -1,6 +1,12 @@
 import type { JobRef } from "../scheduler/scheduler.ts";
 
-export type CardKind = "email_opened" | "email_replied" | "no_reply" | "not_opened" | "reminder";
+export type CardKind =
+  | "email_opened"
+  | "email_replied"
+  | "no_reply"
+  | "not_opened"
+  | "reminder"
+  | "send_failed";
 export type CardStatus = "active" | "snoozed" | "dismissed";
 
 /** An action card in a seller's assistant. */
@@ -39,10 +45,12 @@ export const CARD_TITLES: Record<CardKind, string> = {
   no_reply: "No reply yet",
   not_opened: "Not opened yet",
   reminder: "Reminder",
+  send_failed: "Not sent",
 };
 
 /** Higher first: what needs action before what is news. */
 export const URGENCY: Record<CardKind, number> = {
+  send_failed: 4,
   no_reply: 3,
   not_opened: 3,
   email_replied: 2,

@@ -211,7 +211,7 @@ export const AlarmSchema = z.object({
 
 export const CardSchema = z.object({
   id: z.string(),
-  kind: z.enum(["email_opened", "email_replied", "no_reply", "not_opened", "reminder"]),
+  kind: z.enum(["email_opened", "email_replied", "no_reply", "not_opened", "reminder", "send_failed"]),
   messageId: z.string(),
   alarmId: z.string().nullable(),
   subject: z.string(),

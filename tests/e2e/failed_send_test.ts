@@ -68,6 +68,14 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   );
   assert.equal(await page.locator(".toast-error").count(), 0, "an alert already seen is not raised again");
   await screenshot(page, "activity-failed");
+  // The assistant has it first, as a card that leads to the email.
+  await page.goto(`${server.url}/assistant`);
+  const card = page.locator("[data-kind=send_failed]").first();
+  assert.match(
+    await card.textContent() ?? "",
+    /Not sent.*Couldn't send to Ken Sato: address rejected.*Your Q3 proposal/s,
+  );
+  await screenshot(page, "assistant-not-sent");
 
   // Retry, from the message page: sending again, then sent; the failure stays in the history.
   await page.goto(`${server.url}/messages/${draft.id}`);
