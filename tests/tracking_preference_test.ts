@@ -50,6 +50,10 @@ Deno.test("tracking preference - a recipient's opt-out outlives deleting and era
   assert.equal(again.status, 201);
   assert.equal(again.json.tracking, "do_not_allow", "a new contact for the address starts as she asked");
 
+  // The confirmation counts what erasure removes: the email sent to her address under the earlier contact,
+  // and the draft written to it meanwhile (the new contact's own list has neither).
+  const confirm = (await ana.page(`/contacts/${again.json.id}/erase`)).html;
+  assert.match(confirm, /<strong>2 emails<\/strong> sent only to/);
   const erased = await ana.api("POST", `/contacts/${again.json.id}/erase`);
   assert.equal(erased.status, 200);
   const dump = JSON.stringify(await Array.fromAsync(t.kv.list({ prefix: [] })));

@@ -55,6 +55,30 @@ export interface ErasureReport {
   keysDeleted: number;
 }
 
+/**
+ * The team's emails that erasing `contact` touches: to the contact, and to their address too (those sent while
+ * an earlier, since deleted, contact held it). `onlyThem` tells the ones sent to nobody else (deleted) from
+ * those that also went to others (the contact is taken out of them).
+ */
+async function emailsOf(kv: Deno.Kv, teamId: string, contact: Contact) {
+  const email = contact.email.toLowerCase();
+  const isThem = (r: Recipient) => r.contactId === contact.id || r.email.toLowerCase() === email;
+  const all = await listValues<Message>(kv, { prefix: messageKeys.message(teamId) });
+  const theirs = all.filter((m) => m.contactIds.includes(contact.id) || allRecipients(m).some(isThem));
+  const onlyThem = (m: Message) => {
+    const everyone = [...m.to, ...m.cc, ...m.bcc];
+    return everyone.length > 0 && everyone.every(isThem);
+  };
+  return { all, theirs, isThem, onlyThem };
+}
+
+/** What erasing `contact` would do to emails, counted for its confirmation page. */
+export async function erasurePreview(kv: Deno.Kv, teamId: string, contact: Contact) {
+  const { theirs, onlyThem } = await emailsOf(kv, teamId, contact);
+  const deleted = theirs.filter(onlyThem).length;
+  return { deleted, redacted: theirs.length - deleted };
+}
+
 export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: string): Promise<ErasureReport> {
   const contact = (await kv.get<Contact>(contactKeys.contact(teamId, contactId))).value;
   if (!contact) throw notFound("No such contact.");
@@ -62,18 +86,14 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
   const del = new Deleter(kv);
   const report: ErasureReport = { messagesDeleted: 0, messagesRedacted: 0, keysDeleted: 0 };
 
-  const isThem = (r: Recipient) => r.contactId === contactId || r.email.toLowerCase() === email;
   const gone = new Set<string>();
   const deletedEvents = new Set<string>();
-  // Their emails by address too: those sent while an earlier, since deleted, contact held it.
-  const all = await listValues<Message>(kv, { prefix: messageKeys.message(teamId) });
-  const messages = all.filter((m) => m.contactIds.includes(contactId) || allRecipients(m).some(isThem));
+  const { all, theirs: messages, isThem, onlyThem } = await emailsOf(kv, teamId, contact);
   const theirs = new Set(messages.map((m) => m.id));
   const bodiesInUse = new Set(all.filter((m) => !theirs.has(m.id)).map((m) => m.groupId ?? m.id));
 
   for (const m of messages) {
-    const everyone = [...m.to, ...m.cc, ...m.bcc];
-    if (everyone.length && everyone.every(isThem)) {
+    if (onlyThem(m)) {
       gone.add(m.id);
       await deleteMessage(kv, del, m, bodiesInUse, deletedEvents);
       report.messagesDeleted++;

@@ -34,14 +34,13 @@ import { type Company, type Contact, contactName } from "../../lib/contacts/type
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
 import { formatDate, formatDateTime } from "../../lib/time/format.ts";
-import { eraseContact } from "../../lib/privacy/erase.ts";
+import { eraseContact, erasurePreview } from "../../lib/privacy/erase.ts";
 import {
   findSuppression,
   findSuppressions,
   liftSuppression,
   type Suppression,
 } from "../../lib/privacy/suppression.ts";
-import { listMessagesFor } from "../../lib/messages/list.ts";
 import { listContactTasks } from "../../lib/assistant/tasks.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { type BusinessHours, formatHours } from "../../lib/scheduling/business_hours.ts";
@@ -530,20 +529,10 @@ function DataRights({ contact }: { contact: Contact }) {
   );
 }
 
-/** What erasing a contact would remove, counted for the confirmation page. */
+/** What erasing a contact would remove, counted for the confirmation page (the same emails erasure finds). */
 async function erasePreview(kv: Deno.Kv, teamId: string, contact: Contact) {
-  const email = contact.email.toLowerCase();
-  const messages = (await listMessagesFor(kv, teamId, { type: "contact", id: contact.id }, 10_000))
-    .map((m) => m.message);
-  const isThem = (r: { contactId: string | null; email: string }) =>
-    r.contactId === contact.id || r.email.toLowerCase() === email;
-  const only = messages.filter((m) => {
-    const everyone = [...m.to, ...m.cc, ...m.bcc];
-    return everyone.length > 0 && everyone.every(isThem);
-  }).length;
   return {
-    deleted: only,
-    redacted: messages.length - only,
+    ...await erasurePreview(kv, teamId, contact),
     tasks: (await listContactTasks(kv, teamId, contact.id)).length,
   };
 }
