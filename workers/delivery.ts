@@ -291,7 +291,9 @@ async function finish(
 }
 
 /** The sender's "Not sent" card: what went wrong, in a few words; the email's page has the whole reason. */
-async function failedCard(deps: DeliveryDeps, m: Message, failure: SendFailure): Promise<Card> {
+async function failedCard(deps: DeliveryDeps, m: Message, failure: SendFailure): Promise<Card | null> {
+  // One card per email: a retry that fails again while its card is still up adds none.
+  if (await failedCardOf(deps.kv, m).then((c) => c && c.status !== "dismissed")) return null;
   const now = deps.clock.now();
   const { links } = await cardAbout(deps.kv, m);
   return cardFor(
@@ -306,13 +308,19 @@ async function failedCard(deps: DeliveryDeps, m: Message, failure: SendFailure):
   );
 }
 
+/** The email's latest "Not sent" card, if it has had one. */
+async function failedCardOf(kv: Deno.Kv, m: Message): Promise<Card | null> {
+  const id = (await kv.get<string>(assistantKeys.cardOnce(m.teamId, "send_failed", m.id, m.senderId))).value;
+  return id ? (await kv.get<Card>(assistantKeys.card(m.teamId, id))).value : null;
+}
+
 /** Once a retry has sent the email, its "Not sent" card has nothing left to ask: it is dismissed. */
 async function settleFailedCard(deps: DeliveryDeps, m: Message): Promise<void> {
   const { kv, clock, realtime } = deps;
-  const id = (await kv.get<string>(assistantKeys.cardOnce(m.teamId, "send_failed", m.id, m.senderId))).value;
-  if (!id) return;
+  const card = await failedCardOf(kv, m);
+  if (!card || card.status === "dismissed") return;
   try {
-    await publishAll(realtime, (await dismissCard(kv, m.teamId, m.senderId, id, clock.now())).events);
+    await publishAll(realtime, (await dismissCard(kv, m.teamId, m.senderId, card.id, clock.now())).events);
   } catch (error) {
     // Dismissed meanwhile by the seller, or changed under us: nothing to settle.
     if (!(error instanceof AppError)) throw error;
