@@ -37,6 +37,13 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
   const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<FieldErrors>({});
+  /** Editing a field takes its error away, and the form's banner with the last one. */
+  const edited = (field: string) =>
+    setError((all) => {
+      if (!all[field]) return all;
+      const { [field]: _, ...rest } = all;
+      return Object.keys(rest).some((k) => k !== "_") ? rest : {};
+    });
   const submit = async (e: Event) => {
     e.preventDefault();
     const dueAt = fromLocalInput(due, zone);
@@ -63,7 +70,10 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
         <input
           id={`call-subject-${card.id}`}
           value={subject}
-          onInput={(e) => setSubject(e.currentTarget.value)}
+          onInput={(e) => {
+            setSubject(e.currentTarget.value);
+            edited("subject");
+          }}
           required
           {...fieldError(`call-subject-${card.id}`, error.subject)}
         />
@@ -77,7 +87,10 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
           id={`call-due-${card.id}`}
           type="datetime-local"
           value={due}
-          onInput={(e) => setDue(e.currentTarget.value)}
+          onInput={(e) => {
+            setDue(e.currentTarget.value);
+            edited("dueAt");
+          }}
           required
           {...fieldError(`call-due-${card.id}`, error.dueAt)}
         />
@@ -146,7 +159,10 @@ function SnoozeMenu(
             id={inputId}
             type="datetime-local"
             value={custom}
-            onInput={(e) => setCustom(e.currentTarget.value)}
+            onInput={(e) => {
+              setCustom(e.currentTarget.value);
+              setError(undefined);
+            }}
             {...fieldError(inputId, error)}
           />
           <button class="button button-secondary button-small" type="submit" disabled={!custom}>

@@ -163,9 +163,12 @@ Deno.test("e2e - the assistant refuses a past call or snooze beside its field; t
   await screenshot(page, "assistant-call-past");
   assert.deepEqual((await pageApi<{ items: unknown[] }>(page, "GET", "/tasks")).items, []);
 
-  // Tomorrow is fine.
+  // Tomorrow is fine: as soon as the time is changed, the error and the form's banner go.
   const tomorrow = new Date(Date.now() + 86_400_000);
   await due.fill(`${tomorrow.toISOString().slice(0, 10)}T10:00`);
+  await dueError.waitFor({ state: "detached" });
+  assert.equal(await due.getAttribute("aria-invalid"), null);
+  assert.equal(await card.locator(".alert-error").count(), 0);
   await card.locator("button:has-text('Add call')").click();
   await page.waitForSelector(".toast:has-text('Call added')");
 
