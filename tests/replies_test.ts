@@ -181,6 +181,8 @@ Deno.test("replies - unmatched mail: suggested by its sender, dismissed and put 
   ]);
   assert.deepEqual(groups, [["Sent to ken@globex.example", 1], ["The team's latest emails", 1]]);
   assert.match(list, new RegExp(`<optgroup label="Sent to ken@globex.example"><option value="${id}"`));
+  // Each says when it was sent: emails with one subject are told apart.
+  assert.match(list, new RegExp(`value="${id}">Proposal for Q3 — Ken Sato · [^<]*09:00</option>`));
 
   // Dismissed: off the list and the sidebar's count, readable at its page, which can put it back.
   const dismissed = await ana.form(`/inbound/${inboundId}/dismiss`, {});

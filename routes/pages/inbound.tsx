@@ -32,9 +32,22 @@ const SENT_TO_SENDER = 10;
 type Sent = Message;
 
 /** The sent emails an admin may attach `mail` to: those sent to its sender first, then the team's latest. */
-function AttachForm({ mail, toSender, recent }: { mail: InboundMail; toSender: Sent[]; recent: Sent[] }) {
+function AttachForm(
+  { mail, toSender, recent, zone, now }: {
+    mail: InboundMail;
+    toSender: Sent[];
+    recent: Sent[];
+    /** The viewer's, for when each was sent: emails with one subject are told apart by it. */
+    zone: string;
+    now: number;
+  },
+) {
   const shown = new Set(toSender.map((m) => m.id));
-  const option = (m: Sent) => <option key={m.id} value={m.id}>{m.subject} — {recipientLabel(m)}</option>;
+  const option = (m: Sent) => (
+    <option key={m.id} value={m.id}>
+      {m.subject} — {recipientLabel(m)} · {formatDateTime(m.sentAt ?? m.createdAt, zone, now)}
+    </option>
+  );
   return (
     <Form action={`/inbound/${mail.id}/attach`} class="inline-select">
       <label class="sr-only" for={`attach-${mail.id}`}>Attach to</label>
@@ -128,7 +141,13 @@ inboundPages.get("/inbound", async (c) => {
                 </div>
               </div>
               <div class="row-actions">
-                <AttachForm mail={mail} toSender={suggested[i]} recent={choices.recent} />
+                <AttachForm
+                  mail={mail}
+                  toSender={suggested[i]}
+                  recent={choices.recent}
+                  zone={user.timeZone}
+                  now={now}
+                />
                 <Form action={`/inbound/${mail.id}/dismiss`}>
                   <button class="button button-ghost button-small" type="submit">Dismiss</button>
                 </Form>
@@ -244,7 +263,13 @@ inboundPages.get("/inbound/:id", async (c) => {
           <h2 class="card-title" id="placing-title">Not on an email</h2>
           {mail.unmatchedReason && <p class="muted">Beacon couldn't place it: {mail.unmatchedReason}.</p>}
           <div class="row-actions">
-            <AttachForm mail={mail} toSender={toSender} recent={choices.recent} />
+            <AttachForm
+              mail={mail}
+              toSender={toSender}
+              recent={choices.recent}
+              zone={user.timeZone}
+              now={clock.now()}
+            />
             <Form action={`/inbound/${mail.id}/${mail.dismissedAt ? "restore" : "dismiss"}`}>
               <button class="button button-ghost button-small" type="submit">
                 {mail.dismissedAt ? "Put back on the list" : "Dismiss"}
