@@ -3,6 +3,7 @@ import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { sendEmail } from "./helpers/mail.ts";
 import { listMessagesFor } from "../lib/messages/list.ts";
+import { TIMELINE_PAGE } from "../routes/pages/timeline.tsx";
 import { contactKeys } from "../lib/contacts/keys.ts";
 
 Deno.test("contacts - create, read, patch and delete through the API", async () => {
@@ -403,4 +404,34 @@ Deno.test("contacts - a new company typed in the contact form is made with the c
     0,
     "a failed contact makes no company",
   );
+});
+
+Deno.test("contacts - timelines page back through every email: 'Older emails', then 'Newest emails'", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const ken = (await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    email: "ken@globex.example",
+    companyId: globex.id,
+  })).json;
+  const total = TIMELINE_PAGE + 3;
+  for (let i = 1; i <= total; i++) await sendEmail(t, ana, { to: [ken.email], subject: `Email ${i}` });
+  const subjects = (html: string) =>
+    [...html.matchAll(/class="row-link" href="\/messages\/\w+">(Email \d+)</g)].map((m) => m[1]);
+
+  for (const path of [`/contacts/${ken.id}`, `/companies/${globex.id}`]) {
+    const first = (await ana.page(path)).html;
+    assert.equal(subjects(first).length, TIMELINE_PAGE, path);
+    assert.equal(subjects(first)[0], `Email ${total}`, "newest first");
+    assert.doesNotMatch(first, /Newest emails/);
+    const older = first.match(/href="(\?older=\w+#timeline-title)"[^>]*>Older emails/)![1];
+    const second = (await ana.page(`${path}${older}`)).html;
+    assert.deepEqual(subjects(second), ["Email 3", "Email 2", "Email 1"], `${path}: the rest, none twice`);
+    assert.doesNotMatch(second, /Older emails/, "the last page");
+    assert.match(second, /href="\?#timeline-title"[^>]*>← Newest emails/);
+  }
+  // A cursor that isn't an id is ignored: the newest page.
+  assert.equal(subjects((await ana.page(`/contacts/${ken.id}?older=nonsense`)).html)[0], `Email ${total}`);
 });

@@ -101,15 +101,16 @@ export async function listMessagesFor(
   teamId: string,
   record: { type: "contact" | "company"; id: string },
   limit = 50,
+  /** Only messages older than this one: the last of the page before. */
+  before?: string,
 ): Promise<MessageWithStats[]> {
-  const ids = record.type === "contact"
-    ? await listValues<string>(kv, { prefix: keys.byContact(teamId, record.id) }, { reverse: true, limit })
-    : await newestIdsAcross(kv, [
-      keys.byCompany(teamId, record.id),
-      ...(await listCompanyContactIds(kv, teamId, record.id)).map((contactId) =>
-        keys.byContact(teamId, contactId)
-      ),
-    ], limit);
+  const prefixes = record.type === "contact" ? [keys.byContact(teamId, record.id)] : [
+    keys.byCompany(teamId, record.id),
+    ...(await listCompanyContactIds(kv, teamId, record.id)).map((contactId) =>
+      keys.byContact(teamId, contactId)
+    ),
+  ];
+  const ids = await newestIdsAcross(kv, prefixes, limit, before);
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
   return (await withStats(kv, messages)).filter((m): m is MessageWithStats => !!m);
 }

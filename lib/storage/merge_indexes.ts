@@ -8,10 +8,15 @@ export async function newestIdsAcross(
   kv: Deno.Kv,
   prefixes: Deno.KvKey[],
   limit: number,
+  /** Only ids older than this one (the last of the page before). */
+  before?: string,
 ): Promise<string[]> {
-  const batchSize = Math.max(1, Math.min(limit, 10));
+  // Several indexes: small batches, since most of what each holds may not make the page; one: all it needs.
+  const batchSize = Math.max(1, Math.min(limit, prefixes.length === 1 ? 500 : 10));
   const lists = prefixes.map((prefix) =>
-    kv.list<string>({ prefix }, { reverse: true, batchSize })[Symbol.asyncIterator]()
+    kv.list<string>(before ? { prefix, end: [...prefix, before] } : { prefix }, { reverse: true, batchSize })[
+      Symbol.asyncIterator
+    ]()
   );
   const heads = await Promise.all(lists.map((list) => list.next()));
   const ids: string[] = [];

@@ -24,4 +24,8 @@ Deno.test("merge indexes - newest ids across indexes, each once, up to the limit
   ]);
   assert.deepEqual(await newestIdsAcross(kv, prefixes, 3), ["01G", "01F", "01E"]);
   assert.deepEqual(await newestIdsAcross(kv, [], 3), []);
+  // The next page: older than the last id of the one before, in every index.
+  assert.deepEqual(await newestIdsAcross(kv, prefixes, 3, "01E"), ["01D", "01C", "01B"]);
+  assert.deepEqual(await newestIdsAcross(kv, prefixes, 3, "01B"), ["01A"]);
+  assert.deepEqual(await newestIdsAcross(kv, [["idx", "a"]], 2, "01F"), ["01C", "01A"], "one index alone");
 });

@@ -22,7 +22,7 @@ import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
-import { timelineItems } from "./timeline.ts";
+import { olderCursor, timeline, TimelinePager } from "./timeline.tsx";
 import { DangerZone, TrackingBadge } from "./contacts.tsx";
 
 export const companyPages = new Hono<AppEnv>();
@@ -149,6 +149,12 @@ companyPages.get("/companies/:id", async (c) => {
   const { team } = viewer(c);
   const company = await getCompany(kv, team.id, c.req.param("id"));
   const contacts = await listCompanyContacts(kv, team.id, company.id);
+  const emails = await timeline(
+    kv,
+    team.id,
+    { type: "company", id: company.id },
+    olderCursor(c.req.query("older")),
+  );
   return render(
     c,
     { title: company.name },
@@ -199,11 +205,12 @@ companyPages.get("/companies/:id", async (c) => {
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title" class="card-title">Timeline</h2>
         {island(MessageTimeline, {
-          items: await timelineItems(kv, team.id, { type: "company", id: company.id }),
+          items: emails.items,
           zone: viewer(c).user.timeZone,
           emptyText: `Emails to people at ${company.name} and what happens to them will appear here.`,
           countProxyOpens: teamSettings(team).countProxyOpens,
         })}
+        <TimelinePager older={emails.older} paged={emails.paged} />
       </section>
     </>,
   );

@@ -51,7 +51,7 @@ import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
 import { HoursFields, hoursForm, hoursFromFields } from "./team.tsx";
-import { timelineItems } from "./timeline.ts";
+import { olderCursor, timeline, TimelinePager } from "./timeline.tsx";
 
 export const contactPages = new Hono<AppEnv>();
 
@@ -402,6 +402,12 @@ contactPages.get("/contacts/:id", async (c) => {
   const companies = await companyNameMap(kv, team.id);
   const optOut = await findSuppression(kv, team.id, contact.email);
   const admin = user.role === "admin";
+  const emails = await timeline(
+    kv,
+    team.id,
+    { type: "contact", id: contact.id },
+    olderCursor(c.req.query("older")),
+  );
   return render(
     c,
     { title: contactName(contact) },
@@ -473,11 +479,12 @@ contactPages.get("/contacts/:id", async (c) => {
         <section class="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title" class="card-title">Timeline</h2>
           {island(MessageTimeline, {
-            items: await timelineItems(kv, team.id, { type: "contact", id: contact.id }),
+            items: emails.items,
             zone: user.timeZone,
             emptyText: `Emails to ${contact.firstName} and what happens to them will appear here.`,
             countProxyOpens: teamSettings(team).countProxyOpens,
           })}
+          <TimelinePager older={emails.older} paged={emails.paged} />
           <ContactTasks
             tasks={await listContactTasks(kv, team.id, contact.id)}
             zone={user.timeZone}
