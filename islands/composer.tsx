@@ -414,6 +414,8 @@ export default function Composer(props: ComposerProps) {
           : n > 1
           ? `Sent ${n} copies`
           : "Your email is on its way.",
+        // News about this email (its failure, its first open) takes this toast's place.
+        n === 1 ? `message:${result.items[0].id}` : undefined,
       );
       location.assign(n > 1 ? "/?scope=mine" : `/messages/${result.items[0].id}`);
       return null;

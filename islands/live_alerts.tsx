@@ -90,7 +90,7 @@ export default function LiveAlerts({ browserNotifications }: { browserNotificati
       const href = `/messages/${alert.messageId}`;
       // On the message's own page there is nothing to go to.
       const link = location.pathname === href ? {} : { href, linkText: "View" };
-      showToast({ kind: alert.toast, text: alert.text, ...link });
+      showToast({ kind: alert.toast, text: alert.text, tag: `message:${alert.messageId}`, ...link });
       setTimeout(() => markRaised(event.id), RAISED_AFTER_MS);
       if (
         !browserNotifications || !("Notification" in globalThis) || Notification.permission !== "granted" ||

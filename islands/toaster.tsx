@@ -15,11 +15,15 @@ let nextId = 1;
 const lifetime = (kind: ToastMessage["kind"]) => kind === "error" ? null : TOAST_LIFETIME_MS;
 const shown = (toast: ToastMessage): Shown => ({ ...toast, id: nextId++, leftMs: lifetime(toast.kind) });
 
-/** Adds a toast; the same words already shown (a retry that failed alike) aren't repeated: that toast's time starts again. */
+/**
+ * Adds a toast. The same words already shown (a retry that failed alike) aren't repeated: that toast's time
+ * starts again. A toast with the tag of one shown takes its place (news about the same email).
+ */
 function add(all: Shown[], toast: ToastMessage): Shown[] {
   const same = all.find((t) => t.kind === toast.kind && t.text === toast.text);
   if (same) return all.map((t) => t === same ? { ...t, leftMs: lifetime(t.kind) } : t);
-  return [...all.slice(-3), shown(toast)];
+  const others = toast.tag ? all.filter((t) => t.tag !== toast.tag) : all;
+  return [...others.slice(-3), shown(toast)];
 }
 
 /**

@@ -35,6 +35,8 @@ export interface Flash {
   /** A page of this app the message leads to (e.g. what was just dismissed). */
   href?: string;
   linkText?: string;
+  /** See ToastMessage.tag. */
+  tag?: string;
 }
 
 export type AppEnv = {

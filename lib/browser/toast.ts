@@ -5,6 +5,8 @@ export interface ToastMessage {
   /** Optional link, e.g. to the message that was just opened. */
   href?: string;
   linkText?: string;
+  /** Toasts about one thing share a tag, and a newer one replaces the older: an email's failure its "on its way". */
+  tag?: string;
 }
 
 export const TOAST_EVENT = "beacon:toast";

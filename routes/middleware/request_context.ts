@@ -50,6 +50,7 @@ function readFlash(raw: string | undefined): Flash | null {
       kind: flash.kind,
       text: flash.text.slice(0, 300),
       ...(local ? { href: flash.href, linkText: String(flash.linkText ?? "Open").slice(0, 40) } : {}),
+      ...(typeof flash.tag === "string" ? { tag: flash.tag.slice(0, 80) } : {}),
     };
   } catch {
     return null;

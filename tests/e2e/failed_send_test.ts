@@ -52,6 +52,7 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   await page.waitForSelector(
     ".toast-error:has-text('“Your Q3 proposal” to Ken Sato was not sent: address rejected')",
   );
+  assert.equal(await page.locator(".toast:has-text('on its way')").count(), 0, "the failure takes its place");
   const reason = `Resend rejected the email: ${REFUSED} (422 validation_error)`;
   assert.equal(await page.textContent("[data-testid=status-detail]"), reason, "the reason in full");
   assert.match(await page.textContent("[data-testid=history-failure]") ?? "", new RegExp(`Not sent — .*422`));
