@@ -9,6 +9,7 @@ import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
 import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
 import { formatDateTime, formatDuration, formatTime } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
+import { clip } from "../lib/text/clip.ts";
 
 interface Props {
   cards: Card[];
@@ -33,7 +34,7 @@ const TONES: Record<Card["kind"], string> = {
 };
 
 function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: () => void }) {
-  const [subject, setSubject] = useState(`Call ${card.recipientLabel} about “${card.subject}”`);
+  const [subject, setSubject] = useState(`Call ${card.recipientLabel} about “${clip(card.subject, 60)}”`);
   const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<FieldErrors>({});
@@ -242,7 +243,9 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
           </div>
           <h3 class="action-card-title">{card.headline}</h3>
           <p class="action-card-sub">
-            <a href={`/messages/${card.messageId}`}>“{card.subject}”</a> · to {card.recipientLabel}
+            <a href={`/messages/${card.messageId}`} title={card.subject}>“{clip(card.subject, 90)}”</a> · to
+            {" "}
+            {card.recipientLabel}
           </p>
           {card.comment && <blockquote class="card-comment">{card.comment}</blockquote>}
           {card.lateByMs && (
