@@ -168,6 +168,17 @@ Deno.test("alarms - on an email to several, a card is about whom its alarm watch
     companyId: null,
     recipientZone: null,
   });
+
+  // With someone in Cc, whom alarms don't watch (the card's "to Ken +2" counts them), the group says "in To".
+  const { ids: [copied] } = await sendEmail(t, ana, {
+    to: ["ken@globex.example", "zoe@example.example"],
+    cc: ["lee@globex.example"],
+  });
+  await ana.api("POST", `/messages/${copied}/alarms`, { condition: "no_reply", at: t.clock.now() + hour });
+  t.clock.advance(hour);
+  await t.deps.scheduler.drain();
+  const again = (await cards(ana)).items.find((c: { messageId: string }) => c.messageId === copied);
+  assert.equal(again.headline, "No reply from any of the 2 people in To yet");
 });
 
 const pickCard = ({ headline, contactId, companyId, recipientZone }: Record<string, unknown>) => ({

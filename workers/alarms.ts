@@ -88,7 +88,12 @@ async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: 
       message,
       {
         kind: alarm.condition as CardKind,
-        headline: alarmHeadline(alarm.condition, people.map((p) => p.name), everyone),
+        headline: alarmHeadline(
+          alarm.condition,
+          people.map((p) => p.name),
+          everyone,
+          message.cc.length + message.bcc.length > 0,
+        ),
         eventAt: alarm.dueAt,
         comment: alarm.comment,
         alarmId: alarm.id,

@@ -4,11 +4,19 @@ import type { AlarmCondition } from "./types.ts";
 
 /**
  * `names`: the people the alarm watched; `everyone`: whether that is every To recipient, so a card about
- * several of them says "any of the 3 recipients" rather than listing the whole To line.
+ * several of them says "any of the 3 recipients" rather than listing the whole To line; `copied`: the email
+ * also went to people in Cc or Bcc, whom an alarm doesn't watch, so the group is "the 3 people in To".
  */
-export function alarmHeadline(condition: AlarmCondition, names: string[], everyone: boolean): string {
+export function alarmHeadline(
+  condition: AlarmCondition,
+  names: string[],
+  everyone: boolean,
+  copied = false,
+): string {
   if (condition === "reminder") return "Your reminder";
-  const group = everyone && names.length > 1 ? `the ${names.length} recipients` : null;
+  const group = everyone && names.length > 1
+    ? `the ${names.length} ${copied ? "people in To" : "recipients"}`
+    : null;
   if (condition === "no_reply") {
     if (group) return `No reply from any of ${group} yet`;
     return names.length ? `No reply from ${listNames(names, "or")} yet` : "No reply yet";

@@ -33,3 +33,15 @@ Deno.test("alarm headlines - nobody in To (a draft) and reminders", () => {
   assert.equal(alarmHeadline("not_opened", [], true), "Your email hasn't been opened yet");
   assert.equal(alarmHeadline("reminder", ["Ken Sato"], true), "Your reminder");
 });
+
+Deno.test("alarm headlines - with copies in Cc, the group says it means the people in To", () => {
+  // The card's "to Ken Sato +2" counts the Cc too; "none of the 2 recipients" would contradict it.
+  assert.equal(
+    alarmHeadline("not_opened", ["Ken Sato", "Mia"], true, true),
+    "None of the 2 people in To has opened your email yet",
+  );
+  assert.equal(
+    alarmHeadline("no_reply", ["Ken Sato", "Mia"], true, true),
+    "No reply from any of the 2 people in To yet",
+  );
+});
