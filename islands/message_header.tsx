@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The message page's header: the subject, who sent it and when, and — for its sender, while it is failed —
- * "Retry sending". It follows the message live: Retry comes when a send fails and goes when it is sent again,
- * and the sent time comes with the send.
+ * "Retry sending" and "Edit and send again" (a rejected address needs changing, not retrying). It follows the
+ * message live: they come when a send fails and go when it is sent again, and the sent time comes with the send.
  */
 import { useEffect, useState } from "preact/hooks";
 import { PageHeader } from "../components/ui.tsx";
@@ -20,6 +20,8 @@ interface Props {
   senderName: string;
   /** The viewer sent it: only the sender may retry. */
   mine: boolean;
+  /** It can become a draft again when failed (not a copy made by "send individually"). */
+  editable: boolean;
   message: HeaderFields;
   /** The seller's zone. */
   zone: string;
@@ -28,6 +30,7 @@ interface Props {
 export default function MessageHeader(props: Props) {
   const [message, setMessage] = useState(props.message);
   const [retrying, setRetrying] = useState(false);
+  const [editing, setEditing] = useState(false);
   /** A read that answers after a newer state was shown (the retry's own answer, say) is dropped. */
   const show = (next: HeaderFields) => setMessage((m) => next.updatedAt >= m.updatedAt ? next : m);
   const refresh = async () => {
@@ -53,6 +56,18 @@ export default function MessageHeader(props: Props) {
     }
   }
 
+  async function edit() {
+    setEditing(true);
+    try {
+      await api<Message>("POST", `/messages/${props.messageId}/edit`);
+      location.assign(`/compose/${props.messageId}`);
+    } catch (error) {
+      setEditing(false);
+      showToast({ kind: "error", text: (error as Error).message });
+      void refresh();
+    }
+  }
+
   return (
     <PageHeader
       title={props.subject || "(no subject)"}
@@ -64,15 +79,28 @@ export default function MessageHeader(props: Props) {
         </>
       }
       actions={props.mine && message.status === "failed" && (
-        <button
-          type="button"
-          class="button button-primary"
-          disabled={retrying}
-          onClick={retry}
-          data-testid="retry-send"
-        >
-          {retrying ? "Sending…" : "Retry sending"}
-        </button>
+        <>
+          {props.editable && (
+            <button
+              type="button"
+              class="button button-secondary"
+              disabled={retrying || editing}
+              onClick={edit}
+              data-testid="edit-send"
+            >
+              Edit and send again
+            </button>
+          )}
+          <button
+            type="button"
+            class="button button-primary"
+            disabled={retrying || editing}
+            onClick={retry}
+            data-testid="retry-send"
+          >
+            {retrying ? "Sending…" : "Retry sending"}
+          </button>
+        </>
       )}
     />
   );

@@ -271,6 +271,62 @@ Deno.test("messages - a provider failure keeps the message as failed with the re
   );
 });
 
+Deno.test("messages - a failed email goes back to a draft to fix and send again; failures stay, a new attempt", async () => {
+  const refused = new Set(["ken@globex.example"]);
+  const keys: string[] = [];
+  await using t = await makeTestApp({
+    mailer: (kv, clock) => {
+      const outbox = new OutboxMailer(kv, clock);
+      return {
+        name: "outbox" as const,
+        send(email: OutgoingEmail, options: SendOptions) {
+          keys.push(options.idempotencyKey);
+          if (email.to.some((to) => refused.has(to.replace(/^.*<|>$/g, "")))) {
+            throw new MailerError(
+              "Resend rejected the email: Invalid `to` field. (422 validation_error)",
+              false,
+              {
+                summary: "address rejected",
+              },
+            );
+          }
+          return outbox.send(email, options);
+        },
+      };
+    },
+  });
+  const { ana, me, ken } = await team(t);
+  const { ids: [id] } = await sendEmail(t, ana, { to: [ken.email], subject: "Proposal" });
+  assert.equal((await ana.api("GET", `/messages/${id}`)).json.status, "failed");
+
+  // Another seller can't; a message that isn't failed can't.
+  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
+  const bo = new Client(t);
+  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  assert.equal((await bo.api("POST", `/messages/${id}/edit`)).status, 403);
+
+  const reopened = await ana.api("POST", `/messages/${id}/edit`);
+  assert.equal(reopened.status, 200);
+  assert.deepEqual([reopened.json.status, reopened.json.failure], ["draft", null]);
+  assert.equal(reopened.json.failures.length, 1, "the failure stays in its history");
+  assert.equal((await ana.api("POST", `/messages/${id}/edit`)).status, 409, "only a failed one");
+  // A draft again: off the Activity list and Ken's timeline, and open in the composer.
+  assert.doesNotMatch((await ana.page("/")).html, new RegExp(id));
+  assert.doesNotMatch((await ana.page(`/contacts/${ken.id}`)).html, new RegExp(id));
+  assert.equal((await ana.page(`/compose/${id}`)).status, 200);
+
+  // The address fixed, it goes out: to the new address, as a new attempt for the provider.
+  assert.equal((await ana.api("PATCH", `/messages/${id}`, { to: ["ken.sato@globex.example"] })).status, 200);
+  assert.equal((await ana.api("POST", `/messages/${id}/send`)).status, 202);
+  await t.deps.scheduler.drain();
+  const sent = (await ana.api("GET", `/messages/${id}`)).json;
+  assert.equal(sent.status, "sent");
+  assert.deepEqual(sent.to.map((r: { email: string }) => r.email), ["ken.sato@globex.example"]);
+  assert.equal(sent.failures.length, 1);
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+  assert.equal(new Set(keys).size, keys.length, "each send its own idempotency key");
+});
+
 Deno.test("messages - retryable provider errors are retried with backoff", async () => {
   let busy = 2;
   await using t = await makeTestApp({

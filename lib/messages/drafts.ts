@@ -197,6 +197,35 @@ export async function draftInput(kv: Deno.Kv, message: Message) {
 }
 
 /** Reads a draft the viewer may edit: their own, still a draft. */
+/**
+ * `old` (scheduled, or failed) as a draft again, with what that takes added to `op`: a copy made by "send
+ * individually" gets a body of its own (it shared its group's), and it leaves the contact and company timelines
+ * until it is sent (its recipients may change).
+ */
+export async function backToDraft(
+  op: Deno.AtomicOperation,
+  kv: Deno.Kv,
+  old: Message,
+  now: number,
+): Promise<Message> {
+  const message: Message = {
+    ...old,
+    status: "draft",
+    job: null,
+    queuedAt: null,
+    groupId: null,
+    updatedAt: now,
+  };
+  if (old.groupId) {
+    const html = await readTextChunks(kv, keys.body(old.teamId, bodyId(old)), old.bodyChunks);
+    message.bodyChunks = addChunks(op, keys.body(old.teamId, old.id), html);
+  }
+  for (const contactId of old.contactIds) op.delete(keys.byContact(old.teamId, contactId, old.id));
+  for (const companyId of old.companyIds) op.delete(keys.byCompany(old.teamId, companyId, old.id));
+  op.set(keys.message(old.teamId, old.id), message);
+  return message;
+}
+
 export async function editableDraft(kv: Deno.Kv, viewer: Viewer, id: string) {
   const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
   const message = entry.value;

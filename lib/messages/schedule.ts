@@ -7,9 +7,8 @@ import { AppError, conflict, forbidden, invalid, notFound } from "../http/errors
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
-import { addChunks, readTextChunks } from "../storage/chunks.ts";
 import { commitOrConflict } from "../storage/kv.ts";
-import { bodyId, type Viewer } from "./drafts.ts";
+import { backToDraft, type Viewer } from "./drafts.ts";
 import { messageKeys as keys } from "./keys.ts";
 import { DELIVER_JOB, queueDraft } from "./send.ts";
 import type { Message } from "./types.ts";
@@ -102,22 +101,7 @@ export async function cancelSchedule(
   const old = entry.value;
   const op = kv.atomic().check(entry);
   removeJob(op, old.job);
-  const message: Message = {
-    ...old,
-    status: "draft",
-    job: null,
-    queuedAt: null,
-    groupId: null,
-    updatedAt: now,
-  };
-  if (old.groupId) {
-    // A copy made by "send individually" shares its body; as a draft it needs its own.
-    const html = await readTextChunks(kv, keys.body(old.teamId, bodyId(old)), old.bodyChunks);
-    message.bodyChunks = addChunks(op, keys.body(old.teamId, old.id), html);
-  }
-  for (const contactId of old.contactIds) op.delete(keys.byContact(old.teamId, contactId, id));
-  for (const companyId of old.companyIds) op.delete(keys.byCompany(old.teamId, companyId, id));
-  op.set(entry.key, message);
+  const message = await backToDraft(op, kv, old, now);
   const event = liveEvent(old.teamId, "message.updated", { messageId: id, status: "draft" }, now);
   addToFeed(op, event);
   const result = await op.commit();

@@ -9,7 +9,15 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
-import { bodyId, draftInput, editableDraft, getMessageBody, resolveDraft, type Viewer } from "./drafts.ts";
+import {
+  backToDraft,
+  bodyId,
+  draftInput,
+  editableDraft,
+  getMessageBody,
+  resolveDraft,
+  type Viewer,
+} from "./drafts.ts";
 import { htmlToPlainText } from "./render.ts";
 import { messageKeys as keys } from "./keys.ts";
 import type { Message } from "./types.ts";
@@ -94,6 +102,51 @@ export async function queueDraft(
   return { messages: copies, events };
 }
 
+/** A failed message of the viewer's, as last read; refuses anyone else's and any other status. */
+async function failedEntry(kv: Deno.Kv, viewer: Viewer, id: string, doing: string) {
+  const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
+  const old = entry.value;
+  if (!old) throw notFound("No such message.");
+  if (old.senderId !== viewer.user.id) {
+    throw new AppError(403, "forbidden", `Only the sender can ${doing} a message.`);
+  }
+  if (old.status !== "failed") {
+    throw new AppError(
+      409,
+      "conflict",
+      `Only a failed message can be ${doing === "retry" ? "retried" : "edited"}.`,
+    );
+  }
+  return { entry, old };
+}
+
+/**
+ * A failed message back to a draft, to change (a rejected address, say) and send again. Its failures stay in its
+ * history, and its next send is a new attempt for the provider (a new idempotency key). An email sent as one of
+ * "send individually"'s copies shares its body with the others, which are out: it can be retried, not edited.
+ */
+export async function reopenFailed(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  id: string,
+  now: number,
+): Promise<{ message: Message; events: LiveEvent[] }> {
+  const { entry, old } = await failedEntry(kv, viewer, id, "edit");
+  if (old.groupId || old.sendIndividually) {
+    throw new AppError(
+      409,
+      "conflict",
+      "This email was sent individually, and its copies share its text: retry it, or write a new email.",
+    );
+  }
+  const op = kv.atomic().check(entry);
+  const message = await backToDraft(op, kv, { ...old, failure: null, sendAttempt: old.sendAttempt + 1 }, now);
+  const event = liveEvent(old.teamId, "message.updated", { messageId: id, status: "draft" }, now);
+  addToFeed(op, event);
+  await commitOrConflict(op);
+  return { message, events: [event] };
+}
+
 /** Puts a failed message back in the queue, with a new attempt number for the provider. */
 export async function retryFailed(
   kv: Deno.Kv,
@@ -102,13 +155,7 @@ export async function retryFailed(
   id: string,
   now: number,
 ): Promise<{ message: Message; events: LiveEvent[] }> {
-  const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
-  const old = entry.value;
-  if (!old) throw notFound("No such message.");
-  if (old.senderId !== viewer.user.id) {
-    throw new AppError(403, "forbidden", "Only the sender can retry a message.");
-  }
-  if (old.status !== "failed") throw new AppError(409, "conflict", "Only a failed message can be retried.");
+  const { entry, old } = await failedEntry(kv, viewer, id, "retry");
   const op = kv.atomic().check(entry);
   const message: Message = {
     ...old,

@@ -12,7 +12,7 @@ import {
 import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
-import { queueDraft, retryFailed } from "../../lib/messages/send.ts";
+import { queueDraft, reopenFailed, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
 import { feedPage, outlivedFeed } from "../../lib/realtime/feed.ts";
@@ -226,6 +226,30 @@ messagesApi.openapi(
     );
     await announce(deps, events, [now]);
     return c.json(pick(MessageSchema, message), 202);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/messages/{id}/edit",
+    tags: ["Messages"],
+    summary:
+      "Turn a failed message back into a draft, to change and send again (not a copy of 'send individually')",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(MessageSchema, "The draft"), ...errors },
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { message, events } = await reopenFailed(
+      deps.kv,
+      viewer(c),
+      c.req.valid("param").id,
+      deps.clock.now(),
+    );
+    await announce(deps, events);
+    return c.json(pick(MessageSchema, message), 200);
   },
 );
 

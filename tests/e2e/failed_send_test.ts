@@ -114,6 +114,14 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   await toast.locator("a", { hasText: "View" }).click();
   await page.waitForURL(`${server.url}/messages/${pricing.id}`);
   await waitForMessageStatus(page, "Failed — address rejected");
+  // A rejected address needs changing, not retrying: the email goes back to the composer as a draft.
+  await page.waitForSelector("beacon-island[data-island=message_header][data-hydrated]");
+  await screenshot(page, "message-failed-actions");
+  await page.click("[data-testid=edit-send]");
+  await page.waitForURL(`${server.url}/compose/${pricing.id}`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  assert.equal(await page.inputValue("#composer-subject"), "Pricing");
+  assert.match(await page.textContent("[data-testid=chip]") ?? "", /Ken Sato/);
 
   // A send that fails as the seller moves on is raised on the page they arrive at.
   const terms = await pageApi<{ id: string }>(page, "POST", "/messages", {
