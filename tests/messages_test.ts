@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MailerError, type OutgoingEmail, type SendOptions } from "../lib/mail/mailer.ts";
 import { OutboxMailer } from "../lib/mail/outbox.ts";
+import type { Clock } from "../lib/clock/clock.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
@@ -17,6 +18,20 @@ async function team(t: Awaited<ReturnType<typeof makeTestApp>>) {
     timeZone: "Asia/Tokyo",
   })).json;
   return { ana, me, ken };
+}
+
+/** The Outbox as the provider, with `check` run before each send: a test's provider, refusing by throwing. */
+function outboxAfter(check: (email: OutgoingEmail, options: SendOptions) => void) {
+  return (kv: Deno.Kv, clock: Clock) => {
+    const outbox = new OutboxMailer(kv, clock);
+    return {
+      name: "outbox" as const,
+      send(email: OutgoingEmail, options: SendOptions) {
+        check(email, options);
+        return outbox.send(email, options);
+      },
+    };
+  };
 }
 
 Deno.test("messages - a followed email goes out with a pixel, tracked links, Message-ID and a text part", async () => {
@@ -173,23 +188,16 @@ Deno.test("messages - duplicate wake-ups and a crash after sending never send tw
 Deno.test("messages - a provider failure keeps the message as failed with the reason; retry sends it", async () => {
   let reject = true;
   await using t = await makeTestApp({
-    mailer: (kv, clock) => {
-      const outbox = new OutboxMailer(kv, clock);
-      return {
-        name: "outbox" as const,
-        send(email: OutgoingEmail, options: SendOptions) {
-          if (reject) {
-            throw new MailerError(
-              "Resend rejected the email: The gmail.com domain is not verified. Please, add and verify your " +
-                "domain on https://resend.com/domains (403 validation_error)",
-              false,
-              { summary: "sending domain not verified" },
-            );
-          }
-          return outbox.send(email, options);
-        },
-      };
-    },
+    mailer: outboxAfter(() => {
+      if (reject) {
+        throw new MailerError(
+          "Resend rejected the email: The gmail.com domain is not verified. Please, add and verify your " +
+            "domain on https://resend.com/domains (403 validation_error)",
+          false,
+          { summary: "sending domain not verified" },
+        );
+      }
+    }),
   });
   const { ana, me, ken } = await team(t);
   const live: LiveEvent[] = [];
@@ -275,25 +283,18 @@ Deno.test("messages - a failed email goes back to a draft to fix and send again;
   const refused = new Set(["ken@globex.example"]);
   const keys: string[] = [];
   await using t = await makeTestApp({
-    mailer: (kv, clock) => {
-      const outbox = new OutboxMailer(kv, clock);
-      return {
-        name: "outbox" as const,
-        send(email: OutgoingEmail, options: SendOptions) {
-          keys.push(options.idempotencyKey);
-          if (email.to.some((to) => refused.has(to.replace(/^.*<|>$/g, "")))) {
-            throw new MailerError(
-              "Resend rejected the email: Invalid `to` field. (422 validation_error)",
-              false,
-              {
-                summary: "address rejected",
-              },
-            );
-          }
-          return outbox.send(email, options);
-        },
-      };
-    },
+    mailer: outboxAfter((email, options) => {
+      keys.push(options.idempotencyKey);
+      if (email.to.some((to) => refused.has(to.replace(/^.*<|>$/g, "")))) {
+        throw new MailerError(
+          "Resend rejected the email: Invalid `to` field. (422 validation_error)",
+          false,
+          {
+            summary: "address rejected",
+          },
+        );
+      }
+    }),
   });
   const { ana, me, ken } = await team(t);
   const { ids: [id] } = await sendEmail(t, ana, { to: [ken.email], subject: "Proposal" });
@@ -330,21 +331,14 @@ Deno.test("messages - a failed email goes back to a draft to fix and send again;
 Deno.test("messages - retryable provider errors are retried with backoff", async () => {
   let busy = 2;
   await using t = await makeTestApp({
-    mailer: (kv, clock) => {
-      const outbox = new OutboxMailer(kv, clock);
-      return {
-        name: "outbox" as const,
-        send(email: OutgoingEmail, options: SendOptions) {
-          if (busy-- > 0) {
-            throw new MailerError("Resend is rate limiting", true, {
-              summary: "rate limited by Resend",
-              retryAfterMs: 1500,
-            });
-          }
-          return outbox.send(email, options);
-        },
-      };
-    },
+    mailer: outboxAfter(() => {
+      if (busy-- > 0) {
+        throw new MailerError("Resend is rate limiting", true, {
+          summary: "rate limited by Resend",
+          retryAfterMs: 1500,
+        });
+      }
+    }),
   });
   const { ana, ken } = await team(t);
   const { ids } = await sendEmail(t, ana, { to: [ken.email] });
