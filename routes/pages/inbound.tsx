@@ -2,7 +2,8 @@
 import { Hono } from "hono";
 import { ListPage } from "../../components/list_page.tsx";
 import { Badge, EmptyState, Form, PageHeader } from "../../components/ui.tsx";
-import { listActivity } from "../../lib/messages/list.ts";
+import { listActivity, listMessagesFor } from "../../lib/messages/list.ts";
+import { findContactByEmail } from "../../lib/contacts/contacts.ts";
 import { recipientLabel } from "../../lib/messages/rows.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
 import { getInbound, listUnmatched } from "../api/inbound.ts";
@@ -65,21 +66,24 @@ function AttachForm(
   );
 }
 
-/** What attaching needs: the team's latest sent emails, and a reader of the emails sent to one address. */
+/**
+ * What attaching needs: the team's latest sent emails, and a reader of the emails sent to one address. That
+ * reader goes through the sender's contact and its index (a text search would read the team's whole index per
+ * sender), once per address.
+ */
 async function attachChoices(kv: Deno.Kv, teamId: string, userId: string) {
   const sentOnly = (items: { message: Message }[]) =>
     items.filter((i) => i.message.status === "sent").map((i) => i.message);
   const recent = sentOnly((await listActivity(kv, teamId, { scope: "team", userId, limit: 50 })).items);
   const bySender = new Map<string, Promise<Sent[]>>();
+  const sentTo = async (address: string) => {
+    const contact = await findContactByEmail(kv, teamId, address);
+    if (!contact) return [];
+    return sentOnly(await listMessagesFor(kv, teamId, { type: "contact", id: contact.id }, SENT_TO_SENDER));
+  };
   const toSender = (address: string) => {
     const key = address.toLowerCase();
-    if (!bySender.has(key)) {
-      bySender.set(
-        key,
-        listActivity(kv, teamId, { scope: "team", userId, q: address, limit: SENT_TO_SENDER })
-          .then((page) => sentOnly(page.items)),
-      );
-    }
+    if (!bySender.has(key)) bySender.set(key, sentTo(address));
     return bySender.get(key)!;
   };
   return { recent, toSender };
