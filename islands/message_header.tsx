@@ -20,8 +20,6 @@ interface Props {
   senderName: string;
   /** The viewer sent it: only the sender may retry. */
   mine: boolean;
-  /** It can become a draft again when failed (not a copy made by "send individually"). */
-  editable: boolean;
   message: HeaderFields;
   /** The seller's zone. */
   zone: string;
@@ -80,17 +78,15 @@ export default function MessageHeader(props: Props) {
       }
       actions={props.mine && message.status === "failed" && (
         <>
-          {props.editable && (
-            <button
-              type="button"
-              class="button button-secondary"
-              disabled={retrying || editing}
-              onClick={edit}
-              data-testid="edit-send"
-            >
-              Edit and send again
-            </button>
-          )}
+          <button
+            type="button"
+            class="button button-secondary"
+            disabled={retrying || editing}
+            onClick={edit}
+            data-testid="edit-send"
+          >
+            Edit and send again
+          </button>
           <button
             type="button"
             class="button button-primary"

@@ -211,6 +211,24 @@ Deno.test("recipient - erasing one recipient of a shared email redacts them and 
   assert.ok(!events.includes("Ken here"), "no stored event holds their words");
 });
 
+Deno.test("recipient - erasing the recipients of 'send individually' copies one by one keeps the shared text until the last", async () => {
+  const { t, ana, me, ken } = await setup({
+    to: ["ken@globex.example", "lee@globex.example"],
+    html: "<p>Shared words</p>",
+    sendIndividually: true,
+  });
+  await using _ = t;
+  const lee = (await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@globex.example" })).json;
+  const bodies = async () =>
+    (await Array.fromAsync(t.kv.list({ prefix: ["team", me.team.id, "message_body"] }))).length;
+  assert.equal(await bodies(), 1, "one body for both copies");
+  assert.equal((await ana.api("POST", `/contacts/${ken.id}/erase`)).json.messagesDeleted, 1);
+  const [left] = (await ana.api("GET", "/messages")).json.items;
+  assert.equal((await ana.api("GET", `/messages/${left.message.id}`)).json.html, "<p>Shared words</p>");
+  assert.equal((await ana.api("POST", `/contacts/${lee.id}/erase`)).json.messagesDeleted, 1);
+  assert.equal(await bodies(), 0, "the last copy takes the text with it");
+});
+
 Deno.test("recipient - retention deletes raw events older than the limit; counters stay", async () => {
   const { t, ana, id, pixel } = await setup();
   await using _ = t;

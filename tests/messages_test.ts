@@ -328,6 +328,40 @@ Deno.test("messages - a failed email goes back to a draft to fix and send again;
   assert.equal(new Set(keys).size, keys.length, "each send its own idempotency key");
 });
 
+Deno.test("messages - a failed copy of 'send individually' is edited and sent again; the other copy keeps its text", async () => {
+  await using t = await makeTestApp({
+    mailer: outboxAfter((email) => {
+      if (email.to.some((to) => to.includes("ken@globex.example"))) {
+        throw new MailerError("Resend rejected the email", false, { summary: "address rejected" });
+      }
+    }),
+  });
+  const { ana, me, ken } = await team(t);
+  const { ids } = await sendEmail(t, ana, {
+    to: [ken.email, "lee@initech.example"],
+    html: "<p>The text both got</p>",
+    sendIndividually: true,
+  });
+  const statuses = await Promise.all(ids.map(async (id) => (await ana.api("GET", `/messages/${id}`)).json));
+  assert.deepEqual(statuses.map((m) => [m.to[0].email, m.status]), [
+    ["ken@globex.example", "failed"],
+    ["lee@initech.example", "sent"],
+  ]);
+  const [kens, lees] = ids;
+  assert.equal((await ana.api("POST", `/messages/${kens}/edit`)).status, 200);
+  const fixed = await ana.api("PATCH", `/messages/${kens}`, {
+    to: ["ken.sato@globex.example"],
+    html: "<p>A new text for Ken</p>",
+  });
+  assert.equal(fixed.status, 200);
+  assert.equal((await ana.api("POST", `/messages/${kens}/send`)).status, 202);
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("GET", `/messages/${kens}`)).json.html, "<p>A new text for Ken</p>");
+  assert.equal((await ana.api("GET", `/messages/${lees}`)).json.html, "<p>The text both got</p>");
+  const emails = await outbox(t, me.team.id);
+  assert.deepEqual(emails.map((e) => e.to[0]).sort(), ["ken.sato@globex.example", "lee@initech.example"]);
+});
+
 Deno.test("messages - retryable provider errors are retried with backoff", async () => {
   let busy = 2;
   await using t = await makeTestApp({

@@ -163,3 +163,37 @@ Deno.test("scheduling - a send is prepared ahead but goes out at its time, and a
   assert.equal(sent.sentAt, again);
   assert.equal((await outbox(t, me.team.id)).length, 1);
 });
+
+Deno.test("scheduling - a copy of 'send individually' made a draft again can be edited or discarded; the others keep their text", async () => {
+  const { t, ana, me, draft } = await setup();
+  await using _ = t;
+  await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@initech.example" });
+  await ana.api("PATCH", `/messages/${draft.id}`, {
+    to: ["ken@globex.example", "lee@initech.example"],
+    html: "<p>The original text</p>",
+    sendIndividually: true,
+  });
+  const at = start + 3600_000;
+  const scheduled = await ana.api("POST", `/messages/${draft.id}/schedule`, { at });
+  assert.equal(scheduled.status, 202);
+  const ids: string[] = scheduled.json.items.map((m: { id: string }) => m.id);
+  assert.equal(ids.length, 2);
+  // The copy the draft became goes back to draft, gets a longer text (two chunks), and is discarded.
+  const [first, kept] = ids;
+  assert.equal((await ana.api("DELETE", `/messages/${first}/schedule`)).json.status, "draft");
+  const edited = await ana.api("PATCH", `/messages/${first}`, {
+    html: `<p>${"A new text. ".repeat(9000)}</p>`,
+  });
+  assert.equal(edited.status, 200);
+  assert.equal((await ana.api("DELETE", `/messages/${first}`)).status, 204);
+  const other = await ana.api("GET", `/messages/${kept}`);
+  assert.equal(other.status, 200);
+  assert.equal(other.json.html, "<p>The original text</p>");
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  const emails = await outbox(t, me.team.id);
+  assert.equal(emails.length, 1);
+  assert.deepEqual(emails[0].to, ["lee@initech.example"]);
+  assert.match(emails[0].html, /The original text/);
+  assert.equal((await ana.api("GET", `/messages/${kept}`)).json.status, "sent");
+});

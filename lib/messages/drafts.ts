@@ -27,7 +27,7 @@ export async function getMessage(kv: Deno.Kv, teamId: string, id: string): Promi
   return message;
 }
 
-/** The sanitized HTML body. Copies made by "send individually" share their draft's body. */
+/** The sanitized HTML body. Copies made by "send individually" share their group's body. */
 export function getMessageBody(kv: Deno.Kv, message: Message): Promise<string> {
   return readTextChunks(kv, keys.body(message.teamId, bodyId(message)), message.bodyChunks);
 }

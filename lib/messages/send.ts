@@ -7,11 +7,11 @@ import { AppError, invalid, notFound } from "../http/errors.ts";
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
+import { addChunks, deleteChunks } from "../storage/chunks.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
 import {
   backToDraft,
-  bodyId,
   draftInput,
   editableDraft,
   getMessageBody,
@@ -28,7 +28,10 @@ export const DELIVER_JOB = "deliver";
 /**
  * Queues a draft for delivery at `dueAt` (now, or later for a scheduled send).
  * With "send individually" each To recipient gets a copy with its own tracking;
- * the draft itself becomes the first copy. Returns the queued copies.
+ * the draft itself becomes the first copy. The copies share one body, moved in the
+ * same commit from the draft to a key of the group's own, so that any copy made a
+ * draft again (a cancelled schedule, a failed send) can change its text without
+ * touching the others'. Returns the queued copies.
  */
 export async function queueDraft(
   kv: Deno.Kv,
@@ -57,6 +60,11 @@ export async function queueDraft(
   const op = kv.atomic().check(entry);
   const copies: Message[] = [];
   const perCopy = individual ? fields.to.map((r) => [r]) : [fields.to];
+  const groupId = individual ? newId(now) : null;
+  if (groupId) {
+    deleteChunks(op, keys.body(draft.teamId, draft.id), draft.bodyChunks);
+    addChunks(op, keys.body(draft.teamId, groupId), html);
+  }
   for (const [i, to] of perCopy.entries()) {
     const copyFields = individual
       ? await resolveDraft(kv, viewer.team.id, {
@@ -70,7 +78,7 @@ export async function queueDraft(
       ...draft,
       ...copyFields.fields,
       id: i === 0 ? draft.id : newId(now),
-      groupId: i === 0 ? null : bodyId(draft),
+      groupId,
       status,
       queuedAt: now,
       updatedAt: now,
@@ -122,8 +130,8 @@ async function failedEntry(kv: Deno.Kv, viewer: Viewer, id: string, doing: strin
 
 /**
  * A failed message back to a draft, to change (a rejected address, say) and send again. Its failures stay in its
- * history, and its next send is a new attempt for the provider (a new idempotency key). An email sent as one of
- * "send individually"'s copies shares its body with the others, which are out: it can be retried, not edited.
+ * history, and its next send is a new attempt for the provider (a new idempotency key). A copy made by "send
+ * individually" gets a body of its own; the other copies keep theirs.
  */
 export async function reopenFailed(
   kv: Deno.Kv,
@@ -132,13 +140,6 @@ export async function reopenFailed(
   now: number,
 ): Promise<{ message: Message; events: LiveEvent[] }> {
   const { entry, old } = await failedEntry(kv, viewer, id, "edit");
-  if (old.groupId || old.sendIndividually) {
-    throw new AppError(
-      409,
-      "conflict",
-      "This email was sent individually, and its copies share its text: retry it, or write a new email.",
-    );
-  }
   const op = kv.atomic().check(entry);
   const message = await backToDraft(op, kv, { ...old, failure: null, sendAttempt: old.sendAttempt + 1 }, now);
   const event = liveEvent(old.teamId, "message.updated", { messageId: id, status: "draft" }, now);

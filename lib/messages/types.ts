@@ -70,7 +70,7 @@ export interface Message {
   blockedBy: string[];
   /** One copy per To recipient, each with its own tracking. */
   sendIndividually: boolean;
-  /** The draft a copy was made from, for "send individually". */
+  /** For copies made by "send individually": their group, whose id keys the body they share. */
   groupId: string | null;
   /** Contacts and companies this message is about or addressed to (timeline indexes). */
   contactIds: string[];

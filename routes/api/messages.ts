@@ -234,8 +234,7 @@ messagesApi.openapi(
     method: "post",
     path: "/messages/{id}/edit",
     tags: ["Messages"],
-    summary:
-      "Turn a failed message back into a draft, to change and send again (not a copy of 'send individually')",
+    summary: "Turn a failed message back into a draft, to change and send again",
     security,
     request: { params: IdParams },
     responses: { 200: json(MessageSchema, "The draft"), ...errors },

@@ -191,7 +191,6 @@ messagePages.get("/messages/:id", async (c) => {
         subject: message.subject,
         senderName: names[message.senderId] ?? "a former member",
         mine: message.senderId === user.id,
-        editable: !message.groupId && !message.sendIndividually,
         message: { status: message.status, sentAt: message.sentAt, updatedAt: message.updatedAt },
         zone: user.timeZone,
       })}
