@@ -1,0 +1,47 @@
+/**
+ * End to end, on a phone (390×844): pages keep to the screen's width whatever the seller typed — a subject
+ * with no spaces, a long company name — so nothing is cut off or needs scrolling sideways.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { draftToNewContact, KEN, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+
+const PHONE = { width: 390, height: 844 };
+
+/** Fails naming the page if it is wider than the screen (the seller would have to scroll sideways). */
+async function assertFitsWidth(page: Page, what: string) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `${what} is ${scroll}px wide on a ${client}px screen`);
+}
+
+Deno.test("e2e - small screens: a subject with no spaces wraps on the message page, timelines and the Outbox", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  // A pasted file or order name, say: one long word (hyphens would let it break).
+  const subject = "Order_2026_ACME_0000987654321_confirmation_and_delivery_schedule_attached";
+  const { contact, draft } = await draftToNewContact(page, KEN, { subject, html: "<p>Hi Ken</p>" });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await server.deps.scheduler.drain();
+
+  for (
+    const [what, path] of [
+      ["The message page", `/messages/${draft.id}`],
+      ["Ken's page", `/contacts/${contact.id}`],
+      ["The Outbox", "/outbox"],
+    ]
+  ) {
+    await page.goto(`${server.url}${path}`);
+    await page.waitForSelector(`text=${subject}`);
+    await assertFitsWidth(page, what);
+  }
+  await page.goto(`${server.url}/messages/${draft.id}`);
+  await screenshot(page, "message-long-subject");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
