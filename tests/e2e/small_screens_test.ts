@@ -45,3 +45,29 @@ Deno.test("e2e - small screens: a subject with no spaces wraps on the message pa
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - small screens: a long company name in the template pages' contact chooser stays inside the screen", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", {
+    ...KEN,
+    companyName: "Globex International Holdings Corporation of America",
+  });
+  const template = await pageApi<{ id: string }>(page, "POST", "/templates", {
+    name: "Follow-up",
+    subject: "Following up",
+    html: "<p>Hi {{contact.first_name}}</p>",
+  });
+
+  for (
+    const [what, path] of [["The templates list", "/templates"], ["A template", `/templates/${template.id}`]]
+  ) {
+    await page.goto(`${server.url}${path}`);
+    await assertFitsWidth(page, what);
+  }
+  await screenshot(page, "template-contact-chooser");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
