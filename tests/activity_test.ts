@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ManualClock } from "../lib/clock/clock.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 
@@ -53,4 +54,56 @@ Deno.test("activity - pages go forward, back one page at a time and to the first
   const back = await visit(three.previous!);
   assert.deepEqual(back, two, "Previous page is the page before, with its own links");
   assert.deepEqual(await visit(back.first!), one);
+});
+
+/** The drafts the Activity page lists: [subject, line under it], and its "Show all" link. */
+function drafts(html: string) {
+  const section = html.match(/<section[^>]*data-testid="drafts"[\s\S]*?<\/section>/)?.[0] ?? "";
+  return {
+    rows: [...section.matchAll(/<a href="\/compose\/[^"]+">([^<]*)<\/a><div class="muted small">([^<]*)/g)]
+      .map((m) => [m[1], m[2].replace(/\s+/g, " ").trim()]),
+    showAll: section.match(/href="([^"]*)"[^>]*>Show all/)?.[1] ?? null,
+  };
+}
+
+Deno.test("activity - lists the seller's own drafts, a cancelled scheduled send among them, and only theirs", async () => {
+  await using t = await makeTestApp({ clock: new ManualClock(Date.parse("2026-03-02T09:00:00Z")) });
+  const ana = new Client(t);
+  await ana.signUp({ timeZone: "Europe/Lisbon" });
+  const draft = async (subject: string, to: string[] = ["ken@globex.example"]) =>
+    (await ana.api("POST", "/messages", { to, subject, html: "<p>Hi</p>" })).json.id as string;
+  assert.equal(drafts((await ana.page("/")).html).rows.length, 0, "no drafts, no section");
+
+  await draft("", []);
+  const later = await draft("Proposal");
+  t.clock.advance(60_000);
+  assert.equal(
+    (await ana.api("POST", `/messages/${later}/schedule`, { at: t.clock.now() + 86_400_000 })).status,
+    202,
+  );
+  await draft("Pricing");
+  assert.deepEqual(drafts((await ana.page("/")).html).rows.map(([s]) => s), ["Pricing", "(no subject)"]);
+
+  // Cancelling the schedule makes it a draft again: "back to your drafts", and there it is.
+  t.clock.advance(60_000);
+  assert.equal((await ana.api("DELETE", `/messages/${later}/schedule`)).status, 200);
+  const { rows } = drafts((await ana.page("/")).html);
+  assert.deepEqual(rows, [
+    ["Proposal", "To ken@globex.example · saved Mon 2 Mar, 09:02"],
+    ["Pricing", "To ken@globex.example · saved Mon 2 Mar, 09:01"],
+    ["(no subject)", "No recipients yet · saved Mon 2 Mar, 09:00"],
+  ]);
+
+  // A teammate's drafts are theirs: Bea sees none of Ana's.
+  const invite = (await ana.api("POST", "/invites", { email: "bea@acme.example" })).json;
+  const bea = new Client(t);
+  await bea.form(new URL(invite.url).pathname, { name: "Bea Costa", password: "another good password" });
+  assert.equal(drafts((await bea.page("/")).html).rows.length, 0);
+
+  // More than five: the newest five, and a link to all of them.
+  for (let i = 0; i < 4; i++) await draft(`More ${i}`);
+  const five = drafts((await ana.page("/")).html);
+  assert.equal(five.rows.length, 5);
+  assert.equal(five.showAll, "/?drafts=all");
+  assert.equal(drafts((await ana.page("/?drafts=all")).html).rows.length, 7);
 });

@@ -76,7 +76,7 @@ export function listActivity(
   return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), { ...options, load });
 }
 
-/** The viewer's drafts, newest first. */
+/** The viewer's drafts (among their 200 newest emails), the most recently saved first. */
 export async function listDrafts(
   kv: Deno.Kv,
   teamId: string,
@@ -88,7 +88,8 @@ export async function listDrafts(
     limit: 200,
   });
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
-  return messages.filter((m): m is Message => m?.status === "draft").slice(0, limit);
+  return messages.filter((m): m is Message => m?.status === "draft")
+    .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
 }
 
 /**

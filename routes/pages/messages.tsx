@@ -14,9 +14,10 @@ import { listMembers, userNames } from "../../lib/accounts/users.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
-import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
-import { toRow } from "../../lib/messages/rows.ts";
-import type { Message, Recipient } from "../../lib/messages/types.ts";
+import { getStats, listActivity, listDrafts, listEvents } from "../../lib/messages/list.ts";
+import { recipientLabel, toRow } from "../../lib/messages/rows.ts";
+import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
+import { formatDateTime } from "../../lib/time/format.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -25,13 +26,47 @@ import { EmailFrame } from "./email_frame.tsx";
 
 export const messagePages = new Hono<AppEnv>();
 
+/** How many drafts the Activity page lists before "Show all". */
+const DRAFTS_SHOWN = 5;
+
+/**
+ * The viewer's drafts, newest first: new emails saved as they were typed, cancelled scheduled sends and
+ * failed emails being fixed. Nowhere else lists them.
+ */
+function Drafts({ drafts, all, zone, now }: { drafts: Message[]; all: boolean; zone: string; now: number }) {
+  if (!drafts.length) return null;
+  const shown = all ? drafts : drafts.slice(0, DRAFTS_SHOWN);
+  return (
+    <section class="card drafts" aria-labelledby="drafts-title" data-testid="drafts">
+      <h2 id="drafts-title" class="card-title">Your drafts ({drafts.length})</h2>
+      <ul class="list">
+        {shown.map((draft) => (
+          <li key={draft.id} class="list-row">
+            <div>
+              <a href={`/compose/${draft.id}`}>{draft.subject || "(no subject)"}</a>
+              <div class="muted small">
+                {allRecipients(draft).length ? `To ${recipientLabel(draft)}` : "No recipients yet"} · saved
+                {" "}
+                {formatDateTime(draft.updatedAt, zone, now)}
+              </div>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {shown.length < drafts.length && (
+        <a class="button button-ghost button-small" href="/?drafts=all">Show all {drafts.length} drafts</a>
+      )}
+    </section>
+  );
+}
+
 const FILTERS = {
   followed: { "": "Followed or not", true: "Followed", false: "Not followed" },
   opened: { "": "Opened or not", true: "Opened", false: "Not opened" },
 } as const;
 
 messagePages.get("/", async (c) => {
-  const { kv } = c.get("deps");
+  const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
   const scope = c.req.query("scope") === "mine" ? "mine" : "team";
   const followed = c.req.query("followed");
@@ -58,6 +93,7 @@ messagePages.get("/", async (c) => {
   };
   const filtered = Boolean(followed || opened || q);
   const clear = `/?scope=${scope}`;
+  const drafts = cursor || filtered ? [] : await listDrafts(kv, team.id, user.id, 200);
   return render(
     c,
     { title: "Activity" },
@@ -108,6 +144,12 @@ messagePages.get("/", async (c) => {
           {filtered && <a class="button button-ghost button-small filter-clear" href={clear}>Clear</a>}
         </form>
       </div>
+      <Drafts
+        drafts={drafts}
+        all={c.req.query("drafts") === "all"}
+        zone={user.timeZone}
+        now={clock.now()}
+      />
       {island(ActivityList, {
         rows: page.items.map(({ message, stats }) => toRow(message, stats, members[message.senderId] ?? "")),
         zone: user.timeZone,
