@@ -384,3 +384,42 @@ Deno.test("notifications - the daily digest goes out at 08:00 the seller's time 
     "no new cards, no email",
   );
 });
+
+Deno.test("alarms - an open or reply deadline before a scheduled send is refused; one that passes unsent says so", async () => {
+  await using t = await makeTestApp({ clock: new ManualClock(start) });
+  const ana = new Client(t);
+  await ana.signUp();
+  const draft = async () =>
+    (await ana.api("POST", "/messages", { to: ["ken@globex.example"], subject: "Pilot", html: "<p>Hi</p>" }))
+      .json.id as string;
+  const scheduled = await draft();
+  await ana.api("POST", `/messages/${scheduled}/schedule`, { at: start + 3 * hour });
+  const alarm = (condition: string, at: number, id = scheduled) =>
+    ana.api("POST", `/messages/${id}/alarms`, { condition, at });
+
+  // Ken can't reply at 10:00 to an email that goes out at noon: refused, naming the time, nothing kept.
+  const early = await alarm("no_reply", start + hour);
+  assert.equal(early.status, 400);
+  assert.match(early.json.error.fields.at, /scheduled to go out after this time/);
+  assert.equal((await alarm("not_opened", start + 3 * hour)).status, 400, "not even at the send time");
+  assert.deepEqual((await ana.api("GET", `/messages/${scheduled}/alarms`)).json.items, []);
+  assert.equal((await alarm("reminder", start + hour)).status, 201, "a reminder needs no sent email");
+  const later = await alarm("no_reply", start + 4 * hour);
+  assert.equal(later.status, 201);
+  const moved = await ana.api("PATCH", `/alarms/${later.json.id}`, { at: start + 2 * hour });
+  assert.equal(moved.status, 400, "nor moved before the send");
+
+  // The send is moved past the alarm, and a draft has an alarm of its own: when they go off, the cards
+  // say the email never went out, not that Ken didn't reply.
+  await ana.api("PATCH", `/messages/${scheduled}/schedule`, { at: start + 5 * hour });
+  const stillDraft = await draft();
+  assert.equal((await alarm("not_opened", start + hour, stillDraft)).status, 201);
+  t.clock.set(start + 4 * hour);
+  await t.deps.scheduler.drain();
+  const headlines = (await cards(ana)).items.map((c: { headline: string }) => c.headline).sort();
+  assert.deepEqual(headlines, [
+    "Your email hasn't gone out yet: it is scheduled for later",
+    "Your email was never sent: it is still a draft",
+    "Your reminder",
+  ]);
+});

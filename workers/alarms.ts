@@ -7,7 +7,7 @@
 import { ALARM_JOB } from "../lib/alarms/alarms.ts";
 import { engagementOf } from "../lib/alarms/engagement.ts";
 import { evaluate } from "../lib/alarms/evaluate.ts";
-import { alarmHeadline } from "../lib/alarms/headline.ts";
+import { alarmHeadline, notSentHeadline } from "../lib/alarms/headline.ts";
 import { alarmKeys } from "../lib/alarms/keys.ts";
 import type { Alarm } from "../lib/alarms/types.ts";
 import { type CardLinks, cardLinks, type Person, personOf } from "../lib/assistant/about.ts";
@@ -88,12 +88,14 @@ async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: 
       message,
       {
         kind: alarm.condition as CardKind,
-        headline: alarmHeadline(
-          alarm.condition,
-          people.map((p) => p.name),
-          everyone,
-          message.cc.length + message.bcc.length > 0,
-        ),
+        headline: alarm.condition !== "reminder" && message.status !== "sent"
+          ? notSentHeadline(message.status)
+          : alarmHeadline(
+            alarm.condition,
+            people.map((p) => p.name),
+            everyone,
+            message.cc.length + message.bcc.length > 0,
+          ),
         eventAt: alarm.dueAt,
         comment: alarm.comment,
         alarmId: alarm.id,

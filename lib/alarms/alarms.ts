@@ -42,6 +42,16 @@ function checkFits(message: Message, data: z.output<typeof AlarmInput>) {
   if (stranger) throw invalid({ recipients: `${stranger} is not a To recipient of this email.` });
 }
 
+/** Opens and replies come after the email goes out: a deadline for them must follow a scheduled send. */
+function checkAfterSend(message: Message, condition: Alarm["condition"], dueAt: number) {
+  if (condition === "reminder" || message.status !== "scheduled" || !message.job) return;
+  if (dueAt <= message.job.dueAt) {
+    throw invalid({
+      at: "This email is scheduled to go out after this time: choose a later time, or use “Remind me at”.",
+    });
+  }
+}
+
 async function ownMessage(kv: Deno.Kv, viewer: Viewer, messageId: string) {
   const message = await getMessage(kv, viewer.team.id, messageId);
   if (message.senderId !== viewer.user.id) throw forbidden("Only the sender sets alarms on an email.");
@@ -60,6 +70,7 @@ export async function addAlarm(
   const message = await ownMessage(kv, viewer, messageId);
   checkFits(message, data);
   const dueAt = checkFuture(data.at, now, "at");
+  checkAfterSend(message, data.condition, dueAt);
   const op = kv.atomic();
   const alarm: Alarm = {
     id: newId(now),
@@ -127,6 +138,7 @@ export async function updateAlarm(
   const message = await getMessage(kv, viewer.team.id, old.messageId);
   checkFits(message, data);
   const dueAt = data.at === old.dueAt ? old.dueAt : checkFuture(data.at, now, "at");
+  checkAfterSend(message, data.condition, dueAt);
   const op = kv.atomic().check(entry);
   const alarm: Alarm = {
     ...old,

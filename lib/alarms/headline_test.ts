@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { alarmHeadline } from "./headline.ts";
+import { alarmHeadline, notSentHeadline } from "./headline.ts";
 
 Deno.test("alarm headlines - one person is named", () => {
   assert.equal(alarmHeadline("no_reply", ["Zoë Martin"], false), "No reply from Zoë Martin yet");
@@ -44,4 +44,10 @@ Deno.test("alarm headlines - with copies in Cc, the group says it means the peop
     alarmHeadline("no_reply", ["Ken Sato", "Mia"], true, true),
     "No reply from any of the 2 people in To yet",
   );
+});
+
+Deno.test("alarm headlines - an email that never went out says so, blaming no one", () => {
+  assert.equal(notSentHeadline("draft"), "Your email was never sent: it is still a draft");
+  assert.equal(notSentHeadline("scheduled"), "Your email hasn't gone out yet: it is scheduled for later");
+  assert.equal(notSentHeadline("failed"), "Your email couldn't be sent");
 });
