@@ -3,6 +3,7 @@
  * the conversion between a `datetime-local` field and an instant in the seller's zone
  * (the browser's own zone may differ from the profile's). Pure; needs Temporal (see temporal.ts).
  */
+import { formatWeekdayTime } from "../time/format.ts";
 import type { BusinessHours } from "./business_hours.ts";
 import { nextBusinessSlot } from "./slots.ts";
 import { temporal, zoned } from "./temporal.ts";
@@ -19,17 +20,24 @@ export interface QuickChoice {
   at: number;
 }
 
-/** One-click times, each moved forward into business hours when it falls outside them. */
+/**
+ * One-click times, each moved forward into business hours when it falls outside them. A moved choice is
+ * labelled with the day and time it picks ("Mon 08:00": on a Friday "Tomorrow 9:00" would be Saturday), and
+ * choices that land on the same time are offered once.
+ */
 export function quickChoices(now: number, zone: string, hours: BusinessHours): QuickChoice[] {
-  const inHours = (at: number) => nextBusinessSlot(at, zone, hours) ?? at;
   const today = zoned(now, zone).dayOfWeek; // 1 = Monday
   const toMonday = ((8 - today) % 7) || 7;
+  const choice = (label: string, wanted: number): QuickChoice => {
+    const at = nextBusinessSlot(wanted, zone, hours) ?? wanted;
+    return { label: at === wanted ? label : formatWeekdayTime(at, zone), at };
+  };
   const choices = [
-    { label: "Tomorrow 9:00", at: inHours(atLocal(now, zone, 1, "09:00")) },
-    { label: "In 2 days", at: inHours(now + 2 * 86_400_000) },
-    { label: "Next Monday 9:00", at: inHours(atLocal(now, zone, toMonday, "09:00")) },
+    choice("Tomorrow 9:00", atLocal(now, zone, 1, "09:00")),
+    choice("In 2 days", now + 2 * 86_400_000),
+    choice("Next Monday 9:00", atLocal(now, zone, toMonday, "09:00")),
   ];
-  return choices;
+  return choices.filter((c, i) => choices.findIndex((other) => other.at === c.at) === i);
 }
 
 /** "2026-03-03T15:00" (a datetime-local value) read in `zone`; null when empty or invalid. */

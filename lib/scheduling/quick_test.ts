@@ -2,16 +2,28 @@ import assert from "node:assert/strict";
 import { DEFAULT_BUSINESS_HOURS } from "./business_hours.ts";
 import { atLocal, fromLocalInput, quickChoices, toLocalInput } from "./quick.ts";
 
-Deno.test("quick choices - tomorrow 9:00 and next Monday in the seller's zone, inside business hours", () => {
-  const friday = Date.parse("2026-03-06T15:00:00Z"); // Fri 15:00 Lisbon
-  const [tomorrow, twoDays, monday] = quickChoices(friday, "Europe/Lisbon", DEFAULT_BUSINESS_HOURS);
-  assert.equal(
-    new Date(tomorrow.at).toISOString(),
-    "2026-03-09T08:00:00.000Z",
-    "Saturday is closed: Monday 08:00",
+Deno.test("quick choices - tomorrow 9:00 and next Monday in the seller's zone, inside business hours, labelled with what they pick", () => {
+  const wednesday = Date.parse("2026-03-04T15:00:00Z"); // Wed 15:00 Lisbon
+  assert.deepEqual(
+    quickChoices(wednesday, "Europe/Lisbon", DEFAULT_BUSINESS_HOURS)
+      .map((c) => [c.label, new Date(c.at).toISOString()]),
+    [
+      ["Tomorrow 9:00", "2026-03-05T09:00:00.000Z"],
+      ["In 2 days", "2026-03-06T15:00:00.000Z"],
+      ["Next Monday 9:00", "2026-03-09T09:00:00.000Z"],
+    ],
   );
-  assert.equal(new Date(twoDays.at).toISOString(), "2026-03-09T08:00:00.000Z");
-  assert.equal(new Date(monday.at).toISOString(), "2026-03-09T09:00:00.000Z");
+  // On a Friday, tomorrow and the day after are closed: the one choice that moved to Monday 08:00 says so.
+  const friday = Date.parse("2026-03-06T15:00:00Z"); // Fri 15:00 Lisbon
+  assert.deepEqual(
+    quickChoices(friday, "Europe/Lisbon", DEFAULT_BUSINESS_HOURS)
+      .map((c) => [c.label, new Date(c.at).toISOString()]),
+    [
+      ["Mon 08:00", "2026-03-09T08:00:00.000Z"],
+      ["Next Monday 9:00", "2026-03-09T09:00:00.000Z"],
+    ],
+    "not 'Tomorrow 9:00' for Monday 08:00",
+  );
   const tuesday = Date.parse("2026-03-03T10:00:00Z");
   assert.equal(
     new Date(quickChoices(tuesday, "Asia/Kolkata", DEFAULT_BUSINESS_HOURS)[0].at).toISOString(),
