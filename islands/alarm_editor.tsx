@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { type Alarm, type AlarmCondition, CONDITION_LABELS } from "../lib/alarms/types.ts";
@@ -56,6 +56,13 @@ export default function AlarmEditor(props: Props) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [tools, setTools] = useState<TimeTools | null>(null);
+  // Keyboard focus: into the form when it opens; back to what opened it (Edit) or to "Add alarm" when it
+  // closes or an alarm is removed, since the button that had focus is gone.
+  const formRef = useRef<HTMLFormElement>(null);
+  const addRef = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const [refocus, setRefocus] = useState(0);
+  const formOpen = !!(draft && tools);
 
   useEffect(() =>
     onLive((event) => {
@@ -72,12 +79,29 @@ export default function AlarmEditor(props: Props) {
     if (props.autoStart) void start();
   }, []);
 
+  useEffect(() => {
+    if (formOpen) formRef.current?.querySelector<HTMLElement>("select, input")?.focus();
+  }, [formOpen]);
+
+  useEffect(() => {
+    if (!refocus) return;
+    const back = opener.current;
+    (back?.isConnected && back !== document.body ? back : addRef.current)?.focus();
+    opener.current = null;
+  }, [refocus]);
+
+  const close = () => {
+    setDraft(null);
+    setRefocus((n) => n + 1);
+  };
+
   const conditions: AlarmCondition[] = props.followed ? ["no_reply", "not_opened", "reminder"] : ["reminder"];
   const chosenAt = draft && tools ? tools.fromLocalInput(draft.local, zone) : null;
   const now = Date.now();
 
   const start = async (alarm?: Alarm) => {
     setErrors({});
+    opener.current = document.activeElement as HTMLElement | null;
     let t: TimeTools;
     try {
       t = tools ?? await loadTimeTools();
@@ -121,7 +145,7 @@ export default function AlarmEditor(props: Props) {
         ? await api<Alarm>("PATCH", `/alarms/${draft.id}`, body)
         : await api<Alarm>("POST", `/messages/${props.messageId}/alarms`, body);
       setAlarms((all) => [...all.filter((a) => a.id !== saved.id), saved].sort((a, b) => a.dueAt - b.dueAt));
-      setDraft(null);
+      close();
     } catch (err) {
       setErrors(err instanceof ApiError ? { _: err.message, ...err.fields } : { _: String(err) });
     } finally {
@@ -139,6 +163,7 @@ export default function AlarmEditor(props: Props) {
       }
     }
     setAlarms((all) => all.filter((a) => a.id !== alarm.id));
+    setRefocus((n) => n + 1);
   };
 
   const nameOf = (email: string) => recipients.find((r) => r.email.toLowerCase() === email)?.name || email;
@@ -153,12 +178,13 @@ export default function AlarmEditor(props: Props) {
       data-testid="alarm-editor"
     >
       {props.embedded
-        ? <AlarmsHead onAdd={draft ? undefined : () => void start()} />
+        ? <AlarmsHead onAdd={draft ? undefined : () => void start()} buttonRef={addRef} />
         : (
           <div class="engagement-head">
             <h2 id="alarms-title" class="card-title">Follow-up alarms</h2>
             {props.editable && !draft && (
               <button
+                ref={addRef}
                 type="button"
                 class="button button-secondary button-small"
                 onClick={() => void start()}
@@ -222,7 +248,16 @@ export default function AlarmEditor(props: Props) {
       </ul>
       {!draft && errors._ && <p class="error-text" role="alert">{errors._}</p>}
       {draft && tools && (
-        <form class="stack alarm-form" onSubmit={save}>
+        <form
+          ref={formRef}
+          class="stack alarm-form"
+          onSubmit={save}
+          onKeyDown={(e) => {
+            if (e.key !== "Escape") return;
+            e.stopPropagation();
+            close();
+          }}
+        >
           {errors._ && <div class="alert alert-error" role="alert">{errors._}</div>}
           <div class="field">
             <label for="alarm-condition">Alarm</label>
@@ -306,7 +341,7 @@ export default function AlarmEditor(props: Props) {
             <button class="button button-primary button-small" type="submit" disabled={busy}>
               {draft.id ? "Save alarm" : "Add alarm"}
             </button>
-            <button class="button button-ghost button-small" type="button" onClick={() => setDraft(null)}>
+            <button class="button button-ghost button-small" type="button" onClick={close}>
               Cancel
             </button>
           </div>

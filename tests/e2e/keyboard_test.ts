@@ -1,0 +1,71 @@
+/**
+ * End to end, from the keyboard alone: after each action the focus is somewhere that makes sense — in the form
+ * that opened, back on the button that opened it, on the control that replaced the one pressed — never lost
+ * to the page's top, where the next Tab would start again from the header.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { draftToNewContact, KEN, openMessagePage, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+
+/** What has the keyboard focus: its tag and its label, id or text, e.g. `button "Add alarm"`. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const name = el.getAttribute("aria-label") ?? (el.id ? `#${el.id}` : el.textContent?.trim().slice(0, 40));
+    return `${el.tagName.toLowerCase()} "${name}"`;
+  });
+}
+
+/** Waits (up to 2 s: islands move the focus after they render) for the focus to be on `expected`. */
+async function assertFocus(page: Page, expected: string) {
+  let now = "";
+  for (let i = 0; i < 40 && (now = await focused(page)) !== expected; i++) await page.waitForTimeout(50);
+  assert.equal(now, expected);
+}
+
+Deno.test("e2e - keyboard: the alarm form takes the focus when it opens and gives it back when it closes", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, { subject: "Pricing", html: "<p>Hi Ken</p>" });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await openMessagePage(page, server.url, draft.id);
+  const add = page.locator("[data-testid=alarm-editor] button:has-text('Add alarm')");
+
+  // Open with Enter: the first field has the focus. Escape closes, back on "Add alarm".
+  await add.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("form.alarm-form");
+  await assertFocus(page, 'select "#alarm-condition"');
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("form.alarm-form", { state: "detached" });
+  await assertFocus(page, 'button "Add alarm"');
+
+  // Add one from the keyboard: after saving, the focus is on "Add alarm" again.
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'select "#alarm-condition"');
+  await page.focus("#alarm-comment");
+  await page.keyboard.type("Call Ken");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=alarms] li");
+  await assertFocus(page, 'button "Add alarm"');
+
+  // Edit, then Cancel: back on that alarm's Edit.
+  await page.focus("[data-testid=alarms] button:has-text('Edit')");
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'select "#alarm-condition"');
+  await screenshot(page, "alarm-form-keyboard");
+  await page.focus("form.alarm-form button:has-text('Cancel')");
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'button "Edit"');
+
+  // Remove: the row goes, and the focus lands on "Add alarm".
+  await page.focus("[data-testid=alarms] button:has-text('Remove')");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=alarms] li", { state: "detached" });
+  await assertFocus(page, 'button "Add alarm"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
