@@ -3,7 +3,7 @@ import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { type Alarm, type AlarmCondition, CONDITION_LABELS } from "../lib/alarms/types.ts";
 import type { BusinessHours } from "../lib/scheduling/business_hours.ts";
-import { formatDateTime, formatTime } from "../lib/time/format.ts";
+import { formatDateTime, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { AlarmsHead } from "./composer/alarms_head.tsx";
 import { loadTimeTools, type TimeTools } from "./composer/time_tools.ts";
@@ -169,7 +169,8 @@ export default function AlarmEditor(props: Props) {
   const nameOf = (email: string) => recipients.find((r) => r.email.toLowerCase() === email)?.name || email;
   const theirTime = (at: number) =>
     recipients.filter((r) => r.zone && r.zone !== zone)
-      .map((r) => `${formatTime(at, r.zone!)} for ${r.name || r.email} in ${cityOf(r.zone!)}`).join(" · ");
+      .map((r) => `${formatTimeBeside(at, r.zone!, zone)} for ${r.name || r.email} in ${cityOf(r.zone!)}`)
+      .join(" · ");
 
   return (
     <section

@@ -7,7 +7,7 @@ import { showToast } from "../lib/browser/toast.ts";
 import type { FieldErrors } from "../lib/http/errors.ts";
 import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
 import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
-import { formatDateTime, formatDuration, formatTime } from "../lib/time/format.ts";
+import { formatDateTime, formatDuration, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { clip } from "../lib/text/clip.ts";
 
@@ -238,7 +238,9 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
             <span class="muted small">
               {formatDateTime(card.eventAt, zone, now)}
               {card.recipientZone && card.recipientZone !== zone &&
-                ` · ${formatTime(card.eventAt, card.recipientZone)} in ${cityOf(card.recipientZone)}`}
+                ` · ${formatTimeBeside(card.eventAt, card.recipientZone, zone)} in ${
+                  cityOf(card.recipientZone)
+                }`}
             </span>
           </div>
           <h3 class="action-card-title">{card.headline}</h3>

@@ -8,7 +8,7 @@ import { type DeliveryKind, deliveryText } from "../lib/messages/delivery_status
 import { deliveryAfter, type EngagementData, latestStats, messageIdOf } from "../lib/messages/rows.ts";
 import { seenAt, type StatusLine, statusLine } from "../lib/messages/status.ts";
 import { failureHistory, type Message } from "../lib/messages/types.ts";
-import { formatDateTime, formatDuration, formatRelative, formatTime } from "../lib/time/format.ts";
+import { formatDateTime, formatDuration, formatRelative, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { describeEvent, shortUrl } from "../lib/tracking/describe.ts";
 import { countedOpens, type MessageStats, type PublicEvent } from "../lib/tracking/types.ts";
@@ -238,7 +238,7 @@ export default function EngagementPanel(props: Props) {
   const when = (at: number) =>
     formatDateTime(at, props.zone, now) +
     (props.recipient && props.recipient.zone !== props.zone
-      ? ` · ${formatTime(at, props.recipient.zone)} for ${props.recipient.name} in ${
+      ? ` · ${formatTimeBeside(at, props.recipient.zone, props.zone)} for ${props.recipient.name} in ${
         cityOf(props.recipient.zone)
       }`
       : "");

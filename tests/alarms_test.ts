@@ -8,6 +8,7 @@ import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
 const start = Date.parse("2026-03-02T09:00:00Z");
 const hour = 3600_000;
+const KEN = "ken@globex.example";
 
 async function setup(draft: Record<string, unknown> = {}) {
   const t = await makeTestApp({ clock: new ManualClock(start) });
@@ -422,4 +423,30 @@ Deno.test("alarms - an open or reply deadline before a scheduled send is refused
     "Your email was never sent: it is still a draft",
     "Your reminder",
   ]);
+});
+
+Deno.test("alarms - a recipient's time beside the seller's names their day when it is another date", async () => {
+  // Monday 19:30 in Lisbon is Tuesday 04:30 in Tokyo.
+  await using t = await makeTestApp({ clock: new ManualClock(Date.parse("2026-03-02T19:30:00Z")) });
+  const ana = new Client(t);
+  await ana.signUp({ timeZone: "Europe/Lisbon" });
+  await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    lastName: "Sato",
+    email: KEN,
+    timeZone: "Asia/Tokyo",
+  });
+  const { ids: [id] } = await sendEmail(t, ana, { to: [KEN] });
+  const at = Date.parse("2026-03-02T20:00:00Z");
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "not_opened", at: at + hour });
+  await ana.api("POST", `/messages/${id}/alarms`, { condition: "reminder", at });
+  const text = async (path: string) =>
+    (await ana.page(path)).html.replace(/<[^>]+>/g, "").replace(/&amp;#x27;|&#x27;/g, "'");
+
+  const page = await text(`/messages/${id}`);
+  assert.match(page, /Mon 2 Mar, 19:30 · Tue 04:30 for Ken in Tokyo/, "the history");
+  assert.match(page, /Tue 06:00 for Ken Sato in Tokyo/, "a pending alarm");
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  assert.match(await text("/assistant"), /Mon 2 Mar, 20:00 · Tue 05:00 in Tokyo/, "the card");
 });

@@ -42,6 +42,16 @@ export function formatTime(ms: number, zone: string): string {
   return formatter(zone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(ms);
 }
 
+/**
+ * Someone else's clock time, shown beside the same instant in the viewer's zone: "15:38" when it is the same
+ * date for both, "Tue 05:00" when their date differs (Monday evening in Lisbon is Tuesday morning in Tokyo).
+ */
+export function formatTimeBeside(ms: number, zone: string, viewerZone: string): string {
+  return formatDate(ms, zone) === formatDate(ms, viewerZone)
+    ? formatTime(ms, zone)
+    : formatWeekdayTime(ms, zone);
+}
+
 /** "3 Mar 2026" */
 export function formatDate(ms: number, zone: string): string {
   return formatter(zone, { day: "numeric", month: "short", year: "numeric" }).format(ms);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatDateTime, formatDuration, formatRelative, formatTime } from "./format.ts";
+import { formatDateTime, formatDuration, formatRelative, formatTime, formatTimeBeside } from "./format.ts";
 
 const now = Date.parse("2026-03-03T12:00:00Z"); // a Tuesday
 
@@ -25,4 +25,14 @@ Deno.test("format - durations", () => {
   assert.equal(formatDuration(12 * 60_000), "12 minutes");
   assert.equal(formatDuration(125 * 60_000), "2 h 5 min");
   assert.equal(formatDuration(3 * 86_400_000), "3 days");
+});
+
+Deno.test("format - someone else's time beside the viewer's names the day when their date differs", () => {
+  const mondayEvening = Date.parse("2026-03-02T19:30:00Z"); // Mon 19:30 in Lisbon
+  assert.equal(formatTimeBeside(mondayEvening, "Asia/Tokyo", "Europe/Lisbon"), "Tue 04:30");
+  assert.equal(formatTimeBeside(mondayEvening, "America/New_York", "Europe/Lisbon"), "14:30");
+  assert.equal(
+    formatTimeBeside(Date.parse("2026-03-02T09:00:00Z"), "Pacific/Honolulu", "Asia/Tokyo"),
+    "Sun 23:00",
+  );
 });
