@@ -16,7 +16,10 @@ interface Props {
   sendIndividually: boolean;
   /** Why sending individually does not work with this email, or null. */
   individualError: string | null;
-  /** A follow change is being saved. */
+  /**
+   * A follow change is being saved: the buttons say so with aria-disabled rather than `disabled`, which
+   * would drop the keyboard focus of the button just pressed to the top of the page.
+   */
   busy: boolean;
   onFollow(want: boolean): void;
   onRetry(): void;
@@ -68,8 +71,8 @@ export function FollowPanel(p: Props) {
               <button
                 type="button"
                 class="button button-secondary button-small"
-                disabled={p.busy}
-                onClick={p.onRetry}
+                aria-disabled={p.busy || undefined}
+                onClick={() => !p.busy && p.onRetry()}
               >
                 Retry follow
               </button>
@@ -80,8 +83,8 @@ export function FollowPanel(p: Props) {
               <button
                 type="button"
                 class="button button-secondary button-small"
-                disabled={p.busy}
-                onClick={() => p.onFollow(true)}
+                aria-disabled={p.busy || undefined}
+                onClick={() => !p.busy && p.onFollow(true)}
               >
                 Follow
               </button>
@@ -90,8 +93,8 @@ export function FollowPanel(p: Props) {
               <button
                 type="button"
                 class="button button-secondary button-small"
-                disabled={p.busy}
-                onClick={() => p.onFollow(false)}
+                aria-disabled={p.busy || undefined}
+                onClick={() => !p.busy && p.onFollow(false)}
               >
                 Don't follow
               </button>

@@ -6,7 +6,15 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { draftToNewContact, KEN, openMessagePage, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openComposer,
+  openMessagePage,
+  pageApi,
+  pickContact,
+  signUpInBrowser,
+} from "../helpers/e2e_flows.ts";
 
 /** What has the keyboard focus: its tag and its label, id or text, e.g. `button "Add alarm"`. */
 function focused(page: Page): Promise<string> {
@@ -66,6 +74,27 @@ Deno.test("e2e - keyboard: the alarm form takes the focus when it opens and give
   await page.keyboard.press("Enter");
   await page.waitForSelector("[data-testid=alarms] li", { state: "detached" });
   await assertFocus(page, 'button "Add alarm"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: 'Don't follow' and 'Follow' in the composer keep the focus while the choice is saved", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  await openComposer(page, server.url);
+  await pickContact(page, "#composer-to", "Ken", "Ken Sato");
+
+  await page.focus('[data-testid=follow] button:has-text("Don\'t follow")');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=follow-text]:has-text('Not following')");
+  await assertFocus(page, 'button "Follow"');
+  // So Enter again changes it back, without hunting for the button.
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=follow-text]:has-text('Following')");
+  await assertFocus(page, 'button "Don\'t follow"');
   assert.deepEqual(errors, []);
   await context.close();
 });
