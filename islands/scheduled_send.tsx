@@ -3,7 +3,7 @@
  * The message page's "Scheduled to send …" card, for the sender: change the time (the composer's send-later
  * picker, with each recipient's local time and advice) or cancel, which makes the email a draft again and
  * opens it in the composer. Once sending has started the time is fixed: the controls go, and a 409 from the
- * API says why.
+ * API says why. Once the email is sent (or has failed) the card goes.
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, readMessage } from "../lib/browser/api.ts";
@@ -109,6 +109,8 @@ export default function ScheduledSend(props: Props) {
     }
   };
 
+  // Once sent (or failed), the page's header and engagement say so: a card about the send time would be stale.
+  if (message.status === "sent" || message.status === "failed") return null;
   const scheduled = message.status === "scheduled" && message.job;
   const status = statusLine(
     { ...message, follow: "following", failure: null, sentAt: null },

@@ -12,8 +12,15 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
-import { launchBrowser, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openMessagePage,
+  pageApi,
+  signUpInBrowser,
+  waitForMessageStatus,
+} from "../helpers/e2e_flows.ts";
 
 const SELLER = "Europe/Lisbon";
 const TOKYO = "Asia/Tokyo";
@@ -326,4 +333,22 @@ Deno.test("e2e - send later with each recipient's local time, advice, reschedule
 
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+Deno.test("e2e - a scheduled email's page follows it out: the send-time card goes when it is sent", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, { subject: "Pilot dates", html: "<p>Hi Ken</p>" });
+  await pageApi(page, "POST", `/messages/${draft.id}/schedule`, { at: server.clock.now() + 3600_000 });
+  await openMessagePage(page, server.url, draft.id);
+  await waitForText(page, "[data-testid=scheduled-status]", /^Scheduled to send/);
+
+  server.clock.advance(3600_000);
+  await server.deps.scheduler.runDue();
+  await waitForMessageStatus(page, "Not opened yet");
+  await page.waitForSelector("[data-testid=scheduled-send]", { state: "detached" });
+  await screenshot(page, "message-scheduled-sent");
+  assert.deepEqual(errors, []);
 });
