@@ -1,4 +1,5 @@
 import "temporal-polyfill/global";
+import type { Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
@@ -181,6 +182,23 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
   const [cards, setCards] = useState(initial);
   const [calling, setCalling] = useState<string | null>(null);
   const [now] = useNow();
+  // A card dismissed from the keyboard takes its Dismiss button with it: the focus goes to the card now in
+  // its place (or the one before it), or to "You're all caught up", not to the top of the page.
+  const dismissed = useRef<{ id: string; index: number } | null>(null);
+  const board = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    const gone = dismissed.current;
+    if (!gone || cards.some((c) => c.id === gone.id)) return;
+    dismissed.current = null;
+    // Unless the seller has moved on meanwhile.
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const left = board.current?.querySelectorAll(".action-card") ?? [];
+    const next = left[Math.min(gone.index, left.length - 1)]?.querySelector("a, button") as
+      | HTMLElement
+      | null;
+    (next ?? board.current)?.focus();
+  }, [cards]);
 
   useEffect(() => {
     const off = onLive((event) => {
@@ -216,15 +234,15 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
 
   if (cards.length === 0) {
     return (
-      <div class="empty card">
+      <div class="empty card" tabIndex={-1} ref={board as Ref<HTMLDivElement>}>
         <h2>You're all caught up</h2>
         <p>Cards appear here when a customer opens an email, replies, or an alarm you set goes off.</p>
       </div>
     );
   }
   return (
-    <ul class="cards" aria-label="Cards">
-      {cards.map((card) => (
+    <ul class="cards" aria-label="Cards" ref={board as Ref<HTMLUListElement>}>
+      {cards.map((card, index) => (
         <li
           key={card.id}
           class={`action-card${card.status === "snoozed" ? " is-snoozed" : ""}${
@@ -289,7 +307,10 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
             <button
               type="button"
               class="button button-ghost button-small"
-              onClick={() => void act(card, { action: "dismiss" }, "Card dismissed.")}
+              onClick={() => {
+                dismissed.current = { id: card.id, index };
+                void act(card, { action: "dismiss" }, "Card dismissed.");
+              }}
             >
               Dismiss
             </button>

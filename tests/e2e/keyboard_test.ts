@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { ManualClock } from "../../lib/clock/clock.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import {
   draftToNewContact,
@@ -87,14 +88,60 @@ Deno.test("e2e - keyboard: 'Don't follow' and 'Follow' in the composer keep the 
   await openComposer(page, server.url);
   await pickContact(page, "#composer-to", "Ken", "Ken Sato");
 
+  const followText = (text: string) =>
+    page.waitForFunction(
+      (text) => document.querySelector("[data-testid=follow-text]")?.textContent?.startsWith(text),
+      text,
+    );
+  // Saved: the button is no longer marked busy.
+  const saved = () => page.waitForSelector("[data-testid=follow] button:not([aria-disabled])");
   await page.focus('[data-testid=follow] button:has-text("Don\'t follow")');
   await page.keyboard.press("Enter");
-  await page.waitForSelector("[data-testid=follow-text]:has-text('Not following')");
+  await followText("Not following");
+  await saved();
   await assertFocus(page, 'button "Follow"');
   // So Enter again changes it back, without hunting for the button.
   await page.keyboard.press("Enter");
-  await page.waitForSelector("[data-testid=follow-text]:has-text('Following')");
+  await followText("Following");
+  await saved();
   await assertFocus(page, 'button "Don\'t follow"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: dismissing a card moves the focus to the next card, then to 'You're all caught up'", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  const at = server.clock.now() + 60_000;
+  for (const subject of ["Pilot", "Pricing"]) {
+    const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
+      to: [KEN.email],
+      subject,
+      html: "",
+    });
+    await pageApi(page, "POST", `/messages/${draft.id}/alarms`, {
+      condition: "reminder",
+      at,
+      comment: subject,
+    });
+  }
+  server.clock.advance(61_000);
+  await server.deps.scheduler.runDue();
+  await page.goto(`${server.url}/assistant`);
+  await page.waitForSelector("beacon-island[data-island=assistant_board][data-hydrated]");
+  assert.equal(await page.locator(".action-card").count(), 2);
+
+  await page.focus(".action-card >> nth=0 >> button:has-text('Dismiss')");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll(".action-card").length === 1);
+  await assertFocus(page, `a "${await page.textContent(".action-card a")}"`);
+  await page.focus(".action-card button:has-text('Dismiss')");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("text=You're all caught up");
+  await assertFocus(page, `div "You're all caught upCards appear here wh"`);
   assert.deepEqual(errors, []);
   await context.close();
 });
