@@ -71,3 +71,18 @@ Deno.test("e2e - small screens: a long company name in the template pages' conta
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - small screens: a toast's close button is big enough to tap (24×24 px at least, WCAG 2.5.8)", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  // The welcome toast after signing up.
+  const close = page.locator(".toast-close");
+  const box = await close.boundingBox();
+  assert.ok(box && box.width >= 24 && box.height >= 24, `the close button is ${box?.width}×${box?.height}`);
+  await close.click();
+  await page.waitForSelector(".toast", { state: "detached" });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
