@@ -86,3 +86,24 @@ Deno.test("e2e - small screens: a toast's close button is big enough to tap (24Ã
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - small screens: the template editor's version note goes under Save and Cancel, not squeezed beside them", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  const template = await pageApi<{ id: string }>(page, "POST", "/templates", {
+    name: "Follow-up",
+    subject: "Following up",
+    html: "<p>Any thoughts?</p>",
+  });
+  await page.goto(`${server.url}/templates/${template.id}/edit`);
+  const note = page.locator(".template-version-note");
+  await note.waitFor();
+  // It was a 79 px column of nine lines beside the buttons.
+  const box = await note.boundingBox();
+  assert.ok(box && box.width >= 250, `the note is ${box?.width} px wide`);
+  await screenshot(page, "template-edit-phone");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
