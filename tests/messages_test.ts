@@ -311,8 +311,11 @@ Deno.test("messages - a failed email goes back to a draft to fix and send again;
   assert.deepEqual([reopened.json.status, reopened.json.failure], ["draft", null]);
   assert.equal(reopened.json.failures.length, 1, "the failure stays in its history");
   assert.equal((await ana.api("POST", `/messages/${id}/edit`)).status, 409, "only a failed one");
-  // A draft again: off the Activity list and Ken's timeline, and open in the composer.
-  assert.doesNotMatch((await ana.page("/")).html, new RegExp(id));
+  // A draft again: off the Activity list (listed among Ana's drafts above it) and Ken's timeline, and open
+  // in the composer.
+  const activity = (await ana.page("/")).html;
+  assert.doesNotMatch(activity, new RegExp(`/messages/${id}`));
+  assert.match(activity, new RegExp(`<a href="/compose/${id}">`));
   assert.doesNotMatch((await ana.page(`/contacts/${ken.id}`)).html, new RegExp(id));
   assert.equal((await ana.page(`/compose/${id}`)).status, 200);
 
