@@ -386,7 +386,7 @@ Deno.test("notifications - the daily digest goes out at 08:00 the seller's time 
   );
 });
 
-Deno.test("alarms - an open or reply deadline before a scheduled send is refused; one that passes unsent says so", async () => {
+Deno.test("alarms - an open or reply deadline before the send is refused, and so is a send time after one; a deadline that passes unsent says so", async () => {
   await using t = await makeTestApp({ clock: new ManualClock(start) });
   const ana = new Client(t);
   await ana.signUp();
@@ -410,19 +410,27 @@ Deno.test("alarms - an open or reply deadline before a scheduled send is refused
   const moved = await ana.api("PATCH", `/alarms/${later.json.id}`, { at: start + 2 * hour });
   assert.equal(moved.status, 400, "nor moved before the send");
 
-  // The send is moved past the alarm, and a draft has an alarm of its own: when they go off, the cards
-  // say the email never went out, not that Ken didn't reply.
-  await ana.api("PATCH", `/messages/${scheduled}/schedule`, { at: start + 5 * hour });
+  // Nor is the send moved past it, or a draft scheduled past its own: the refusal names the alarm.
+  const moved2 = await ana.api("PATCH", `/messages/${scheduled}/schedule`, { at: start + 5 * hour });
+  assert.equal(moved2.status, 400);
+  assert.equal(
+    moved2.json.error.fields.at,
+    "Your alarm “If I don't get a reply by Mon 2 Mar, 13:00” would go off before the email goes out: " +
+      "choose an earlier time, or move the alarm.",
+  );
   const stillDraft = await draft();
   assert.equal((await alarm("not_opened", start + hour, stillDraft)).status, 201);
-  t.clock.set(start + 4 * hour);
+  const late = await ana.api("POST", `/messages/${stillDraft}/schedule`, { at: start + 2 * hour });
+  assert.equal(late.status, 400);
+  assert.match(late.json.error.fields.at, /“If it isn't opened by Mon 2 Mar, 10:00” would go off before/);
+  assert.equal((await ana.api("GET", `/messages/${stillDraft}`)).json.status, "draft", "nothing changed");
+
+  // The draft's alarm goes off while it is still a draft: the card says the email never went out, not that
+  // Ken didn't open it.
+  t.clock.set(start + hour);
   await t.deps.scheduler.drain();
   const headlines = (await cards(ana)).items.map((c: { headline: string }) => c.headline).sort();
-  assert.deepEqual(headlines, [
-    "Your email hasn't gone out yet: it is scheduled for later",
-    "Your email was never sent: it is still a draft",
-    "Your reminder",
-  ]);
+  assert.deepEqual(headlines, ["Your email was never sent: it is still a draft", "Your reminder"]);
 });
 
 Deno.test("alarms - a recipient's time beside the seller's names their day when it is another date", async () => {

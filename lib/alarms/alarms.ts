@@ -14,7 +14,8 @@ import { evaluate } from "./evaluate.ts";
 import { engagementOf } from "./engagement.ts";
 import { readEvents } from "../tracking/event_log.ts";
 import { alarmKeys as keys } from "./keys.ts";
-import type { Alarm } from "./types.ts";
+import { formatDateTime } from "../time/format.ts";
+import { type Alarm, CONDITION_LABELS } from "./types.ts";
 
 export const ALARM_JOB = "alarm";
 
@@ -50,6 +51,30 @@ function checkAfterSend(message: Message, condition: Alarm["condition"], dueAt: 
       at: "This email is scheduled to go out after this time: choose a later time, or use “Remind me at”.",
     });
   }
+}
+
+/**
+ * A send time is refused when an alarm of the email watching for its open or reply would go off first (the
+ * card could only say it hadn't gone out). The alarm's time is said in the seller's zone.
+ */
+export async function checkSendBeforeAlarms(
+  kv: Deno.Kv,
+  viewer: Viewer & { user: { timeZone: string } },
+  messageId: string,
+  sendAt: number,
+  now: number,
+) {
+  const first = (await listAlarms(kv, viewer.team.id, messageId)).find((a) =>
+    a.ownerId === viewer.user.id && a.status === "pending" && a.condition !== "reminder" && a.dueAt <= sendAt
+  );
+  if (!first) return;
+  const alarm = `${CONDITION_LABELS[first.condition]} ${
+    formatDateTime(first.dueAt, viewer.user.timeZone, now)
+  }`;
+  throw invalid({
+    at:
+      `Your alarm “${alarm}” would go off before the email goes out: choose an earlier time, or move the alarm.`,
+  });
 }
 
 async function ownMessage(kv: Deno.Kv, viewer: Viewer, messageId: string) {

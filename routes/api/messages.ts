@@ -1,6 +1,6 @@
 /** API: drafts, sending, messages with their engagement, and the live feed's catch-up. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
+import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
 import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
 import {
   createDraft,
@@ -11,7 +11,7 @@ import {
 } from "../../lib/messages/drafts.ts";
 import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
-import { cancelSchedule, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
+import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
 import { queueDraft, reopenFailed, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
@@ -350,12 +350,14 @@ messagesApi.openapi(
     const deps = c.get("deps");
     const now = deps.clock.now();
     const id = c.req.valid("param").id;
+    const at = checkSendTime(c.req.valid("json").at, now);
+    await checkSendBeforeAlarms(deps.kv, viewer(c), id, at, now);
     const { messages, events } = await scheduleDraft(
       deps.kv,
       deps.scheduler,
       viewer(c),
       id,
-      c.req.valid("json").at,
+      at,
       {
         now,
         extend: copyAlarms(deps, id, now),
@@ -379,14 +381,10 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
-    const { message, events } = await reschedule(
-      deps.kv,
-      deps.scheduler,
-      viewer(c),
-      c.req.valid("param").id,
-      c.req.valid("json").at,
-      now,
-    );
+    const id = c.req.valid("param").id;
+    const at = checkSendTime(c.req.valid("json").at, now);
+    await checkSendBeforeAlarms(deps.kv, viewer(c), id, at, now);
+    const { message, events } = await reschedule(deps.kv, deps.scheduler, viewer(c), id, at, now);
     await announce(deps, events, [message.job?.dueAt]);
     return c.json(pick(MessageSchema, message), 200);
   },
