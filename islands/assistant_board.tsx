@@ -39,6 +39,15 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
   const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<FieldErrors>({});
+  const subjectRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // The form takes the focus, and gives it back to what opened it ("Plan a call") when it closes.
+    const opener = document.activeElement as HTMLElement | null;
+    subjectRef.current?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
   /** Editing a field takes its error away, and the form's banner with the last one. */
   const edited = (field: string) =>
     setError((all) => {
@@ -65,11 +74,20 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
     }
   };
   return (
-    <form class="card-form stack" onSubmit={submit}>
+    <form
+      class="card-form stack"
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key !== "Escape") return;
+        e.stopPropagation();
+        onDone();
+      }}
+    >
       {error._ && <div class="alert alert-error" role="alert">{error._}</div>}
       <div class={`field${error.subject ? " has-error" : ""}`}>
         <label for={`call-subject-${card.id}`}>Call about</label>
         <input
+          ref={subjectRef}
           id={`call-subject-${card.id}`}
           value={subject}
           onInput={(e) => {

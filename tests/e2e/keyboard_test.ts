@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
-import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import {
+  launchBrowser,
+  type LiveServer,
+  newSellerPage,
+  screenshot,
+  startServer,
+} from "../helpers/browser.ts";
 import {
   draftToNewContact,
   KEN,
@@ -31,6 +37,30 @@ async function assertFocus(page: Page, expected: string) {
   let now = "";
   for (let i = 0; i < 40 && (now = await focused(page)) !== expected; i++) await page.waitForTimeout(50);
   assert.equal(now, expected);
+}
+
+/** Signs up, sets a reminder on a draft to Ken for each subject, lets them go off, and opens the assistant. */
+async function assistantWithReminders(server: LiveServer, page: Page, subjects: string[]) {
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  const at = server.clock.now() + 60_000;
+  for (const subject of subjects) {
+    const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
+      to: [KEN.email],
+      subject,
+      html: "",
+    });
+    await pageApi(page, "POST", `/messages/${draft.id}/alarms`, {
+      condition: "reminder",
+      at,
+      comment: subject,
+    });
+  }
+  server.clock.advance(61_000);
+  await server.deps.scheduler.runDue();
+  await page.goto(`${server.url}/assistant`);
+  await page.waitForSelector("beacon-island[data-island=assistant_board][data-hydrated]");
+  assert.equal(await page.locator(".action-card").count(), subjects.length);
 }
 
 Deno.test("e2e - keyboard: the alarm form takes the focus when it opens and gives it back when it closes", async () => {
@@ -113,26 +143,7 @@ Deno.test("e2e - keyboard: dismissing a card moves the focus to the next card, t
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
   const { context, page, errors } = await newSellerPage(browser);
-  await signUpInBrowser(page, server.url);
-  await pageApi(page, "POST", "/contacts", KEN);
-  const at = server.clock.now() + 60_000;
-  for (const subject of ["Pilot", "Pricing"]) {
-    const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
-      to: [KEN.email],
-      subject,
-      html: "",
-    });
-    await pageApi(page, "POST", `/messages/${draft.id}/alarms`, {
-      condition: "reminder",
-      at,
-      comment: subject,
-    });
-  }
-  server.clock.advance(61_000);
-  await server.deps.scheduler.runDue();
-  await page.goto(`${server.url}/assistant`);
-  await page.waitForSelector("beacon-island[data-island=assistant_board][data-hydrated]");
-  assert.equal(await page.locator(".action-card").count(), 2);
+  await assistantWithReminders(server, page, ["Pilot", "Pricing"]);
 
   await page.focus(".action-card >> nth=0 >> button:has-text('Dismiss')");
   await page.keyboard.press("Enter");
@@ -142,6 +153,30 @@ Deno.test("e2e - keyboard: dismissing a card moves the focus to the next card, t
   await page.keyboard.press("Enter");
   await page.waitForSelector("text=You're all caught up");
   await assertFocus(page, `div "You're all caught upCards appear here wh"`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: 'Plan a call' puts the focus in its form; Escape or adding the call brings it back", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await assistantWithReminders(server, page, ["Pilot"]);
+
+  await page.focus(".action-card button:has-text('Plan a call')");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".card-form");
+  await assertFocus(page, `input "#${await page.getAttribute(".card-form input", "id")}"`);
+  await page.keyboard.press("Escape");
+  await page.waitForSelector(".card-form", { state: "detached" });
+  await assertFocus(page, 'button "Plan a call"');
+
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".card-form");
+  await page.keyboard.press("Enter"); // Adds the call with the subject and time the form offers.
+  await page.waitForSelector(".toast:has-text('Call added to your tasks')");
+  await page.waitForSelector(".card-form", { state: "detached" });
+  await assertFocus(page, 'button "Plan a call"');
   assert.deepEqual(errors, []);
   await context.close();
 });
