@@ -28,6 +28,8 @@ interface Props {
   embedded?: boolean;
   /** Opens the form for a new alarm straight away (the composer's "Add alarm" was clicked). */
   autoStart?: boolean;
+  /** When a scheduled email goes out: a new alarm's time starts from then ("tomorrow" after the send). */
+  sendAt?: number | null;
 }
 
 const STATUS_TEXT: Record<Alarm["status"], string> = {
@@ -123,7 +125,10 @@ export default function AlarmEditor(props: Props) {
         : {
           id: null,
           condition: conditions[0],
-          local: toLocalInput(quickChoices(now, zone, props.hours)[0].at, zone),
+          local: toLocalInput(
+            quickChoices(Math.max(now, props.sendAt ?? now), zone, props.hours)[0].at,
+            zone,
+          ),
           comment: "",
           recipients: [],
         },

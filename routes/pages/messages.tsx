@@ -316,6 +316,7 @@ messagePages.get("/messages/:id", async (c) => {
             recipients: await alarmRecipients(kv, team.id, message),
             followed: message.follow === "following",
             editable: message.senderId === user.id,
+            sendAt: message.status === "scheduled" ? message.job?.dueAt : null,
           })}
         </div>
       </div>

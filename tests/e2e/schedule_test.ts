@@ -11,6 +11,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
+import { DEFAULT_BUSINESS_HOURS } from "../../lib/scheduling/business_hours.ts";
+import { quickChoices, toLocalInput } from "../../lib/scheduling/quick.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import {
@@ -335,17 +337,27 @@ Deno.test("e2e - send later with each recipient's local time, advice, reschedule
   await context.close();
 });
 
-Deno.test("e2e - a scheduled email's page follows it out: the send-time card goes when it is sent", async () => {
+Deno.test("e2e - a scheduled email's page: a new alarm starts after the send; the send-time card goes when it is sent", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
   const { page, errors } = await newSellerPage(browser);
   await signUpInBrowser(page, server.url);
   const { draft } = await draftToNewContact(page, KEN, { subject: "Pilot dates", html: "<p>Hi Ken</p>" });
-  await pageApi(page, "POST", `/messages/${draft.id}/schedule`, { at: server.clock.now() + 3600_000 });
+  const sendAt = server.clock.now() + 3 * 86_400_000;
+  await pageApi(page, "POST", `/messages/${draft.id}/schedule`, { at: sendAt });
   await openMessagePage(page, server.url, draft.id);
   await waitForText(page, "[data-testid=scheduled-status]", /^Scheduled to send/);
 
-  server.clock.advance(3600_000);
+  // "Add alarm" offers a time after the send (the day after it), which is taken as it is: a time before the
+  // send would be refused, since no one can reply to an email that hasn't gone out.
+  await page.waitForSelector("beacon-island[data-island=alarm_editor][data-hydrated]");
+  await page.click("[data-testid=alarm-editor] button:has-text('Add alarm')");
+  const dayAfter = quickChoices(sendAt, SELLER, DEFAULT_BUSINESS_HOURS)[0].at;
+  assert.equal(await page.inputValue("#alarm-at"), toLocalInput(dayAfter, SELLER));
+  await page.click(".alarm-form button[type=submit]");
+  await waitForText(page, "[data-testid=alarms]", /If I don't get a reply by/);
+
+  server.clock.set(sendAt);
   await server.deps.scheduler.runDue();
   await waitForMessageStatus(page, "Not opened yet");
   await page.waitForSelector("[data-testid=scheduled-send]", { state: "detached" });
