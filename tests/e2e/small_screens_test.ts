@@ -107,3 +107,18 @@ Deno.test("e2e - small screens: the template editor's version note goes under Sa
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - small screens: the API reference's field tables fit the screen when opened", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  await page.goto(`${server.url}/api/docs`);
+  // Every "Request body" and "Response" opened, as a reader going through it would.
+  await page.evaluate(() =>
+    document.querySelectorAll<HTMLDetailsElement>(".endpoint details").forEach((d) => d.open = true)
+  );
+  await assertFitsWidth(page, "The API reference");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
