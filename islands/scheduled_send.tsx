@@ -109,8 +109,9 @@ export default function ScheduledSend(props: Props) {
     }
   };
 
-  // Once sent (or failed), the page's header and engagement say so: a card about the send time would be stale.
-  if (message.status === "sent" || message.status === "failed") return null;
+  // Once sent (or failed), the page's header and engagement say so: a card about the send time would be stale
+  // (unless it is answering the seller's change or cancel that came too late).
+  if ((message.status === "sent" || message.status === "failed") && !notice) return null;
   const scheduled = message.status === "scheduled" && message.job;
   const status = statusLine(
     { ...message, follow: "following", failure: null, sentAt: null },
