@@ -1,5 +1,5 @@
 /** The one-line status of a message, as sellers read it in lists and tiles. Pure; used by server and islands. */
-import { formatDateTime, formatRelative, formatTime } from "../time/format.ts";
+import { formatDateTime, formatRelative, formatTimeBeside } from "../time/format.ts";
 import { countedOpens, type MessageStats } from "../tracking/types.ts";
 import { deliveryText } from "./delivery_status.ts";
 import type { Message } from "./types.ts";
@@ -40,7 +40,7 @@ export function statusLine(
     case "scheduled": {
       if (!m.job) return { text: "Scheduled to send", tone: "blue" };
       const theirs = m.recipientTime && m.recipientTime.zone !== zone
-        ? ` (${formatTime(m.job.dueAt, m.recipientTime.zone)} ${m.recipientTime.name}'s time)`
+        ? ` (${formatTimeBeside(m.job.dueAt, m.recipientTime.zone, zone)} ${m.recipientTime.name}'s time)`
         : "";
       return { text: `Scheduled to send ${formatDateTime(m.job.dueAt, zone, now)}${theirs}`, tone: "blue" };
     }

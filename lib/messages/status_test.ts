@@ -57,6 +57,21 @@ Deno.test("status - lifecycle texts", () => {
     "Scheduled to send Tue 3 Mar, 09:10 (18:10 Ken's time)",
   );
   assert.equal(
+    statusLine(
+      {
+        ...sent,
+        status: "scheduled",
+        job: { id: "j", dueAt: Date.parse("2026-03-03T20:00:00Z") },
+        recipientTime: { name: "Ken", zone: "Asia/Tokyo" },
+      },
+      null,
+      now,
+      "Europe/Lisbon",
+    ).text,
+    "Scheduled to send Tue 3 Mar, 20:00 (Wed 05:00 Ken's time)",
+    "Ken's day, when it isn't the seller's",
+  );
+  assert.equal(
     statusLine({ ...sent, follow: "not_following" }, stats, now, "UTC").text,
     "Sent · not followed",
   );

@@ -13,7 +13,7 @@ import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { DEFAULT_BUSINESS_HOURS } from "../../lib/scheduling/business_hours.ts";
 import { quickChoices, toLocalInput } from "../../lib/scheduling/quick.ts";
-import { formatDateTime } from "../../lib/time/format.ts";
+import { formatDateTime, formatTimeBeside } from "../../lib/time/format.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import {
   draftToNewContact,
@@ -151,9 +151,10 @@ Deno.test("e2e - send later with each recipient's local time, advice, reschedule
 
   await page.click("[data-testid=schedule-panel] button[type=submit]");
   await page.waitForURL(`${server.url}/messages/${draftId}`);
+  // Thu 08:00 in Tokyo is Wednesday evening in Lisbon in winter: Ken's day is named then.
   const scheduledText = `Scheduled to send ${
     formatDateTime(thursdayMorning.epochMilliseconds, SELLER, NOW)
-  } (08:00 Ken's time)`;
+  } (${formatTimeBeside(thursdayMorning.epochMilliseconds, TOKYO, SELLER)} Ken's time)`;
   await waitForText(
     page,
     "[data-testid=scheduled-status]",
