@@ -796,7 +796,7 @@ function ContactTasks({ tasks, zone }: { tasks: Task[]; zone: string }) {
         {tasks.map((t) => (
           <li key={t.id} class={`list-row${t.done ? " is-done" : ""}`}>
             <span>
-              <span class="task-subject">{t.subject}</span>
+              <span class="task-subject">{t.subject}</span>{" "}
               <span class="muted small">· {t.done ? "done" : `due ${formatDateTime(t.dueAt, zone)}`}</span>
             </span>
           </li>

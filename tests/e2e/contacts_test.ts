@@ -1,7 +1,7 @@
 /**
  * End to end: a recipient's own opt-out on their contact (shown as theirs, not switchable), deleting a
- * contact from the keyboard through its confirmation page, a new company typed in the contact form, and a
- * company name that is taken.
+ * contact from the keyboard through its confirmation page, a new company typed in the contact form, a
+ * company name that is taken, and a planned call spaced from its due time.
  */
 import assert from "node:assert/strict";
 import { patchContact } from "../../lib/contacts/contacts.ts";
@@ -84,6 +84,27 @@ Deno.test("e2e - contacts: an opt-out shown as the recipient's, delete asks firs
   await page.waitForURL(/\/companies\/\w{26}$/);
   await page.goBack();
   await screenshot(page, "company-name-taken");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - contacts: a planned call on a contact's page reads 'subject · due …', spaced", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const ken = await pageApi<{ id: string }>(page, "POST", "/contacts", {
+    firstName: "Ken",
+    email: "ken@globex.example",
+  });
+  await pageApi(page, "POST", "/tasks", {
+    subject: "Call Ken about pricing",
+    dueAt: server.clock.now() + 86_400_000,
+    contactId: ken.id,
+  });
+  await page.goto(`${server.url}/contacts/${ken.id}`);
+  // It read "Call Ken about pricing· due Tue 8 Dec, 06:31".
+  assert.match(await page.innerText("li:has(.task-subject)"), /^Call Ken about pricing · due /);
   assert.deepEqual(errors, []);
   await context.close();
 });
