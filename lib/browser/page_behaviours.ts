@@ -66,3 +66,26 @@ export function slashFocusesSearch(): void {
     search.select();
   });
 }
+
+/**
+ * On a phone the main navigation is one row that scrolls sideways. It opens scrolled to the current page's link
+ * (Templates, Team… would otherwise be out of sight), and an edge with more links beyond it fades
+ * (`data-more-before` / `data-more-after`), so the row reads as one that scrolls.
+ */
+export function navShowsWhereYouAre(): void {
+  const FADE_PX = 40;
+  const nav = document.querySelector<HTMLElement>("nav.sidenav");
+  if (!nav) return;
+  const edges = () => {
+    const overflow = nav.scrollWidth - nav.clientWidth;
+    nav.toggleAttribute("data-more-before", overflow > 1 && nav.scrollLeft > 1);
+    nav.toggleAttribute("data-more-after", overflow > 1 && nav.scrollLeft < overflow - 1);
+  };
+  // Only as far as it takes to show the link clear of the fade: Compose, first in the row, stays in view if it can.
+  const link = nav.querySelector<HTMLElement>("[aria-current=page]")?.getBoundingClientRect();
+  const beyond = link ? link.right + FADE_PX - nav.getBoundingClientRect().right : 0;
+  if (beyond > 0) nav.scrollLeft += beyond;
+  edges();
+  nav.addEventListener("scroll", edges, { passive: true });
+  new ResizeObserver(edges).observe(nav);
+}

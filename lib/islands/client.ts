@@ -8,6 +8,7 @@ import { type IslandName, islands } from "../../islands/registry.ts";
 import {
   closeMenusOnEscapeOrClickAway,
   fitEmailFrames,
+  navShowsWhereYouAre,
   slashFocusesSearch,
 } from "../browser/page_behaviours.ts";
 
@@ -25,3 +26,4 @@ for (const el of document.querySelectorAll<HTMLElement>("beacon-island")) {
 fitEmailFrames();
 closeMenusOnEscapeOrClickAway();
 slashFocusesSearch();
+navShowsWhereYouAre();

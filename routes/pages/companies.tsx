@@ -192,7 +192,7 @@ companyPages.get("/companies/:id", async (c) => {
                   <td>
                     <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
                   </td>
-                  <td class="truncate">{contact.email}</td>
+                  <td class="truncate" title={contact.email}>{contact.email}</td>
                   <td class="hide-sm">{contact.title || <span class="muted">—</span>}</td>
                   <td class="hide-sm">
                     <TrackingBadge contact={contact} />

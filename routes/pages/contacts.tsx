@@ -100,7 +100,7 @@ contactPages.get("/contacts", async (c) => {
               <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
               {contact.title && <div class="muted small">{contact.title}</div>}
             </td>
-            <td class="truncate">
+            <td class="truncate" title={contact.email}>
               {contact.email}
               {contact.deliveryIssue && (
                 <div>

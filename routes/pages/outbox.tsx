@@ -71,7 +71,7 @@ outboxPages.get("/outbox", async (c) => {
             <td>
               <a class="row-link" href={`/outbox/${e.id}`}>{e.subject || "(no subject)"}</a>
             </td>
-            <td class="truncate">{[...e.to, ...e.cc].join(", ")}</td>
+            <td class="truncate" title={[...e.to, ...e.cc].join(", ")}>{[...e.to, ...e.cc].join(", ")}</td>
             <td class="hide-sm">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
           </tr>
         ))}

@@ -410,7 +410,7 @@ function MemberRow({ member, me, admin, zone }: { member: User; me: User; admin:
       <td>
         {member.name} {member.id === me.id && <span class="muted small">(you)</span>}
       </td>
-      <td class="truncate">{member.email}</td>
+      <td class="truncate" title={member.email}>{member.email}</td>
       <td>
         {admin && member.id !== me.id
           ? (

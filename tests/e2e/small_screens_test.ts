@@ -122,3 +122,55 @@ Deno.test("e2e - small screens: the API reference's field tables fit the screen 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - small screens: the navigation row opens on the current page's link and fades where more links are", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  const nav = page.locator("nav.sidenav");
+  const edges = () =>
+    nav.evaluate((el) => [el.hasAttribute("data-more-before"), el.hasAttribute("data-more-after")]);
+
+  // Activity: at the start of the row, with more to the right.
+  await page.waitForSelector("beacon-island[data-hydrated]", { state: "attached" });
+  assert.deepEqual(await edges(), [false, true]);
+  // Team is last in the row: it is in view when the Team page opens, with links to its left.
+  await page.goto(`${server.url}/team`);
+  await page.waitForSelector("beacon-island[data-hydrated]", { state: "attached" });
+  const link = await nav.locator("[aria-current=page]").boundingBox();
+  assert.ok(
+    link && link.x >= 0 && link.x + link.width <= PHONE.width,
+    `Team's link is at ${JSON.stringify(link)}`,
+  );
+  assert.deepEqual(await edges(), [true, false]);
+  await screenshot(page, "nav-scrolled-to-current");
+  // Scrolled back to the start, the fade moves to the other side.
+  await nav.evaluate((el) => el.scrollTo({ left: 0 }));
+  await page.waitForFunction(() => !document.querySelector("nav.sidenav")!.hasAttribute("data-more-before"));
+  assert.deepEqual(await edges(), [false, true]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - small screens: email addresses in lists wrap instead of being cut short", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  const email = "maximiliana.vanderbilt-oppenheimer@globex-international.example";
+  await signUpInBrowser(page, server.url, { name: "Maximiliana Vanderbilt", email });
+  await pageApi(page, "POST", "/contacts", {
+    ...KEN,
+    email: "kenichi.sato-watanabe@globex-international.example",
+  });
+  for (const [what, path] of [["The team page", "/team"], ["Contacts", "/contacts"]]) {
+    await page.goto(`${server.url}${path}`);
+    const cut = await page.locator("td.truncate").evaluateAll((cells) =>
+      cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent)
+    );
+    assert.deepEqual(cut, [], `${what} cuts addresses short`);
+    await assertFitsWidth(page, what);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
