@@ -107,3 +107,24 @@ Deno.test("activity - lists the seller's own drafts, a cancelled scheduled send 
   assert.equal(five.showAll, "/?drafts=all");
   assert.equal(drafts((await ana.page("/?drafts=all")).html).rows.length, 7);
 });
+
+Deno.test("activity - a draft stays listed however many emails the seller sends after it, and leaves once sent or discarded", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const create = async (subject: string) =>
+    (await ana.api("POST", "/messages", { to: ["ken@globex.example"], subject, html: "<p>Hi</p>" })).json
+      .id as string;
+  const old = await create("Written last month");
+  const discarded = await create("Not needed");
+  for (let i = 0; i < 205; i++) {
+    assert.equal((await ana.api("POST", `/messages/${await create(`Sent ${i}`)}/send`)).status, 202);
+  }
+  const rows = () => ana.page("/?drafts=all").then((p) => drafts(p.html).rows.map(([s]) => s));
+  assert.deepEqual(await rows(), ["Not needed", "Written last month"]);
+  assert.equal((await ana.api("DELETE", `/messages/${discarded}`)).status, 204);
+  assert.equal((await ana.api("POST", `/messages/${old}/send`)).status, 202);
+  assert.deepEqual(await rows(), []);
+  const index = await Array.fromAsync(t.kv.list({ prefix: ["team"] }));
+  assert.ok(!index.some((e) => e.key.includes("draft_by_sender")), "no draft entries left behind");
+});

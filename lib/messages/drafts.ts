@@ -176,7 +176,8 @@ export async function createDraft(
   const op = kv.atomic();
   message.bodyChunks = addChunks(op, keys.body(message.teamId, message.id), html);
   op.set(keys.message(message.teamId, message.id), message)
-    .set(keys.bySender(message.teamId, message.senderId, message.id), message.id);
+    .set(keys.bySender(message.teamId, message.senderId, message.id), message.id)
+    .set(keys.draftBySender(message.teamId, message.senderId, message.id), message.id);
   await commitOrConflict(op);
   return message;
 }
@@ -222,7 +223,8 @@ export async function backToDraft(
   }
   for (const contactId of old.contactIds) op.delete(keys.byContact(old.teamId, contactId, old.id));
   for (const companyId of old.companyIds) op.delete(keys.byCompany(old.teamId, companyId, old.id));
-  op.set(keys.message(old.teamId, old.id), message);
+  op.set(keys.message(old.teamId, old.id), message)
+    .set(keys.draftBySender(old.teamId, old.senderId, old.id), old.id);
   return message;
 }
 
@@ -260,7 +262,8 @@ export async function updateDraft(
 export async function deleteDraft(kv: Deno.Kv, viewer: Viewer, id: string): Promise<void> {
   const entry = await editableDraft(kv, viewer, id);
   const op = kv.atomic().check(entry).delete(entry.key)
-    .delete(keys.bySender(entry.value.teamId, entry.value.senderId, id));
+    .delete(keys.bySender(entry.value.teamId, entry.value.senderId, id))
+    .delete(keys.draftBySender(entry.value.teamId, entry.value.senderId, id));
   deleteChunks(op, keys.body(entry.value.teamId, id), entry.value.bodyChunks);
   await commitOrConflict(op);
 }

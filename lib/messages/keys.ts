@@ -6,6 +6,9 @@ export const messageKeys = {
   body: (teamId: string, id: string) => [...t(teamId), "message_body", id],
   bySender: (teamId: string, senderId: string, id?: string) =>
     id ? [...t(teamId), "message_by_sender", senderId, id] : [...t(teamId), "message_by_sender", senderId],
+  /** The sender's messages that are drafts now: set when one becomes a draft, deleted when it stops being one. */
+  draftBySender: (teamId: string, senderId: string, id?: string) =>
+    id ? [...t(teamId), "draft_by_sender", senderId, id] : [...t(teamId), "draft_by_sender", senderId],
   byContact: (teamId: string, contactId: string, id?: string) =>
     id
       ? [...t(teamId), "message_by_contact", contactId, id]

@@ -76,20 +76,13 @@ export function listActivity(
   return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), { ...options, load });
 }
 
-/** The viewer's drafts (among their 200 newest emails), the most recently saved first. */
-export async function listDrafts(
-  kv: Deno.Kv,
-  teamId: string,
-  userId: string,
-  limit = 20,
-): Promise<Message[]> {
-  const ids = await listValues<string>(kv, { prefix: keys.bySender(teamId, userId) }, {
-    reverse: true,
-    limit: 200,
-  });
+/** The viewer's drafts, however old, the most recently saved first. */
+export async function listDrafts(kv: Deno.Kv, teamId: string, userId: string): Promise<Message[]> {
+  const ids = await listValues<string>(kv, { prefix: keys.draftBySender(teamId, userId) });
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
+  // Ties (saved in the same millisecond) go newest first: ids grow with time.
   return messages.filter((m): m is Message => m?.status === "draft")
-    .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+    .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
 }
 
 /**

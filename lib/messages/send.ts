@@ -57,7 +57,7 @@ export async function queueDraft(
 
   const status = dueAt > now ? "scheduled" as const : "sending" as const;
   const individual = fields.sendIndividually && fields.to.length > 1;
-  const op = kv.atomic().check(entry);
+  const op = kv.atomic().check(entry).delete(keys.draftBySender(draft.teamId, draft.senderId, draft.id));
   const copies: Message[] = [];
   const perCopy = individual ? fields.to.map((r) => [r]) : [fields.to];
   const groupId = individual ? newId(now) : null;

@@ -181,6 +181,7 @@ async function deleteMessage(
   del.add(
     messageKeys.message(t, m.id),
     messageKeys.bySender(t, m.senderId, m.id),
+    messageKeys.draftBySender(t, m.senderId, m.id),
     trackingKeys.stats(t, m.id),
   );
   const body = m.groupId ?? m.id;

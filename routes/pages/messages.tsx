@@ -93,7 +93,7 @@ messagePages.get("/", async (c) => {
   };
   const filtered = Boolean(followed || opened || q);
   const clear = `/?scope=${scope}`;
-  const drafts = cursor || filtered ? [] : await listDrafts(kv, team.id, user.id, 200);
+  const drafts = cursor || filtered ? [] : await listDrafts(kv, team.id, user.id);
   return render(
     c,
     { title: "Activity" },
