@@ -270,3 +270,22 @@ Deno.test("replies - the raw endpoint needs credentials", async () => {
   const bad = await bearer(t, "bcn_wrong", "POST", "/inbound");
   assert.equal(bad.status, 401);
 });
+
+Deno.test("replies - a long reply (over KV's 64 KiB value limit) is kept, readable and counted", async () => {
+  const { t, ana, id, thread, post } = await setup();
+  await using _ = t;
+  // A pasted report under a long quoted thread: the text part alone is ~150 KB, new text ~75 KB.
+  const paragraph = "Zoë's notes on the rollout, line by line — all still open. ".repeat(20);
+  const raw = await gmailReply(thread, Array.from({ length: 60 }, () => paragraph), {
+    from: "Ken Sato <ken@globex.example>",
+  });
+  const r = await post(raw);
+  assert.equal(r.status, 202, JSON.stringify(r.json));
+  assert.equal(r.json.status, "matched");
+  assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
+  const page = await ana.page(`/inbound/${r.json.inbound.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /notes on the rollout, line by line/);
+  const original = await ana.request(`/api/inbound/${r.json.inbound.id}/raw`);
+  assert.equal((await original.arrayBuffer()).byteLength, raw.byteLength, "the original is kept whole");
+});

@@ -19,6 +19,7 @@ import { isRecipient } from "./match.ts";
 import { autoReplyReason } from "./auto_reply.ts";
 import type { ReplyTokenSigner } from "./reply_token.ts";
 import { newText } from "./strip.ts";
+import { clip } from "../text/clip.ts";
 
 export interface InboundMail {
   id: string;
@@ -62,6 +63,13 @@ export interface Received {
 }
 
 const MAX_RAW_BYTES = 25 * 1024 * 1024;
+/**
+ * The texts kept on the mail's record, in characters: KV stores a string in up to 2 bytes a character and a
+ * value in at most 64 KiB, so together they stay well under it. Longer mail is cut ("…"); its original is
+ * kept whole (Download original).
+ */
+const MAX_TEXT_CHARS = 8_000;
+const MAX_FULL_TEXT_CHARS = 20_000;
 
 /** Finds sent messages by RFC Message-ID (global index) or by id. */
 export function messageLookup(kv: Deno.Kv): Lookup {
@@ -138,8 +146,8 @@ export async function receiveInbound(
     to: parsed.to,
     cc: parsed.cc,
     subject: parsed.subject,
-    text: newText(parsed),
-    fullText: parsed.text.slice(0, 200_000),
+    text: clip(newText(parsed), MAX_TEXT_CHARS),
+    fullText: clip(parsed.text, MAX_FULL_TEXT_CHARS),
     rawBlobId: blob?.id ?? null,
     rfcMessageId: parsed.messageId,
     messageId: match.matched ? match.message.messageId : null,
