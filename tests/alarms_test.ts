@@ -386,6 +386,30 @@ Deno.test("notifications - the daily digest goes out at 08:00 the seller's time 
   );
 });
 
+Deno.test("notifications - a seller who changes time zone gets the next digest at 08:00 in the new one", async () => {
+  const { t, ana, me, open } = await setup();
+  await using _ = t;
+  await ana.api("PATCH", "/me", { name: "Ana", timeZone: "Europe/Lisbon" });
+  await ana.api("PATCH", "/me/notifications", { email: "digest" });
+  await open();
+  // Moved to New York through the settings page: 08:00 in Lisbon is 03:00 there.
+  const form = await ana.form("/settings/profile", { name: "Ana", timeZone: "America/New_York" });
+  assert.equal(form.status, 303);
+  const digests = async () =>
+    (await outbox(t, me.team.id)).filter((e) =>
+      e.to[0] === "ana@acme.example" && /assistant/.test(e.subject)
+    );
+  t.clock.set(Date.parse("2026-03-02T12:59:00Z"));
+  await t.deps.scheduler.drain();
+  assert.equal((await digests()).length, 0);
+  t.clock.set(Date.parse("2026-03-02T13:00:00Z")); // 08:00 in New York (EST), this morning there
+  await t.deps.scheduler.drain();
+  assert.equal((await digests()).length, 1);
+  t.clock.set(Date.parse("2026-03-03T08:00:00Z")); // 08:00 in Lisbon, 03:00 in New York
+  await t.deps.scheduler.drain();
+  assert.equal((await digests()).length, 1, "nothing at 08:00 in the old zone");
+});
+
 Deno.test("alarms - an open or reply deadline before the send is refused, and so is a send time after one; a deadline that passes unsent says so", async () => {
   await using t = await makeTestApp({ clock: new ManualClock(start) });
   const ana = new Client(t);

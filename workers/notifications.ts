@@ -12,7 +12,7 @@ import {
 } from "../lib/assistant/notify_prefs.ts";
 import { type Card, CARD_TITLES } from "../lib/assistant/types.ts";
 import type { User } from "../lib/accounts/types.ts";
-import { getUser } from "../lib/accounts/users.ts";
+import { getUser, updateProfile } from "../lib/accounts/users.ts";
 import { renderEmail } from "../lib/messages/render.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { removeJob } from "../lib/scheduler/scheduler.ts";
@@ -158,4 +158,26 @@ export async function saveNotifyPrefs(deps: AppDeps, user: User, input: unknown)
   op.set(key, next);
   await commitOrConflict(op);
   return next;
+}
+
+/**
+ * Saves a seller's name and time zone. A new zone moves their next digest to 08:00 there: it was due at 08:00 in
+ * the old one, which could be the middle of the night in the new.
+ */
+export async function saveProfile(deps: AppDeps, userId: string, input: unknown): Promise<User> {
+  const before = await getUser(deps.kv, userId);
+  const user = await updateProfile(deps.kv, userId, input);
+  if (before?.timeZone !== user.timeZone) await moveDigest(deps, user);
+  return user;
+}
+
+async function moveDigest(deps: AppDeps, user: User): Promise<void> {
+  const key = assistantKeys.notifyPrefs(user.teamId, user.id);
+  const entry = await deps.kv.get<NotifyPrefs>(key);
+  const prefs = { ...DEFAULT_NOTIFY_PREFS, ...entry.value };
+  if (prefs.email !== "digest" || !prefs.digestJob) return;
+  const op = deps.kv.atomic().check(entry);
+  removeJob(op, prefs.digestJob);
+  op.set(key, { ...prefs, digestJob: addDigestJob(deps, op, user, deps.clock.now()) });
+  await commitOrConflict(op);
 }

@@ -15,11 +15,11 @@ import {
   listMembers,
   removeMember,
   setMemberRole,
-  updateProfile,
 } from "../../lib/accounts/users.ts";
 import { TeamSettingsInput, updateTeamSettings } from "../../lib/accounts/team_settings.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
+import { saveProfile } from "../../workers/notifications.ts";
 import { scheduleRetention } from "../../workers/retention.ts";
 import { inviteUrl } from "../pages/team.tsx";
 import { getTeamRecordRoute } from "./helpers.ts";
@@ -56,7 +56,7 @@ accountsApi.openapi(
     responses: { 200: json(UserSchema, "The updated user"), 400: errors[400], 401: errors[401] },
   }),
   async (c) => {
-    const user = await updateProfile(c.get("deps").kv, viewer(c).user.id, c.req.valid("json"));
+    const user = await saveProfile(c.get("deps"), viewer(c).user.id, c.req.valid("json"));
     return c.json(pick(UserSchema, user), 200);
   },
 );

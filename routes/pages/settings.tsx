@@ -16,7 +16,8 @@ import NotificationSettings from "../../islands/notification_settings.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { getNotifyPrefs } from "../../lib/assistant/notify_prefs.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
-import { changePassword, updateProfile } from "../../lib/accounts/users.ts";
+import { changePassword } from "../../lib/accounts/users.ts";
+import { saveProfile } from "../../workers/notifications.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import { formatDate } from "../../lib/time/format.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
@@ -107,7 +108,7 @@ settingsPages.get("/settings/profile", (c) => renderProfile(c));
 
 settingsPages.post("/settings/profile", async (c) => {
   const values = await formFields(c);
-  const result = await tryForm(() => updateProfile(c.get("deps").kv, viewer(c).user.id, values));
+  const result = await tryForm(() => saveProfile(c.get("deps"), viewer(c).user.id, values));
   if (!result.ok) {
     return renderProfile(c, { profile: { values, errors: result.errors }, status: result.status });
   }
