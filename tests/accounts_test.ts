@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
-import { updateProfile } from "../lib/accounts/users.ts";
+import { getUser, updateProfile } from "../lib/accounts/users.ts";
 
 Deno.test("accounts - sign up creates a team with its admin and signs in", async () => {
   await using t = await makeTestApp();
@@ -361,4 +361,26 @@ Deno.test("accounts - a form posted after the session ended goes to sign-in, the
     headers: { "content-type": "application/x-www-form-urlencoded", referer: "https://evil.example/page" },
   });
   assert.equal(elsewhere.headers.get("location"), "/");
+});
+
+Deno.test("accounts - two admins demoting or removing each other at once leave the team an admin", async () => {
+  for (const [anaDoes, kenDoes] of [["PATCH", "PATCH"], ["PATCH", "DELETE"], ["DELETE", "DELETE"]]) {
+    await using t = await makeTestApp();
+    const ana = new Client(t);
+    const anaMe = await ana.signUp();
+    const invite = await ana.api("POST", "/invites", { email: "ken@example.com", role: "admin" });
+    const ken = new Client(t);
+    await ken.form(new URL(invite.json.url).pathname, { name: "Ken", password: "another good password" });
+    const kenMe = (await ken.api("GET", "/me")).json;
+    const takeAway = (client: Client, how: string, id: string) =>
+      client.api(how, `/members/${id}`, how === "PATCH" ? { role: "member" } : undefined);
+    const results = await Promise.all([
+      takeAway(ana, anaDoes, kenMe.user.id),
+      takeAway(ken, kenDoes, anaMe.user.id),
+    ]);
+    const statuses = results.map((r) => r.status).sort();
+    assert.equal(statuses.filter((s) => s === 409).length, 1, `${anaDoes}/${kenDoes}: ${statuses}`);
+    const users = await Promise.all([anaMe.user.id, kenMe.user.id].map((id) => getUser(t.kv, id)));
+    assert.equal(users.filter((u) => u && !u.removedAt && u.role === "admin").length, 1);
+  }
 });

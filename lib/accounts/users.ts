@@ -113,11 +113,18 @@ export async function listMembers(kv: Deno.Kv, teamId: string): Promise<User[]> 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function assertAnotherAdminRemains(kv: Deno.Kv, teamId: string, userId: string) {
-  const admins = (await listMembers(kv, teamId)).filter((u) => u.role === "admin" && u.id !== userId);
-  if (admins.length === 0) {
+/**
+ * An admin other than `userId` (the actor, when they are one), as last read. The commit that takes `userId`'s
+ * admin rights checks it, so two admins demoting or removing each other at once can't leave the team none.
+ */
+async function anotherAdmin(kv: Deno.Kv, actor: User, userId: string): Promise<Deno.KvEntry<User>> {
+  const admins = (await listMembers(kv, actor.teamId)).filter((u) => u.role === "admin" && u.id !== userId);
+  const admin = admins.find((u) => u.id === actor.id) ?? admins[0];
+  const entry = admin && await kv.get<User>(keys.user(admin.id));
+  if (!entry || entry.value?.role !== "admin" || entry.value.removedAt) {
     throw conflict("A team needs at least one admin. Make someone else an admin first.");
   }
+  return entry as Deno.KvEntry<User>;
 }
 
 export async function setMemberRole(
@@ -129,10 +136,11 @@ export async function setMemberRole(
   if (actor.role !== "admin") throw forbidden("Only admins can change roles.");
   const target = await getTeamUser(kv, actor.teamId, userId);
   if (target.role === role) return target;
-  if (role !== "admin") await assertAnotherAdminRemains(kv, actor.teamId, userId);
+  const op = kv.atomic();
+  if (role !== "admin") op.check(await anotherAdmin(kv, actor, userId));
   const entry = await kv.get<User>(keys.user(userId));
   const user = { ...entry.value!, role };
-  await commitOrConflict(kv.atomic().check(entry).set(keys.user(userId), user));
+  await commitOrConflict(op.check(entry).set(keys.user(userId), user));
   return user;
 }
 
@@ -140,10 +148,11 @@ export async function setMemberRole(
 export async function removeMember(kv: Deno.Kv, actor: User, userId: string, now: number): Promise<void> {
   if (actor.role !== "admin") throw forbidden("Only admins can remove members.");
   const target = await getTeamUser(kv, actor.teamId, userId);
-  if (target.role === "admin") await assertAnotherAdminRemains(kv, actor.teamId, userId);
+  const op = kv.atomic();
+  if (target.role === "admin") op.check(await anotherAdmin(kv, actor, userId));
   const entry = await kv.get<User>(keys.user(userId));
   await commitOrConflict(
-    kv.atomic().check(entry)
+    op.check(entry)
       .set(keys.user(userId), { ...entry.value!, removedAt: now })
       .delete(keys.member(actor.teamId, userId)),
   );
