@@ -91,7 +91,7 @@ Deno.test("activity - lists the seller's own drafts, a cancelled scheduled send 
   assert.deepEqual(rows, [
     ["Proposal", "To ken@globex.example · saved Mon 2 Mar, 09:02"],
     ["Pricing", "To ken@globex.example · saved Mon 2 Mar, 09:01"],
-    ["(no subject)", "No recipients yet · saved Mon 2 Mar, 09:00"],
+    ["(no subject)", "No recipients yet · “Hi” · saved Mon 2 Mar, 09:00"],
   ]);
 
   // A teammate's drafts are theirs: Bea sees none of Ana's.

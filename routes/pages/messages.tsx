@@ -17,6 +17,7 @@ import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import { getStats, listActivity, listDrafts, listEvents } from "../../lib/messages/list.ts";
 import { recipientLabel, toRow } from "../../lib/messages/rows.ts";
 import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
+import { clip } from "../../lib/text/clip.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
@@ -45,9 +46,12 @@ function Drafts({ drafts, all, zone, now }: { drafts: Message[]; all: boolean; z
             <div>
               <a href={`/compose/${draft.id}`}>{draft.subject || "(no subject)"}</a>
               <div class="muted small">
-                {allRecipients(draft).length ? `To ${recipientLabel(draft)}` : "No recipients yet"} · saved
-                {" "}
-                {formatDateTime(draft.updatedAt, zone, now)}
+                {[
+                  allRecipients(draft).length ? `To ${recipientLabel(draft)}` : "No recipients yet",
+                  // Untitled drafts are told apart by how they begin.
+                  !draft.subject && draft.snippet ? `“${clip(draft.snippet, 60)}”` : "",
+                  `saved ${formatDateTime(draft.updatedAt, zone, now)}`,
+                ].filter(Boolean).join(" · ")}
               </div>
             </div>
           </li>
