@@ -156,3 +156,41 @@ Deno.test("attachments - other teams get 404; unsafe types are never served inli
   });
   assert.equal(steal.status, 404);
 });
+
+Deno.test("attachments - a copy of 'send individually' made a draft again drops a file; the other copy still sends it", async () => {
+  const { t, ana, me, draft, upload } = await setup();
+  await using _ = t;
+  await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@initech.example" });
+  const file = pdf(2 * CHUNK_SIZE);
+  const { json: attachment } = await upload("Terms.pdf", file);
+  await ana.api("PATCH", `/messages/${draft.id}/attachments/${attachment.blobId}`, { followed: false });
+  await ana.api("PATCH", `/messages/${draft.id}`, {
+    to: ["ken@globex.example", "lee@initech.example"],
+    sendIndividually: true,
+  });
+  const at = start + 3600_000;
+  const ids = (await ana.api("POST", `/messages/${draft.id}/schedule`, { at })).json.items.map((
+    m: { id: string },
+  ) => m.id);
+  assert.equal(ids.length, 2);
+  // Ken's copy goes back to a draft and loses the file; Lee's still carries it.
+  assert.equal((await ana.api("DELETE", `/messages/${ids[0]}/schedule`)).status, 200);
+  const removed = await ana.api("DELETE", `/messages/${ids[0]}/attachments/${attachment.blobId}`);
+  assert.equal(removed.status, 204);
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  const lee = (await ana.api("GET", `/messages/${ids[1]}`)).json;
+  assert.equal(lee.status, "sent", lee.failure?.reason);
+  const [email] = await outbox(t, me.team.id);
+  assert.deepEqual(email.to, ["lee@initech.example"]);
+  assert.equal(email.attachments.length, 1);
+  // A file no other message carries goes with its removal.
+  const other = await ana.api("POST", "/messages", { to: ["ken@globex.example"], subject: "Again" });
+  const { json: single } = await upload("Other.pdf", pdf(1000), "application/pdf", other.json.id);
+  assert.ok(await t.deps.blobs.meta(me.team.id, single.blobId));
+  assert.equal(
+    (await ana.api("DELETE", `/messages/${other.json.id}/attachments/${single.blobId}`)).status,
+    204,
+  );
+  assert.equal(await t.deps.blobs.meta(me.team.id, single.blobId), null);
+});

@@ -4,13 +4,14 @@
  */
 import { notFound } from "../http/errors.ts";
 import { editableDraft, type Viewer } from "../messages/drafts.ts";
-import type { MessageAttachment } from "../messages/types.ts";
+import type { Message, MessageAttachment } from "../messages/types.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
 import type { BlobStore } from "../storage/blobs.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
 import { AppError } from "../http/errors.ts";
 import { formatBytes, safeFilename } from "./files.ts";
+import { attachmentKeys as keys } from "./keys.ts";
 
 export const BLOB_CLEANUP_JOB = "blob_cleanup";
 /** An upload that hasn't completed within this long is removed. */
@@ -101,7 +102,9 @@ export async function uploadAttachment(
       attachments: [...(entry.value.attachments ?? []), attachment],
       updatedAt: now,
     };
-    if ((await kv.atomic().check(entry).set(entry.key, next).commit()).ok) return attachment;
+    const op = kv.atomic().check(entry).set(entry.key, next)
+      .set(keys.messageByBlob(viewer.team.id, meta.id, messageId), messageId);
+    if ((await op.commit()).ok) return attachment;
   }
 }
 
@@ -111,10 +114,11 @@ async function changeAttachments(
   messageId: string,
   change: (list: MessageAttachment[]) => MessageAttachment[],
   now: number,
+  op = kv.atomic(),
 ) {
   const entry = await editableDraft(kv, viewer, messageId);
   const next = { ...entry.value, attachments: change(entry.value.attachments ?? []), updatedAt: now };
-  await commitOrConflict(kv.atomic().check(entry).set(entry.key, next));
+  await commitOrConflict(op.check(entry).set(entry.key, next));
   return next.attachments;
 }
 
@@ -133,6 +137,10 @@ export async function setAttachmentFollowed(
   return list.find((a) => a.blobId === blobId)!;
 }
 
+/**
+ * Takes a file off a draft. The file itself is deleted only when no other message carries it: a copy of
+ * "send individually" made a draft again shares its files with the other copies.
+ */
 export async function removeAttachment(
   deps: Pick<AttachmentDeps, "kv" | "blobs">,
   viewer: Viewer,
@@ -140,9 +148,31 @@ export async function removeAttachment(
   blobId: string,
   now: number,
 ): Promise<void> {
-  await changeAttachments(deps.kv, viewer, messageId, (all) => {
-    if (!all.some((a) => a.blobId === blobId)) throw notFound("No such attachment on this draft.");
-    return all.filter((a) => a.blobId !== blobId);
-  }, now);
-  await deps.blobs.delete(viewer.team.id, blobId);
+  const { kv, blobs } = deps;
+  const teamId = viewer.team.id;
+  const own = await kv.get(keys.messageByBlob(teamId, blobId, messageId));
+  await changeAttachments(
+    kv,
+    viewer,
+    messageId,
+    (all) => {
+      if (!all.some((a) => a.blobId === blobId)) throw notFound("No such attachment on this draft.");
+      return all.filter((a) => a.blobId !== blobId);
+    },
+    now,
+    kv.atomic().check(own).delete(own.key),
+  );
+  // A file uploaded before messages were recorded per file has no entry: it is kept, as it may be shared.
+  if (!own.value) return;
+  for await (const _ of kv.list({ prefix: keys.messageByBlob(teamId, blobId) }, { limit: 1 })) return;
+  await blobs.delete(teamId, blobId);
+}
+
+/** Adds to `op` that the copies "send individually" made carry their draft's files too. */
+export function shareAttachments(op: Deno.AtomicOperation, copies: Message[]): void {
+  for (const copy of copies) {
+    for (const file of copy.attachments ?? []) {
+      op.set(keys.messageByBlob(copy.teamId, file.blobId, copy.id), copy.id);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 /** API: drafts, sending, messages with their engagement, and the live feed's catch-up. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
+import { shareAttachments } from "../../lib/attachments/attachments.ts";
 import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
 import {
   createDraft,
@@ -35,10 +36,22 @@ import {
 
 export const messagesApi = apiRouter();
 
-/** With "send individually", each copy gets the draft's alarms about its recipient, in the same commit. */
+/**
+ * With "send individually", each copy gets the draft's alarms about its recipient, and shares its files, in the
+ * same commit.
+ */
 const copyAlarms =
-  (deps: AppDeps, draftId: string, now: number) => (op: Deno.AtomicOperation, copies: Message[]) =>
-    copyAlarmsToCopies(deps.kv, deps.scheduler, op, { teamId: copies[0].teamId, id: draftId }, copies, now);
+  (deps: AppDeps, draftId: string, now: number) => (op: Deno.AtomicOperation, copies: Message[]) => {
+    shareAttachments(op, copies);
+    return copyAlarmsToCopies(
+      deps.kv,
+      deps.scheduler,
+      op,
+      { teamId: copies[0].teamId, id: draftId },
+      copies,
+      now,
+    );
+  };
 
 const DraftPatch = DraftInput.partial().openapi("DraftPatch");
 
