@@ -194,3 +194,18 @@ Deno.test("attachments - a copy of 'send individually' made a draft again drops 
   );
   assert.equal(await t.deps.blobs.meta(me.team.id, single.blobId), null);
 });
+
+Deno.test("attachments - a file gone missing before the send fails the email with the reason, once", async () => {
+  const { t, ana, me, draft, upload } = await setup();
+  await using _ = t;
+  const { json: attachment } = await upload("Terms.pdf", pdf(1000));
+  await ana.api("PATCH", `/messages/${draft.id}/attachments/${attachment.blobId}`, { followed: false });
+  await t.deps.blobs.delete(me.team.id, attachment.blobId);
+  assert.equal((await ana.api("POST", `/messages/${draft.id}/send`)).status, 202);
+  await t.deps.scheduler.drain();
+  const message = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(message.status, "failed", "not left 'sending' while the job is tried again and dropped");
+  assert.equal(message.failure.summary, "attachment missing");
+  assert.match(message.failure.reason, /Terms\.pdf is missing/);
+  assert.equal((await outbox(t, me.team.id)).length, 0);
+});

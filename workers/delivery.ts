@@ -170,7 +170,14 @@ async function deliver(
     return await finish(deps, context, first, (m) => withFailure(m, failure));
   }
   if (!team) return;
-  const { email, links } = await buildEmail(deps, message, sender, team);
+  let built: Awaited<ReturnType<typeof buildEmail>>;
+  try {
+    built = await buildEmail(deps, message, sender, team);
+  } catch (error) {
+    // A file gone missing fails the email with its reason (not a job tried again until it is dropped).
+    return await onError(deps, job, context, first, error);
+  }
+  const { email, links } = built;
   // Prepared ahead: if the message changed meanwhile (cancelled, rescheduled, edited), start over.
   if (await context.untilDue() && (await kv.get<Message>(key)).versionstamp !== first.versionstamp) {
     return await deliver(deps, job, context);
@@ -198,20 +205,31 @@ async function deliver(
         .set(messageKeys.byProviderId(m.providerId!), { teamId: m.teamId, messageId: m.id });
     }, context.lateBy > 60_000 ? { lateByMs: context.lateBy } : {});
   } catch (error) {
-    const now = clock.now();
-    if (error instanceof MailerError && error.retryable && job.attempt <= MAX_PROVIDER_RETRIES) {
-      const delay = error.retryAfterMs ?? Math.min(60_000, 2 ** job.attempt * 1000);
-      await retryLater(deps, context, key, job.id, now + delay);
-      return;
-    }
-    // Anything else is unexpected (a bug, the process dying): leave the job to run again when its
-    // lease ends — the same idempotency key makes that safe — and give up only at the last attempt.
-    if (!(error instanceof MailerError) && job.attempt < deps.scheduler.maxAttempts) throw error;
-    const failure: SendFailure = error instanceof MailerError
-      ? { reason: error.message, summary: error.summary, at: now }
-      : { reason: `Sending failed: ${String(error)}`, summary: "unexpected error", at: now };
-    await finish(deps, context, first, (m) => withFailure(m, failure));
+    await onError(deps, job, context, first, error);
   }
+}
+
+/** A send that threw: retried later, left to run again, or the message failed with the reason. */
+async function onError(
+  deps: DeliveryDeps,
+  job: Job<{ messageId: string }>,
+  context: JobContext,
+  first: Deno.KvEntryMaybe<Message>,
+  error: unknown,
+): Promise<void> {
+  const now = deps.clock.now();
+  if (error instanceof MailerError && error.retryable && job.attempt <= MAX_PROVIDER_RETRIES) {
+    const delay = error.retryAfterMs ?? Math.min(60_000, 2 ** job.attempt * 1000);
+    await retryLater(deps, context, first.key, job.id, now + delay);
+    return;
+  }
+  // Anything else is unexpected (a bug, the process dying): leave the job to run again when its
+  // lease ends — the same idempotency key makes that safe — and give up only at the last attempt.
+  if (!(error instanceof MailerError) && job.attempt < deps.scheduler.maxAttempts) throw error;
+  const failure: SendFailure = error instanceof MailerError
+    ? { reason: error.message, summary: error.summary, at: now }
+    : { reason: `Sending failed: ${String(error)}`, summary: "unexpected error", at: now };
+  await finish(deps, context, first, (m) => withFailure(m, failure));
 }
 
 /** Replaces the running job with a new one at `dueAt` (provider asked us to slow down, or was down). */
