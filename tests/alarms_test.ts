@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assistantKeys } from "../lib/assistant/keys.ts";
 import { ManualClock } from "../lib/clock/clock.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
@@ -481,4 +482,43 @@ Deno.test("alarms - a recipient's time beside the seller's names their day when 
   t.clock.set(at);
   await t.deps.scheduler.drain();
   assert.match(await text("/assistant"), /Mon 2 Mar, 20:00 · Tue 05:00 in Tokyo/, "the card");
+});
+
+Deno.test("cards - a snoozed card comes back after hundreds of newer cards were dismissed", async () => {
+  const { t, ana, me, id, open } = await setup();
+  await using _ = t;
+  await open();
+  const [opened] = (await cards(ana)).items;
+  const week = start + 7 * 24 * hour;
+  await ana.api("POST", `/cards/${opened.id}/actions`, { action: "snooze", until: week });
+  // A busy week: 210 reminders go off, and each card is dealt with.
+  for (let i = 1; i <= 210; i++) {
+    await ana.api("POST", `/messages/${id}/alarms`, { condition: "reminder", at: start + hour + i * 60_000 });
+  }
+  t.clock.set(start + 5 * hour);
+  await t.deps.scheduler.drain();
+  const reminders = (await cards(ana)).items;
+  assert.equal(reminders.length, 200, "the board shows at most 200");
+  for (const card of reminders) await ana.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" });
+  const rest = (await cards(ana)).items as { id: string; kind: string; status: string }[];
+  assert.deepEqual(
+    rest.map((c) => c.status === "snoozed" ? c.id : c.kind).sort(),
+    [...Array(10).fill("reminder"), opened.id].sort(),
+    "the other reminders and the snoozed card show once there is room",
+  );
+  for (const card of rest.filter((c) => c.kind === "reminder")) {
+    await ana.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" });
+  }
+  t.clock.set(week);
+  await t.deps.scheduler.drain();
+  const back = (await cards(ana)).items;
+  assert.deepEqual(back.map((c: { id: string; status: string }) => [c.id, c.status]), [[
+    opened.id,
+    "active",
+  ]]);
+  // A card dismissed while dismissing left it on the seller's index is taken off when it is met.
+  const stale = assistantKeys.cardByUser(me.team.id, me.user.id, reminders[0].id);
+  await t.kv.set(stale, reminders[0].id);
+  assert.equal((await cards(ana)).items.length, 1);
+  assert.equal((await t.kv.get(stale)).versionstamp, null);
 });

@@ -6,7 +6,7 @@ import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { commitOrConflict, getValues, pageIndex } from "../storage/kv.ts";
 import { checkFuture } from "../validation/instant.ts";
 import type { CardLinks } from "./about.ts";
 import { assistantKeys as keys } from "./keys.ts";
@@ -63,13 +63,24 @@ export function addCard(op: Deno.AtomicOperation, card: Card): LiveEvent {
   return event;
 }
 
+/**
+ * A seller's cards, newest `limit` that are not dismissed. Dismissing takes a card off `card_by_user`; one
+ * dismissed before that was so is taken off as it is met here (dismissed is for good).
+ */
 export async function listCards(kv: Deno.Kv, teamId: string, userId: string, limit = 200): Promise<Card[]> {
-  const ids = await listValues<string>(kv, { prefix: keys.cardByUser(teamId, userId) }, {
-    reverse: true,
+  const dismissed: Card[] = [];
+  const page = await pageIndex<Card>(kv, keys.cardByUser(teamId, userId), {
     limit,
+    reverse: true,
+    load: (ids) => getValues<Card>(kv, ids.map((id) => keys.card(teamId, id))),
+    keep: (card) => card.status !== "dismissed" || !dismissed.push(card),
   });
-  const cards = await getValues<Card>(kv, ids.map((id) => keys.card(teamId, id)));
-  return sortCards(cards.filter((c): c is Card => !!c && c.status !== "dismissed"));
+  for (let i = 0; i < dismissed.length; i += 500) {
+    const op = kv.atomic();
+    for (const card of dismissed.slice(i, i + 500)) op.delete(keys.cardByUser(teamId, userId, card.id));
+    await op.commit();
+  }
+  return sortCards(page.items);
 }
 
 export const isUnread = (c: Card) => c.status === "active" && c.readAt === null;
@@ -107,6 +118,7 @@ export async function dismissCard(kv: Deno.Kv, teamId: string, userId: string, i
     { ...entry.value, status: "dismissed", job: null, updatedAt: now },
     now,
   );
+  op.delete(keys.cardByUser(teamId, userId, id));
   if (entry.value.job) removeJob(op, entry.value.job);
   await commitOrConflict(op);
   return { card: { ...entry.value, status: "dismissed" as const }, events: [event] };
