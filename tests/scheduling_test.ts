@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { ManualClock } from "../lib/clock/clock.ts";
+import { OutboxMailer } from "../lib/mail/outbox.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox } from "./helpers/mail.ts";
 
 const start = Date.parse("2026-03-02T09:00:00Z"); // a Monday
 
-async function setup() {
-  const t = await makeTestApp({ clock: new ManualClock(start) });
+async function setup(options: Omit<Parameters<typeof makeTestApp>[0], "clock"> = {}) {
+  const t = await makeTestApp({ clock: new ManualClock(start), ...options });
   const ana = new Client(t);
   const me = await ana.signUp({ email: "ana@acme.example", timeZone: "Europe/Lisbon" });
   await ana.api("POST", "/contacts", {
@@ -196,4 +197,34 @@ Deno.test("scheduling - a copy of 'send individually' made a draft again can be 
   assert.deepEqual(emails[0].to, ["lee@initech.example"]);
   assert.match(emails[0].html, /The original text/);
   assert.equal((await ana.api("GET", `/messages/${kept}`)).json.status, "sent");
+});
+
+Deno.test("scheduling - a cancel that comes as the email is handed to the provider is refused: it went out", async () => {
+  let handingOver = async () => {};
+  const { t, ana, me, draft } = await setup({
+    mailer: (kv, clock) => {
+      const outbox = new OutboxMailer(kv, clock);
+      return {
+        name: "outbox",
+        send: async (email, options) => (await handingOver(), outbox.send(email, options)),
+      };
+    },
+  });
+  await using _ = t;
+  const at = start + 3600_000;
+  await ana.api("POST", `/messages/${draft.id}/schedule`, { at });
+  let cancel: { status: number; json: { error?: { message: string } } } | null = null;
+  handingOver = async () => {
+    cancel = await ana.api("DELETE", `/messages/${draft.id}/schedule`);
+  };
+  t.clock.set(at);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 1);
+  assert.equal(cancel!.status, 409, "the seller isn't told it was cancelled");
+  assert.match(cancel!.json.error!.message, /already being sent/);
+  const sent = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(sent.status, "sent");
+  const [ken] = (await ana.api("GET", "/contacts")).json.items;
+  const timeline = await ana.page(`/contacts/${ken.id}`);
+  assert.match(timeline.html, new RegExp(`/messages/${draft.id}`), "on Ken's timeline");
 });

@@ -153,7 +153,7 @@ async function deliver(
 ): Promise<void> {
   const { kv, clock, mailer } = deps;
   const key = messageKeys.message(job.teamId, job.payload.messageId);
-  const first = await kv.get<Message>(key);
+  let first = await kv.get<Message>(key);
   const message = first.value;
   // Sent, failed, cancelled or rescheduled meanwhile: this wake-up has nothing to do.
   if (!message || message.job?.id !== job.id || !["sending", "scheduled"].includes(message.status)) return;
@@ -178,9 +178,16 @@ async function deliver(
     return await onError(deps, job, context, first, error);
   }
   const { email, links } = built;
-  // Prepared ahead: if the message changed meanwhile (cancelled, rescheduled, edited), start over.
-  if (await context.untilDue() && (await kv.get<Message>(key)).versionstamp !== first.versionstamp) {
-    return await deliver(deps, job, context);
+  await context.untilDue();
+  // From here the email is on its way: a scheduled one becomes "sending", so a cancel or a new time is refused
+  // rather than taking back an email the provider may already have. If it changed meanwhile (cancelled,
+  // rescheduled), start over.
+  if (message.status === "scheduled") {
+    const sending = { ...message, status: "sending" as const };
+    if (!(await deps.outcomes.commit(JSON.stringify(key), (op) => op.check(first).set(key, sending)))) {
+      return await deliver(deps, job, context);
+    }
+    first = await kv.get<Message>(key);
   }
   try {
     const { providerId } = await mailer.send(email, {
