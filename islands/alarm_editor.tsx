@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { type Alarm, type AlarmCondition, CONDITION_LABELS } from "../lib/alarms/types.ts";
 import type { BusinessHours } from "../lib/scheduling/business_hours.ts";
 import { formatDateTime, formatTimeBeside } from "../lib/time/format.ts";
@@ -62,8 +63,7 @@ export default function AlarmEditor(props: Props) {
   // closes or an alarm is removed, since the button that had focus is gone.
   const formRef = useRef<HTMLFormElement>(null);
   const addRef = useRef<HTMLButtonElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
-  const [refocus, setRefocus] = useState(0);
+  const focus = useReturnFocus();
   const formOpen = !!(draft && tools);
 
   useEffect(() =>
@@ -85,16 +85,9 @@ export default function AlarmEditor(props: Props) {
     if (formOpen) formRef.current?.querySelector<HTMLElement>("select, input")?.focus();
   }, [formOpen]);
 
-  useEffect(() => {
-    if (!refocus) return;
-    const back = opener.current;
-    (back?.isConnected && back !== document.body ? back : addRef.current)?.focus();
-    opener.current = null;
-  }, [refocus]);
-
   const close = () => {
     setDraft(null);
-    setRefocus((n) => n + 1);
+    focus.restore(() => addRef.current);
   };
 
   const conditions: AlarmCondition[] = props.followed ? ["no_reply", "not_opened", "reminder"] : ["reminder"];
@@ -103,7 +96,7 @@ export default function AlarmEditor(props: Props) {
 
   const start = async (alarm?: Alarm) => {
     setErrors({});
-    opener.current = document.activeElement as HTMLElement | null;
+    focus.remember();
     let t: TimeTools;
     try {
       t = tools ?? await loadTimeTools();
@@ -137,7 +130,7 @@ export default function AlarmEditor(props: Props) {
 
   const save = async (e: Event) => {
     e.preventDefault();
-    if (!draft) return;
+    if (!draft || busy) return;
     setBusy(true);
     const body = {
       condition: draft.condition,
@@ -168,7 +161,7 @@ export default function AlarmEditor(props: Props) {
       }
     }
     setAlarms((all) => all.filter((a) => a.id !== alarm.id));
-    setRefocus((n) => n + 1);
+    focus.restore(() => addRef.current);
   };
 
   const nameOf = (email: string) => recipients.find((r) => r.email.toLowerCase() === email)?.name || email;
@@ -344,7 +337,11 @@ export default function AlarmEditor(props: Props) {
             />
           </div>
           <div class="form-actions">
-            <button class="button button-primary button-small" type="submit" disabled={busy}>
+            <button
+              class="button button-primary button-small"
+              type="submit"
+              aria-disabled={busy || undefined}
+            >
               {draft.id ? "Save alarm" : "Add alarm"}
             </button>
             <button class="button button-ghost button-small" type="button" onClick={close}>

@@ -1,8 +1,9 @@
 import "temporal-polyfill/global";
 import type { Ref } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { inPlaceOf, useReturnFocus } from "../lib/browser/return_focus.ts";
 import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { FieldErrors } from "../lib/http/errors.ts";
@@ -40,14 +41,8 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<FieldErrors>({});
   const subjectRef = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    // The form takes the focus, and gives it back to what opened it ("Plan a call") when it closes.
-    const opener = document.activeElement as HTMLElement | null;
-    subjectRef.current?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  // The form takes the focus as it appears (the board gives it back to "Plan a call" when the form closes).
+  useLayoutEffect(() => subjectRef.current?.focus(), []);
   /** Editing a field takes its error away, and the form's banner with the last one. */
   const edited = (field: string) =>
     setError((all) => {
@@ -136,7 +131,11 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
 }
 
 function SnoozeMenu(
-  { card, zone, onSnooze }: { card: Card; zone: string; onSnooze: (until: number) => Promise<FieldErrors> },
+  { card, zone, onSnooze }: {
+    card: Card;
+    zone: string;
+    onSnooze: (until: number) => Promise<FieldErrors | null>;
+  },
 ) {
   const [custom, setCustom] = useState("");
   const [error, setError] = useState<string | undefined>();
@@ -144,7 +143,7 @@ function SnoozeMenu(
   const inputId = `snooze-${card.id}`;
   // The menu stays open when the time is refused, with the reason beside the field.
   const choose = async (until: number) => {
-    const refused = (await onSnooze(until)).until;
+    const refused = (await onSnooze(until))?.until;
     setError(refused);
     if (!refused && menu.current) menu.current.open = false;
   };
@@ -200,23 +199,10 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
   const [cards, setCards] = useState(initial);
   const [calling, setCalling] = useState<string | null>(null);
   const [now] = useNow();
-  // A card dismissed from the keyboard takes its Dismiss button with it: the focus goes to the card now in
-  // its place (or the one before it), or to "You're all caught up", not to the top of the page.
-  const dismissed = useRef<{ id: string; index: number } | null>(null);
+  // Keyboard focus: back to "Plan a call" when its form closes; after a dismissal (the card and its Dismiss
+  // button are gone), to the card now in its place (or the one before it), or to "You're all caught up".
+  const focus = useReturnFocus();
   const board = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    const gone = dismissed.current;
-    if (!gone || cards.some((c) => c.id === gone.id)) return;
-    dismissed.current = null;
-    // Unless the seller has moved on meanwhile.
-    if (document.activeElement && document.activeElement !== document.body) return;
-    const left = board.current?.querySelectorAll(".action-card") ?? [];
-    const next = left[Math.min(gone.index, left.length - 1)]?.querySelector("a, button") as
-      | HTMLElement
-      | null;
-    (next ?? board.current)?.focus();
-  }, [cards]);
 
   useEffect(() => {
     const off = onLive((event) => {
@@ -238,16 +224,38 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
     };
   }, []);
 
-  /** Acts on a card. Fields the API refused go back to the form that sent them; other failures are toasts. */
-  const act = async (card: Card, body: Record<string, unknown>, done: string): Promise<FieldErrors> => {
+  /**
+   * Acts on a card: null once done. Fields the API refused go back to the form that sent them; other failures
+   * are toasts.
+   */
+  const act = async (
+    card: Card,
+    body: Record<string, unknown>,
+    done: string,
+  ): Promise<FieldErrors | null> => {
     try {
       await api("POST", `/cards/${card.id}/actions`, body);
       showToast({ kind: "success", text: done });
+      return null;
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.fields).length) return err.fields;
       showToast({ kind: "error", text: (err as Error).message });
+      return {};
     }
-    return {};
+  };
+
+  const closeCall = () => {
+    setCalling(null);
+    focus.restore();
+  };
+
+  /** A dismissed card goes at once (its live event follows). */
+  const dismiss = async (card: Card, index: number) => {
+    if (await act(card, { action: "dismiss" }, "Card dismissed.")) return;
+    setCards((all) => all.filter((c) => c.id !== card.id));
+    focus.restore(() =>
+      inPlaceOf(board.current?.querySelectorAll(".action-card") ?? [], index) ?? board.current
+    );
   };
 
   if (cards.length === 0) {
@@ -307,7 +315,10 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
             <button
               type="button"
               class="button button-ghost button-small"
-              onClick={() => setCalling(calling === card.id ? null : card.id)}
+              onClick={() => {
+                focus.remember();
+                setCalling(calling === card.id ? null : card.id);
+              }}
               aria-expanded={calling === card.id}
             >
               Plan a call
@@ -325,15 +336,12 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
             <button
               type="button"
               class="button button-ghost button-small"
-              onClick={() => {
-                dismissed.current = { id: card.id, index };
-                void act(card, { action: "dismiss" }, "Card dismissed.");
-              }}
+              onClick={() => void dismiss(card, index)}
             >
               Dismiss
             </button>
           </div>
-          {calling === card.id && <CallForm card={card} zone={zone} onDone={() => setCalling(null)} />}
+          {calling === card.id && <CallForm card={card} zone={zone} onDone={closeCall} />}
         </li>
       ))}
     </ul>

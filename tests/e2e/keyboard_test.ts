@@ -82,6 +82,18 @@ Deno.test("e2e - keyboard: the alarm form takes the focus when it opens and give
   await page.waitForSelector("form.alarm-form", { state: "detached" });
   await assertFocus(page, 'button "Add alarm"');
 
+  // A time refused: the form says why, and the focus stays on the button pressed (busy, not disabled, while it
+  // saved: a disabled button drops the focus to the top of the page). Escape, and it is on "Add alarm".
+  await page.keyboard.press("Enter");
+  await page.fill("#alarm-at", "2020-01-06T09:00");
+  await page.focus("form.alarm-form button[type=submit]");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("form.alarm-form .has-error");
+  await assertFocus(page, 'button "Add alarm"');
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("form.alarm-form", { state: "detached" });
+  await assertFocus(page, 'button "Add alarm"');
+
   // Add one from the keyboard: after saving, the focus is on "Add alarm" again.
   await page.keyboard.press("Enter");
   await assertFocus(page, 'select "#alarm-condition"');
