@@ -7,7 +7,7 @@ import { outbox } from "./helpers/mail.ts";
 
 const start = Date.parse("2026-03-02T09:00:00Z"); // a Monday
 
-async function setup(options: Omit<Parameters<typeof makeTestApp>[0], "clock"> = {}) {
+async function setup(options: Omit<NonNullable<Parameters<typeof makeTestApp>[0]>, "clock"> = {}) {
   const t = await makeTestApp({ clock: new ManualClock(start), ...options });
   const ana = new Client(t);
   const me = await ana.signUp({ email: "ana@acme.example", timeZone: "Europe/Lisbon" });
