@@ -53,7 +53,12 @@ accountsApi.openapi(
     summary: "Update your name and time zone",
     security,
     request: jsonBody(ProfileInput),
-    responses: { 200: json(UserSchema, "The updated user"), 400: errors[400], 401: errors[401] },
+    responses: {
+      200: json(UserSchema, "The updated user"),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+    },
   }),
   async (c) => {
     const user = await saveProfile(c.get("deps"), viewer(c).user.id, c.req.valid("json"));
@@ -69,7 +74,7 @@ accountsApi.openapi(
     summary: "Change your password (ends every session)",
     security,
     request: jsonBody(PasswordChangeInput),
-    responses: { 204: { description: "Changed" }, 400: errors[400], 401: errors[401] },
+    responses: { 204: { description: "Changed" }, 400: errors[400], 401: errors[401], 403: errors[403] },
   }),
   async (c) => {
     const { kv, passwordIterations } = c.get("deps");
@@ -225,7 +230,12 @@ accountsApi.openapi(
     summary: "Create an API token",
     security,
     request: jsonBody(ApiTokenInput),
-    responses: { 201: json(CreatedToken, "The token and its secret"), 400: errors[400], 401: errors[401] },
+    responses: {
+      201: json(CreatedToken, "The token and its secret"),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+    },
   }),
   async (c) => {
     const { kv, clock } = c.get("deps");
@@ -242,7 +252,7 @@ accountsApi.openapi(
     summary: "Revoke an API token",
     security,
     request: { params: IdParams },
-    responses: { 204: { description: "Revoked" }, 401: errors[401], 404: errors[404] },
+    responses: { 204: { description: "Revoked" }, 401: errors[401], 403: errors[403], 404: errors[404] },
   }),
   async (c) => {
     await revokeApiToken(c.get("deps").kv, viewer(c).user, c.req.valid("param").id);

@@ -255,7 +255,12 @@ assistantApi.openapi(
     summary: "Change your notification preferences (in-app alerts are always on)",
     security,
     request: jsonBody(NotifyPrefsInput),
-    responses: { 200: json(NotifyPrefsSchema, "Preferences"), 400: errors[400], 401: errors[401] },
+    responses: {
+      200: json(NotifyPrefsSchema, "Preferences"),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+    },
   }),
   async (c) => {
     const prefs = await saveNotifyPrefs(c.get("deps"), viewer(c).user, c.req.valid("json"));

@@ -59,7 +59,7 @@ export function getTeamRecordRoute<S extends z.ZodObject>(
 
 /**
  * `DELETE path`: deletes one record of your team; 409 while other records still point at it. With
- * `adminsOnly`, members get a 403 (as on the record's pages).
+ * `adminsOnly`, members get a 403 (as on the record's pages); so does a session call without its CSRF token.
  */
 export function deleteTeamRecordRoute(
   router: ApiRouter,
@@ -77,7 +77,7 @@ export function deleteTeamRecordRoute(
       responses: {
         204: { description: "Deleted" },
         401: errors[401],
-        ...(doc.adminsOnly ? { 403: errors[403] } : {}),
+        403: errors[403],
         404: errors[404],
         409: errors[409],
       },
