@@ -38,7 +38,8 @@ export function PageHeader({ title, subtitle, actions, back }: PageHeaderProps) 
     <div class="page-header">
       <div>
         {back && <a class="back-link" href={back.href}>← {back.label}</a>}
-        <h1>{title}</h1>
+        {/* It can take the focus: where an island sends it when the control that had it goes. */}
+        <h1 tabIndex={-1}>{title}</h1>
         {subtitle && <p class="subtitle">{subtitle}</p>}
       </div>
       {actions && <div class="page-actions">{actions}</div>}

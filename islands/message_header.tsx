@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import { PageHeader } from "../components/ui.tsx";
 import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime } from "../lib/time/format.ts";
@@ -29,6 +30,10 @@ export default function MessageHeader(props: Props) {
   const [message, setMessage] = useState(props.message);
   const [retrying, setRetrying] = useState(false);
   const [editing, setEditing] = useState(false);
+  const busy = retrying || editing;
+  // The buttons say they are busy with aria-disabled (`disabled` would drop the focus to the top of the page),
+  // and once a retry is on its way they go: the focus goes to the email's subject.
+  const focus = useReturnFocus();
   /** A read that answers after a newer state was shown (the retry's own answer, say) is dropped. */
   const show = (next: HeaderFields) => setMessage((m) => next.updatedAt >= m.updatedAt ? next : m);
   const refresh = async () => {
@@ -42,9 +47,11 @@ export default function MessageHeader(props: Props) {
     }), []);
 
   async function retry() {
+    if (busy) return;
     setRetrying(true);
     try {
       show(await api<Message>("POST", `/messages/${props.messageId}/retry`));
+      focus.restore(() => document.querySelector<HTMLElement>(".page-header h1"));
       showToast({ kind: "success", text: "Sending again." });
     } catch (error) {
       showToast({ kind: "error", text: `Not sent again: ${(error as Error).message}` });
@@ -55,6 +62,7 @@ export default function MessageHeader(props: Props) {
   }
 
   async function edit() {
+    if (busy) return;
     setEditing(true);
     try {
       await api<Message>("POST", `/messages/${props.messageId}/edit`);
@@ -81,7 +89,7 @@ export default function MessageHeader(props: Props) {
           <button
             type="button"
             class="button button-secondary"
-            disabled={retrying || editing}
+            aria-disabled={busy || undefined}
             onClick={edit}
             data-testid="edit-send"
           >
@@ -90,7 +98,7 @@ export default function MessageHeader(props: Props) {
           <button
             type="button"
             class="button button-primary"
-            disabled={retrying || editing}
+            aria-disabled={busy || undefined}
             onClick={retry}
             data-testid="retry-send"
           >

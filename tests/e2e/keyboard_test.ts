@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
+import { ResendMailer } from "../../lib/mail/resend.ts";
 import {
   launchBrowser,
   type LiveServer,
@@ -22,6 +23,7 @@ import {
   pickContact,
   signUpInBrowser,
 } from "../helpers/e2e_flows.ts";
+import { startResendStandIn } from "../standins/resend_standin.ts";
 
 /** What has the keyboard focus: its tag and its label, id or text, e.g. `button "Add alarm"`. */
 function focused(page: Page): Promise<string> {
@@ -189,6 +191,43 @@ Deno.test("e2e - keyboard: 'Plan a call' puts the focus in its form; Escape or a
   await page.waitForSelector(".toast:has-text('Call added to your tasks')");
   await page.waitForSelector(".card-form", { state: "detached" });
   await assertFocus(page, 'button "Plan a call"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: 'Retry sending' keeps the focus while it works, then leaves it on the email's subject", async () => {
+  await using resend = startResendStandIn();
+  // Cron-only wake-ups: an email goes out when the test runs the due work.
+  await using server = await startServer({
+    clock: new ManualClock(Date.now(), true),
+    scheduler: { wakeups: ["cron"] },
+    mailer: () => new ResendMailer({ apiKey: resend.apiKey, baseUrl: resend.url }),
+  });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, { subject: "Pricing", html: "<p>Hi Ken</p>" });
+  resend.failNext(422, 1, {}, { body: { name: "validation_error", message: "The address is refused." } });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await server.deps.scheduler.runDue();
+  await openMessagePage(page, server.url, draft.id);
+  await page.waitForSelector("[data-testid=retry-send]");
+
+  // While the retry is asked for, the button says it is busy and keeps the focus; once the email is on its way
+  // the buttons go, and the focus is on the subject, not at the top of the page.
+  const asked = Promise.withResolvers<void>();
+  await page.route("**/api/messages/*/retry", async (route) => {
+    await asked.promise;
+    await route.continue();
+  });
+  await page.focus("[data-testid=retry-send]");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=retry-send][aria-disabled=true]");
+  await assertFocus(page, 'button "Sending…"');
+  asked.resolve();
+  await page.waitForSelector("[data-testid=retry-send]", { state: "detached" });
+  await assertFocus(page, 'h1 "Pricing"');
+  await screenshot(page, "message-retried-keyboard");
   assert.deepEqual(errors, []);
   await context.close();
 });
