@@ -27,7 +27,7 @@ export const instantField = (example: string) =>
     ctx.addIssue({ code: "custom", message: "Choose a date and time." });
     return z.NEVER;
   }).openapi({
-    type: "string",
+    type: ["string", "number"],
     description: "An ISO 8601 date-time with `Z` or an offset (`+09:00`), or epoch milliseconds. " +
       "A time without an offset is refused rather than guessed.",
     example,
