@@ -132,6 +132,26 @@ Deno.test("messages - send problems name their field and nothing is queued", asy
   assert.ok(bad.json.error.fields["to.1"]);
 });
 
+Deno.test("messages - a body too large to store is refused by its size in bytes, naming the field; nothing changes", async () => {
+  await using t = await makeTestApp();
+  const { ana } = await team(t);
+  // 524,000 UTF-16 units (under the character cap) but 1 MB as stored: over what one KV commit takes.
+  const emoji = `<p>${"😀".repeat(262_000)}</p>`;
+  const created = await ana.api("POST", "/messages", {
+    to: ["ken@globex.example"],
+    subject: "Big",
+    html: emoji,
+  });
+  assert.equal(created.status, 400);
+  assert.equal(created.json.error.fields.html, "The message is too long: 1,024 KB, 512 KB at most.");
+  const draft = (await ana.api("POST", "/messages", { subject: "Small", html: "<p>Hi</p>" })).json;
+  assert.equal((await ana.api("PATCH", `/messages/${draft.id}`, { html: emoji })).status, 400);
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.html, "<p>Hi</p>");
+  // Near the limit in a script of two bytes a character is fine.
+  const greek = await ana.api("PATCH", `/messages/${draft.id}`, { html: `<p>${"α".repeat(250_000)}</p>` });
+  assert.equal(greek.status, 200);
+});
+
 Deno.test("messages - user HTML is sanitized before it is stored or sent", async () => {
   await using t = await makeTestApp();
   const { ana, me, ken } = await team(t);

@@ -102,6 +102,10 @@ Deno.test("templates - merge-field mistakes are 400s naming subject or body; HTM
   assert.match(bad.json.error.fields.html, /A link cannot start with \{\{contact.email\}\}/);
   const empty = await ana.api("POST", "/templates", { name: " ", subject: "", html: "<p> </p>" });
   assert.deepEqual(Object.keys(empty.json.error.fields).sort(), ["html", "name", "subject"]);
+  // Too large to store (1 MB of emoji, under the character cap): refused by its size, not a 500.
+  const huge = await ana.api("POST", "/templates", { ...INTRO, html: `<p>${"😀".repeat(262_000)}</p>` });
+  assert.equal(huge.status, 400);
+  assert.equal(huge.json.error.fields.html, "The template is too long: 1,024 KB, 512 KB at most.");
 
   const xss = await ana.api("POST", "/templates", {
     ...INTRO,

@@ -13,6 +13,7 @@ import { parse } from "../validation/parse.ts";
 import { followState } from "./follow.ts";
 import { messageKeys as keys } from "./keys.ts";
 import { htmlToPlainText, sanitizeEmailHtml } from "./render.ts";
+import { bodySizeProblem } from "./limits.ts";
 import { DraftInput } from "./schemas.ts";
 import type { Message, Recipient, Regarding } from "./types.ts";
 
@@ -114,6 +115,8 @@ export async function resolveDraft(
     !!c
   );
   const html = sanitizeEmailHtml(data.html);
+  const tooLong = bodySizeProblem(html, "message");
+  if (tooLong) throw invalid({ html: tooLong });
   const strip = ({ email, name, contactId }: Recipient): Recipient => ({ email, name, contactId });
   return {
     fields: {

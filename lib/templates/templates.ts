@@ -9,6 +9,7 @@ import { getCompany } from "../contacts/companies.ts";
 import { getContact } from "../contacts/contacts.ts";
 import { getMessage, type Viewer } from "../messages/drafts.ts";
 import type { TemplateRef } from "../messages/types.ts";
+import { bodySizeProblem } from "../messages/limits.ts";
 import { sanitizeEmailHtml } from "../messages/render.ts";
 import { addChunks, readTextChunks } from "../storage/chunks.ts";
 import { newId } from "../storage/ids.ts";
@@ -47,7 +48,7 @@ function assertCanEdit(template: Template, user: Viewer["user"]) {
 /** The body after sanitizing, checked again for merge-field mistakes the sanitizer could have moved. */
 function cleanBody(html: string): string {
   const clean = sanitizeEmailHtml(html);
-  const problem = validateTemplate("", clean).html;
+  const problem = bodySizeProblem(clean, "template") ?? validateTemplate("", clean).html;
   if (problem) throw invalid({ html: problem });
   return clean;
 }
