@@ -10,7 +10,7 @@ import { teamSettings } from "../../lib/accounts/types.ts";
 import { invalid, notFound } from "../../lib/http/errors.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { viewer } from "../middleware/auth.ts";
-import { apiRouter, errors, json, jsonBody, security } from "./openapi.ts";
+import { apiRouter, errors, json, jsonBody, security, tooLarge } from "./openapi.ts";
 
 export const attachmentsApi = apiRouter();
 
@@ -42,7 +42,7 @@ attachmentsApi.openapi(
       query: z.object({ filename: z.string().min(1).max(255).openapi({ example: "proposal.pdf" }) }),
       body: { content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
     },
-    responses: { 201: json(AttachmentSchema, "The attachment"), 413: errors[400], ...errors },
+    responses: { 201: json(AttachmentSchema, "The attachment"), ...errors, 413: tooLarge },
   }),
   async (c) => {
     const deps = c.get("deps");

@@ -7,7 +7,7 @@ import { getMessage } from "../../lib/messages/drafts.ts";
 import { getValues, listValues } from "../../lib/storage/kv.ts";
 import { afterReply, receiveAndFollowUp } from "../../workers/replies.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
-import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, security, tooLarge } from "./openapi.ts";
 
 export const inboundApi = apiRouter();
 
@@ -47,6 +47,7 @@ inboundApi.openapi(
     responses: {
       202: json(z.object({ status: z.string(), inbound: InboundSchema.nullable() }), "Received"),
       ...errors,
+      413: tooLarge,
     },
   }),
   async (c) => {

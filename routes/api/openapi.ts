@@ -36,6 +36,9 @@ export const errors = {
   409: errorResponse("Conflicts with existing data, or changed concurrently."),
 } as const;
 
+/** The answer to a body over its size limit (uploads, raw emails). */
+export const tooLarge = errorResponse("The body is larger than allowed; `message` says the limit.");
+
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
