@@ -122,7 +122,15 @@ attachmentsApi.openapi(
     summary: "Download an attachment as the team sees it (not tracked)",
     security,
     request: { params: Params },
-    responses: { 200: { description: "The file" }, 401: errors[401], 404: errors[404] },
+    responses: {
+      200: {
+        description: "The file: PDFs, images and plain text as their type, shown inline; anything else as " +
+          "application/octet-stream, a download",
+        content: { "*/*": { schema: z.string().openapi({ format: "binary" }) } },
+      },
+      401: errors[401],
+      404: errors[404],
+    },
   }),
   async (c) => {
     const deps = c.get("deps");
