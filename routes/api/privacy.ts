@@ -8,6 +8,23 @@ import { apiRouter, errors, IdParams, json, security } from "./openapi.ts";
 
 export const privacyApi = apiRouter();
 
+/** Records as Beacon stores them, every field included: the export is for the person, not for a program. */
+const Stored = z.record(z.string(), z.unknown());
+
+const ContactExport = z.object({
+  exportedAt: z.string().openapi({ description: "ISO 8601" }),
+  about: z.string().openapi({ description: "What the export holds, in words" }),
+  contact: Stored,
+  trackingOptOut: Stored.nullable().openapi({ description: 'Their own "don\'t track me", when they asked' }),
+  company: Stored.nullable(),
+  messages: z.array(Stored).openapi({
+    description: "Each email to them: message, body, stats, events, alarms",
+  }),
+  replies: z.array(Stored),
+  tasks: z.array(Stored),
+  cards: z.array(Stored),
+}).openapi("ContactExport");
+
 privacyApi.openapi(
   createRoute({
     method: "get",
@@ -16,7 +33,12 @@ privacyApi.openapi(
     summary: "Everything Beacon holds about a contact, as JSON (admins)",
     security,
     request: { params: IdParams },
-    responses: { 200: { description: "The export (a JSON download)" }, ...errors },
+    responses: {
+      200: json(ContactExport, "The export (a JSON download)"),
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+    },
   }),
   async (c) => {
     requireAdmin(c);
