@@ -18,7 +18,7 @@ async function setup(env: Record<string, string> = {}) {
   const t = await makeTestApp({ clock: new ManualClock(start), env });
   const ana = new Client(t);
   const me = await ana.signUp();
-  await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" });
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" })).json;
   const draft = (await ana.api("POST", "/messages", {
     to: ["ken@globex.example"],
     subject: "Proposal",
@@ -40,7 +40,7 @@ async function setup(env: Record<string, string> = {}) {
     );
     return { status: response.status, json: await response.json() };
   };
-  return { t, ana, me, draft, upload };
+  return { t, ana, me, ken, draft, upload };
 }
 
 Deno.test("attachments - a followed PDF goes out as a tracked link; opening it is an attachment view", async () => {
@@ -193,6 +193,52 @@ Deno.test("attachments - a copy of 'send individually' made a draft again drops 
     204,
   );
   assert.equal(await t.deps.blobs.meta(me.team.id, single.blobId), null);
+});
+
+/** Keys left in KV under the team for a file: its record, its chunks and the messages carrying it. */
+async function fileKeys(t: { kv: Deno.Kv }, teamId: string, blobId: string) {
+  const keys = await Array.fromAsync(t.kv.list({ prefix: ["team", teamId] }));
+  return keys.filter(({ key }) => key.includes(blobId)).map(({ key }) => String(key[2]));
+}
+
+Deno.test("attachments - erasing one recipient of 'send individually' keeps the file the other copy carries", async () => {
+  const { t, ana, me, ken, draft, upload } = await setup();
+  await using _ = t;
+  const lee = (await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@initech.example" })).json;
+  const { json: file } = await upload("Terms.pdf", pdf(CHUNK_SIZE + 10));
+  await ana.api("PATCH", `/messages/${draft.id}`, {
+    to: ["ken@globex.example", "lee@initech.example"],
+    sendIndividually: true,
+  });
+  await ana.api("POST", `/messages/${draft.id}/send`);
+  await t.deps.scheduler.drain();
+  assert.equal((await ana.api("POST", `/contacts/${ken.id}/erase`)).json.messagesDeleted, 1);
+  assert.ok(await t.deps.blobs.meta(me.team.id, file.blobId), "Lee's copy still carries it");
+  const [email] = await outbox(t, me.team.id);
+  const link = email.html.match(/href="http:\/\/beacon\.test(\/t\/a\/[\w-]+)"/)![1];
+  assert.equal((await personRequest(t, link)).status, 200, "Lee's tracked link still opens the file");
+  assert.equal((await ana.api("POST", `/contacts/${lee.id}/erase`)).json.messagesDeleted, 1);
+  assert.deepEqual(await fileKeys(t, me.team.id, file.blobId), [], "the last copy takes the file with it");
+});
+
+Deno.test("attachments - discarding a draft deletes its files and its alarms", async () => {
+  const { t, ana, me, draft, upload } = await setup();
+  await using _ = t;
+  const { json: file } = await upload("Terms.pdf", pdf(CHUNK_SIZE + 10));
+  const alarm = await ana.api("POST", `/messages/${draft.id}/alarms`, {
+    condition: "reminder",
+    at: start + 3600_000,
+  });
+  assert.equal(alarm.status, 201);
+  assert.equal((await ana.api("DELETE", `/messages/${draft.id}`)).status, 204);
+  assert.deepEqual(await fileKeys(t, me.team.id, file.blobId), []);
+  const left = await Array.fromAsync(t.kv.list({ prefix: [] }));
+  assert.deepEqual(left.filter(({ key }) => key.includes(alarm.json.id) || key.includes(draft.id)), []);
+  t.clock.set(start + 3600_000);
+  await t.deps.scheduler.drain();
+  const cards = await ana.api("GET", "/cards");
+  assert.equal(cards.status, 200);
+  assert.deepEqual(cards.json.items, [], "no reminder about it");
 });
 
 Deno.test("attachments - a file gone missing before the send fails the email with the reason, once", async () => {

@@ -148,7 +148,7 @@ export async function removeAttachment(
   blobId: string,
   now: number,
 ): Promise<void> {
-  const { kv, blobs } = deps;
+  const { kv } = deps;
   const teamId = viewer.team.id;
   const own = await kv.get(keys.messageByBlob(teamId, blobId, messageId));
   await changeAttachments(
@@ -163,7 +163,15 @@ export async function removeAttachment(
     kv.atomic().check(own).delete(own.key),
   );
   // A file uploaded before messages were recorded per file has no entry: it is kept, as it may be shared.
-  if (!own.value) return;
+  if (own.value) await deleteIfUnused(deps, teamId, blobId);
+}
+
+/** Deletes a file once no message carries it (call after the commit that let it go). */
+export async function deleteIfUnused(
+  { kv, blobs }: Pick<AttachmentDeps, "kv" | "blobs">,
+  teamId: string,
+  blobId: string,
+): Promise<void> {
   for await (const _ of kv.list({ prefix: keys.messageByBlob(teamId, blobId) }, { limit: 1 })) return;
   await blobs.delete(teamId, blobId);
 }

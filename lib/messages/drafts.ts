@@ -261,12 +261,3 @@ export async function updateDraft(
   await commitOrConflict(op, "This draft was changed in another window. Reload to see the latest version.");
   return message;
 }
-
-export async function deleteDraft(kv: Deno.Kv, viewer: Viewer, id: string): Promise<void> {
-  const entry = await editableDraft(kv, viewer, id);
-  const op = kv.atomic().check(entry).delete(entry.key)
-    .delete(keys.bySender(entry.value.teamId, entry.value.senderId, id))
-    .delete(keys.draftBySender(entry.value.teamId, entry.value.senderId, id));
-  deleteChunks(op, keys.body(entry.value.teamId, id), entry.value.bodyChunks);
-  await commitOrConflict(op);
-}

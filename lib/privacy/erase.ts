@@ -17,6 +17,8 @@ import { inboundKeys } from "../inbound/keys.ts";
 import type { InboundMail } from "../inbound/receive.ts";
 import { mailKeys } from "../mail/keys.ts";
 import type { OutboxEntry } from "../mail/outbox.ts";
+import { attachmentKeys } from "../attachments/keys.ts";
+import { bodyId } from "../messages/drafts.ts";
 import { messageKeys } from "../messages/keys.ts";
 import { allRecipients, type Message, type Recipient } from "../messages/types.ts";
 import { feedKey } from "../realtime/feed.ts";
@@ -45,6 +47,12 @@ class Deleter {
     }
     return keys.length;
   }
+}
+
+/** Bodies and files that emails staying after the erasure still use (by body id, by file id). */
+interface InUse {
+  bodies: Set<string>;
+  files: Set<string>;
 }
 
 const REDACTED: Recipient = { email: "erased-recipient@invalid", name: "(erased)", contactId: null };
@@ -90,12 +98,17 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
   const deletedEvents = new Set<string>();
   const { all, theirs: messages, isThem, onlyThem } = await emailsOf(kv, teamId, contact);
   const theirs = new Set(messages.map((m) => m.id));
-  const bodiesInUse = new Set(all.filter((m) => !theirs.has(m.id)).map((m) => m.groupId ?? m.id));
+  // What the emails that stay still use: a copy of "send individually" shares its body and files with the others.
+  const kept = all.filter((m) => !(theirs.has(m.id) && onlyThem(m)));
+  const inUse: InUse = {
+    bodies: new Set(kept.map(bodyId)),
+    files: new Set(kept.flatMap((m) => (m.attachments ?? []).map((file) => file.blobId))),
+  };
 
   for (const m of messages) {
     if (onlyThem(m)) {
       gone.add(m.id);
-      await deleteMessage(kv, del, m, bodiesInUse, deletedEvents);
+      await deleteMessage(kv, del, m, inUse, deletedEvents);
       report.messagesDeleted++;
     } else {
       // Shared with others: the email stays, this recipient is redacted and their replies go.
@@ -174,7 +187,7 @@ async function deleteMessage(
   kv: Deno.Kv,
   del: Deleter,
   m: Message,
-  bodiesInUse: Set<string>,
+  inUse: InUse,
   deletedEvents: Set<string>,
 ) {
   const t = m.teamId;
@@ -184,8 +197,7 @@ async function deleteMessage(
     messageKeys.draftBySender(t, m.senderId, m.id),
     trackingKeys.stats(t, m.id),
   );
-  const body = m.groupId ?? m.id;
-  if (!bodiesInUse.has(body)) await del.prefix(messageKeys.body(t, body));
+  if (!inUse.bodies.has(bodyId(m))) await del.prefix(messageKeys.body(t, bodyId(m)));
   for (const id of m.contactIds) del.add(messageKeys.byContact(t, id, m.id));
   for (const id of m.companyIds) del.add(messageKeys.byCompany(t, id, m.id));
   if (m.rfcMessageId) del.add(messageKeys.byRfcId(m.rfcMessageId));
@@ -201,6 +213,8 @@ async function deleteMessage(
     if (alarm?.job) del.add(dueKey(alarm.job.dueAt, alarm.job.id));
   }
   for (const file of m.attachments ?? []) {
+    del.add(attachmentKeys.messageByBlob(t, file.blobId, m.id));
+    if (inUse.files.has(file.blobId)) continue;
     del.add(["team", t, "blob", file.blobId]);
     await del.prefix(["team", t, "blob_chunk", file.blobId]);
   }

@@ -3,16 +3,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
 import { shareAttachments } from "../../lib/attachments/attachments.ts";
 import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
-import {
-  createDraft,
-  deleteDraft,
-  getMessage,
-  getMessageBody,
-  updateDraft,
-} from "../../lib/messages/drafts.ts";
+import { createDraft, getMessage, getMessageBody, updateDraft } from "../../lib/messages/drafts.ts";
 import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
+import { discardDraft } from "../../lib/messages/discard.ts";
 import { queueDraft, reopenFailed, retryFailed } from "../../lib/messages/send.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
@@ -188,7 +183,7 @@ messagesApi.openapi(
     responses: { 204: { description: "Discarded" }, ...errors },
   }),
   async (c) => {
-    await deleteDraft(c.get("deps").kv, viewer(c), c.req.valid("param").id);
+    await discardDraft(c.get("deps"), viewer(c), c.req.valid("param").id);
     return c.body(null, 204);
   },
 );
