@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { MailerError, type OutgoingEmail, type SendOptions } from "../lib/mail/mailer.ts";
 import { OutboxMailer } from "../lib/mail/outbox.ts";
-import type { Clock } from "../lib/clock/clock.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { personRequest } from "./helpers/people.ts";
-import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
+import { outbox, outboxAfter, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
 async function team(t: Awaited<ReturnType<typeof makeTestApp>>) {
   const ana = new Client(t);
@@ -18,20 +17,6 @@ async function team(t: Awaited<ReturnType<typeof makeTestApp>>) {
     timeZone: "Asia/Tokyo",
   })).json;
   return { ana, me, ken };
-}
-
-/** The Outbox as the provider, with `check` run before each send: a test's provider, refusing by throwing. */
-function outboxAfter(check: (email: OutgoingEmail, options: SendOptions) => void) {
-  return (kv: Deno.Kv, clock: Clock) => {
-    const outbox = new OutboxMailer(kv, clock);
-    return {
-      name: "outbox" as const,
-      send(email: OutgoingEmail, options: SendOptions) {
-        check(email, options);
-        return outbox.send(email, options);
-      },
-    };
-  };
 }
 
 Deno.test("messages - a followed email goes out with a pixel, tracked links, Message-ID and a text part", async () => {

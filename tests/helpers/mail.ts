@@ -1,5 +1,7 @@
 /** Test helpers around sending: compose a draft through the API, send it, run the delivery, read the outbox. */
-import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
+import type { Clock } from "../../lib/clock/clock.ts";
+import type { OutgoingEmail, SendOptions } from "../../lib/mail/mailer.ts";
+import { getOutboxEntry, listOutbox, OutboxMailer } from "../../lib/mail/outbox.ts";
 import type { TestApp } from "./app.ts";
 import type { Client } from "./client.ts";
 
@@ -38,4 +40,18 @@ export function trackingPaths(html: string): { pixel: string | null; links: stri
     m[1]
   );
   return { pixel, links: [...new Set(links)] };
+}
+
+/** The Outbox as the provider, with `check` run before each send: a test's provider, refusing by throwing. */
+export function outboxAfter(check: (email: OutgoingEmail, options: SendOptions) => void) {
+  return (kv: Deno.Kv, clock: Clock) => {
+    const outbox = new OutboxMailer(kv, clock);
+    return {
+      name: "outbox" as const,
+      send(email: OutgoingEmail, options: SendOptions) {
+        check(email, options);
+        return outbox.send(email, options);
+      },
+    };
+  };
 }
