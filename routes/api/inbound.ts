@@ -165,17 +165,35 @@ for (const dismissed of [true, false]) {
   );
 }
 
-inboundApi.get("/inbound/:id/raw", async (c) => {
-  const deps = c.get("deps");
-  const { team } = viewer(c);
-  const mail = await getInbound(deps.kv, team.id, c.req.param("id")!);
-  const meta = mail.rawBlobId ? await deps.blobs.meta(team.id, mail.rawBlobId) : null;
-  if (!meta) throw notFound("The original of this email was not kept.");
-  return new Response(deps.blobs.stream(meta), {
-    headers: {
-      "Content-Type": "message/rfc822",
-      "Content-Disposition": `attachment; filename="reply-${mail.id}.eml"`,
-      "X-Content-Type-Options": "nosniff",
+inboundApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/inbound/{id}/raw",
+    tags: ["Inbound"],
+    summary: "The original of an inbound email, as it arrived (an .eml download)",
+    security,
+    request: { params: IdParams },
+    responses: {
+      200: {
+        description: "The raw RFC 822 message",
+        content: { "message/rfc822": { schema: z.string().openapi({ format: "binary" }) } },
+      },
+      401: errors[401],
+      404: errors[404],
     },
-  });
-});
+  }),
+  async (c) => {
+    const deps = c.get("deps");
+    const { team } = viewer(c);
+    const mail = await getInbound(deps.kv, team.id, c.req.valid("param").id);
+    const meta = mail.rawBlobId ? await deps.blobs.meta(team.id, mail.rawBlobId) : null;
+    if (!meta) throw notFound("The original of this email was not kept.");
+    return new Response(deps.blobs.stream(meta), {
+      headers: {
+        "Content-Type": "message/rfc822",
+        "Content-Disposition": `attachment; filename="reply-${mail.id}.eml"`,
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  },
+);
