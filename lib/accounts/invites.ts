@@ -8,6 +8,7 @@ import { accountKeys as keys } from "./keys.ts";
 import { DEFAULT_ITERATIONS, hashPassword } from "./passwords.ts";
 import { AcceptInviteInput, InviteInput } from "./schemas.ts";
 import type { Role, User } from "./types.ts";
+import { emailClaim } from "./users.ts";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
@@ -35,8 +36,7 @@ export async function createInvite(
 ): Promise<{ invite: Invite; token: string }> {
   if (actor.role !== "admin") throw forbidden("Only admins can invite teammates.");
   const data = parse(InviteInput, input);
-  const existing = (await kv.get<string>(keys.userByEmail(data.email))).value;
-  if (existing) {
+  if ((await emailClaim(kv, data.email)).taken) {
     throw conflict("Someone with this email already has a Beacon account.", {
       email: "Someone with this email already has a Beacon account.",
     });
@@ -109,6 +109,8 @@ export async function acceptInvite(
   const inviteEntry = await kv.get<Invite>(inviteKey);
   const invite = inviteEntry.value;
   if (!invite || invite.expiresAt <= now) throw new AppError(404, "invite_gone", GONE);
+  const claim = await emailClaim(kv, invite.email);
+  if (claim.taken) throw new AppError(409, "invite_gone", GONE);
   const user: User = {
     id: newId(now),
     teamId: invite.teamId,
@@ -121,7 +123,7 @@ export async function acceptInvite(
   };
   const result = await kv.atomic()
     .check(refEntry, inviteEntry)
-    .check({ key: keys.userByEmail(user.email), versionstamp: null })
+    .check(claim.entry)
     .delete(keys.inviteByToken(hash))
     .delete(inviteKey)
     .set(keys.user(user.id), user)

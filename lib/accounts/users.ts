@@ -17,6 +17,17 @@ export interface AccountOptions {
 
 const EMAIL_TAKEN = "An account with this email already exists. Sign in instead.";
 
+/**
+ * An address's sign-in entry, and whether an account in use holds it. A removed member's doesn't: their record
+ * stays (their name is on what they sent), but the address is free to be invited again or to sign up. A commit
+ * that claims the address checks `entry`.
+ */
+export async function emailClaim(kv: Deno.Kv, email: string) {
+  const entry = await kv.get<string>(keys.userByEmail(email));
+  const holder = entry.value ? await getUser(kv, entry.value) : null;
+  return { entry, taken: !!holder && !holder.removedAt };
+}
+
 /** Creates a team and its first admin in one atomic write. */
 export async function signUp(
   kv: Deno.Kv,
@@ -24,6 +35,8 @@ export async function signUp(
   { now, iterations = DEFAULT_ITERATIONS }: AccountOptions,
 ): Promise<{ team: Team; user: User }> {
   const data: SignUpInput = parse(SignUpInput, input);
+  const claim = await emailClaim(kv, data.email);
+  if (claim.taken) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
   const team: Team = { id: newId(now), name: data.teamName, createdAt: now };
   const user: User = {
     id: newId(now),
@@ -36,7 +49,7 @@ export async function signUp(
     createdAt: now,
   };
   const result = await kv.atomic()
-    .check({ key: keys.userByEmail(user.email), versionstamp: null })
+    .check(claim.entry)
     .set(keys.teamProfile(team.id), team)
     .set(keys.user(user.id), user)
     .set(keys.userByEmail(user.email), user.id)
