@@ -198,8 +198,14 @@ class Contract {
     );
   }
 
-  /** Every `example` in the document matches the schema it sits in. */
-  checkExamples(): void {
+  /**
+   * No component schema is itself nullable (null belongs where a schema is used: a nullable component makes
+   * every use of it, a whole answer, nullable), and every `example` matches the schema it sits in.
+   */
+  checkDocument(): void {
+    for (const [name, schema] of Object.entries(this.doc.components.schemas)) {
+      if ([schema.type].flat().includes("null")) this.problems.push(`component ${name} is nullable itself`);
+    }
     const walk = (node: unknown, at: string): void => {
       if (!node || typeof node !== "object") return;
       const schema = node as Schema & { example?: unknown };
@@ -232,7 +238,7 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
     }),
   });
   const api = await Contract.load(t);
-  api.checkExamples();
+  api.checkDocument();
   const ana = new Client(t);
   const me = await ana.signUp({ name: "Ana Lima", email: "ana@acme.example" });
 

@@ -7,7 +7,7 @@ import { getMessage } from "../../lib/messages/drafts.ts";
 import { getValues, listValues } from "../../lib/storage/kv.ts";
 import { afterReply, receiveAndFollowUp } from "../../workers/replies.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
-import { apiRouter, errors, IdParams, json, jsonBody, security, tooLarge } from "./openapi.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, orNull, security, tooLarge } from "./openapi.ts";
 
 export const inboundApi = apiRouter();
 
@@ -45,7 +45,7 @@ inboundApi.openapi(
       body: { content: { "message/rfc822": { schema: z.string().openapi({ format: "binary" }) } } },
     },
     responses: {
-      202: json(z.object({ status: z.string(), inbound: InboundSchema.nullable() }), "Received"),
+      202: json(z.object({ status: z.string(), inbound: orNull(InboundSchema) }), "Received"),
       ...errors,
       413: tooLarge,
     },

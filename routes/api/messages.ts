@@ -18,7 +18,7 @@ import type { AppDeps, Viewer } from "../deps.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { viewer } from "../middleware/auth.ts";
 import { announce } from "./helpers.ts";
-import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, orNull, security } from "./openapi.ts";
 import {
   ActivityItemSchema,
   EventSchema,
@@ -270,7 +270,7 @@ messagesApi.openapi(
     request: { params: IdParams },
     responses: {
       200: json(
-        z.object({ items: z.array(EventSchema), stats: StatsSchema.nullable() }),
+        z.object({ items: z.array(EventSchema), stats: orNull(StatsSchema) }),
         "Events and counters",
       ),
       401: errors[401],

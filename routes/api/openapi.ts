@@ -48,6 +48,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
 
+/**
+ * `schema`, or null. Not zod's `.nullable()` on a named schema: the generator then names the nullable one,
+ * and the document says the component itself (every use of it, a whole response) may be null.
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
+
 export const IdParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
 export const PageQuery = z.object({

@@ -1,5 +1,6 @@
 /** Response shapes of the JSON API (the OpenAPI document's components). */
 import { z } from "@hono/zod-openapi";
+import { orNull } from "./openapi.ts";
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -110,7 +111,7 @@ export const MessageSchema = z.object({
   sendIndividually: z.boolean(),
   groupId: z.string().nullable(),
   links: z.array(z.string()),
-  failure: SendFailureSchema.nullable().openapi({ description: "Why the message is failed; null otherwise" }),
+  failure: orNull(SendFailureSchema).openapi({ description: "Why the message is failed; null otherwise" }),
   failures: z.array(SendFailureSchema).optional().openapi({
     description: "Every send that failed, oldest first (the latest 20), kept after a retry; absent on " +
       "messages from before Beacon kept them",
@@ -143,13 +144,13 @@ export const MessageSchema = z.object({
 
 export const MessageDetailSchema = MessageSchema.extend({
   html: z.string().openapi({ description: "The sanitized body" }),
-  stats: StatsSchema.nullable(),
+  stats: orNull(StatsSchema),
   statusText: z.string(),
 }).openapi("MessageDetail");
 
 export const ActivityItemSchema = z.object({
   message: MessageSchema,
-  stats: StatsSchema.nullable(),
+  stats: orNull(StatsSchema),
   statusText: z.string(),
 }).openapi("ActivityItem");
 

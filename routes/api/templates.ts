@@ -35,7 +35,7 @@ import {
 } from "../../lib/templates/templates.ts";
 import type { Template } from "../../lib/templates/types.ts";
 import { viewer } from "../middleware/auth.ts";
-import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, orNull, security } from "./openapi.ts";
 import { pick } from "./schemas.ts";
 
 export const templatesApi = apiRouter();
@@ -94,7 +94,7 @@ const RankingSchema = z.object({
 
 const ListItemSchema = TemplateSchema.extend({
   results: ResultsSchema,
-  ranking: RankingSchema.nullable().openapi({ description: "null for archived templates" }),
+  ranking: orNull(RankingSchema).openapi({ description: "null for archived templates" }),
   canEdit: z.boolean(),
 }).openapi("TemplateListItem");
 
