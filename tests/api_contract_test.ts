@@ -17,6 +17,7 @@ import { makeTestApp, type TestApp } from "./helpers/app.ts";
 import { type BrowserClient, Client } from "./helpers/client.ts";
 import { outbox, outboxAfter, trackingPaths } from "./helpers/mail.ts";
 import { personRequest } from "./helpers/people.ts";
+import { standinEnv, startSupabaseStandin } from "./standins/supabase_standin.ts";
 
 type Json = Record<string, unknown>;
 interface MediaType {
@@ -628,6 +629,16 @@ Deno.test("api contract - every operation documents its 401, and every change th
     await api.call(null, method, somewhere, 401);
     if (method !== "GET") await api.call(forged, method, somewhere, 403);
   }
+  api.assertKept();
+});
+
+Deno.test("api contract - with Supabase Realtime, the token answers as documented", async () => {
+  await using standin = await startSupabaseStandin({ quiet: true });
+  await using t = await makeTestApp({ env: standinEnv(standin) });
+  const api = await Contract.load(t);
+  const ana = new Client(t);
+  await ana.signUp();
+  await api.call(ana, "GET", "/realtime/token", 200);
   api.assertKept();
 });
 
