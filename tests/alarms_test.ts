@@ -522,3 +522,23 @@ Deno.test("cards - a snoozed card comes back after hundreds of newer cards were 
   assert.equal((await cards(ana)).items.length, 1);
   assert.equal((await t.kv.get(stale)).versionstamp, null);
 });
+
+Deno.test("tasks - an open task stays on the list however many newer ones were done", async () => {
+  const { t, ana } = await setup();
+  await using _ = t;
+  const plan = async (subject: string) =>
+    (await ana.api("POST", "/tasks", { subject, dueAt: start + 30 * 24 * hour })).json.id as string;
+  const old = await plan("Call Ken about the renewal");
+  for (let i = 0; i < 505; i++) {
+    assert.equal((await ana.api("PATCH", `/tasks/${await plan(`Call ${i}`)}`, { done: true })).status, 200);
+  }
+  const list = async () => (await ana.api("GET", "/tasks")).json.items as { id: string; done: boolean }[];
+  const [first, ...rest] = await list();
+  assert.deepEqual([first.id, first.done], [old, false], "the open task first");
+  assert.equal(rest.length, 500, "then the 500 most recently planned of those done");
+  // Done, it leaves the open ones; undone, it is back.
+  assert.equal((await ana.api("PATCH", `/tasks/${old}`, { done: true })).status, 200);
+  assert.ok((await list()).every((task) => task.done));
+  assert.equal((await ana.api("PATCH", `/tasks/${old}`, { done: false })).status, 200);
+  assert.equal((await list())[0].id, old);
+});

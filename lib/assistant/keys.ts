@@ -16,6 +16,9 @@ export const assistantKeys = {
   task: (teamId: string, id?: string) => id ? [...t(teamId), "task", id] : [...t(teamId), "task"],
   taskByUser: (teamId: string, userId: string, id?: string) =>
     id ? [...t(teamId), "task_by_user", userId, id] : [...t(teamId), "task_by_user", userId],
+  /** The seller's tasks not done yet: set when one is planned or undone, deleted when it is done. */
+  openTaskByUser: (teamId: string, userId: string, id?: string) =>
+    id ? [...t(teamId), "open_task_by_user", userId, id] : [...t(teamId), "open_task_by_user", userId],
   taskByContact: (teamId: string, contactId: string, id?: string) =>
     id ? [...t(teamId), "task_by_contact", contactId, id] : [...t(teamId), "task_by_contact", contactId],
   notifyPrefs: (teamId: string, userId: string) => [...t(teamId), "notify_prefs", userId],

@@ -44,17 +44,26 @@ export async function createTask(
   };
   const op = kv.atomic()
     .set(keys.task(task.teamId, task.id), task)
-    .set(keys.taskByUser(task.teamId, task.userId, task.id), task.id);
+    .set(keys.taskByUser(task.teamId, task.userId, task.id), task.id)
+    .set(keys.openTaskByUser(task.teamId, task.userId, task.id), task.id);
   if (task.contactId) op.set(keys.taskByContact(task.teamId, task.contactId, task.id), task.id);
   await commitOrConflict(op);
   return task;
 }
 
+/** How many of the newest tasks are read for the done ones shown under the open ones. */
+const RECENT_TASKS = 500;
+
+/** The seller's open tasks, however many and however old, soonest first; then the recently done. */
 export async function listTasks(kv: Deno.Kv, teamId: string, userId: string): Promise<Task[]> {
-  const ids = await listValues<string>(kv, { prefix: keys.taskByUser(teamId, userId) }, {
-    reverse: true,
-    limit: 500,
-  });
+  const [open, recent] = await Promise.all([
+    listValues<string>(kv, { prefix: keys.openTaskByUser(teamId, userId) }),
+    listValues<string>(kv, { prefix: keys.taskByUser(teamId, userId) }, {
+      reverse: true,
+      limit: RECENT_TASKS,
+    }),
+  ]);
+  const ids = [...new Set([...open, ...recent])];
   const tasks = (await getValues<Task>(kv, ids.map((id) => keys.task(teamId, id)))).filter((t): t is Task =>
     !!t
   );
@@ -80,6 +89,8 @@ export async function setTaskDone(
   if (!entry.value) throw notFound("No such task.");
   if (entry.value.userId !== user.id) throw forbidden("This task belongs to someone else.");
   const task = { ...entry.value, done, doneAt: done ? now : null, updatedAt: now };
-  await commitOrConflict(kv.atomic().check(entry).set(entry.key, task));
+  const open = keys.openTaskByUser(task.teamId, task.userId, task.id);
+  const op = kv.atomic().check(entry).set(entry.key, task);
+  await commitOrConflict(done ? op.delete(open) : op.set(open, task.id));
   return task;
 }

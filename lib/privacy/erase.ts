@@ -145,6 +145,7 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
   for (const task of await listValues<Task>(kv, { prefix: assistantKeys.task(teamId) })) {
     if (task.contactId === contactId) {
       del.add(assistantKeys.task(teamId, task.id), assistantKeys.taskByUser(teamId, task.userId, task.id));
+      del.add(assistantKeys.openTaskByUser(teamId, task.userId, task.id));
       del.add(assistantKeys.taskByContact(teamId, contactId, task.id));
     } else if (task.messageId && gone.has(task.messageId)) {
       await kv.set(assistantKeys.task(teamId, task.id), { ...task, messageId: null });
