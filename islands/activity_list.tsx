@@ -1,8 +1,9 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { useNow } from "../lib/browser/now.ts";
+import { inPlaceOf, useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import {
   type EngagementData,
@@ -53,11 +54,22 @@ export function MachineOpens(
 
 type Detail = Message & { stats: MessageStats | null };
 
-/** "Change time" (on the message page) and "Cancel" (after a confirmation) for a scheduled email. */
+/**
+ * "Change time" (on the message page) and "Cancel" (after a confirmation) for a scheduled email. The keyboard
+ * focus goes from "Cancel" to "Keep" (the answer that changes nothing), and back.
+ */
 function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void }) {
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
+  const focus = useReturnFocus();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const keepRef = useRef<HTMLButtonElement>(null);
+  const ask = (asking: boolean) => {
+    setConfirm(asking);
+    focus.restore(() => asking ? keepRef.current : cancelRef.current);
+  };
   const cancel = async () => {
+    if (busy) return;
     setBusy(true);
     try {
       await api("DELETE", `/messages/${id}/schedule`);
@@ -70,7 +82,7 @@ function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void
       });
     } catch (error) {
       setBusy(false);
-      setConfirm(false);
+      ask(false);
       showToast({ kind: "error", text: `Not cancelled: ${(error as Error).message}` });
     }
   };
@@ -80,10 +92,24 @@ function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void
         ? (
           <>
             <span>Cancel this send?</span>
-            <button type="button" class="link-button danger-text" disabled={busy} onClick={cancel}>
+            {/* Keyed: a button pressed is replaced, not reused with another label, so its focus moves. */}
+            <button
+              key="yes"
+              type="button"
+              class="link-button danger-text"
+              aria-disabled={busy || undefined}
+              onClick={cancel}
+            >
               {busy ? "Cancelling…" : "Yes, cancel"}
             </button>
-            <button type="button" class="link-button" disabled={busy} onClick={() => setConfirm(false)}>
+            <button
+              key="keep"
+              ref={keepRef}
+              type="button"
+              class="link-button"
+              aria-disabled={busy || undefined}
+              onClick={() => !busy && ask(false)}
+            >
               Keep
             </button>
           </>
@@ -91,7 +117,13 @@ function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void
         : (
           <>
             <a href={`/messages/${id}?change=time`}>Change time</a>
-            <button type="button" class="link-button danger-text" onClick={() => setConfirm(true)}>
+            <button
+              key="cancel"
+              ref={cancelRef}
+              type="button"
+              class="link-button danger-text"
+              onClick={() => ask(true)}
+            >
               Cancel
             </button>
           </>
@@ -106,6 +138,16 @@ export default function ActivityList(
 ) {
   const [rows, setRows] = useState(initial);
   const [now, touch] = useNow();
+  // A cancelled scheduled send leaves the list, and its "Yes, cancel" with it: the focus goes to the email now
+  // in its place (or the one before it), or to the empty list's action.
+  const focus = useReturnFocus();
+  const list = useRef<HTMLDivElement>(null);
+  const cancelled = (id: string, index: number) => {
+    setRows((all) => all.filter((r) => r.id !== id));
+    focus.restore(() =>
+      inPlaceOf(list.current?.querySelectorAll("tbody tr") ?? [], index) ?? list.current?.querySelector("a")
+    );
+  };
 
   useEffect(() =>
     onLive(async (event) => {
@@ -131,7 +173,7 @@ export default function ActivityList(
 
   if (rows.length === 0) {
     return (
-      <div class="empty card">
+      <div class="empty card" ref={list}>
         <div class="empty-icon">
           <Icon name="mail" size={28} />
         </div>
@@ -144,7 +186,7 @@ export default function ActivityList(
     );
   }
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" ref={list}>
       <table class="table activity">
         <thead>
           <tr>
@@ -158,7 +200,7 @@ export default function ActivityList(
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => {
+          {rows.map((row, index) => {
             const s = row.stats;
             const seen = seenAt(now, s);
             const status = statusLine(row, s, seen, zone, { countProxyOpens });
@@ -179,7 +221,7 @@ export default function ActivityList(
                   {row.status === "scheduled" && row.senderId === me && (
                     <ScheduledActions
                       id={row.id}
-                      onCancelled={() => setRows((all) => all.filter((r) => r.id !== row.id))}
+                      onCancelled={() => cancelled(row.id, index)}
                     />
                   )}
                 </td>

@@ -12,10 +12,11 @@
  * attachments.tsx: loaded by the first file picked or dropped, which creates the draft first) and the
  * template picker (composer/templates.tsx); this chunk keeps only their buttons and the drop target.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { api, ApiError } from "../lib/browser/api.ts";
+import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { ComposerProps } from "../lib/messages/composer_props.ts";
 import { MAX_SUBJECT_CHARS } from "../lib/messages/limits.ts";
@@ -229,9 +230,13 @@ export default function Composer(props: ComposerProps) {
   const sendingRef = useRef(false);
   // The editor is created once; its callbacks reach the latest handlers through these.
   const sendRef = useRef<() => void>(() => {});
+  // Keyboard focus: from "Discard draft" to "Keep editing" and back; back to what opened the send-later panel
+  // when it closes. The footer's buttons are aria-disabled while busy, so they keep it.
+  const focus = useReturnFocus();
   const keepEditingRef = useRef<HTMLButtonElement>(null);
   const discardRef = useRef<HTMLButtonElement>(null);
-  const askedDiscard = useRef(false);
+  const laterRef = useRef<HTMLButtonElement>(null);
+  const busy = !!sending || discarding;
 
   const setErrors = (next: Errors) => {
     errorsRef.current = next;
@@ -432,7 +437,13 @@ export default function Composer(props: ComposerProps) {
   }
   sendRef.current = () => void send();
 
+  function askDiscard(asking: boolean) {
+    setConfirmDiscard(asking);
+    focus.restore(() => asking ? keepEditingRef.current : discardRef.current);
+  }
+
   async function discard() {
+    if (discarding) return;
     setDiscarding(true);
     saver.stop();
     await saver.settle();
@@ -441,7 +452,7 @@ export default function Composer(props: ComposerProps) {
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) {
         setDiscarding(false);
-        setConfirmDiscard(false);
+        askDiscard(false);
         saver.resume();
         saver.change();
         showToast({ kind: "error", text: `Not discarded: ${(error as Error).message}` });
@@ -466,10 +477,17 @@ export default function Composer(props: ComposerProps) {
   }
 
   async function openLater(at: number | null) {
+    if (busy) return;
+    focus.remember();
     const mod = await withDraft(() => import("./composer/schedule.tsx"), "schedule");
     if (!mod) return;
     setPanel(() => mod.default);
     setLater({ at });
+  }
+
+  function closeLater() {
+    setLater(null);
+    focus.restore(() => laterRef.current);
   }
 
   /** Uploads files (picked or dropped): the draft is created first, the files' chunk loaded. */
@@ -551,14 +569,6 @@ export default function Composer(props: ComposerProps) {
       document.removeEventListener("visibilitychange", hidden);
     };
   }, []);
-
-  // Keyboard focus follows the discard question: onto "Keep editing", then back to "Discard draft". As it
-  // renders, not after paint: the button that had the focus is gone, and a key pressed meanwhile would be lost.
-  useLayoutEffect(() => {
-    if (confirmDiscard) keepEditingRef.current?.focus();
-    else if (askedDiscard.current) discardRef.current?.focus();
-    askedDiscard.current = confirmDiscard;
-  }, [confirmDiscard]);
 
   const shownFollow: FollowState = !form.followWanted
     ? "not_following"
@@ -837,7 +847,7 @@ export default function Composer(props: ComposerProps) {
         <button
           type="button"
           class="button button-primary composer-send"
-          disabled={!!sending || discarding}
+          aria-disabled={busy || undefined}
           aria-keyshortcuts={mod === "⌘" ? "Meta+Enter" : "Control+Enter"}
           title={`Send (${mod === "⌘" ? "⌘↵" : "Ctrl+Enter"})`}
           onMouseDown={holdFocus}
@@ -850,11 +860,16 @@ export default function Composer(props: ComposerProps) {
         </button>
         <button
           type="button"
+          ref={laterRef}
           class="button button-secondary composer-later"
           aria-expanded={!!later}
-          disabled={!!sending || discarding}
+          aria-disabled={busy || undefined}
           onMouseDown={holdFocus}
-          onClick={() => later ? setLater(null) : void openLater(null)}
+          onClick={() => {
+            if (busy) return;
+            if (later) closeLater();
+            else void openLater(null);
+          }}
         >
           <Icon name="clock" size={16} />
           Send later
@@ -868,7 +883,7 @@ export default function Composer(props: ComposerProps) {
                 <button
                   type="button"
                   class="button button-danger button-small"
-                  disabled={discarding}
+                  aria-disabled={discarding || undefined}
                   onClick={() => void discard()}
                 >
                   {discarding ? "Discarding…" : "Discard"}
@@ -877,8 +892,8 @@ export default function Composer(props: ComposerProps) {
                   ref={keepEditingRef}
                   type="button"
                   class="button button-ghost button-small"
-                  disabled={discarding}
-                  onClick={() => setConfirmDiscard(false)}
+                  aria-disabled={discarding || undefined}
+                  onClick={() => !discarding && askDiscard(false)}
                 >
                   Keep editing
                 </button>
@@ -889,8 +904,8 @@ export default function Composer(props: ComposerProps) {
                 ref={discardRef}
                 type="button"
                 class="button button-ghost"
-                disabled={!!sending}
-                onClick={() => setConfirmDiscard(true)}
+                aria-disabled={!!sending || undefined}
+                onClick={() => !sending && askDiscard(true)}
               >
                 Discard draft
               </button>
@@ -910,7 +925,7 @@ export default function Composer(props: ComposerProps) {
           submitLabel="Schedule send"
           busyLabel="Scheduling…"
           onSubmit={(at) => send(at)}
-          onClose={() => setLater(null)}
+          onClose={closeLater}
         />
       )}
 

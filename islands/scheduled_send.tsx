@@ -5,10 +5,11 @@
  * opens it in the composer. Once sending has started the time is fixed: the controls go, and a 409 from the
  * API says why. Once the email is sent (or has failed) the card goes.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { useNow } from "../lib/browser/now.ts";
+import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import { statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
@@ -44,6 +45,13 @@ export default function ScheduledSend(props: Props) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [now] = useNow();
+  // Keyboard focus: the buttons that open the picker or the question go while it is open; the focus comes back
+  // to them, or to the notice when sending has started meanwhile.
+  const focus = useReturnFocus();
+  const changeRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const keepRef = useRef<HTMLButtonElement>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
 
   const refresh = async () => {
     const detail = await readMessage<Message>(props.messageId);
@@ -64,11 +72,13 @@ export default function ScheduledSend(props: Props) {
     setOpen(false);
     setConfirm(false);
     setMessage((m) => ({ ...m, status: "sending" }));
+    focus.restore(() => noticeRef.current);
     void refresh();
     return true;
   };
 
   async function openPicker() {
+    focus.remember();
     try {
       const mod = await import("./composer/schedule.tsx");
       setPicker(() => mod.default);
@@ -86,7 +96,7 @@ export default function ScheduledSend(props: Props) {
     try {
       const moved = await api<Message>("PATCH", `/messages/${props.messageId}/schedule`, { at });
       setMessage(moved);
-      setOpen(false);
+      closePicker();
       setNotice(null);
       showToast({ kind: "success", text: "New send time saved." });
       return null;
@@ -97,7 +107,18 @@ export default function ScheduledSend(props: Props) {
     }
   };
 
+  const closePicker = () => {
+    setOpen(false);
+    focus.restore(() => changeRef.current);
+  };
+
+  const ask = (asking: boolean) => {
+    setConfirm(asking);
+    focus.restore(() => asking ? keepRef.current : cancelRef.current);
+  };
+
   const cancel = async () => {
+    if (busy) return;
     setBusy(true);
     try {
       await api("DELETE", `/messages/${props.messageId}/schedule`);
@@ -137,10 +158,11 @@ export default function ScheduledSend(props: Props) {
           ? "Not scheduled: this email is a draft."
           : "Sending has started: the time can no longer change."}
       </p>
-      {notice && <p class="alert alert-info" role="status">{notice}</p>}
+      {notice && <p class="alert alert-info" role="status" tabIndex={-1} ref={noticeRef}>{notice}</p>}
       {scheduled && !open && !confirm && (
         <div class="scheduled-actions">
           <button
+            ref={changeRef}
             type="button"
             class="button button-secondary button-small"
             onClick={() => void openPicker()}
@@ -149,8 +171,9 @@ export default function ScheduledSend(props: Props) {
           </button>
           <button
             type="button"
+            ref={cancelRef}
             class="button button-ghost button-small danger-text"
-            onClick={() => setConfirm(true)}
+            onClick={() => ask(true)}
           >
             Cancel scheduled send
           </button>
@@ -163,15 +186,21 @@ export default function ScheduledSend(props: Props) {
             schedule it again.
           </p>
           <div class="scheduled-actions">
-            <button type="button" class="button button-danger button-small" disabled={busy} onClick={cancel}>
+            <button
+              type="button"
+              class="button button-danger button-small"
+              aria-disabled={busy || undefined}
+              onClick={cancel}
+            >
               {busy ? "Cancelling…" : "Yes, cancel send"}
             </button>
             <button
+              ref={keepRef}
               type="button"
               class="button button-ghost button-small"
-              disabled={busy}
+              aria-disabled={busy || undefined}
               onClick={() =>
-                setConfirm(false)}
+                !busy && ask(false)}
             >
               Keep it scheduled
             </button>
@@ -189,7 +218,7 @@ export default function ScheduledSend(props: Props) {
           submitLabel="Save new time"
           busyLabel="Saving…"
           onSubmit={move}
-          onClose={() => setOpen(false)}
+          onClose={closePicker}
         />
       )}
     </section>

@@ -30,6 +30,7 @@ export interface ScheduleProps {
   busyLabel: string;
   /** Schedules at `at`. Resolves to a message to show when it did not work (the page moves on when it did). */
   onSubmit(at: number): Promise<string | null>;
+  /** Closes the picker; the owner gives the focus back to what opened it (`useReturnFocus`). */
   onClose(): void;
 }
 
@@ -170,17 +171,13 @@ export default function SchedulePanel(props: ScheduleProps) {
   const now = Date.now();
 
   useEffect(() => {
-    // Focus goes back to what opened the picker (Send later, Change time) when it closes.
-    const opener = document.activeElement as HTMLElement | null;
+    // The picker takes the focus; what opened it (Send later, Change time) gets it back when it closes.
     loadTimeTools().then((t) => {
       setTools(t);
       const start = props.initialAt ?? t.quickChoices(Date.now(), zone, props.hours)[0].at;
       setLocal(t.toLocalInput(start, zone));
       requestAnimationFrame(() => inputRef.current?.focus());
     }).catch(() => setLoadError(true));
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
   }, []);
 
   const chosenAt = tools ? tools.fromLocalInput(local, zone) : null;
@@ -214,6 +211,7 @@ export default function SchedulePanel(props: ScheduleProps) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     if (chosenAt === null) return setError("Choose a date and time.");
     if (past) return setError("That time has passed. Choose a later time, or send now.");
     setBusy(true);
@@ -369,11 +367,20 @@ export default function SchedulePanel(props: ScheduleProps) {
           </div>
 
           <div class="schedule-actions">
-            <button class="button button-primary" type="submit" disabled={busy || past || chosenAt === null}>
+            <button
+              class="button button-primary"
+              type="submit"
+              aria-disabled={busy || past || chosenAt === null || undefined}
+            >
               {busy && <span class="spinner spinner-light" aria-hidden="true" />}
               {busy ? props.busyLabel : props.submitLabel}
             </button>
-            <button type="button" class="button button-ghost" onClick={props.onClose} disabled={busy}>
+            <button
+              type="button"
+              class="button button-ghost"
+              onClick={() => !busy && props.onClose()}
+              aria-disabled={busy || undefined}
+            >
               Cancel
             </button>
             {chosenAt !== null && !past && (

@@ -153,7 +153,8 @@ Deno.test("e2e - compose, autosave, reload, follow and send an email", async () 
   }
   console.log(`compose page JS: ${js.length} files, ${gzipped} bytes gzipped`);
   // 151 KB: keeping what was typed (unfinished recipients, a cut subject, a save as the page is left) took ~0.3 KB.
-  assert.ok(gzipped < 151_000, `the compose page ships at most 151 KB of gzipped JS (${gzipped})`);
+  // 152 KB: today's keyboard-focus fixes had made it 151.1 KB; the focus given back by one helper, ~0.4 KB more.
+  assert.ok(gzipped < 152_000, `the compose page ships at most 152 KB of gzipped JS (${gzipped})`);
 
   // A reload shows the saved draft, rendered by the server.
   await page.reload();
@@ -336,7 +337,9 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   const draftId = page.url().split("/").pop()!;
   const focusRightAfterClick = (click: string) =>
     page.evaluate(async (selector) => {
-      document.querySelector<HTMLButtonElement>(selector)!.click();
+      const button = document.querySelector<HTMLButtonElement>(selector)!;
+      button.focus();
+      button.click();
       await Promise.resolve();
       return document.activeElement?.textContent;
     }, click);

@@ -123,7 +123,7 @@ Deno.test("e2e - keyboard: the alarm form takes the focus when it opens and give
   await context.close();
 });
 
-Deno.test("e2e - keyboard: 'Don't follow' and 'Follow' in the composer keep the focus while the choice is saved", async () => {
+Deno.test("e2e - keyboard: 'Don't follow' and 'Follow' in the composer keep the focus while saving; 'Send later' gets it back", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
   const { context, page, errors } = await newSellerPage(browser);
@@ -149,6 +149,14 @@ Deno.test("e2e - keyboard: 'Don't follow' and 'Follow' in the composer keep the 
   await followText("Following");
   await saved();
   await assertFocus(page, 'button "Don\'t follow"');
+
+  // The send-later panel takes the focus, and gives it back to "Send later" when it closes.
+  await page.focus(".composer-later");
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'input "#schedule-at"');
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("[data-testid=schedule-panel]", { state: "detached" });
+  await assertFocus(page, 'button "Send later"');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -228,6 +236,56 @@ Deno.test("e2e - keyboard: 'Retry sending' keeps the focus while it works, then 
   await page.waitForSelector("[data-testid=retry-send]", { state: "detached" });
   await assertFocus(page, 'h1 "Pricing"');
   await screenshot(page, "message-retried-keyboard");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: cancelling a scheduled send asks on 'Keep', and the focus stays in the list or card", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const at = server.clock.now() + 2 * 86_400_000;
+  const { draft: first } = await draftToNewContact(page, KEN, { subject: "Pilot", html: "<p>Hi Ken</p>" });
+  const second = await pageApi<{ id: string }>(page, "POST", "/messages", {
+    to: [KEN.email],
+    subject: "Pricing",
+    html: "<p>Hi Ken</p>",
+  });
+  for (const { id } of [first, second]) await pageApi(page, "POST", `/messages/${id}/schedule`, { at });
+
+  // Activity: "Cancel" asks, with the focus on "Keep" (the answer that changes nothing), and back.
+  await page.goto(`${server.url}/?scope=mine`);
+  await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
+  const row = `tr[data-message="${first.id}"]`;
+  await page.focus(`${row} button:has-text('Cancel')`);
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'button "Keep"');
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'button "Cancel"');
+  // Cancelled: the row goes, and the focus is on the email now in its place.
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Shift+Tab");
+  await assertFocus(page, 'button "Yes, cancel"');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(row, { state: "detached" });
+  await assertFocus(page, 'a "Pricing"');
+
+  // The message page's card: the picker gives the focus back to "Change time", the question to its button.
+  await openMessagePage(page, server.url, second.id);
+  await page.waitForSelector("beacon-island[data-island=scheduled_send][data-hydrated]");
+  await page.focus("button:has-text('Change time')");
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'input "#schedule-at"');
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("[data-testid=schedule-panel]", { state: "detached" });
+  await assertFocus(page, 'button "Change time"');
+  await page.focus("button:has-text('Cancel scheduled send')");
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'button "Keep it scheduled"');
+  await screenshot(page, "scheduled-cancel-keyboard");
+  await page.keyboard.press("Enter");
+  await assertFocus(page, 'button "Cancel scheduled send"');
   assert.deepEqual(errors, []);
   await context.close();
 });
