@@ -64,6 +64,29 @@ Deno.test("replies - a Gmail reply through the raw endpoint is matched, counted,
   assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
 });
 
+Deno.test("replies - the same mail delivered twice at once is stored once, and the copy that lost leaves no file", async () => {
+  const { t, ana, me, id, thread, post } = await setup();
+  await using _ = t;
+  const raw = await gmailReply(thread, ["Thursday works."], { from: "Ken Sato <ken@globex.example>" });
+  const unmatched = await gmailReply({ ...thread, rfcMessageId: "<unknown@elsewhere.example>" }, ["Hello?"], {
+    from: "Ken Sato <ken@globex.example>",
+    messageId: "<second-mail@mail.gmail.com>",
+  });
+  for (const mail of [raw, unmatched]) {
+    const statuses = (await Promise.all([post(mail), post(mail)])).map((r) => r.json.status).sort();
+    assert.equal(statuses.filter((s) => s === "duplicate").length, 1, String(statuses));
+  }
+  assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
+  const files = await Array.fromAsync(
+    t.kv.list<{ filename: string }>({ prefix: ["team", me.team.id, "blob"] }),
+  );
+  assert.deepEqual(
+    files.map((f) => f.value.filename),
+    ["message.eml", "message.eml"],
+    "one original per mail",
+  );
+});
+
 Deno.test("replies - on an email to several, the card is about whoever replied, by their contact's name", async () => {
   const { t, ana, post } = await setup();
   await using _ = t;

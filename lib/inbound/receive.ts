@@ -157,20 +157,29 @@ export async function receiveInbound(
     autoReply: match.autoReply,
     attachments: parsed.attachments.map(({ filename, mimeType, size }) => ({ filename, mimeType, size })),
   };
+  const result = await store(deps.kv, mail, parsed.messageId, now);
+  // The same mail delivered twice at once (a webhook retried, a mailbox polled twice): the copy that lost keeps
+  // nothing, its raw file included.
+  if (result.status === "duplicate" && blob) await deps.blobs.delete(teamId, blob.id);
+  return result;
+}
+
+/** Stores the mail, as a reply to its message or as unmatched; "duplicate" when it is already stored. */
+async function store(kv: Deno.Kv, mail: InboundMail, rfcId: string | null, now: number): Promise<Received> {
   if (!mail.messageId) {
-    const op = deps.kv.atomic()
-      .set(keys.mail(teamId, mail.id), mail)
-      .set(keys.unmatched(teamId, mail.id), mail.id);
-    if (parsed.messageId) {
-      op.check({ key: keys.byRfcId(teamId, parsed.messageId), versionstamp: null }).set(
-        keys.byRfcId(teamId, parsed.messageId),
+    const op = kv.atomic()
+      .set(keys.mail(mail.teamId, mail.id), mail)
+      .set(keys.unmatched(mail.teamId, mail.id), mail.id);
+    if (rfcId) {
+      op.check({ key: keys.byRfcId(mail.teamId, rfcId), versionstamp: null }).set(
+        keys.byRfcId(mail.teamId, rfcId),
         mail.id,
       );
     }
     if (!(await op.commit()).ok) return { status: "duplicate", events: [] };
     return { status: "unmatched", mail, events: [] };
   }
-  const events = await recordReply(deps.kv, mail, parsed.messageId, now);
+  const events = await recordReply(kv, mail, rfcId, now);
   return events ? { status: "matched", mail, events } : { status: "duplicate", events: [] };
 }
 
