@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { copyAlarmsToCopies } from "../lib/alarms/alarms.ts";
 import { assistantKeys } from "../lib/assistant/keys.ts";
 import { ManualClock } from "../lib/clock/clock.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
@@ -541,4 +542,30 @@ Deno.test("tasks - an open task stays on the list however many newer ones were d
   assert.ok((await list()).every((task) => task.done));
   assert.equal((await ana.api("PATCH", `/tasks/${old}`, { done: false })).status, 200);
   assert.equal((await list())[0].id, old);
+});
+
+Deno.test("alarms - an alarm changed in another tab while 'send individually' copies it fails the send, not the change", async () => {
+  const t = await makeTestApp({ clock: new ManualClock(start) });
+  await using _ = t;
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const draft = (await ana.api("POST", "/messages", {
+    to: [KEN, "lee@globex.example"],
+    subject: "Pilot",
+    html: "<p>Hi</p>",
+    sendIndividually: true,
+  })).json;
+  const alarm = (await ana.api("POST", `/messages/${draft.id}/alarms`, {
+    condition: "no_reply",
+    at: start + 24 * hour,
+  })).json;
+  const to = (email: string) => [{ email, name: "", contactId: null }];
+  const copies = [{ id: draft.id, to: to(KEN) }, { id: "copy", to: to("lee@globex.example") }];
+  const op = t.kv.atomic();
+  await copyAlarmsToCopies(t.kv, t.deps.scheduler, op, { teamId: me.team.id, id: draft.id }, copies, start);
+  // Meanwhile, another tab moves the deadline.
+  const moved = await ana.api("PATCH", `/alarms/${alarm.id}`, { at: start + 48 * hour });
+  assert.equal(moved.status, 200);
+  assert.equal((await op.commit()).ok, false, "the send's commit is refused");
+  assert.equal((await ana.api("GET", `/messages/${draft.id}/alarms`)).json.items[0].dueAt, start + 48 * hour);
 });

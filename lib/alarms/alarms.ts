@@ -7,7 +7,7 @@ import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { removeJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { commitOrConflict, getEntries, getValues, listValues } from "../storage/kv.ts";
 import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
 import { evaluate } from "./evaluate.ts";
@@ -257,7 +257,12 @@ export async function copyAlarmsToCopies(
   copies: Pick<Message, "id" | "to">[],
   now: number,
 ): Promise<void> {
-  const alarms = (await listAlarms(kv, draft.teamId, draft.id)).filter((a) => a.status === "pending");
+  // Checked in the send's commit: an alarm changed or removed meanwhile (in another tab) fails the send, which
+  // the seller can try again, instead of being written back as it was.
+  const ids = await listValues<string>(kv, { prefix: keys.byMessage(draft.teamId, draft.id) });
+  const entries = await getEntries<Alarm>(kv, ids.map((id) => keys.alarm(draft.teamId, id)));
+  op.check(...entries);
+  const alarms = entries.map((entry) => entry.value).filter((a): a is Alarm => a?.status === "pending");
   for (const copy of copies) {
     const email = copy.to[0]?.email.toLowerCase();
     for (const alarm of alarms) {

@@ -21,14 +21,16 @@ export interface Page<T> {
   cursor: string | null;
 }
 
+/** Reads many keys, in batches of the 10 that `getMany` allows; returns entries in key order (to check). */
+export async function getEntries<T>(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
+  const out: Deno.KvEntryMaybe<T>[] = [];
+  for (let i = 0; i < keys.length; i += 10) out.push(...await kv.getMany<T[]>(keys.slice(i, i + 10)));
+  return out;
+}
+
 /** Reads many keys, in batches of the 10 that `getMany` allows; returns values in key order. */
 export async function getValues<T>(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<(T | null)[]> {
-  const out: (T | null)[] = [];
-  for (let i = 0; i < keys.length; i += 10) {
-    const batch = await kv.getMany<T[]>(keys.slice(i, i + 10));
-    for (const entry of batch) out.push(entry.value as T | null);
-  }
-  return out;
+  return (await getEntries<T>(kv, keys)).map((entry) => entry.value);
 }
 
 /** Commits an atomic operation; a failed check becomes a 409 with the given message. */
