@@ -91,13 +91,28 @@ Deno.test("accounts - sign in never redirects off-site", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);
   await ana.signUp({ email: "ana@example.com" });
-  for (const next of ["//evil.example", "https://evil.example", "/\\evil.example"]) {
+  // Browsers drop tabs and newlines from a URL, so "/\t/evil.example" is "//evil.example" to them.
+  const offSite = [
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r/\\evil.example",
+    "/.//evil.example",
+  ];
+  for (const next of offSite) {
     const response = await ana.form(`/signin?next=${encodeURIComponent(next)}`, {
       email: "ana@example.com",
       password: "correct horse battery",
     });
-    assert.equal(response.headers.get("location"), "/");
+    assert.equal(response.headers.get("location"), "/", JSON.stringify(next));
+    // Signed in already, the sign-in page redirects at once.
+    const page = await ana.page(`/signin?next=${encodeURIComponent(next)}`);
+    assert.equal(page.response.headers.get("location"), "/", `GET ${JSON.stringify(next)}`);
   }
+  const back = await ana.page(`/signin?next=${encodeURIComponent("/contacts?q=ken#top")}`);
+  assert.equal(back.response.headers.get("location"), "/contacts?q=ken#top", "a page of ours is followed");
 });
 
 Deno.test("accounts - sign-in throttling per account and per address, with a clear message", async () => {

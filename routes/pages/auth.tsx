@@ -22,9 +22,15 @@ import { deleteCookie } from "hono/cookie";
 
 export const authPages = new Hono<AppEnv>();
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+/**
+ * Only this site's pages are followed after sign-in (no open redirect). `next` is read the way a browser will
+ * read it (which drops tabs and newlines, and takes `\\` for `/`), and what is followed is that reading.
+ */
+function safeNext(next: string | undefined, here: string): string {
+  if (!next?.startsWith("/")) return "/";
+  const url = URL.parse(next, here);
+  const path = url && url.pathname + url.search + url.hash;
+  return path && url.origin === new URL(here).origin && !path.startsWith("//") ? path : "/";
 }
 
 /** A new account's time zone: the browser's, sent along unseen (UTC until the script has run). */
@@ -127,14 +133,14 @@ function SignInForm({ email = "", next, errors }: { email?: string; next: string
 }
 
 authPages.get("/signin", (c) => {
-  const next = safeNext(c.req.query("next"));
+  const next = safeNext(c.req.query("next"), c.req.url);
   if (c.get("user")) return c.redirect(next);
   return render(c, { title: "Sign in", layout: "auth" }, <SignInForm next={next} />);
 });
 
 authPages.post("/signin", async (c) => {
   const { kv, clock, config } = c.get("deps");
-  const next = safeNext(c.req.query("next"));
+  const next = safeNext(c.req.query("next"), c.req.url);
   const { email = "", password = "" } = await formFields(c);
   const now = clock.now();
   const subjects = {
