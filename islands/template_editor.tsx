@@ -437,7 +437,7 @@ export default function TemplateEditor(props: TemplateEditorProps) {
         </div>
 
         <div class="form-actions">
-          <button class="button button-primary" type="submit" disabled={saving}>
+          <button class="button button-primary" type="submit" aria-disabled={saving || undefined}>
             {saving ? "Saving…" : t ? "Save changes" : "Create template"}
           </button>
           <a class="button button-ghost" href={props.back}>Cancel</a>

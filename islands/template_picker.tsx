@@ -13,6 +13,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
+import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { PickerData, PickerItem } from "../lib/templates/types.ts";
 
@@ -73,7 +74,7 @@ export function TemplatePicker(p: TemplatePickerProps) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   /** Each template's "Use" button, by template id: the focus comes back to it when its question is cancelled. */
   const useButtons = useRef(new Map<string, HTMLButtonElement>());
-  const returnFocusTo = useRef<string | null>(null);
+  const focus = useReturnFocus();
   /** Rendered on the server with its templates, the picker answers keys and clicks only once hydrated. */
   const [ready, setReady] = useState(false);
   useEffect(() => setReady(true), []);
@@ -85,19 +86,16 @@ export function TemplatePicker(p: TemplatePickerProps) {
   useEffect(() => {
     if (!p.initial) load();
   }, [p.messageId, p.contactId]);
-  // Before the paint: the button that had the focus is disabled or gone, and a key pressed meanwhile must land.
+  // The question about missing fields takes the focus as it renders, so a key pressed meanwhile lands in it.
   useLayoutEffect(() => {
     if (pending) confirmRef.current?.focus();
-    else if (returnFocusTo.current && busy === null) {
-      useButtons.current.get(returnFocusTo.current)?.focus();
-      returnFocusTo.current = null;
-    }
-  }, [pending, busy]);
+  }, [pending]);
 
   function cancel() {
-    returnFocusTo.current = pending?.item.id ?? null;
+    const id = pending?.item.id;
     setPending(null);
     setBusy(null);
+    focus.restore(() => id ? useButtons.current.get(id) : null);
   }
 
   async function finish(filled: PickedTemplate) {
@@ -243,7 +241,7 @@ export function TemplatePicker(p: TemplatePickerProps) {
                     class={`button ${star ? "button-primary" : "button-secondary"} button-small picker-use`}
                     aria-describedby={`why-${item.id}`}
                     aria-label={`Use ${item.name}`}
-                    disabled={busy !== null}
+                    aria-disabled={busy !== null || undefined}
                     ref={(button) => {
                       if (button) useButtons.current.set(item.id, button);
                       else useButtons.current.delete(item.id);

@@ -289,3 +289,51 @@ Deno.test("e2e - keyboard: cancelling a scheduled send asks on 'Keep', and the f
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - keyboard: a template save the server refuses keeps the focus on 'Save changes'", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { consoleErrorsExcept: /409/ });
+  await signUpInBrowser(page, server.url);
+  const template = await pageApi<{ id: string }>(page, "POST", "/templates", {
+    name: "Intro",
+    category: "Intro",
+    subject: "Hello {{contact.first_name}}",
+    html: "<p>Hi {{contact.first_name}}</p>",
+  });
+  await page.goto(`${server.url}/templates/${template.id}/edit`);
+  await page.waitForSelector("[data-testid=template-editor][data-ready=true]");
+  // Meanwhile a teammate saves a new version: this page's save is refused (409), and says so.
+  await pageApi(page, "PATCH", `/templates/${template.id}`, {
+    subject: "Hello again {{contact.first_name}}",
+  });
+  await page.fill("#template-subject", "Hi {{contact.first_name}}");
+  await page.focus("#template-form button[type=submit]");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#template-form [role=alert]");
+  await assertFocus(page, 'button "Save changes"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: a template's 'Use' that fails keeps the focus", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/templates", {
+    name: "Intro",
+    category: "Intro",
+    subject: "Hello",
+    html: "<p>Hi</p>",
+  });
+  await page.goto(`${server.url}/templates/pick`);
+  await page.waitForSelector("[data-testid=template-picker][data-ready=true]");
+  await page.route("**/api/templates/*/render", (route) => route.abort());
+  await page.focus('button[aria-label="Use Intro"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".toast-error:has-text('fill in “Intro”')");
+  await assertFocus(page, 'button "Use Intro"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
