@@ -435,3 +435,49 @@ Deno.test("contacts - timelines page back through every email: 'Older emails', t
   // A cursor that isn't an id is ignored: the newest page.
   assert.equal(subjects((await ana.page(`/contacts/${ken.id}?older=nonsense`)).html)[0], `Email ${total}`);
 });
+
+Deno.test("companies - a company deleted as a contact joins it: one of the two is refused, no contact is left at a deleted company", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const outcomes = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    const company = (await ana.api("POST", "/companies", { name: `Initech ${i}` })).json;
+    const [deleted, joined] = await Promise.all([
+      ana.api("DELETE", `/companies/${company.id}`),
+      ana.api("POST", "/contacts", {
+        firstName: "Lee",
+        email: `lee${i}@initech.example`,
+        companyId: company.id,
+      }),
+    ]);
+    outcomes.add(`${deleted.status}/${joined.status}`);
+    const gone = (await ana.api("GET", `/companies/${company.id}`)).status === 404;
+    if (joined.status === 201) {
+      assert.ok(!gone, `contact ${joined.json.id} is at a deleted company (${[...outcomes]})`);
+    }
+  }
+});
+
+Deno.test("companies - contacts joining the same company at the same time are all saved", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const company = (await ana.api("POST", "/companies", { name: "Initech" })).json;
+  const saved = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      ana.api("POST", "/contacts", {
+        firstName: `Lee ${i}`,
+        email: `lee${i}@initech.example`,
+        companyId: company.id,
+      })),
+  );
+  assert.deepEqual(saved.map((r) => r.status), Array(10).fill(201));
+  const lee = saved[0].json;
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const moved = await Promise.all(
+    saved.slice(1, 6).map((r) => ana.api("PATCH", `/contacts/${r.json.id}`, { companyId: globex.id })),
+  );
+  assert.deepEqual(moved.map((r) => r.status), Array(5).fill(200), JSON.stringify(moved.map((r) => r.json)));
+  assert.equal((await ana.api("GET", `/contacts/${lee.id}`)).json.companyId, company.id);
+});

@@ -115,14 +115,25 @@ export async function updateCompany(
   return company;
 }
 
-/** Deletes a company that has no contacts left (contacts are never silently unlinked). */
+/** How long a deletion that never finished keeps contacts from joining its company. */
+const CLOSING_MS = 60_000;
+
+/**
+ * Deletes a company that has no contacts left (contacts are never silently unlinked). It first marks the company
+ * as closing, so that no contact can join it between the check for contacts and the deletion.
+ */
 export async function deleteCompany(kv: Deno.Kv, teamId: string, id: string): Promise<void> {
   const entry = await kv.get<Company>(keys.company(teamId, id));
   if (!entry.value) throw notFound("No such company.");
+  const closingKey = keys.companyClosing(teamId, id);
+  const marked = await kv.atomic().check(entry).set(closingKey, true, { expireIn: CLOSING_MS }).commit();
+  if (!marked.ok) throw conflict("This company was changed by someone else. Reload and try again.");
+  const closing = { key: closingKey, versionstamp: marked.versionstamp };
   for await (const _ of kv.list({ prefix: keys.contactByCompany(teamId, id) }, { limit: 1 })) {
+    await kv.atomic().check(closing).delete(closingKey).commit();
     throw conflict("This company still has contacts. Move or delete them first.");
   }
-  const op = kv.atomic().check(entry)
+  const op = kv.atomic().check(entry, closing).delete(closingKey)
     .delete(keys.company(teamId, id))
     .delete(keys.companyByName(teamId, sortKey(entry.value.name), id));
   // Only its own entry: a company saved before names were unique may share its name with another.

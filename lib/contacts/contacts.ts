@@ -29,10 +29,28 @@ async function honourSuppression(kv: Deno.Kv, teamId: string, data: ContactInput
   data.tracking = "do_not_allow";
 }
 
-async function assertCompanyExists(kv: Deno.Kv, teamId: string, companyId: string | null) {
-  if (companyId && !(await kv.get<Company>(keys.company(teamId, companyId))).value) {
-    throw invalid({ companyId: "Choose a company of your team." });
-  }
+const NO_SUCH_COMPANY = "Choose a company of your team.";
+
+async function companyEntry(kv: Deno.Kv, teamId: string, companyId: string) {
+  const entry = await kv.get<Company>(keys.company(teamId, companyId));
+  if (!entry.value) throw invalid({ companyId: NO_SUCH_COMPANY });
+  return entry as Deno.KvEntry<Company>;
+}
+
+/**
+ * Adds to a contact's commit that it joins an existing company: still as it was read (not deleted meanwhile),
+ * and not in the middle of its deletion. Only checks: contacts joining at once don't get in each other's way.
+ */
+function joinCompany(op: Deno.AtomicOperation, company: Deno.KvEntry<Company>) {
+  op.check(company, { key: keys.companyClosing(company.value.teamId, company.value.id), versionstamp: null });
+}
+
+/** After a failed commit: refuses the save if the company the contact was joining was deleted meanwhile. */
+async function checkJoinedCompany(kv: Deno.Kv, joining: Deno.KvEntry<Company> | null) {
+  if (!joining) return;
+  const { teamId, id } = joining.value;
+  const [company, closing] = await kv.getMany([keys.company(teamId, id), keys.companyClosing(teamId, id)]);
+  if (!company.value || closing.versionstamp) throw invalid({ companyId: NO_SUCH_COMPANY });
 }
 
 /**
@@ -44,14 +62,19 @@ async function contactCompany(
   teamId: string,
   { companyId, companyName }: ContactInputType,
   now: number,
-): Promise<{ companyId: string | null; newCompany: Company | null }> {
+): Promise<{ companyId: string | null; newCompany: Company | null; joining: Deno.KvEntry<Company> | null }> {
   if (!companyName) {
-    await assertCompanyExists(kv, teamId, companyId);
-    return { companyId, newCompany: null };
+    return {
+      companyId,
+      newCompany: null,
+      joining: companyId ? await companyEntry(kv, teamId, companyId) : null,
+    };
   }
   if (companyId) throw invalid({ companyName: "Choose a company or type a new one, not both." });
   const existing = await findCompanyByName(kv, teamId, companyName);
-  if (existing) return { companyId: existing.id, newCompany: null };
+  if (existing) {
+    return { companyId: existing.id, newCompany: null, joining: await companyEntry(kv, teamId, existing.id) };
+  }
   const company: Company = {
     id: newId(now),
     teamId,
@@ -61,7 +84,7 @@ async function contactCompany(
     createdAt: now,
     updatedAt: now,
   };
-  return { companyId: company.id, newCompany: company };
+  return { companyId: company.id, newCompany: company, joining: null };
 }
 
 /** Why a contact's commit failed when the email was free: the new company's name was taken meanwhile. */
@@ -76,7 +99,7 @@ export async function createContact(
   now: number,
 ): Promise<Contact> {
   const data = parse(ContactInput, input);
-  const { companyId, newCompany } = await contactCompany(kv, teamId, data, now);
+  const { companyId, newCompany, joining } = await contactCompany(kv, teamId, data, now);
   // A new contact for a listed address (say, after a deletion) starts as the recipient asked.
   await honourSuppression(kv, teamId, data, null);
   const { companyName: _, ...fields } = data;
@@ -89,8 +112,10 @@ export async function createContact(
   if (contact.companyId) {
     op.set(keys.contactByCompany(teamId, contact.companyId, contact.id), contact.id);
   }
+  if (joining) joinCompany(op, joining);
   if (newCompany) addCompany(op, newCompany);
   if (!(await op.commit()).ok) {
+    await checkJoinedCompany(kv, joining);
     if (!newCompany || (await findContactByEmail(kv, teamId, contact.email))) {
       throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
     }
@@ -147,7 +172,7 @@ export async function updateContact(
   const old = entry.value;
   if (!old) throw notFound("No such contact.");
   const data = parse(ContactInput, { ...editableFields(old), ...(input as object) });
-  const { companyId, newCompany } = await contactCompany(kv, teamId, data, now);
+  const { companyId, newCompany, joining } = await contactCompany(kv, teamId, data, now);
   await honourSuppression(kv, teamId, data, input);
   const { companyName: _, ...fields } = data;
   const contact: Contact = { ...old, ...fields, companyId, updatedAt: now };
@@ -164,9 +189,13 @@ export async function updateContact(
   if (old.companyId !== contact.companyId) {
     if (old.companyId) op.delete(keys.contactByCompany(teamId, old.companyId, id));
     if (contact.companyId) op.set(keys.contactByCompany(teamId, contact.companyId, id), id);
+    if (joining) joinCompany(op, joining);
   }
   if (newCompany) addCompany(op, newCompany);
   if (!(await op.commit()).ok) {
+    if (old.companyId !== contact.companyId) {
+      await checkJoinedCompany(kv, joining);
+    }
     const owner = await findContactByEmail(kv, teamId, contact.email);
     if (owner && owner.id !== id) throw conflict(EMAIL_TAKEN, { email: EMAIL_TAKEN });
     if (newCompany && (await findCompanyByName(kv, teamId, newCompany.name))) {

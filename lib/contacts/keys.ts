@@ -20,6 +20,12 @@ export const contactKeys = {
       : id === undefined
       ? [...t(teamId), "company_by_name", sortName]
       : [...t(teamId), "company_by_name", sortName, id],
+  /**
+   * Set while a company is being deleted (between its "no contacts left?" check and its deletion); a contact's
+   * commit that joins the company checks it is absent, so none can join in between. Expires on its own if the
+   * deletion never finishes.
+   */
+  companyClosing: (teamId: string, id: string) => [...t(teamId), "company_closing", id],
   companyByDomain: (teamId: string, domain: string) => [...t(teamId), "company_by_domain", domain],
   /** Holds each company name once per team, compared by `companyNameKey`. */
   companyByUniqueName: (teamId: string, nameKey: string) => [...t(teamId), "company_by_unique_name", nameKey],
