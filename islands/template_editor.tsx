@@ -31,6 +31,8 @@ export interface TemplateEditorProps {
   /** Contacts to preview with (the first ones by name). */
   contacts: { id: string; label: string }[];
   previewContactId: string | null;
+  /** The saved text filled in for that contact (null for a new template): the preview shows it from the start. */
+  preview: Preview | null;
   /** Where Cancel goes. */
   back: string;
 }
@@ -38,7 +40,7 @@ export interface TemplateEditorProps {
 type Field = "name" | "category" | "scope" | "subject" | "html";
 type Errors = Partial<Record<Field | "_", string>>;
 
-interface Preview {
+export interface Preview {
   subject: string;
   html: string;
   missing: string[];
@@ -147,7 +149,7 @@ export default function TemplateEditor(props: TemplateEditorProps) {
   const [server, setServer] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
   const [contactId, setContactId] = useState(props.previewContactId ?? "");
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(props.preview);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const dirty = useRef(false);
   const leaving = useRef(false);
@@ -172,7 +174,8 @@ export default function TemplateEditor(props: TemplateEditorProps) {
     },
   });
   const linkBox = useLinkBox(editorRef);
-  const firstPreview = useRef(true);
+  /** The preview the page came with is of the text as it loads: the effect's first run keeps it. */
+  const served = useRef(props.preview !== null);
 
   const changed = () => {
     dirty.current = true;
@@ -186,6 +189,10 @@ export default function TemplateEditor(props: TemplateEditorProps) {
 
   // The preview follows the text and the chosen contact.
   useEffect(() => {
+    if (served.current) {
+      served.current = false;
+      return;
+    }
     if (!subject.trim() && !html.trim()) {
       setPreview(null);
       return;
@@ -195,8 +202,7 @@ export default function TemplateEditor(props: TemplateEditorProps) {
       api<Preview>("POST", "/templates/preview", { contactId: contactId || null, subject, html })
         .then((p) => !stale && (setPreview(p), setPreviewError(null)))
         .catch((e: Error) => !stale && setPreviewError(e.message));
-    }, firstPreview.current ? 0 : 400);
-    firstPreview.current = false;
+    }, 400);
     return () => {
       stale = true;
       clearTimeout(timer);

@@ -338,6 +338,14 @@ async function editorPage(
   ]);
   const categories = [...new Set([...library.categories, ...DEFAULT_CATEGORIES])];
   const back = template ? `/templates/${template.id}` : "/templates";
+  const previewContactId = contacts[0]?.id ?? null;
+  // The preview comes filled in with the page, as the API would fill it in for the text being edited.
+  const preview = template &&
+    await previewTemplate(kv, v, null, {
+      contactId: previewContactId,
+      subject: template.subject,
+      html: template.html,
+    });
   return render(
     c,
     { title: template ? `Edit ${template.name}` : "New template" },
@@ -359,7 +367,9 @@ async function editorPage(
         },
         categories,
         contacts,
-        previewContactId: contacts[0]?.id ?? null,
+        previewContactId,
+        preview: preview &&
+          { subject: preview.subject, html: preview.html, missing: preview.missing, errors: preview.errors },
         back,
       })}
     </>,

@@ -12,7 +12,7 @@ import type { Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { MAX_SUBJECT_CHARS } from "../../lib/messages/limits.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { KEN, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
 import { outbox, trackingPaths } from "../helpers/mail.ts";
 import { recordReply } from "../helpers/replies.ts";
 
@@ -393,5 +393,31 @@ Deno.test("e2e - templates: a subject over the limit is kept whole and refused w
     `Subjects are at most ${MAX_SUBJECT_CHARS} characters; this one has ${long.length}.`,
   );
   assert.equal(await pageApi<{ items: unknown[] }>(page, "GET", "/templates").then((l) => l.items.length), 0);
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("e2e - templates: editing a template, its preview is filled in as the page arrives", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url, { name: "Sam Rivera", email: "sam@acme.example" });
+  await pageApi(page, "POST", "/contacts", KEN);
+  const template = await pageApi<{ id: string }>(page, "POST", "/templates", {
+    name: "Intro",
+    category: "Intro",
+    subject: "Hello {{contact.first_name}}",
+    html: "<p>Hi {{contact.first_name}}, a word about pricing.</p>",
+  });
+  // The preview API never answers: what the preview shows came with the page.
+  const asked: string[] = [];
+  await page.route("**/api/templates/preview", (route) => void asked.push(route.request().url()));
+  await page.goto(`${server.url}/templates/${template.id}/edit`);
+  await page.waitForSelector("[data-testid=template-editor][data-ready=true]");
+  assert.equal(await page.textContent("[data-testid=preview-subject]"), "Subject: Hello Ken");
+  const frame = page.frameLocator(".template-preview-frame");
+  assert.equal(await frame.locator("body").textContent(), "Hi Ken, a word about pricing.");
+  await page.waitForTimeout(500); // longer than the preview waits after a change
+  assert.deepEqual(asked, [], "nothing changed: not asked for again");
+  await screenshot(page, "template-edit-preview");
   assert.deepEqual(errors, []);
 });
