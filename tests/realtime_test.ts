@@ -19,7 +19,7 @@ import { newId } from "../lib/storage/ids.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { LocalHub } from "../lib/realtime/local_hub.ts";
 import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
-import { RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
+import { RECHECK_MS, RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
@@ -217,6 +217,49 @@ Deno.test("realtime - a page that goes away over HTTP takes its listener with it
     stop.abort();
     await server.finished;
   }
+});
+
+Deno.test("realtime - a live stream ends once its session does: a removed member stops hearing the team", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const invite = await ana.api("POST", "/invites", { email: "ken@example.com" });
+  const ken = new Client(t);
+  await ken.form(new URL(invite.json.url).pathname, { name: "Ken", password: "another good password" });
+  const kenId = (await ken.api("GET", "/me")).json.user.id;
+  const open = async (client: Client) => {
+    const reader = (await client.request("/api/live")).body!.pipeThrough(new TextDecoderStream()).getReader();
+    assert.match((await reader.read()).value!, /^event: ready/);
+    return reader;
+  };
+  /** What the stream sends within a second, and whether it ended. */
+  const drain = async (reader: ReadableStreamDefaultReader<string>) => {
+    let text = "";
+    const timeout = new Promise<"open">((resolve) => setTimeout(() => resolve("open"), 1000));
+    for (;;) {
+      const next = await Promise.race([reader.read(), timeout]);
+      if (next === "open") {
+        await reader.cancel();
+        return { text, ended: false };
+      }
+      if (next.done) return { text, ended: true };
+      text += next.value;
+    }
+  };
+  const kens = await open(ken);
+  const anas = await open(ana);
+  assert.equal((await ana.api("DELETE", `/members/${kenId}`)).status, 204);
+  t.clock.advance(RECHECK_MS);
+  await t.deps.realtime.publish(
+    liveEvent(me.team.id, "after_removal", { subject: "Pricing" }, t.clock.now()),
+  );
+  const heard = await drain(kens);
+  assert.doesNotMatch(heard.text, /after_removal/, "nothing the team does reaches a removed member");
+  assert.equal(heard.ended, true);
+  assert.equal((await ken.request("/api/live")).status, 401, "and coming back is refused");
+  const stays = await drain(anas);
+  assert.match(stays.text, /after_removal/, "a member still signed in hears it");
+  assert.equal(stays.ended, false);
 });
 
 Deno.test("realtime - an SSE page that stops reading is cut off, not buffered without end", async () => {

@@ -10,7 +10,8 @@
  * event's frame is encoded once and the same bytes are queued on each page's
  * stream, synchronously (no promise per page). A page that stops reading is cut off
  * once it is far behind, and every stream ends when the hub closes (shutdown); the
- * browser reconnects and replays from the feed.
+ * browser reconnects and replays from the feed. A stream also ends once the session or
+ * API token that opened it no longer stands (RECHECK_MS): reconnecting then gets a 401.
  */
 import { Hono } from "hono";
 import { replayFeed } from "../../lib/realtime/feed.ts";
@@ -18,12 +19,18 @@ import { withEvents } from "../../lib/tracking/live_feed.ts";
 import { HEARTBEAT_MS, type LiveEvent } from "../../lib/realtime/realtime.ts";
 import { AppError } from "../../lib/http/errors.ts";
 import type { AppEnv } from "../deps.ts";
-import { viewer } from "../middleware/auth.ts";
+import { signedInUser, viewer } from "../middleware/auth.ts";
 
 export const liveApi = new Hono<AppEnv>();
 
 /** Bytes a stream may have queued and unread before it is closed (the page then reconnects and replays). */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How often an open stream asks again whether its session (or API token) still stands, when it has something to
+ * send or a heartbeat is due: a member removed, signed out or whose password changed stops hearing the team.
+ */
+export const RECHECK_MS = 15_000;
 
 /**
  * How long a browser waits to reconnect a dropped stream (SSE `retry`): each page is told a
@@ -67,8 +74,22 @@ liveApi.get("/live", (c) => {
   let deliver: ((event: LiveEvent) => void) | null = null;
   /** Ends the stream from this side (the hub is shutting down): the page reconnects, to whatever serves next. */
   let end = () => {};
+  let checkedAt = clock.now();
+  /** When a check is due: holds events back while it asks, then lets them out, or ends the stream. */
+  const recheck = () => {
+    if (!deliver || clock.now() - checkedAt < RECHECK_MS) return;
+    checkedAt = clock.now();
+    const resume = deliver;
+    deliver = null;
+    signedInUser(c).catch(() => null).then((still) => {
+      if (still?.user.id !== user.id) return end();
+      for (const event of buffered.splice(0)) resume(event);
+      deliver = resume;
+    });
+  };
   const unsubscribe = realtime.subscribe(team.id, (event) => {
     if (event.userId && event.userId !== user.id) return;
+    recheck();
     if (deliver) deliver(event);
     else buffered.push(event);
   }, () => end());
@@ -117,7 +138,10 @@ liveApi.get("/live", (c) => {
         data: { at: Date.now(), heartbeatMs: HEARTBEAT_MS },
         retry: reconnectAfterMs(),
       }));
-      heartbeat = setInterval(() => enqueue(HEARTBEAT), HEARTBEAT_MS);
+      heartbeat = setInterval(() => {
+        recheck();
+        enqueue(HEARTBEAT);
+      }, HEARTBEAT_MS);
       (async () => {
         if (!after) return;
         const { events, complete } = await replayFeed(kv, team.id, after, clock.now());

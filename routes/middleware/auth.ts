@@ -13,29 +13,39 @@ export const SESSION_COOKIE = "beacon_session";
 
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
-    const { kv, clock } = c.get("deps");
-    const now = clock.now();
-    const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (bearer) {
-      const ref = await resolveApiToken(kv, bearer);
-      const user = ref && await getUser(kv, ref.userId);
-      if (!user || user.removedAt || user.teamId !== ref!.teamId) {
-        throw new AppError(401, "unauthorized", "This API token is not valid.");
-      }
-      await setViewer(c, user, "token");
-    } else {
-      const token = getCookie(c, SESSION_COOKIE);
-      const session = token ? await readSession(kv, token, now) : null;
-      const user = session && await getUser(kv, session.userId);
-      if (user && !user.removedAt && user.teamId === session!.teamId) {
-        c.set("sessionToken", token!);
-        await setViewer(c, user, "session");
-      } else if (token) {
-        deleteCookie(c, SESSION_COOKIE, { path: "/" });
-      }
+    const found = await signedInUser(c);
+    if (found) {
+      if (found.via === "session") c.set("sessionToken", getCookie(c, SESSION_COOKIE)!);
+      await setViewer(c, found.user, found.via);
+    } else if (bearerToken(c)) {
+      throw new AppError(401, "unauthorized", "This API token is not valid.");
+    } else if (getCookie(c, SESSION_COOKIE)) {
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
     }
     await next();
   };
+}
+
+const bearerToken = (c: Context<AppEnv>) => c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/**
+ * The user a request's API token (or else its session cookie) stands for now, or null: an unknown, revoked or
+ * expired one, or one of a removed member. A live stream asks again while it is open.
+ */
+export async function signedInUser(
+  c: Context<AppEnv>,
+): Promise<{ user: User; via: "session" | "token" } | null> {
+  const { kv, clock } = c.get("deps");
+  const bearer = bearerToken(c);
+  if (bearer) {
+    const ref = await resolveApiToken(kv, bearer);
+    const user = ref && await getUser(kv, ref.userId);
+    return user && !user.removedAt && user.teamId === ref!.teamId ? { user, via: "token" } : null;
+  }
+  const token = getCookie(c, SESSION_COOKIE);
+  const session = token ? await readSession(kv, token, clock.now()) : null;
+  const user = session && await getUser(kv, session.userId);
+  return user && !user.removedAt && user.teamId === session!.teamId ? { user, via: "session" } : null;
 }
 
 async function setViewer(c: Context<AppEnv>, user: User, via: "session" | "token") {
