@@ -118,6 +118,8 @@ Deno.test("replies - on an email to several, the card is about whoever replied, 
   );
   assert.equal(card.headline, "Bea Costa replied");
   assert.deepEqual([card.contactId, card.recipientZone], [bea.id, "America/New_York"], "Bea's, not Ken's");
+  // A call planned from the card is with Bea, not with "Ken Sato +1".
+  assert.deepEqual([card.personName, card.recipientLabel], ["Bea Costa", "Ken Sato +1"]);
 });
 
 Deno.test("replies - an auto-reply is recorded, not counted, and the 'no reply' alarm still fires", async () => {
@@ -195,7 +197,15 @@ Deno.test("replies - unmatched mail: suggested by its sender, dismissed and put 
     2,
     "the address once as the sender, once in the list's group",
   );
-  assert.match(list, /Not placed: it doesn.t say what it answers/);
+  assert.match(
+    list,
+    /Not placed: it doesn.t say which email it answers \(it may be new mail, or come from a mail/,
+  );
+  // One sentence, without a colon in the middle of another.
+  assert.match(
+    (await ana.page(`/inbound/${inboundId}`)).html,
+    /Beacon couldn.t place it because it doesn.t say which email it answers \(it may be new mail, or come from a mail program that drops reply headers\)\./,
+  );
   const groups = [...list.matchAll(/<optgroup label="([^"]+)">(.*?)<\/optgroup>/g)].map((
     [, label, options],
   ) => [

@@ -105,7 +105,7 @@ export async function matchReply(parsed: ParsedInbound, ctx: MatchContext): Prom
   const reason = notes[0] ??
     (parsed.inReplyTo.length || parsed.references.length
       ? "it answers an email Beacon didn't send (In-Reply-To and References headers)"
-      : "it doesn't say what it answers: new mail, or a mail program that drops reply headers");
+      : "it doesn't say which email it answers (it may be new mail, or come from a mail program that drops reply headers)");
   return { matched: false, reason, autoReply };
 }
 

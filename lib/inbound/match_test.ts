@@ -194,7 +194,8 @@ Deno.test("inbound - a subject alone never matches", async () => {
   );
   assert.deepEqual(result, {
     matched: false,
-    reason: "it doesn't say what it answers: new mail, or a mail program that drops reply headers",
+    reason:
+      "it doesn't say which email it answers (it may be new mail, or come from a mail program that drops reply headers)",
     autoReply: null,
   });
 });

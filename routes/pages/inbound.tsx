@@ -265,7 +265,9 @@ inboundPages.get("/inbound/:id", async (c) => {
       {choices && (
         <section class="card" aria-labelledby="placing-title">
           <h2 class="card-title" id="placing-title">Not on an email</h2>
-          {mail.unmatchedReason && <p class="muted">Beacon couldn't place it: {mail.unmatchedReason}.</p>}
+          {mail.unmatchedReason && (
+            <p class="muted">Beacon couldn't place it because {mail.unmatchedReason}.</p>
+          )}
           <div class="row-actions">
             <AttachForm
               mail={mail}
