@@ -36,7 +36,10 @@ const TONES: Record<Card["kind"], string> = {
 };
 
 function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: () => void }) {
-  const [subject, setSubject] = useState(`Call ${card.recipientLabel} about “${clip(card.subject, 60)}”`);
+  // With whom: the one person the card is about (who replied, whom the alarm watched), else the recipients.
+  const [subject, setSubject] = useState(
+    `Call ${card.personName ?? card.recipientLabel} about “${clip(card.subject, 60)}”`,
+  );
   const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<FieldErrors>({});

@@ -14,6 +14,8 @@ export interface Person {
 
 /** What a card links to, and the zone it shows the event's local time in. */
 export interface CardLinks {
+  /** The one person the card is about, by name (who a call would be with); null when it is about several. */
+  personName: string | null;
   contactId: string | null;
   companyId: string | null;
   recipientZone: string | null;
@@ -40,6 +42,7 @@ function shared<T>(values: (T | null)[]): T | null {
  */
 export function cardLinks(people: Person[]): CardLinks {
   return {
+    personName: people.length === 1 ? people[0].name : null,
     contactId: people.length === 1 ? people[0].contactId : null,
     companyId: shared(people.map((p) => p.companyId)),
     recipientZone: shared(people.map((p) => p.zone)),

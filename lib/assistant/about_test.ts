@@ -12,6 +12,7 @@ const person = (name: string, zone: string | null, companyId: string | null): Pe
 
 Deno.test("card links - one person: their contact, company and zone", () => {
   assert.deepEqual(cardLinks([person("Zoë", null, "globex")]), {
+    personName: "Zoë",
     contactId: "c-Zoë",
     companyId: "globex",
     recipientZone: null,
@@ -20,16 +21,23 @@ Deno.test("card links - one person: their contact, company and zone", () => {
 
 Deno.test("card links - several people: no one contact; a company or zone only when they all share it", () => {
   assert.deepEqual(cardLinks([person("Ken", "Asia/Tokyo", "globex"), person("Zoë", null, "globex")]), {
+    personName: null,
     contactId: null,
     companyId: "globex",
     recipientZone: null,
   });
   assert.deepEqual(cardLinks([person("Ken", "Asia/Tokyo", "globex"), person("Aiko", "Asia/Tokyo", null)]), {
+    personName: null,
     contactId: null,
     companyId: null,
     recipientZone: "Asia/Tokyo",
   });
-  assert.deepEqual(cardLinks([]), { contactId: null, companyId: null, recipientZone: null });
+  assert.deepEqual(cardLinks([]), {
+    personName: null,
+    contactId: null,
+    companyId: null,
+    recipientZone: null,
+  });
 });
 
 Deno.test("card people - named from their contact, else as addressed, else by address", () => {

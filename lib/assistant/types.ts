@@ -20,6 +20,8 @@ export interface Card {
   subject: string;
   /** Who the message went to (display), and the records it concerns. */
   recipientLabel: string;
+  /** The one person it is about, by name; null when about several (absent on cards made before it was kept). */
+  personName?: string | null;
   contactId: string | null;
   companyId: string | null;
   /** The recipient's zone, to show the event time in their local time too. */

@@ -217,6 +217,9 @@ export const CardSchema = z.object({
   alarmId: z.string().nullable(),
   subject: z.string(),
   recipientLabel: z.string(),
+  personName: z.string().nullable().optional().openapi({
+    description: "The one person the card is about, by name; null when it is about several",
+  }),
   contactId: z.string().nullable(),
   companyId: z.string().nullable(),
   recipientZone: z.string().nullable(),
