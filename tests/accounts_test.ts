@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeTestApp } from "./helpers/app.ts";
-import { Client } from "./helpers/client.ts";
+import { bearer, Client } from "./helpers/client.ts";
 import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
 import { getUser, updateProfile } from "../lib/accounts/users.ts";
 
@@ -299,6 +299,37 @@ Deno.test("accounts - password change checks the current one and ends other sess
     password: "a brand new password",
   });
   assert.equal(fresh.status, 303);
+});
+
+Deno.test("accounts - guessing the current password to change it is throttled like signing in", async () => {
+  // Someone holding a seller's session or API token, but not their password, must not be able to find it out
+  // by changing the password again and again: guesses count against the account as failed sign-ins do.
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  const token = (await ana.api("POST", "/tokens", { name: "leaked" })).json.secret;
+  for (let i = 0; i < 3; i++) {
+    const guess = { currentPassword: `guess number ${i}`, newPassword: "the attacker's own" };
+    assert.equal((await bearer(t, token, "POST", "/me/password", guess)).status, 400);
+  }
+  for (let i = 3; i < 5; i++) {
+    const guess = await ana.form("/settings/password", {
+      currentPassword: `guess number ${i}`,
+      newPassword: "the attacker's own",
+    });
+    assert.equal(guess.status, 400);
+  }
+  const right = { currentPassword: "correct horse battery", newPassword: "the attacker's own" };
+  const blocked = await bearer(t, token, "POST", "/me/password", right);
+  assert.equal(blocked.status, 429, "even the right password waits out the window");
+  assert.match(blocked.json.error.message, /Try again in 15 minutes/);
+  const signIn = await new Client(t, "198.51.100.9").form("/signin", {
+    email: "ana@example.com",
+    password: "correct horse battery",
+  });
+  assert.equal(signIn.status, 429, "the same count as signing in");
+  t.clock.advance(15 * 60_000 + 1);
+  assert.equal((await bearer(t, token, "POST", "/me/password", right)).status, 204);
 });
 
 Deno.test("accounts - profile time zone is validated and used", async () => {

@@ -1,10 +1,17 @@
-/** Sign-in throttling: failed attempts counted per account and per client address in fixed windows. */
+/**
+ * Sign-in throttling: failed attempts counted per account and per client address in fixed windows. A wrong
+ * current password given to change the password counts against the account too (no address: whoever holds a
+ * session or API token may try from anywhere).
+ */
 import { AppError } from "../http/errors.ts";
 import { accountKeys as keys } from "./keys.ts";
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
 export const LIMITS = { account: 5, address: 30 } as const;
 type Scope = keyof typeof LIMITS;
+type Subjects = { account: string; address?: string };
+/** The scopes a check or a failure counts in: the account, and the address when there is one. */
+const scopesOf = (subjects: Subjects) => (["account", "address"] as const).filter((scope) => subjects[scope]);
 
 interface Counter {
   count: number;
@@ -20,11 +27,11 @@ async function current(kv: Deno.Kv, scope: Scope, id: string, now: number) {
 /** Throws 429 with a clear message when either the account or the address is over its limit. */
 export async function assertSignInAllowed(
   kv: Deno.Kv,
-  subjects: { account: string; address: string },
+  subjects: Subjects,
   now: number,
 ): Promise<void> {
-  for (const scope of ["account", "address"] as const) {
-    const { live } = await current(kv, scope, subjects[scope], now);
+  for (const scope of scopesOf(subjects)) {
+    const { live } = await current(kv, scope, subjects[scope]!, now);
     if (live && live.count >= LIMITS[scope]) {
       const minutes = Math.max(1, Math.ceil((live.resetAt - now) / 60_000));
       const who = scope === "account" ? "this account" : "your network address";
@@ -43,12 +50,12 @@ export async function assertSignInAllowed(
 
 export async function recordSignInFailure(
   kv: Deno.Kv,
-  subjects: { account: string; address: string },
+  subjects: Subjects,
   now: number,
 ): Promise<void> {
-  for (const scope of ["account", "address"] as const) {
+  for (const scope of scopesOf(subjects)) {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const { entry, live } = await current(kv, scope, subjects[scope], now);
+      const { entry, live } = await current(kv, scope, subjects[scope]!, now);
       const next: Counter = live
         ? { count: live.count + 1, resetAt: live.resetAt }
         : { count: 1, resetAt: now + THROTTLE_WINDOW_MS };

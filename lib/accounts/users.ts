@@ -8,6 +8,7 @@ import { DEFAULT_ITERATIONS, hashPassword, verifyPassword } from "./passwords.ts
 import { PasswordChangeInput, ProfileInput, SignUpInput } from "./schemas.ts";
 import type { Role, Team, User } from "./types.ts";
 import { deleteUserSessions } from "./sessions.ts";
+import { assertSignInAllowed, recordSignInFailure } from "./throttle.ts";
 
 export interface AccountOptions {
   now: number;
@@ -100,17 +101,23 @@ export async function updateProfile(kv: Deno.Kv, userId: string, input: unknown)
   return user;
 }
 
-/** Changes a password after checking the current one; every session of the user ends. */
+/**
+ * Changes a password after checking the current one; every session of the user ends. A wrong current password
+ * counts as a failed sign-in of the account, and is refused like one once there are too many.
+ */
 export async function changePassword(
   kv: Deno.Kv,
   userId: string,
   input: unknown,
-  { iterations = DEFAULT_ITERATIONS }: Partial<AccountOptions> = {},
+  { now, iterations = DEFAULT_ITERATIONS }: AccountOptions,
 ): Promise<User> {
   const data = parse(PasswordChangeInput, input);
   const entry = await kv.get<User>(keys.user(userId));
   if (!entry.value) throw notFound("No such user.");
+  const subjects = { account: entry.value.email };
+  await assertSignInAllowed(kv, subjects, now);
   if (!(await verifyPassword(data.currentPassword, entry.value.passwordHash))) {
+    await recordSignInFailure(kv, subjects, now);
     throw invalid({ currentPassword: "That is not your current password." });
   }
   const user = { ...entry.value, passwordHash: await hashPassword(data.newPassword, iterations) };

@@ -23,7 +23,7 @@ import { saveProfile } from "../../workers/notifications.ts";
 import { scheduleRetention } from "../../workers/retention.ts";
 import { inviteUrl } from "../pages/team.tsx";
 import { getTeamRecordRoute } from "./helpers.ts";
-import { apiRouter, errors, IdParams, json, jsonBody, security } from "./openapi.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, security, tooManyAttempts } from "./openapi.ts";
 import { ApiTokenSchema, InviteSchema, pick, TeamSchema, UserSchema } from "./schemas.ts";
 
 export const accountsApi = apiRouter();
@@ -74,11 +74,20 @@ accountsApi.openapi(
     summary: "Change your password (ends every session)",
     security,
     request: jsonBody(PasswordChangeInput),
-    responses: { 204: { description: "Changed" }, 400: errors[400], 401: errors[401], 403: errors[403] },
+    responses: {
+      204: { description: "Changed" },
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      429: tooManyAttempts,
+    },
   }),
   async (c) => {
-    const { kv, passwordIterations } = c.get("deps");
-    await changePassword(kv, viewer(c).user.id, c.req.valid("json"), { iterations: passwordIterations });
+    const { kv, clock, passwordIterations } = c.get("deps");
+    await changePassword(kv, viewer(c).user.id, c.req.valid("json"), {
+      now: clock.now(),
+      iterations: passwordIterations,
+    });
     return c.body(null, 204);
   },
 );

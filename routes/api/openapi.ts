@@ -36,6 +36,11 @@ export const errors = {
   409: errorResponse("Conflicts with existing data, or changed concurrently."),
 } as const;
 
+/** Too many wrong passwords for the account lately; `Retry-After` says when to try again. */
+export const tooManyAttempts = errorResponse(
+  "Too many wrong passwords for this account lately; try again after `Retry-After` seconds.",
+);
+
 /** The answer to a body over its size limit (uploads, raw emails). */
 export const tooLarge = errorResponse("The body is larger than allowed; `message` says the limit.");
 

@@ -116,10 +116,10 @@ settingsPages.post("/settings/profile", async (c) => {
 });
 
 settingsPages.post("/settings/password", async (c) => {
-  const { kv, passwordIterations } = c.get("deps");
+  const { kv, clock, passwordIterations } = c.get("deps");
   const values = await formFields(c);
   const result = await tryForm(() =>
-    changePassword(kv, viewer(c).user.id, values, { iterations: passwordIterations })
+    changePassword(kv, viewer(c).user.id, values, { now: clock.now(), iterations: passwordIterations })
   );
   if (!result.ok) return renderProfile(c, { password: { errors: result.errors }, status: result.status });
   // Every session ended with the change; this browser gets a fresh one.
