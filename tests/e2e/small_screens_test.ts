@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { draftToNewContact, KEN, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { draftToNewContact, KEN, openComposer, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -171,6 +171,31 @@ Deno.test("e2e - small screens: email addresses in lists wrap instead of being c
     assert.deepEqual(cut, [], `${what} cuts addresses short`);
     await assertFitsWidth(page, what);
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - small screens: the composer's To suggestions use the screen's width, so addresses show in full", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  await openComposer(page, server.url);
+  await page.fill("#composer-to", "Ken");
+  await page.waitForSelector("#composer-to-list [role=option]");
+  const list = await page.locator("#composer-to-list").boundingBox();
+  assert.ok(
+    list && list.width >= PHONE.width - 60,
+    `the list is ${list?.width}px wide on a ${PHONE.width}px screen`,
+  );
+  assert.ok(list.x >= 0 && list.x + list.width <= PHONE.width, "and inside it");
+  const cut = await page.locator("#composer-to-list .suggest-sub").evaluateAll((lines) =>
+    lines.filter((line) => line.scrollWidth > line.clientWidth).map((line) => line.textContent)
+  );
+  assert.deepEqual(cut, [], "addresses cut short");
+  await screenshot(page, "compose-suggestions");
+  await assertFitsWidth(page, "The composer with its suggestions");
   assert.deepEqual(errors, []);
   await context.close();
 });
