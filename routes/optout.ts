@@ -4,6 +4,11 @@
  * address goes on the team's suppression list (which outlives the contact) and their contact's
  * preference becomes "do not allow". Mounted before sessions and CSRF: recipients have no
  * account; the signed token is the authority.
+ *
+ * The link stands for one address only when the email went to one person. Otherwise (Cc, Bcc,
+ * several To) everyone got the same link, so the page asks whose address it is, and answers a
+ * typed address the same whether or not it got the email: the link must not tell whoever holds
+ * it who else did (a Bcc).
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -28,14 +33,17 @@ export function optOutRoutes(deps: AppDeps) {
   async function resolve(c: Context<AppEnv>) {
     const ref = await deps.signer.verify(c.req.param("token")!, "optout");
     const message = ref && (await deps.kv.get<Message>(messageKeys.message(ref.teamId, ref.messageId))).value;
-    return ref && message ? { ref, message } : null;
+    if (!ref || !message) return null;
+    const recipients = [...message.to, ...message.cc, ...message.bcc].map((r) => r.email.toLowerCase());
+    const only = recipients.length === 1 && ref.recipient !== UNKNOWN_RECIPIENT ? recipients[0] : undefined;
+    return { ref, recipients, only };
   }
 
   app.get("/t/x/:token", async (c) => {
     const found = await resolve(c);
     c.header("Cache-Control", "no-store");
     if (!found) return c.html(page("This link is not valid", "<p>It may be broken or old.</p>"), 404);
-    const known = found.ref.recipient !== UNKNOWN_RECIPIENT;
+    const known = !!found.only;
     return c.html(page(
       "Stop tracking my emails",
       `<p>The sender uses Beacon to see when emails are opened and links are clicked. You can ask not to be tracked:` +
@@ -50,20 +58,14 @@ export function optOutRoutes(deps: AppDeps) {
   app.post("/t/x/:token", async (c) => {
     const found = await resolve(c);
     if (!found) return c.html(page("This link is not valid", "<p>It may be broken or old.</p>"), 404);
-    const { ref, message } = found;
-    const recipients = [...message.to, ...message.cc, ...message.bcc].map((r) => r.email.toLowerCase());
-    let email = ref.recipient !== UNKNOWN_RECIPIENT ? message.to[ref.recipient]?.email : undefined;
-    if (!email) {
-      const body = await c.req.parseBody();
-      const typed = String(body.email ?? "").trim().toLowerCase();
-      if (!recipients.includes(typed)) {
-        return c.html(
-          page("We couldn't find that address", `<p>${escape(typed)} was not a recipient of this email.</p>`),
-          400,
-        );
-      }
-      email = typed;
-    }
+    const { ref, recipients, only } = found;
+    const email = only ?? String((await c.req.parseBody()).email ?? "").trim().toLowerCase();
+    const done = only
+      ? `<p>Emails from this team to ${escape(email)} will no longer be tracked.</p>`
+      : `<p>If ${
+        escape(email)
+      } received this email, emails from this team to it will no longer be tracked.</p>`;
+    if (!recipients.includes(email)) return c.html(page("Done", done));
     await suppressTracking(deps.kv, ref.teamId, email, deps.clock.now());
     const contact = await findContactByEmail(deps.kv, ref.teamId, email);
     if (!contact) {
@@ -83,9 +85,7 @@ export function optOutRoutes(deps: AppDeps) {
         deps.clock.now(),
       );
     }
-    return c.html(
-      page("Done", `<p>Emails from this team to ${escape(email)} will no longer be tracked.</p>`),
-    );
+    return c.html(page("Done", done));
   });
 
   return app;

@@ -35,8 +35,8 @@ async function danaOptsOut(t: TestApp, ana: Client, teamId: string) {
   assert.equal(done.status, 200);
 }
 
-const followOfNewDraft = async (client: Client) =>
-  (await client.api("POST", "/messages", { to: [DANA.email], subject: "x", html: "<p>x</p>" })).json.follow;
+const followOfNewDraft = async (client: Client, to = DANA.email) =>
+  (await client.api("POST", "/messages", { to: [to], subject: "x", html: "<p>x</p>" })).json.follow;
 
 Deno.test("tracking preference - a recipient's opt-out outlives deleting and erasing the contact", async () => {
   const { t, ana, me, dana } = await setup();
@@ -68,6 +68,28 @@ Deno.test("tracking preference - a recipient's opt-out outlives deleting and era
     "blocked",
     "however the address is typed",
   );
+});
+
+Deno.test("tracking preference - on an email with Cc or Bcc, 'Don't track me' asks whose address, and tells no one who else got it", async () => {
+  const { t, ana, me } = await setup();
+  await using _ = t;
+  await sendEmail(t, ana, { to: [DANA.email], cc: ["ed@globex.example"], bcc: ["boss@acme.example"] });
+  const [email] = await outbox(t, me.team.id);
+  const link = `http://beacon.test${email.html.match(/href="http:\/\/beacon\.test(\/t\/x\/[\w-]+)"/)![1]}`;
+  // Ed, in Cc, got the same link as Dana: it can't stand for her, or his objection would be hers.
+  assert.match(await (await t.app.request(link)).text(), /name="email"/, "the page asks whose address");
+  const optOut = (address: string) =>
+    t.app.request(link, { method: "POST", body: new URLSearchParams({ email: address }) });
+  assert.equal((await optOut("ed@globex.example")).status, 200);
+  assert.equal(await followOfNewDraft(ana, "ed@globex.example"), "blocked");
+  assert.equal(await followOfNewDraft(ana), "following", "Dana asked nothing");
+
+  // Whoever has the link can't learn who else got the email (a Bcc) by guessing: a guess is answered alike.
+  const [bcc, guess] = [await optOut("boss@acme.example"), await optOut("guess@acme.example")];
+  assert.equal(bcc.status, guess.status);
+  assert.equal((await bcc.text()).replace("boss@", "x@"), (await guess.text()).replace("guess@", "x@"));
+  assert.equal(await followOfNewDraft(ana, "boss@acme.example"), "blocked");
+  assert.equal(await followOfNewDraft(ana, "guess@acme.example"), "following", "a guess changes nothing");
 });
 
 Deno.test("tracking preference - a seller can't switch the recipient's own choice back", async () => {
