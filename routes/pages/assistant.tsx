@@ -6,6 +6,7 @@ import { EmptyState, Form, PageHeader } from "../../components/ui.tsx";
 import AssistantBoard from "../../islands/assistant_board.tsx";
 import { listCards } from "../../lib/assistant/cards.ts";
 import { listTasks, setTaskDone } from "../../lib/assistant/tasks.ts";
+import type { Task } from "../../lib/assistant/types.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
@@ -37,6 +38,10 @@ assistantPages.get("/tasks", async (c) => {
   const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
   const tasks = await listTasks(kv, team.id, user.id);
+  // After "Mark done" or "Reopen" (a form post, then this page again), the keyboard focus starts on the task
+  // the seller goes on to, or on the list, rather than at the top of the page.
+  const focus = c.req.query("focus");
+  const focusTask = tasks.find((t) => t.id === focus);
   const contacts = await getContacts(kv, team.id, [
     ...new Set(tasks.map((t) => t.contactId).filter((id): id is string => !!id)),
   ]);
@@ -56,12 +61,12 @@ assistantPages.get("/tasks", async (c) => {
         </EmptyState>
       }
     >
-      <section class="card" aria-label="Tasks">
+      <section class="card" aria-label="Tasks" tabIndex={-1} autoFocus={!!focus && !focusTask}>
         <ul class="list tasks">
           {tasks.map((task) => (
             <li key={task.id} class={`list-row${task.done ? " is-done" : ""}`}>
               <div>
-                <div class="task-subject">{task.subject}</div>
+                <div class="task-subject" id={`task-${task.id}`}>{task.subject}</div>
                 <div class="muted small">
                   {task.done
                     ? `Done ${formatDateTime(task.doneAt!, user.timeZone, now)}`
@@ -91,6 +96,8 @@ assistantPages.get("/tasks", async (c) => {
                 <button
                   class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
                   type="submit"
+                  aria-describedby={`task-${task.id}`}
+                  autoFocus={task === focusTask}
                 >
                   {task.done ? "Reopen" : "Mark done"}
                 </button>
@@ -106,7 +113,20 @@ assistantPages.get("/tasks", async (c) => {
 for (const [action, done] of [["done", true], ["reopen", false]] as const) {
   assistantPages.post(`/tasks/:id/${action}`, async (c) => {
     const { kv, clock } = c.get("deps");
-    await setTaskDone(kv, viewer(c).user, c.req.param("id"), done, clock.now());
-    return redirectWithFlash(c, "/tasks", { kind: "success", text: done ? "Task done." : "Task reopened." });
+    const { user, team } = viewer(c);
+    const id = c.req.param("id");
+    let focus = id; // reopened: its own "Mark done"
+    if (done) {
+      // Done: on to the next task still to do below it, else the nearest above it, else the list.
+      const tasks = await listTasks(kv, team.id, user.id);
+      const at = tasks.findIndex((t) => t.id === id);
+      const toDo = (t: Task) => !t.done && t.id !== id;
+      focus = (tasks.slice(at + 1).find(toDo) ?? tasks.slice(0, at).findLast(toDo))?.id ?? "list";
+    }
+    await setTaskDone(kv, user, id, done, clock.now());
+    return redirectWithFlash(c, `/tasks?focus=${focus}`, {
+      kind: "success",
+      text: done ? "Task done." : "Task reopened.",
+    });
   });
 }

@@ -337,3 +337,42 @@ Deno.test("e2e - keyboard: a template's 'Use' that fails keeps the focus", async
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - keyboard: after 'Mark done' the focus is on the next task to do, or on the list when none is left", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const day = 86_400_000;
+  for (const [subject, days] of [["Call Ken", 1], ["Call Bea", 2], ["Call Dan", 3]] as const) {
+    await pageApi(page, "POST", "/tasks", { subject, dueAt: server.clock.now() + days * day });
+  }
+  await page.goto(`${server.url}/tasks`);
+  const button = (subject: string) => `.tasks li:has-text('${subject}') button`;
+  const describedBy = () => page.evaluate(() => document.activeElement?.getAttribute("aria-describedby"));
+  const subjectOf = async () => await page.textContent(`#${await describedBy()}`);
+
+  // Done in the middle of the list: the page comes back with the focus on the next one, Dan's.
+  await page.focus(button("Call Bea"));
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".toast:has-text('Task done.')");
+  await assertFocus(page, 'button "Mark done"');
+  assert.equal(await subjectOf(), "Call Dan", "the task below it");
+  // Nothing to do below it: the nearest one above, Ken's. Then none is left: the list.
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".toast:has-text('Task done.')");
+  await assertFocus(page, 'button "Mark done"');
+  assert.equal(await subjectOf(), "Call Ken", "the task above it");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".toast:has-text('Task done.')");
+  await assertFocus(page, 'section "Tasks"');
+  await screenshot(page, "tasks-done-keyboard");
+  // Reopened: its own "Mark done" has the focus.
+  await page.focus(button("Call Bea"));
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".toast:has-text('Task reopened.')");
+  await assertFocus(page, 'button "Mark done"');
+  assert.equal(await subjectOf(), "Call Bea");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
