@@ -349,11 +349,14 @@ function footerParts(footer: RenderOptions["footer"]): { html: string; text: str
 
 /**
  * The outgoing email: a complete HTML document and a plain-text alternative. For a followed message every
- * http(s) href becomes its tracked URL (in both parts) and a 1x1 pixel ends the body.
+ * http(s) href becomes its tracked URL (in both parts), a 1x1 pixel opens the body (Gmail cuts a message's HTML
+ * after ~102 KB behind "[Message clipped]"; a pixel at the end of a long email would never load) and the
+ * honeypot ends it, after every link a person can reach.
  */
 export function renderEmail(html: string, options: RenderOptions): { html: string; text: string } {
   const tracked = new Map<string, string>();
   let pixel = "";
+  let honeypot = "";
   if (options.tracking) {
     const { pixelUrl, linkUrls } = options.tracking;
     const links = collectLinks(html);
@@ -372,9 +375,9 @@ export function renderEmail(html: string, options: RenderOptions): { html: strin
     links.forEach((link, i) => tracked.set(link, linkUrls[i]));
     pixel = `<img src="${escapeHtml(pixelUrl)}" width="1" height="1" alt="" style="${PIXEL}" />`;
     if (options.tracking.honeypotUrl) {
-      pixel =
+      honeypot =
         `<a href="${escapeHtml(options.tracking.honeypotUrl)}" style="${HONEYPOT}" aria-hidden="true" ` +
-        `tabindex="-1">&#8203;</a>\n${pixel}`;
+        `tabindex="-1">&#8203;</a>`;
     }
   }
   // Links are matched on the sanitized output: a refused href is gone before any tracked URL is placed.
@@ -390,8 +393,9 @@ export function renderEmail(html: string, options: RenderOptions): { html: strin
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     "</head>",
     '<body style="margin:0;padding:0;background-color:#ffffff;">',
-    `<div style="${WRAPPER}">${content}${footer.html}</div>`,
     ...(pixel ? [pixel] : []),
+    `<div style="${WRAPPER}">${content}${footer.html}</div>`,
+    ...(honeypot ? [honeypot] : []),
     "</body>",
     "</html>",
   ];

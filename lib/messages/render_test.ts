@@ -166,7 +166,7 @@ Deno.test("render - followed email tracks every http(s) link and adds one pixel"
   assert.match(pixels[0], /src="https:\/\/beacon\.example\/t\/o\/OPEN\?x=1&amp;y=2"/);
   assert.match(pixels[0], /width="1" height="1" alt=""/);
   assert.match(pixels[0], /display:block/);
-  assert.match(html, /<img [^>]*\/>\n<\/body>\n<\/html>\n$/);
+  assert.match(html, /<body [^>]*>\n<img [^>]*\/>\n<div /, "the pixel opens the body");
   assert.match(text, /pricing <https:\/\/beacon\.example\/t\/c\/LINK0>/);
   assert.match(text, /here <https:\/\/beacon\.example\/t\/c\/LINK0>/);
   assert.match(text, /https:\/\/docs\.acme\.example\/ <https:\/\/beacon\.example\/t\/c\/LINK1>/);
@@ -181,6 +181,19 @@ Deno.test("render - a tracked URL never lands on a refused link", () => {
   );
   assert.deepEqual(hrefs(html), ["https://beacon.example/t/c/0"]);
   assert.doesNotMatch(html, /javascript/);
+});
+
+Deno.test("render - the open pixel comes before Gmail's clip point of a long email; the honeypot stays last", () => {
+  // Gmail shows the first ~102 KB of a message's HTML and cuts the rest behind "[Message clipped]".
+  const CLIP = 102 * 1024;
+  const long = `<p>${"A long proposal, pasted from a document. ".repeat(4000)}</p>`;
+  const { html } = renderEmail(long, {
+    tracking: { ...TRACKING, linkUrls: [], honeypotUrl: "https://beacon.example/t/c/HONEY" },
+  });
+  assert.ok(html.length > 150 * 1024);
+  const kept = html.slice(0, CLIP);
+  assert.match(kept, /\/t\/o\/OPEN/, "the open pixel is before the clip point");
+  assert.doesNotMatch(kept, /HONEY/, "the honeypot stays the last link, never the first a keyboard reaches");
 });
 
 Deno.test("render - tracking URLs must match the links", () => {
@@ -233,7 +246,6 @@ Deno.test("render - footer lines appear in both parts, untracked", () => {
     /This email is tracked by Beacon\. <a href="https:\/\/beacon\.example\/optout"[^>]*>Opt out<\/a>/,
   );
   assert.match(html, /Acme Inc\. &lt;sales&gt;/);
-  assert.ok(html.indexOf("Opt out") < html.indexOf("/t/o/OPEN"), "pixel comes after the footer");
   assert.equal(
     text,
     "Body\n\nThis email is tracked by Beacon. Opt out <https://beacon.example/optout>\nAcme Inc. <sales>\n",
