@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../../lib/crypto/tokens.ts";
 import type { AppDeps, AppEnv, Flash } from "../deps.ts";
+import { localPath } from "../../lib/http/local_path.ts";
 
 export const CSRF_COOKIE = "beacon_csrf";
 const FLASH_COOKIE = "beacon_flash";
@@ -45,11 +46,11 @@ function readFlash(raw: string | undefined): Flash | null {
   try {
     const flash = JSON.parse(decodeURIComponent(raw));
     if (!["success", "error", "info"].includes(flash.kind) || typeof flash.text !== "string") return null;
-    const local = typeof flash.href === "string" && /^\/(?![/\\])/.test(flash.href);
+    const href = localPath(flash.href);
     return {
       kind: flash.kind,
       text: flash.text.slice(0, 300),
-      ...(local ? { href: flash.href, linkText: String(flash.linkText ?? "Open").slice(0, 40) } : {}),
+      ...(href ? { href, linkText: String(flash.linkText ?? "Open").slice(0, 40) } : {}),
       ...(typeof flash.tag === "string" ? { tag: flash.tag.slice(0, 80) } : {}),
     };
   } catch {

@@ -19,19 +19,12 @@ import { SESSION_COOKIE, signInAs } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
 import { deleteCookie } from "hono/cookie";
+import { localPath } from "../../lib/http/local_path.ts";
 
 export const authPages = new Hono<AppEnv>();
 
-/**
- * Only this site's pages are followed after sign-in (no open redirect). `next` is read the way a browser will
- * read it (which drops tabs and newlines, and takes `\\` for `/`), and what is followed is that reading.
- */
-function safeNext(next: string | undefined, here: string): string {
-  if (!next?.startsWith("/")) return "/";
-  const url = URL.parse(next, here);
-  const path = url && url.pathname + url.search + url.hash;
-  return path && url.origin === new URL(here).origin && !path.startsWith("//") ? path : "/";
-}
+/** Only this site's pages are followed after sign-in (no open redirect). */
+const safeNext = (next: string | undefined, here: string) => localPath(next, here) ?? "/";
 
 /** A new account's time zone: the browser's, sent along unseen (UTC until the script has run). */
 function BrowserTimeZone({ value }: { value?: string }) {
