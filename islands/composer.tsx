@@ -209,6 +209,7 @@ export default function Composer(props: ComposerProps) {
   const uploads = useRef(0);
   const filesAt = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
+  const attachRef = useRef<HTMLButtonElement>(null);
   const [Templates, setTemplates] = useState<TemplatesDialog | null>(null);
   const [picking, setPicking] = useState(false);
 
@@ -748,6 +749,7 @@ export default function Composer(props: ComposerProps) {
       <div class="composer-files" data-testid="attachments">
         <div class="files-bar">
           <button
+            ref={attachRef}
             type="button"
             class="button button-secondary button-small"
             onClick={() => fileInput.current?.click()}
@@ -783,6 +785,7 @@ export default function Composer(props: ComposerProps) {
               drops={drops}
               onBusy={(n) => uploads.current = n}
               onTouch={() => filesAt.current = Date.now()}
+              attachRef={attachRef}
             />
           )
           : props.draft?.attachments.length

@@ -10,9 +10,11 @@
  * Loaded on demand (the first file picked or dropped, or a draft that has files), so the compose page's
  * start-up JavaScript stays small. The composer keeps the "Attach files" button and the drop target.
  */
+import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes } from "../../lib/attachments/files.ts";
 import { api, ApiError } from "../../lib/browser/api.ts";
+import { inPlaceOf, useReturnFocus } from "../../lib/browser/return_focus.ts";
 import type { MessageAttachment } from "../../lib/messages/types.ts";
 import { Icon } from "../../components/icons.tsx";
 
@@ -31,6 +33,8 @@ export interface FilesProps {
   onBusy(count: number): void;
   /** A request that changes the draft's files starts or ends (the draft's autosave may meet it). */
   onTouch(): void;
+  /** The composer's "Attach files": the focus goes there when the last file is removed. */
+  attachRef: RefObject<HTMLButtonElement | null>;
 }
 
 interface Item {
@@ -117,7 +121,17 @@ export default function Files(p: FilesProps) {
 
   const patch = (key: number, change: Partial<Item>) =>
     setItems((list) => list.map((i) => i.key === key ? { ...i, ...change } : i));
-  const drop = (key: number) => setItems((list) => list.filter((i) => i.key !== key));
+  // A removed file takes its × (and the focus) with it: the focus goes to the file now in its place, or to
+  // "Attach files" when none is left.
+  const focus = useReturnFocus();
+  const listRef = useRef<HTMLUListElement>(null);
+  const drop = (key: number) => {
+    const index = itemsRef.current.findIndex((i) => i.key === key);
+    setItems((list) => list.filter((i) => i.key !== key));
+    focus.restore(() =>
+      inPlaceOf(listRef.current?.querySelectorAll(".file") ?? [], index) ?? p.attachRef.current
+    );
+  };
 
   function upload(key: number, file: File) {
     const request = send(p.messageId, file, (share) => patch(key, { progress: share }));
@@ -219,6 +233,7 @@ export default function Files(p: FilesProps) {
   }
 
   async function remove(item: Item) {
+    if (item.busy) return;
     if (item.progress !== null) return aborts.current.get(item.key)?.();
     if (!item.saved) return drop(item.key);
     patch(item.key, { busy: true, error: null });
@@ -247,7 +262,7 @@ export default function Files(p: FilesProps) {
   return (
     <>
       {items.length > 0 && (
-        <ul class="files" aria-label="Attachments">
+        <ul class="files" aria-label="Attachments" ref={listRef}>
           {items.map((item) => {
             const state = item.progress !== null ? "uploading" : item.saved ? "done" : "error";
             const pct = Math.round((item.progress ?? 0) * 100);
@@ -318,7 +333,7 @@ export default function Files(p: FilesProps) {
                   <button
                     type="button"
                     class="file-remove"
-                    disabled={item.busy}
+                    aria-disabled={item.busy || undefined}
                     aria-label={`${state === "uploading" ? "Cancel uploading" : "Remove"} ${item.name}`}
                     title={state === "uploading" ? "Cancel" : "Remove"}
                     onClick={() => void remove(item)}

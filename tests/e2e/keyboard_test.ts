@@ -4,6 +4,7 @@
  * to the page's top, where the next Tab would start again from the header.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { ResendMailer } from "../../lib/mail/resend.ts";
@@ -373,6 +374,33 @@ Deno.test("e2e - keyboard: after 'Mark done' the focus is on the next task to do
   await page.waitForSelector(".toast:has-text('Task reopened.')");
   await assertFocus(page, 'button "Mark done"');
   assert.equal(await subjectOf(), "Call Bea");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - keyboard: removing a file in the composer moves the focus to the next file, then to 'Attach files'", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await openComposer(page, server.url);
+  const file = (name: string) => ({ name, mimeType: "text/plain", buffer: Buffer.from(name) });
+  await page.setInputFiles("#composer-files", [file("Pricing.txt"), file("Terms.txt")]);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("[data-testid=file]")].filter((f) =>
+      f.getAttribute("data-state") === "done"
+    )
+      .length === 2
+  );
+
+  await page.focus('button[aria-label="Remove Pricing.txt"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=file]:has-text('Pricing.txt')", { state: "detached" });
+  await assertFocus(page, 'a "Terms.txt"');
+  await page.focus('button[aria-label="Remove Terms.txt"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-testid=file]", { state: "detached" });
+  await assertFocus(page, 'button "Attach files"');
   assert.deepEqual(errors, []);
   await context.close();
 });
