@@ -2,7 +2,8 @@
  * From what a seller wrote in the editor to the email that goes out. Pure: plain values in, plain values out.
  *
  * - `sanitizeEmailHtml` is the one allowlist: everything stored, shown or sent passes through it.
- * - `collectLinks` numbers the http(s) destinations; a link's index is its tracking link index.
+ * - `collectLinks` numbers the http(s) destinations; a link's index is its tracking link index. A link whose
+ *   text is a web address is never tracked (see `WEB_ADDRESS`).
  * - `renderEmail` sanitizes again, swaps each http(s) href for its tracked URL, adds the open pixel
  *   and builds the plain-text alternative.
  *
@@ -186,30 +187,56 @@ export function sanitizeEmailHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE).trim();
 }
 
-/** Walks sanitized HTML with the sanitizer's own parser, calling `visit` with each anchor's href. */
-function eachHref(html: string, visit: (href: string) => void): void {
+/**
+ * Link text that is a web address (`https://acme.example/x`, `acme.example`, `www.Acme.example/pricing`). Such a
+ * link keeps its own URL: a tracked URL behind a shown address is what Thunderbird's "This message might be a
+ * scam", Outlook's and spam filters' phishing rules look for (the address shown is not where the link goes).
+ */
+const WEB_ADDRESS = /^(?:https?:\/\/)?(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d+)?(?:[/?#]\S*)?$/iu;
+
+interface Anchor {
+  href: string;
+  /** Its text is a web address: the link is never tracked. */
+  showsAddress: boolean;
+}
+
+/** Every anchor of sanitized HTML, in document order, read with the sanitizer's own parser. */
+function anchors(html: string): Anchor[] {
+  const found: Anchor[] = [];
+  const open: Anchor[] = [];
   sanitizeHtml(html, {
     ...SANITIZE,
     transformTags: {
       ...SANITIZE.transformTags,
       a: (tagName, attribs) => {
         const result = anchor(tagName, attribs);
-        if (result.attribs.href) visit(result.attribs.href);
+        if (result.attribs.href) {
+          const link = { href: result.attribs.href, showsAddress: false };
+          found.push(link);
+          open.push(link);
+        }
         return result;
       },
     },
+    exclusiveFilter: (frame) => {
+      const link = frame.tag === "a" && frame.attribs.href ? open.pop() : undefined;
+      if (link) link.showsAddress = WEB_ADDRESS.test(frame.text.trim());
+      return bareTag(frame);
+    },
   });
+  return found;
 }
 
 /**
  * Distinct http(s) link destinations in document order; the index of each is its tracking link index.
- * Input is already-sanitized HTML. Hrefs are compared after trimming only.
+ * Input is already-sanitized HTML. Hrefs are compared after trimming only. A link whose text is a web address
+ * is not tracked, so its destination is listed only if another link to it is.
  */
 export function collectLinks(html: string): string[] {
   const links: string[] = [];
-  eachHref(html, (href) => {
-    if (TRACKABLE_SCHEME.test(href) && !links.includes(href)) links.push(href);
-  });
+  for (const { href, showsAddress } of anchors(html)) {
+    if (!showsAddress && TRACKABLE_SCHEME.test(href) && !links.includes(href)) links.push(href);
+  }
   return links;
 }
 
@@ -240,8 +267,13 @@ const styled: Transform = (tagName, attribs) => {
   return { tagName, attribs: style ? { ...rest, style } : rest };
 };
 
-/** Sanitized HTML → the outgoing copy's content: tracked hrefs (when given) and inline styles. */
+/**
+ * Sanitized HTML → the outgoing copy's content: tracked hrefs (when given; not on a link that shows a web address)
+ * and inline styles.
+ */
 function emailContent(html: string, tracked: Map<string, string>): string {
+  const links = tracked.size ? anchors(html) : [];
+  let next = 0;
   return sanitizeHtml(html, {
     ...SANITIZE,
     allowedAttributes: EMAIL_ATTRIBUTES,
@@ -250,7 +282,8 @@ function emailContent(html: string, tracked: Map<string, string>): string {
       ...SANITIZE.transformTags,
       a: (tagName, attribs) => {
         const result = anchor(tagName, attribs);
-        const url = result.attribs.href ? tracked.get(result.attribs.href) : undefined;
+        if (!result.attribs.href || links[next++]?.showsAddress) return result;
+        const url = tracked.get(result.attribs.href);
         return url ? { tagName, attribs: { ...result.attribs, href: url } } : result;
       },
       "*": styled,

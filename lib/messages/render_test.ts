@@ -18,7 +18,7 @@ const TRACKING = {
 
 const BODY = [
   '<p>Hi <strong>Sam</strong>, see <a href="https://acme.example/pricing?plan=pro&amp;seats=5">pricing</a>.</p>',
-  '<p>Docs: <a href="https://docs.acme.example/">https://docs.acme.example/</a></p>',
+  '<p>Docs: <a href="https://docs.acme.example/">the docs</a></p>',
   '<p>Pricing again: <a href="https://acme.example/pricing?plan=pro&amp;seats=5">here</a>,',
   ' or <a href="mailto:sales@acme.example">mail us</a> / <a href="tel:+15550100">call</a>.</p>',
 ].join("");
@@ -169,9 +169,33 @@ Deno.test("render - followed email tracks every http(s) link and adds one pixel"
   assert.match(html, /<body [^>]*>\n<img [^>]*\/>\n<div /, "the pixel opens the body");
   assert.match(text, /pricing <https:\/\/beacon\.example\/t\/c\/LINK0>/);
   assert.match(text, /here <https:\/\/beacon\.example\/t\/c\/LINK0>/);
-  assert.match(text, /https:\/\/docs\.acme\.example\/ <https:\/\/beacon\.example\/t\/c\/LINK1>/);
+  assert.match(text, /the docs <https:\/\/beacon\.example\/t\/c\/LINK1>/);
   assert.match(text, /mail us\s<sales@acme\.example>/);
   assert.doesNotMatch(text, /OPEN/);
+});
+
+Deno.test("render - a link whose text is a web address goes where it says: never a tracked URL behind it", () => {
+  // Thunderbird's "This message might be a scam", Outlook's and filters' phishing rules: shown address ≠ href host.
+  const html = '<p>Docs: <a href="https://docs.acme.example/">https://docs.acme.example/</a>, ' +
+    '<a href="https://acme.example/pricing">acme.example/pricing</a> and our ' +
+    '<a href="https://acme.example/pricing">pricing</a>; <a href="https://acme.example/team">www.Acme.example</a></p>';
+  assert.deepEqual(
+    collectLinks(sanitizeEmailHtml(html)),
+    ["https://acme.example/pricing"],
+    "only a tracked one counts",
+  );
+  const email = renderEmail(html, {
+    tracking: { pixelUrl: "https://beacon.example/t/o/P", linkUrls: ["https://beacon.example/t/c/L0"] },
+  });
+  assert.deepEqual(hrefs(email.html), [
+    "https://docs.acme.example/",
+    "https://acme.example/pricing",
+    "https://beacon.example/t/c/L0",
+    "https://acme.example/team",
+  ]);
+  assert.match(email.text, /^Docs: https:\/\/docs\.acme\.example\/, acme\.example\/pricing/);
+  assert.match(email.text, /our pricing\s<https:\/\/beacon\.example\/t\/c\/L0>/);
+  assert.equal(email.text.match(/docs\.acme\.example/g)?.length, 1, "the address is written once");
 });
 
 Deno.test("render - a tracked URL never lands on a refused link", () => {
@@ -220,7 +244,7 @@ Deno.test("render - email not followed has no pixel and its own URLs", () => {
   assert.doesNotMatch(html, /<img/);
   assert.doesNotMatch(html, /beacon\.example/);
   assert.match(text, /pricing <https:\/\/acme\.example\/pricing\?plan=pro&seats=5>/);
-  assert.match(text, /Docs: https:\/\/docs\.acme\.example\/\n/);
+  assert.match(text, /Docs: the docs <https:\/\/docs\.acme\.example\/>\n/);
 });
 
 Deno.test("render - the email is a complete, styled document", () => {
