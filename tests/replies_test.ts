@@ -167,6 +167,16 @@ Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand"
   );
   const r = await post(raw);
   assert.equal(r.json.status, "unmatched", "never by subject alone");
+  // Unplaced mail (a stranger's, spam) is for admins to place: to a member it does not exist, not even by id.
+  const invite = await ana.api("POST", "/invites", { email: "kim@acme.example" });
+  const kim = new Client(t);
+  await kim.form(new URL(invite.json.url).pathname, { name: "Kim", password: "another good password" });
+  const mailId = r.json.inbound.id;
+  for (const path of [`/inbound/${mailId}`, `/inbound/${mailId}/raw`]) {
+    assert.equal((await kim.api("GET", path)).status, 404, path);
+  }
+  assert.equal((await kim.page(`/inbound/${mailId}`)).status, 404);
+  assert.equal((await ana.request(`/api/inbound/${mailId}/raw`)).status, 200);
   const list = await ana.api("GET", "/inbound/unmatched");
   assert.equal(list.json.items.length, 1);
   const attached = await ana.api("POST", `/inbound/${r.json.inbound.id}/attach`, { messageId: id });
@@ -174,9 +184,11 @@ Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand"
   assert.equal(attached.json.matchedVia, "by_hand");
   assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
   assert.equal((await ana.api("GET", "/inbound/unmatched")).json.items.length, 0);
+  assert.equal((await kim.api("GET", `/inbound/${mailId}`)).json.matchedVia, "by_hand", "a reply: the team's");
+  assert.equal((await kim.page(`/inbound/${mailId}`)).status, 200);
   const eve = new Client(t);
   await eve.signUp();
-  assert.equal((await eve.api("GET", `/inbound/${r.json.inbound.id}`)).status, 404);
+  assert.equal((await eve.api("GET", `/inbound/${mailId}`)).status, 404);
 });
 
 Deno.test("replies - unmatched mail: suggested by its sender, dismissed and put back, said plainly", async () => {

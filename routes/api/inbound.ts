@@ -6,6 +6,7 @@ import { attachInbound, type InboundMail, setDismissed } from "../../lib/inbound
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { getValues, listValues } from "../../lib/storage/kv.ts";
 import { afterReply, receiveAndFollowUp } from "../../workers/replies.ts";
+import type { Viewer } from "../deps.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, orNull, security, tooLarge } from "./openapi.ts";
 
@@ -94,9 +95,13 @@ export async function listUnmatched(kv: Deno.Kv, teamId: string): Promise<Inboun
   ): m is InboundMail => !!m);
 }
 
-export async function getInbound(kv: Deno.Kv, teamId: string, id: string): Promise<InboundMail> {
-  const mail = (await kv.get<InboundMail>(inboundKeys.mail(teamId, id))).value;
-  if (!mail) throw notFound("No such inbound email.");
+/**
+ * One inbound email, as `reader` may see it. Mail on no sent email (anything sent to the reply address: spam,
+ * newsletters, a stranger's mail) is for admins to place; to a member it does not exist, as on the list.
+ */
+export async function getInbound(kv: Deno.Kv, { user, team }: Viewer, id: string): Promise<InboundMail> {
+  const mail = (await kv.get<InboundMail>(inboundKeys.mail(team.id, id))).value;
+  if (!mail || (!mail.messageId && user.role !== "admin")) throw notFound("No such inbound email.");
   return mail;
 }
 
@@ -105,13 +110,13 @@ inboundApi.openapi(
     method: "get",
     path: "/inbound/{id}",
     tags: ["Inbound"],
-    summary: "One inbound email",
+    summary: "One inbound email (mail on no sent email yet: admins only)",
     security,
     request: { params: IdParams },
     responses: { 200: json(InboundSchema, "The email"), 401: errors[401], 404: errors[404] },
   }),
   async (c) =>
-    c.json(pickInbound(await getInbound(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id)), 200),
+    c.json(pickInbound(await getInbound(c.get("deps").kv, viewer(c), c.req.valid("param").id)), 200),
 );
 
 inboundApi.openapi(
@@ -128,7 +133,7 @@ inboundApi.openapi(
     requireAdmin(c);
     const deps = c.get("deps");
     const { team } = viewer(c);
-    const mail = await getInbound(deps.kv, team.id, c.req.valid("param").id);
+    const mail = await getInbound(deps.kv, viewer(c), c.req.valid("param").id);
     if (mail.messageId) throw new AppError(409, "conflict", "This email is already attached to a message.");
     const message = await getMessage(deps.kv, team.id, c.req.valid("json").messageId);
     if (message.status !== "sent") throw invalid({ messageId: "Choose a sent message." });
@@ -156,7 +161,7 @@ for (const dismissed of [true, false]) {
       requireAdmin(c);
       const { kv, clock } = c.get("deps");
       const { team } = viewer(c);
-      const mail = await getInbound(kv, team.id, c.req.valid("param").id);
+      const mail = await getInbound(kv, viewer(c), c.req.valid("param").id);
       if (mail.messageId) throw new AppError(409, "conflict", "This email is attached to a message.");
       const changed = await setDismissed(kv, team.id, mail.id, dismissed, clock.now());
       if (!changed) throw new AppError(409, "conflict", "This email changed meanwhile. Try again.");
@@ -185,7 +190,7 @@ inboundApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const { team } = viewer(c);
-    const mail = await getInbound(deps.kv, team.id, c.req.valid("param").id);
+    const mail = await getInbound(deps.kv, viewer(c), c.req.valid("param").id);
     const meta = mail.rawBlobId ? await deps.blobs.meta(team.id, mail.rawBlobId) : null;
     if (!meta) throw notFound("The original of this email was not kept.");
     return new Response(deps.blobs.stream(meta), {

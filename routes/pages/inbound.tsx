@@ -212,7 +212,7 @@ inboundPages.post("/inbound/:id/attach", async (c) => {
 inboundPages.get("/inbound/:id", async (c) => {
   const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
-  const mail = await getInbound(kv, team.id, c.req.param("id"));
+  const mail = await getInbound(kv, viewer(c), c.req.param("id"));
   // Mail on no email yet: admins attach it here too, or dismiss it (or put it back once dismissed).
   const placing = !mail.messageId && user.role === "admin";
   const choices = placing ? await attachChoices(kv, team.id, user.id) : null;
