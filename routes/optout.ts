@@ -18,14 +18,13 @@ import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
-
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-  `<title>${title}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:12vh auto;` +
-  `padding:0 1rem;color:#1c2330"><h1 style="font-size:1.4rem">${title}</h1>${body}</body></html>`;
+import { recipientPage } from "./recipient_page.ts";
 
 const escape = (s: string) =>
   s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+
+const invalid = (c: Context<AppEnv>) =>
+  recipientPage(c, "This link is not valid", "<p>It may be broken or old.</p>", 404);
 
 export function optOutRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -41,10 +40,10 @@ export function optOutRoutes(deps: AppDeps) {
 
   app.get("/t/x/:token", async (c) => {
     const found = await resolve(c);
-    c.header("Cache-Control", "no-store");
-    if (!found) return c.html(page("This link is not valid", "<p>It may be broken or old.</p>"), 404);
+    if (!found) return invalid(c);
     const known = !!found.only;
-    return c.html(page(
+    return recipientPage(
+      c,
       "Stop tracking my emails",
       `<p>The sender uses Beacon to see when emails are opened and links are clicked. You can ask not to be tracked:` +
         ` later emails from this sender's team will carry no tracking.</p>` +
@@ -52,12 +51,12 @@ export function optOutRoutes(deps: AppDeps) {
           known ? "" : `<p><label>Your email address<br><input name="email" type="email" required ` +
             `style="font:inherit;padding:.4rem;width:100%"></label></p>`
         }<button type="submit" style="font:inherit;padding:.5rem 1rem">Don't track me</button></form>`,
-    ));
+    );
   });
 
   app.post("/t/x/:token", async (c) => {
     const found = await resolve(c);
-    if (!found) return c.html(page("This link is not valid", "<p>It may be broken or old.</p>"), 404);
+    if (!found) return invalid(c);
     const { ref, recipients, only } = found;
     const email = only ?? String((await c.req.parseBody()).email ?? "").trim().toLowerCase();
     const done = only
@@ -65,7 +64,7 @@ export function optOutRoutes(deps: AppDeps) {
       : `<p>If ${
         escape(email)
       } received this email, emails from this team to it will no longer be tracked.</p>`;
-    if (!recipients.includes(email)) return c.html(page("Done", done));
+    if (!recipients.includes(email)) return recipientPage(c, "Done", done);
     await suppressTracking(deps.kv, ref.teamId, email, deps.clock.now());
     const contact = await findContactByEmail(deps.kv, ref.teamId, email);
     if (!contact) {
@@ -85,7 +84,7 @@ export function optOutRoutes(deps: AppDeps) {
         deps.clock.now(),
       );
     }
-    return c.html(page("Done", done));
+    return recipientPage(c, "Done", done);
   });
 
   return app;

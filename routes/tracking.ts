@@ -18,13 +18,12 @@ import type { EventType } from "../lib/tracking/types.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { contentDisposition, servingType } from "../lib/attachments/files.ts";
 import { BoundedMap } from "../lib/storage/bounded_map.ts";
+import { NO_STORE, recipientPage } from "./recipient_page.ts";
 
 const GIF: Uint8Array<ArrayBuffer> = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
   (c) => c.charCodeAt(0),
 );
-
-const NO_STORE = "no-store, no-cache, must-revalidate, private";
 
 const PIXEL_HEADERS = {
   "Content-Type": "image/gif",
@@ -109,16 +108,14 @@ class TargetCache {
   }
 }
 
-function notFoundPage(c: Context<AppEnv>) {
-  c.header("Cache-Control", NO_STORE);
-  return c.html(
-    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Link not found</title>` +
-      `<body style="font:16px system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#1c2330">` +
-      `<h1 style="font-size:1.4rem">This link is not valid</h1><p>The link you followed is broken or has expired. ` +
-      `If it came in an email, reply to the sender to ask for a new one.</p></body>`,
+const notFoundPage = (c: Context<AppEnv>) =>
+  recipientPage(
+    c,
+    "This link is not valid",
+    "<p>The link you followed is broken or has expired. If it came in an email, reply to the sender to ask for " +
+      "a new one.</p>",
     404,
   );
-}
 
 export function trackingRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -139,8 +136,7 @@ export function trackingRoutes(deps: AppDeps) {
     if (ref && found && ref.index === found.honeypotIndex) {
       // The hidden link: only a machine follows it. Recorded as such; there is nowhere to go.
       await record(deps, { ...hitFrom(c, deps, ref, "click", null), honeypot: true });
-      c.header("Cache-Control", NO_STORE);
-      return c.html("<!doctype html><title>Nothing here</title><p>Nothing here.</p>");
+      return recipientPage(c, "Nothing here", "");
     }
     const url = ref ? found?.links[ref.index] : undefined;
     if (!ref || !url || !/^https?:\/\//i.test(url)) return notFoundPage(c);

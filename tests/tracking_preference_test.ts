@@ -77,7 +77,13 @@ Deno.test("tracking preference - on an email with Cc or Bcc, 'Don't track me' as
   const [email] = await outbox(t, me.team.id);
   const link = `http://beacon.test${email.html.match(/href="http:\/\/beacon\.test(\/t\/x\/[\w-]+)"/)![1]}`;
   // Ed, in Cc, got the same link as Dana: it can't stand for her, or his objection would be hers.
-  assert.match(await (await t.app.request(link)).text(), /name="email"/, "the page asks whose address");
+  const page = await t.app.request(link);
+  assert.match(await page.text(), /name="email"/, "the page asks whose address");
+  // Its button can't be clickjacked from a framing page, and nothing caches or refers the token on.
+  assert.match(page.headers.get("content-security-policy")!, /frame-ancestors 'none'/);
+  assert.equal(page.headers.get("x-frame-options"), "DENY");
+  assert.match(page.headers.get("cache-control")!, /no-store/);
+  assert.equal(page.headers.get("referrer-policy"), "no-referrer");
   const optOut = (address: string) =>
     t.app.request(link, { method: "POST", body: new URLSearchParams({ email: address }) });
   assert.equal((await optOut("ed@globex.example")).status, 200);

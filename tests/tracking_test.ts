@@ -123,6 +123,11 @@ Deno.test("tracking - forged, truncated and unknown tokens never redirect; a bad
     assert.equal(response.status, 404, path);
     assert.equal(response.headers.get("location"), null, path);
     assert.match(await response.text(), /This link is not valid/);
+    assert.match(
+      response.headers.get("content-security-policy")!,
+      /default-src 'none'.*frame-ancestors 'none'/,
+    );
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
   }
   const badPixel = await request(t, `/t/o/${"B".repeat(66)}`);
   assert.equal(badPixel.status, 200);
