@@ -48,6 +48,20 @@ Deno.test("tracking - the pixel is a 43-byte GIF, never cached, and the open is 
   assert.equal(stored[0].method, "GET");
 });
 
+Deno.test("tracking - an email with a Cc or Bcc tracks no one person: an open may be any of theirs", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp({ email: "ana@acme.example" });
+  for (const [field, address] of [["cc", "ed@globex.example"], ["bcc", "boss@acme.example"]] as const) {
+    const { ids } = await sendEmail(t, ana, { to: ["ken@globex.example"], [field]: [address] });
+    const sent = (await outbox(t, me.team.id)).find((e) => e[field].includes(address));
+    const { pixel } = trackingPaths(sent!.html);
+    await request(t, pixel!);
+    const { json } = await ana.api("GET", `/messages/${ids[0]}/events`);
+    assert.equal(json.items[0].recipient, null, field);
+  }
+});
+
 Deno.test("tracking - HEAD requests and prefetches are recorded but not counted", async () => {
   await using t = await makeTestApp();
   const { ana, id, pixel, links } = await sentEmail(t);

@@ -71,7 +71,8 @@ async function buildEmail(
   const ref = {
     teamId: message.teamId,
     messageId: message.id,
-    recipient: message.to.length === 1 ? 0 : UNKNOWN_RECIPIENT,
+    // A person only when one got it: with a Cc or Bcc, their opens and clicks would be the To person's.
+    recipient: message.to.length === 1 && !message.cc.length && !message.bcc.length ? 0 : UNKNOWN_RECIPIENT,
   };
   const tracking = followed
     ? {

@@ -16,7 +16,7 @@ export interface TrackingRef {
   kind: TrackingKind;
   teamId: string;
   messageId: string;
-  /** Index of the To recipient this copy was tracked for; UNKNOWN_RECIPIENT when shared by several. */
+  /** Index of the To recipient this copy was tracked for; UNKNOWN_RECIPIENT when others got it too (To, Cc, Bcc). */
   recipient: number;
   /** Link index for clicks, attachment index for attachments, 0 for opens. */
   index: number;
