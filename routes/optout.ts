@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import { createContact, findContactByEmail, patchContact } from "../lib/contacts/contacts.ts";
 import { suppressTracking } from "../lib/privacy/suppression.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
+import { toOnePerson } from "../lib/messages/send_rules.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { UNKNOWN_RECIPIENT } from "../lib/tracking/tokens.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
@@ -34,7 +35,7 @@ export function optOutRoutes(deps: AppDeps) {
     const message = ref && (await deps.kv.get<Message>(messageKeys.message(ref.teamId, ref.messageId))).value;
     if (!ref || !message) return null;
     const recipients = [...message.to, ...message.cc, ...message.bcc].map((r) => r.email.toLowerCase());
-    const only = recipients.length === 1 && ref.recipient !== UNKNOWN_RECIPIENT ? recipients[0] : undefined;
+    const only = toOnePerson(message) && ref.recipient !== UNKNOWN_RECIPIENT ? recipients[0] : undefined;
     return { ref, recipients, only };
   }
 

@@ -58,6 +58,14 @@ Deno.test("advice - the recipient's own replies and clicks decide the hour once 
     const email = (await outbox(t, me.team.id)).find((e) => e.subject === `Earlier ${day}`)!;
     t.clock.set(Date.parse(`2026-02-0${day}T01:20:00Z`)); // 10:20 in Tokyo
     await personRequest(t, trackingPaths(email.html).links[0]);
+    // Clicks on emails with a Cc may be the Cc's: they are not Ken's history, however many.
+    for (const n of [1, 2]) {
+      const subject = `Cc ${day}.${n}`;
+      await sendEmail(t, ana, { to: ["ken@globex.example"], cc: ["mia@globex.example"], subject });
+      const copied = (await outbox(t, me.team.id)).find((e) => e.subject === subject)!;
+      t.clock.set(Date.parse(`2026-02-0${day}T06:2${n}:00Z`)); // 15:2x in Tokyo
+      await personRequest(t, trackingPaths(copied.html).links[0]);
+    }
   }
   await t.deps.recorder.idle();
   t.clock.set(monday);

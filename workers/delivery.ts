@@ -13,6 +13,7 @@ import { messageKeys } from "../lib/messages/keys.ts";
 import { collectLinks, renderEmail } from "../lib/messages/render.ts";
 import { DELIVER_JOB } from "../lib/messages/send.ts";
 import { recipientLabel } from "../lib/messages/rows.ts";
+import { toOnePerson } from "../lib/messages/send_rules.ts";
 import { type Message, type SendFailure, withFailure } from "../lib/messages/types.ts";
 import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
@@ -71,8 +72,7 @@ async function buildEmail(
   const ref = {
     teamId: message.teamId,
     messageId: message.id,
-    // A person only when one got it: with a Cc or Bcc, their opens and clicks would be the To person's.
-    recipient: message.to.length === 1 && !message.cc.length && !message.bcc.length ? 0 : UNKNOWN_RECIPIENT,
+    recipient: toOnePerson(message) ? 0 : UNKNOWN_RECIPIENT,
   };
   const tracking = followed
     ? {

@@ -25,3 +25,7 @@ export function sendProblems(
   }
   return problems;
 }
+
+/** The email went to one person only (one To, no Cc or Bcc): its opens and clicks can be theirs alone. */
+export const toOnePerson = (m: Pick<Message, "to" | "cc" | "bcc">): boolean =>
+  m.to.length === 1 && m.cc.length === 0 && m.bcc.length === 0;

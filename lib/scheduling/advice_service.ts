@@ -9,6 +9,7 @@ import type { Contact } from "../contacts/types.ts";
 import { contactName } from "../contacts/types.ts";
 import { getContacts } from "../contacts/contacts.ts";
 import { listActivity, listEvents, listMessagesFor } from "../messages/list.ts";
+import { toOnePerson } from "../messages/send_rules.ts";
 import type { Message } from "../messages/types.ts";
 import { countsAsReply, type EngagementEvent, isHumanEvent } from "../tracking/types.ts";
 import type { BusinessHours } from "./business_hours.ts";
@@ -60,7 +61,7 @@ async function ownHistory(kv: Deno.Kv, teamId: string, contactId: string): Promi
   const messages = await listMessagesFor(kv, teamId, { type: "contact", id: contactId }, 100);
   let history = EMPTY;
   for (const { message } of messages) {
-    if (message.to.length !== 1 || message.to[0].contactId !== contactId) continue; // only their own copies
+    if (!toOnePerson(message) || message.to[0].contactId !== contactId) continue; // only their own copies
     history = merge(history, historyOf(await listEvents(kv, teamId, message.id, { limit: 500 })));
   }
   return history;
