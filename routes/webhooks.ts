@@ -21,6 +21,9 @@ const DELIVERY: Record<string, DeliveryKind> = {
   "email.bounced": "bounced",
   "email.complained": "complained",
   "email.failed": "failed",
+  // Not attempted: the address bounced or complained before. Resend reported these as `email.bounced`
+  // (subType "Suppressed") before it had this event, and Beacon shows them the same way.
+  "email.suppressed": "bounced",
 };
 
 export function webhookRoutes(deps: AppDeps) {
@@ -81,12 +84,17 @@ async function handle(
   const emailId = event.data.email_id;
   if (event.type === "email.received" && emailId) {
     const raw = await resend.fetchReceived(emailId);
-    const received = await receiveAndFollowUp(deps, raw, { via: "resend", envelopeTo: event.data.to ?? [] });
+    // `received_for` is the envelope: a reply address that was Bcc'd, or reached through a forward, is
+    // there though not in `to`.
+    const envelopeTo = [...new Set([...(event.data.received_for ?? []), ...(event.data.to ?? [])])];
+    const received = await receiveAndFollowUp(deps, raw, { via: "resend", envelopeTo });
     return received.status;
   }
   const kind = DELIVERY[event.type];
   if (kind && emailId) {
-    const reason = kind === "bounced"
+    const reason = event.type === "email.suppressed"
+      ? bounceReason({ subType: "Suppressed", message: event.data.suppressed?.message })
+      : kind === "bounced"
       ? bounceReason(event.data.bounce)
       : kind === "failed"
       ? event.data.failed?.reason ?? null

@@ -7,13 +7,14 @@ import { Client } from "./helpers/client.ts";
 import { startResendStandIn } from "./standins/resend_standin.ts";
 import { svixHeaders, TEST_WEBHOOK_SECRET } from "./standins/svix.ts";
 
-async function setup() {
+async function setup(env: Record<string, string> = {}) {
   const resend = startResendStandIn();
   const t = await makeTestApp({
     env: {
       RESEND_API_KEY: resend.apiKey,
       RESEND_BASE_URL: resend.url,
       RESEND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      ...env,
     },
     mailer: () => new ResendMailer({ apiKey: resend.apiKey, baseUrl: resend.url }),
   });
@@ -39,6 +40,16 @@ async function setup() {
     });
     return { status: response.status, json: await response.json(), id: headers["svix-id"] };
   };
+  /** The fields every email event carries (resend 6.38.0 `BaseEmailEventData`), as Resend sends them. */
+  const emailEvent = (data: Record<string, unknown> = {}) => ({
+    created_at: "2026-03-03 09:10:11.894719+00",
+    email_id: message.providerId,
+    message_id: message.rfcMessageId,
+    from: "Ana Seller <ana@acme.example>",
+    to: [ken.email],
+    subject: "Proposal",
+    ...data,
+  });
   return {
     t,
     ana,
@@ -46,6 +57,7 @@ async function setup() {
     ken,
     message,
     hook,
+    emailEvent,
     resend,
     async [Symbol.asyncDispose]() {
       await t[Symbol.asyncDispose]();
@@ -75,10 +87,18 @@ Deno.test("webhooks - a received email is fetched from Resend, matched and count
     subject: "Re: Proposal",
     messageId: "<r1@globex>",
   });
+  // The event carries metadata only (resend.com/docs/webhooks/emails/received); the content is fetched.
   const r = await s.hook("email.received", {
     email_id: "rcv_1",
+    created_at: "2026-03-03 11:02:00.000000+00",
+    from: "Ken <ken@globex.example>",
     to: ["beacon@beacon.test"],
-    from: "ken@globex.example",
+    cc: [],
+    bcc: [],
+    received_for: ["beacon@beacon.test"],
+    message_id: "<r1@globex>",
+    subject: "Re: Proposal",
+    attachments: [],
   });
   assert.equal(r.status, 200);
   assert.equal(r.json.outcome, "matched");
@@ -132,6 +152,83 @@ Deno.test("webhooks - out of order: a late 'delivered' never overwrites 'bounced
     e: { delivery?: { kind: string } },
   ) => e.delivery?.kind);
   assert.deepEqual(history.filter(Boolean), ["delivered", "bounced", "sent"]);
+});
+
+Deno.test("webhooks - an email Resend suppressed (the address bounced before) shows as bounced", async () => {
+  await using s = await setup();
+  const r = await s.hook(
+    "email.suppressed",
+    s.emailEvent({
+      suppressed: {
+        type: "OnAccountSuppressionList",
+        message: "Resend has suppressed sending to this address because it is on the account-level " +
+          "suppression list.",
+      },
+    }),
+  );
+  assert.equal(r.status, 200);
+  assert.equal(r.json.outcome, "bounced");
+  const message = (await s.ana.api("GET", `/messages/${s.message.id}`)).json;
+  assert.equal(message.delivery.kind, "bounced");
+  assert.equal(message.statusText, "Bounced — address is on the suppression list");
+  const contact = await s.ana.page(`/contacts/${s.ken.id}`);
+  assert.match(contact.html, /Bounced/);
+});
+
+Deno.test("webhooks - a signature header with several signatures (a secret being rotated) is accepted", async () => {
+  await using s = await setup();
+  const r = await s.hook("email.delivered", s.emailEvent(), {
+    otherSecrets: ["whsec_" + btoa("the-secret-before-the-rotation!!")],
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.outcome, "delivered");
+});
+
+Deno.test("webhooks - a reply reaching the reply address only through the envelope (received_for) is matched by its token", async () => {
+  await using s = await setup({ BEACON_INBOUND_DOMAIN: "in.beacon.test" });
+  const replyTo = s.resend.accepted[0].body.reply_to;
+  const replyAddress = (Array.isArray(replyTo) ? replyTo[0] : replyTo) ?? "";
+  assert.match(replyAddress, /^reply\+.+@in\.beacon\.test$/);
+  // Forwarded by a rule at the customer's: To names another mailbox, and no threading headers survive.
+  const raw = await gmailReply(
+    {
+      rfcMessageId: s.message.rfcMessageId,
+      subject: "Proposal",
+      seller: { name: "Ana", address: "ana@acme.example" },
+      sentAt: new Date(),
+    },
+    ["Yes please, send the contract."],
+    {
+      from: "Ken <ken@globex.example>",
+      to: "Sales desk <sales@globex.example>",
+      subject: "Fw: Proposal",
+      inReplyTo: null,
+      references: null,
+    },
+  );
+  s.resend.addReceived({
+    id: "rcv_env",
+    raw,
+    from: "ken@globex.example",
+    to: ["sales@globex.example"],
+    subject: "Fw: Proposal",
+    messageId: "<fw1@globex>",
+  });
+  const r = await s.hook("email.received", {
+    email_id: "rcv_env",
+    created_at: "2026-03-03 11:02:00.000000+00",
+    from: "Ken <ken@globex.example>",
+    to: ["sales@globex.example"],
+    cc: [],
+    bcc: [],
+    received_for: [replyAddress],
+    message_id: "<fw1@globex>",
+    subject: "Fw: Proposal",
+    attachments: [],
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.outcome, "matched");
+  assert.equal((await s.ana.api("GET", `/messages/${s.message.id}/events`)).json.stats.replies, 1);
 });
 
 Deno.test("webhooks - Resend's own opens and clicks are not counted twice", async () => {

@@ -6,6 +6,13 @@
 import MailComposer from "nodemailer/lib/mail-composer";
 import { Resend } from "resend";
 
+/**
+ * The fields Beacon reads from an event (resend 6.38.0 `WebhookEventPayload`): every email event has
+ * `email_id`, `from`, `to`, `subject`; `email.bounced` adds `bounce`, `email.failed` adds `failed`,
+ * `email.suppressed` (an email Resend did not attempt: the address bounced or complained before) adds
+ * `suppressed`; `email.received` adds `cc`, `bcc`, `message_id`, attachment metadata and `received_for`,
+ * the addresses on the receiving domain it was delivered to (the envelope, which may differ from `to`).
+ */
 export interface ResendWebhookEvent {
   type: string;
   created_at: string;
@@ -14,9 +21,11 @@ export interface ResendWebhookEvent {
     created_at?: string;
     from?: string;
     to?: string[];
+    received_for?: string[];
     subject?: string;
     bounce?: { message?: string; type?: string; subType?: string };
     failed?: { reason?: string };
+    suppressed?: { message?: string; type?: string };
     [key: string]: unknown;
   };
 }
