@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { startSupabaseStandin, type SupabaseStandin } from "../../tests/standins/supabase_standin.ts";
+import { encodeBase64Url } from "../crypto/base64url.ts";
+import { hmac, importHmacKey } from "../crypto/tokens.ts";
 import { newId } from "../storage/ids.ts";
 import { signJwt } from "./jwt.ts";
 import { LocalHub } from "./local_hub.ts";
@@ -411,6 +413,16 @@ Deno.test({
       "a-secret-that-is-not-the-projects-secret",
     );
     assert.match(await attempt(forged, teamTopic("TEAM_B")), /Invalid JWT/);
+    // Supabase picks a signer only for a header saying `"typ": "JWT"` (RealtimeWeb.JwtVerification).
+    const part = (value: unknown) => encodeBase64Url(new TextEncoder().encode(JSON.stringify(value)));
+    const untyped = `${part({ alg: "HS256" })}.${
+      part({ sub: "ANA", team_id: "TEAM_A", role: "authenticated", exp: now + 600 })
+    }`;
+    const signature = await hmac(await importHmacKey(standin.jwtSecret), untyped);
+    assert.match(
+      await attempt(`${untyped}.${encodeBase64Url(signature)}`, teamTopic("TEAM_A")),
+      /Invalid JWT/,
+    );
     const anonRole = await signJwt(
       { sub: "ANA", team_id: "TEAM_A", role: "anon", exp: now + 600 },
       standin.jwtSecret,

@@ -10,7 +10,8 @@
  *   `POST /realtime/v1/api/broadcast` with `{ messages: [{ topic, event, payload, private }] }` (what
  *   `channel.send()` posts when not joined, and what Beacon's adapter posts), and
  *   `POST /realtime/v1/api/broadcast/<topic>/events/<event>?private=true` with the payload as the body
- *   (`channel.httpSend()`). Both need an `apikey` header holding one of the project's keys and answer 202.
+ *   (`channel.httpSend()`). Both need an `apikey` header holding one of the project's keys and answer 202;
+ *   a batch without messages, or a message without topic, event or an object payload, answers 422.
  *   As in Supabase's BatchBroadcast, a request authenticated as `service_role` sends to private topics
  *   without policy checks; any other caller's private messages need the INSERT policy, which Beacon's SQL
  *   never grants, so they are dropped (still 202, as Supabase does) and counted in `droppedPrivate`.
@@ -19,7 +20,8 @@
  *   `config.private` and `access_token`; `access_token` updates; `phx_leave`; server pushes of `broadcast`
  *   (`{ type: "broadcast", event, payload }`), `phx_reply`, `system` and `phx_close`.
  * - Authorization, with "public access" turned off as docs/DEPLOY.md asks: a non-private join is refused. A
- *   private join needs a JWT signed with the project's JWT secret (HS256), not expired, and either the
+ *   private join needs a JWT signed with the project's JWT secret (HS256, header `"typ": "JWT"`, claims `role`
+ *   and `exp`, as Realtime's JwtVerification and ChannelsAuthorization want them), not expired, and either the
  *   `service_role` role or the `authenticated` role with claims that pass the SAME rule as the SELECT
  *   policy in supabase/realtime_policies.sql (see `mayReceive`, checked against the SQL itself in
  *   supabase/realtime_policies_test.ts). A token update that fails the check, or a token that expires while
@@ -217,6 +219,11 @@ export async function startSupabaseStandin(
     topic: string,
   ): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: string }> {
     if (!token) return { ok: false, reason: "Unauthorized: a private channel needs an access token" };
+    // Realtime (RealtimeWeb.JwtVerification) picks a signer only for a header with `"typ": "JWT"`, and
+    // (ChannelsAuthorization.authorize_conn) wants `role` and `exp` among the claims.
+    if (peekHeader(token)?.typ !== "JWT") {
+      return { ok: false, reason: "Invalid JWT (error_generating_signer)" };
+    }
     const check = await verifyJwt(token, jwtSecret, now());
     if (!check.ok) {
       return {
@@ -224,6 +231,7 @@ export async function startSupabaseStandin(
         reason: check.reason === "expired" ? "Token has expired" : `Invalid JWT (${check.reason})`,
       };
     }
+    if (typeof check.claims.role !== "string") return { ok: false, reason: "Invalid JWT (missing_claims)" };
     if (!mayReceive(check.claims, topic)) {
       return {
         ok: false,
@@ -332,15 +340,16 @@ export async function startSupabaseStandin(
         private: new URL(request.url).searchParams.get("private") === "true",
       }]
       : (body as { messages?: unknown })?.messages;
+    // Supabase answers an invalid batch with 422 and the changeset's errors (RealtimeWeb.FallbackController).
     if (!Array.isArray(messages) || messages.length === 0) {
-      return json(400, { errors: { messages: ["can't be blank"] } });
+      return json(422, { errors: { messages: ["can't be blank"] } });
     }
     for (const m of messages) {
       if (
         !m || typeof m.topic !== "string" || !m.topic || typeof m.event !== "string" || !m.event ||
         typeof m.payload !== "object" || m.payload === null
       ) {
-        return json(400, {
+        return json(422, {
           errors: { messages: [{ topic: ["required"], event: ["required"], payload: ["map"] }] },
         });
       }
@@ -408,6 +417,16 @@ export async function startSupabaseStandin(
   });
   standin.url = `http://127.0.0.1:${server.addr.port}`;
   return standin;
+}
+
+function peekHeader(token: string): Record<string, unknown> | null {
+  try {
+    const part = token.split(".")[0].replaceAll("-", "+").replaceAll("_", "/");
+    const value = JSON.parse(atob(part + "=".repeat((4 - part.length % 4) % 4)));
+    return value && typeof value === "object" ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The environment that points Beacon at a stand-in. */
