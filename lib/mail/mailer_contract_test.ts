@@ -293,6 +293,32 @@ Deno.test("resend - a missing body is a final MailerError naming the missing fie
   assert.match(error.message, /Missing `html` or `text` field/);
 });
 
+Deno.test("resend - attachments over Resend's 40 MB (after Base64) are refused before sending, and final", async () => {
+  await using standIn = startResendStandIn();
+  const mailer = new ResendMailer({ apiKey: standIn.apiKey, baseUrl: standIn.url });
+  const file = (bytes: number) => ({
+    filename: "deck.pdf",
+    contentType: "application/pdf",
+    content: new Uint8Array(bytes),
+  });
+  // 30,000,000 bytes encode to exactly 40,000,000: still taken.
+  await mailer.send(email({ attachments: [file(15_000_000), file(15_000_000)] }), {
+    teamId: TEAM,
+    idempotencyKey: "at-limit",
+  });
+  assert.equal(standIn.accepted.length, 1);
+  const error = await sendError(
+    mailer.send(email({ attachments: [file(15_000_000), file(15_000_003)] }), {
+      teamId: TEAM,
+      idempotencyKey: "over",
+    }),
+  );
+  assert.equal(error.retryable, false);
+  assert.equal(error.summary, "attachments too large");
+  assert.match(error.message, /at most 40 MB/);
+  assert.equal(standIn.requests.length, 1, "nothing was sent for the second");
+});
+
 Deno.test("resend - a wrong API key is final and the key is not in the message", async () => {
   await using standIn = startResendStandIn();
   const key = "re_wrong_SECRET_1234567890";

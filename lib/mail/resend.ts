@@ -29,6 +29,12 @@ export interface ResendMailerOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Resend takes at most 40 MB of attachments on one email, counted after Base64 encoding (resend.com/docs,
+ * Send Email, `attachments`), so about 30 MB of files. Read as 40,000,000 bytes, the stricter reading.
+ */
+export const MAX_ATTACHMENTS_BASE64_BYTES = 40_000_000;
+
 /** Wait used for a 429 that names no `retry-after` (Resend's default limit is a few requests a second). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -58,6 +64,21 @@ export class ResendMailer implements Mailer {
   }
 
   async send(email: OutgoingEmail, { idempotencyKey }: SendOptions): Promise<SendResult> {
+    const encoded = email.attachments.reduce(
+      (sum, file) => sum + Math.ceil(file.content.byteLength / 3) * 4,
+      0,
+    );
+    if (encoded > MAX_ATTACHMENTS_BASE64_BYTES) {
+      // Resend would refuse it; saying so here names the cause (BEACON_MAX_MESSAGE_ATTACHMENTS_MB above 28).
+      throw new MailerError(
+        `The attachments are ${
+          (encoded / 1e6).toFixed(1)
+        } MB once encoded; Resend takes at most 40 MB on one ` +
+          "email (about 30 MB of files).",
+        false,
+        { summary: "attachments too large" },
+      );
+    }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     let response;

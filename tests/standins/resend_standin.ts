@@ -7,7 +7,8 @@
  * - `Authorization: Bearer <key>` required: missing or malformed → 401 `missing_api_key`; a different key →
  *   403 `invalid_api_key` (Resend's codes).
  * - The JSON body is validated (`from`, `to` string or non-empty array of ≤ 50 addresses, `subject`, `html` or
- *   `text`, optional `cc`/`bcc`/`reply_to`/`headers`/`attachments`); a bad one → 422 with Resend's error body
+ *   `text`, optional `cc`/`bcc`/`reply_to`/`headers`/`attachments`, attachments ≤ 40 MB in Base64 in all); a bad
+ *   one → 422 with Resend's error body
  *   `{ statusCode, name, message }`. The messages imitate Resend's; they are not copied from it.
  * - `Idempotency-Key` de-duplicates: the same key and payload answer the same id and record no second email;
  *   the same key with a different payload → 409 `invalid_idempotent_request`; a key over 256 characters →
@@ -343,9 +344,20 @@ function checkEmail(body: unknown): ResendEmailBody {
   if (email.attachments !== undefined) {
     if (!Array.isArray(email.attachments)) throw invalid("The `attachments` field must be an array.");
     for (const file of email.attachments as ResendAttachmentBody[]) checkAttachment(file);
+    const total = (email.attachments as ResendAttachmentBody[]).reduce(
+      (sum, file) => sum + (file.content?.length ?? 0),
+      0,
+    );
+    // The limit is documented; the exact error Resend answers with is not (this one is a stand-in's).
+    if (total > MAX_ATTACHMENTS_BASE64) {
+      throw new Rejection(422, "validation_error", "Attachments can be at most 40MB per email.");
+    }
   }
   return email as unknown as ResendEmailBody;
 }
+
+/** Resend's limit on one email's attachments, after Base64 encoding (docs: Send Email, `attachments`). */
+const MAX_ATTACHMENTS_BASE64 = 40_000_000;
 
 function checkAttachment(file: ResendAttachmentBody) {
   if (typeof file !== "object" || file === null) {
