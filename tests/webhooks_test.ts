@@ -7,12 +7,12 @@ import { Client } from "./helpers/client.ts";
 import { startResendStandIn } from "./standins/resend_standin.ts";
 import { svixHeaders, TEST_WEBHOOK_SECRET } from "./standins/svix.ts";
 
-async function setup(env: Record<string, string> = {}) {
+async function setup(env: Record<string, string> = {}, { trailingSlash = false } = {}) {
   const resend = startResendStandIn();
   const t = await makeTestApp({
     env: {
       RESEND_API_KEY: resend.apiKey,
-      RESEND_BASE_URL: resend.url,
+      RESEND_BASE_URL: trailingSlash ? `${resend.url}/` : resend.url,
       RESEND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
       ...env,
     },
@@ -108,6 +108,21 @@ Deno.test("webhooks - a received email is fetched from Resend, matched and count
       q.path === "/emails/receiving/rcv_1" && q.headers.authorization === `Bearer ${s.resend.apiKey}`
     ),
   );
+});
+
+Deno.test("webhooks - a RESEND_BASE_URL with a trailing slash still reaches the received email", async () => {
+  await using s = await setup({}, { trailingSlash: true });
+  s.resend.addReceived({
+    id: "rcv_slash",
+    raw: new TextEncoder().encode("From: ken@globex.example\r\nSubject: hi\r\n\r\nhello\r\n"),
+    from: "ken@globex.example",
+    to: ["beacon@beacon.test"],
+    subject: "hi",
+    messageId: "<s1@globex>",
+  });
+  const r = await s.hook("email.received", { email_id: "rcv_slash", to: ["beacon@beacon.test"] });
+  assert.equal(r.status, 200);
+  assert.ok(s.resend.requests.some((q) => q.path === "/emails/receiving/rcv_slash"));
 });
 
 Deno.test("webhooks - wrong signatures, stale timestamps and replays are refused or ignored", async () => {

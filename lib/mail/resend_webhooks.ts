@@ -34,7 +34,9 @@ export class ResendWebhooks {
   #client: Resend;
   constructor(private options: { apiKey?: string; baseUrl?: string; webhookSecret: string }) {
     // Verification needs no API key; the SDK's constructor insists on one.
-    this.#client = new Resend(options.apiKey || "re_verification_only", { baseUrl: options.baseUrl });
+    // As the mailer does: without it, `RESEND_BASE_URL=https://api.resend.com/` fetches `//emails/receiving/…`.
+    const baseUrl = options.baseUrl?.replace(/\/+$/, "") || undefined;
+    this.#client = new Resend(options.apiKey || "re_verification_only", { baseUrl });
   }
 
   /** The event, or throws when the signature, timestamp or body is not right. */
