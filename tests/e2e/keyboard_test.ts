@@ -404,3 +404,43 @@ Deno.test("e2e - keyboard: removing a file in the composer moves the focus to th
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - keyboard: tabbing back up a long list never hides the focused row under the sticky header", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: { width: 1366, height: 768 } });
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  for (let i = 1; i <= 20; i++) {
+    const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
+      to: [KEN.email],
+      subject: `Follow-up ${i}`,
+      html: "<p>Hi</p>",
+    });
+    await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  }
+  await server.deps.scheduler.drain();
+  /** Rows whose link, focused, sits under something else: the header bar, or on a phone the navigation too. */
+  const hiddenWhileTabbingUp = async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
+    await page.locator("a.row-link").last().focus();
+    const hidden: string[] = [];
+    for (let i = 0; i < 19; i++) {
+      await page.keyboard.press("Shift+Tab");
+      const under = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const box = el.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + 4, box.top + box.height / 2);
+        return top && !el.contains(top) ? `${el.textContent} under ${top.className}` : null;
+      });
+      if (under) hidden.push(under);
+    }
+    return hidden;
+  };
+  assert.deepEqual(await hiddenWhileTabbingUp(), [], "on a laptop");
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.deepEqual(await hiddenWhileTabbingUp(), [], "on a phone");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
