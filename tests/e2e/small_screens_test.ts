@@ -5,7 +5,16 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { draftToNewContact, KEN, openComposer, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
+import {
+  draftToNewContact,
+  KEN,
+  openComposer,
+  openMessagePage,
+  pageApi,
+  signUpInBrowser,
+} from "../helpers/e2e_flows.ts";
+import { personRequest } from "../helpers/people.ts";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -196,6 +205,43 @@ Deno.test("e2e - small screens: the composer's To suggestions use the screen's w
   assert.deepEqual(cut, [], "addresses cut short");
   await screenshot(page, "compose-suggestions");
   await assertFitsWidth(page, "The composer with its suggestions");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - small screens: long link addresses wrap in the message page's Links and History, and stay told apart", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  // Two links to one site whose addresses differ only past where a one-line cut would end.
+  const base = "https://docs.globex.example/proposals/2026/q3/section";
+  const { draft } = await draftToNewContact(page, KEN, {
+    subject: "Your Q3 proposal",
+    html:
+      `<p><a href="${base}-1/detailed-breakdown">Costs</a> and <a href="${base}-2/detailed-breakdown">Timeline</a></p>`,
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await server.deps.scheduler.drain();
+  const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  const [sent] = await listOutbox(server.kv, team.id);
+  const html = (await getOutboxEntry(server.kv, team.id, sent.id))!.html;
+  const click = html.match(/href="([^"]*\/t\/c\/[^"]*)"/)![1].replaceAll("&amp;", "&");
+  await personRequest(server, click);
+  await server.deps.recorder.idle();
+
+  await openMessagePage(page, server.url, draft.id);
+  await page.waitForSelector("[data-testid=history] >> text=docs.globex.example");
+  // The clicked address in History was one word wider than the screen.
+  await assertFitsWidth(page, "The message page with a click in its history");
+  await screenshot(page, "message-long-links");
+  // On a laptop each link in Links shows where it goes: cut to one line, both read the same start.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const cut = await page.locator(".link-list a").evaluateAll((links) =>
+    links.filter((a) => a.scrollWidth > a.clientWidth || a.scrollHeight > a.clientHeight)
+      .map((a) => a.textContent)
+  );
+  assert.deepEqual(cut, [], "links cut short");
   assert.deepEqual(errors, []);
   await context.close();
 });
