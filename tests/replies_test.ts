@@ -184,7 +184,11 @@ Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand"
   assert.equal(attached.json.matchedVia, "by_hand");
   assert.equal((await ana.api("GET", `/messages/${id}/events`)).json.stats.replies, 1);
   assert.equal((await ana.api("GET", "/inbound/unmatched")).json.items.length, 0);
-  assert.equal((await kim.api("GET", `/inbound/${mailId}`)).json.matchedVia, "by_hand", "a reply: the team's");
+  assert.equal(
+    (await kim.api("GET", `/inbound/${mailId}`)).json.matchedVia,
+    "by_hand",
+    "a reply: the team's",
+  );
   assert.equal((await kim.page(`/inbound/${mailId}`)).status, 200);
   const eve = new Client(t);
   await eve.signUp();
