@@ -563,9 +563,11 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
   const strayId = unmatched.inbound.id as string;
   await api.call(ana, "GET", "/inbound/unmatched", 200);
   await api.call(ben, "GET", "/inbound/unmatched", 403);
-  await api.call(ben, "GET", `/inbound/${strayId}`, 200);
+  await api.call(ana, "GET", `/inbound/${strayId}`, 200);
+  await api.call(ben, "GET", `/inbound/${strayId}`, 404); // unplaced mail is the admins'
   await api.call(ana, "GET", `/inbound/${MISSING}`, 404);
-  await api.call(ben, "GET", `/inbound/${strayId}/raw`, 200);
+  await api.call(ana, "GET", `/inbound/${strayId}/raw`, 200);
+  await api.call(ben, "GET", `/inbound/${strayId}/raw`, 404);
   await api.call(ana, "GET", `/inbound/${MISSING}/raw`, 404);
   await api.call(ben, "POST", `/inbound/${strayId}/dismiss`, 403);
   await api.call(ana, "POST", `/inbound/${strayId}/dismiss`, 200);
