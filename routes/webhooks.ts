@@ -7,9 +7,15 @@
  */
 import { Hono } from "hono";
 import { findContactByEmail, patchContact } from "../lib/contacts/contacts.ts";
+import type { Contact } from "../lib/contacts/types.ts";
 import { inboundKeys } from "../lib/inbound/keys.ts";
 import { ResendWebhooks } from "../lib/mail/resend_webhooks.ts";
-import { bounceReason, type DeliveryKind, recordDelivery } from "../lib/messages/delivery_status.ts";
+import {
+  addressesAtFault,
+  bounceReason,
+  type DeliveryKind,
+  recordDelivery,
+} from "../lib/messages/delivery_status.ts";
 import { publishAll } from "../lib/realtime/feed.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { receiveAndFollowUp } from "../workers/replies.ts";
@@ -75,6 +81,21 @@ export function webhookRoutes(deps: AppDeps) {
   return app;
 }
 
+/** Marks the contacts of these addresses as bounced or complaining (the team sees it before writing again). */
+async function flagContacts(
+  deps: AppDeps,
+  teamId: string,
+  addresses: string[],
+  issue: NonNullable<Contact["deliveryIssue"]>,
+) {
+  for (const address of addresses) {
+    const contact = await findContactByEmail(deps.kv, teamId, address);
+    if (contact) {
+      await patchContact(deps.kv, teamId, contact.id, () => ({ deliveryIssue: issue }), deps.clock.now());
+    }
+  }
+}
+
 async function handle(
   deps: AppDeps,
   resend: ResendWebhooks,
@@ -100,24 +121,16 @@ async function handle(
       ? event.data.failed?.reason ?? null
       : null;
     const at = Date.parse(event.created_at) || deps.clock.now();
-    const recipient = event.data.to?.[0] ?? null;
+    // A bounce or complaint flags the contacts it is about.
+    const issue = kind === "bounced" || kind === "complained" ? kind : null;
+    const atFault = issue
+      ? addressesAtFault(event.data.to ?? [], event.data.bounce?.message ?? event.data.suppressed?.message)
+      : [];
+    const recipient = (issue ? atFault[0] : event.data.to?.[0]) ?? null;
     const result = await recordDelivery(deps.kv, emailId, { kind, at, reason, webhookId, recipient });
     if (!result) return "unknown email";
     await publishAll(deps.realtime, result.events);
-    if (kind === "bounced" || kind === "complained") {
-      for (const address of event.data.to ?? []) {
-        const contact = await findContactByEmail(deps.kv, result.message.teamId, address);
-        if (contact) {
-          await patchContact(
-            deps.kv,
-            contact.teamId,
-            contact.id,
-            () => ({ deliveryIssue: { kind, at, reason } }),
-            deps.clock.now(),
-          );
-        }
-      }
-    }
+    if (issue) await flagContacts(deps, result.message.teamId, atFault, { kind: issue, at, reason });
     return kind;
   }
   // email.opened / email.clicked: Beacon's own tracking counts these; Resend's would count them twice.

@@ -1,6 +1,7 @@
 /** Resend webhooks against a local stand-in of Resend's API (tests/standins/resend_standin.ts). */
 import assert from "node:assert/strict";
 import { gmailReply } from "../lib/inbound/fixtures/mime.ts";
+import { getContact } from "../lib/contacts/contacts.ts";
 import { ResendMailer } from "../lib/mail/resend.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
@@ -167,6 +168,31 @@ Deno.test("webhooks - out of order: a late 'delivered' never overwrites 'bounced
     e: { delivery?: { kind: string } },
   ) => e.delivery?.kind);
   assert.deepEqual(history.filter(Boolean), ["delivered", "bounced", "sent"]);
+});
+
+Deno.test("webhooks - a bounce or complaint on an email to several flags only whom it names", async () => {
+  await using s = await setup();
+  const bea = (await s.ana.api("POST", "/contacts", { firstName: "Bea", email: "bea@initech.example" })).json;
+  const flagged = async () =>
+    (await Promise.all([s.ken, bea].map((c) => getContact(s.t.kv, s.me.team.id, c.id))))
+      .filter((c) => c.deliveryIssue).map((c) => c.email);
+  // A spam report from one of two can't say whose: neither is flagged, the email still says it.
+  await s.hook("email.complained", s.emailEvent({ to: [s.ken.email, bea.email] }));
+  assert.deepEqual(await flagged(), []);
+  assert.equal((await s.ana.api("GET", `/messages/${s.message.id}`)).json.delivery.kind, "complained");
+  // A bounce whose message names Ken is Ken's.
+  await s.hook(
+    "email.bounced",
+    s.emailEvent({
+      to: [bea.email, s.ken.email],
+      bounce: {
+        type: "Permanent",
+        subType: "General",
+        message: "550 5.1.1 <KEN@globex.example>: no such user",
+      },
+    }),
+  );
+  assert.deepEqual(await flagged(), [s.ken.email]);
 });
 
 Deno.test("webhooks - an email Resend suppressed (the address bounced before) shows as bounced", async () => {

@@ -72,6 +72,17 @@ export function bounceReason(
 }
 
 /**
+ * The addresses a bounce or complaint is about, of the `to` its report lists. With one address, that one. With
+ * several, only those its bounce message names ("550 5.1.1 <ken@globex.example>: user unknown"): flagging a
+ * contact whose mail went through would warn the team off writing to them. Pure.
+ */
+export function addressesAtFault(to: string[], detail: string | null | undefined): string[] {
+  if (to.length <= 1) return to;
+  const text = (detail ?? "").toLowerCase();
+  return to.filter((address) => address && text.includes(address.toLowerCase()));
+}
+
+/**
  * Applies a report to the message found by its provider id: the delivery state (most final
  * wins) and an event on its history, de-duplicated by the webhook id.
  */
