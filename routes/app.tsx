@@ -12,6 +12,7 @@ import { authenticate, requireUserPage } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { isApi, requestContext } from "./middleware/request_context.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
+import { admitAtOnce } from "./middleware/admit.ts";
 import { connectSources } from "../lib/realtime/supabase.ts";
 import { api } from "./api/mod.ts";
 import { apiDocsPages } from "./pages/api_docs.tsx";
@@ -33,6 +34,9 @@ const badRequest = (error: Error) =>
   error instanceof HTTPException && error.status === 400
     ? new AppError(400, "validation", `${error.message || "Bad request"}.`)
     : null;
+
+/** Live streams set up at once (each set-up is a sign-in check and a few KV reads; a slot is freed in ~1 ms). */
+const LIVE_SETUPS_AT_ONCE = 32;
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -58,6 +62,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", trackingRoutes(deps));
   app.route("/", webhookRoutes(deps));
 
+  // Pages reconnect their live streams together after a restart: their set-ups go through a few at a time.
+  app.use("/api/live", admitAtOnce(LIVE_SETUPS_AT_ONCE));
   app.use("*", requestContext(deps));
   app.route("/", health);
   app.use("*", securityHeaders(connectSources(deps.config.realtime)));
