@@ -146,6 +146,46 @@ Deno.test("accounts - sign-in throttling per account and per address, with a cle
   assert.match(await r.text(), /your network address/);
 });
 
+Deno.test("accounts - strangers' guesses lock the account out of other browsers, never the seller's own", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t, "203.0.113.7");
+  await ana.signUp({ email: "ana@example.com" });
+  assert.ok(ana.cookies.get("beacon_device"), "the browser she signed up in is remembered");
+  await ana.form("/signout", {});
+  const attacker = new Client(t, "198.51.100.1");
+  for (let i = 0; i < 6; i++) {
+    await attacker.form("/signin", { email: "ana@example.com", password: "wrong password!" });
+  }
+  const elsewhere = new Client(t, "198.51.100.9");
+  const stranger = await elsewhere.form("/signin", {
+    email: "ana@example.com",
+    password: "correct horse battery",
+  });
+  assert.equal(stranger.status, 429, "a browser the account never used waits out the window");
+
+  const own = await ana.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal(own.status, 303, "her own browser signs in");
+  // Her browser's own failures still count, per browser: it is not a way around the limit.
+  await ana.form("/signout", {});
+  for (let i = 0; i < 5; i++) {
+    await ana.form("/signin", { email: "ana@example.com", password: "wrong password!" });
+  }
+  const blocked = await ana.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal(blocked.status, 429);
+  // A device cookie stands for its account only: with it, another account is counted as before.
+  t.clock.advance(15 * 60_000 + 1);
+  await new Client(t).signUp({ email: "bo@example.com" });
+  const asBo = new Client(t, "203.0.113.8");
+  asBo.cookies.set("beacon_device", ana.cookies.get("beacon_device")!);
+  for (let i = 0; i < 5; i++) {
+    await attacker.form("/signin", { email: "bo@example.com", password: "wrong password!" });
+  }
+  const bo = await asBo.form("/signin", { email: "bo@example.com", password: "correct horse battery" });
+  assert.equal(bo.status, 429);
+  const stored = JSON.stringify(await Array.fromAsync(t.kv.list({ prefix: ["device"] })));
+  assert.ok(!stored.includes("ana@"), "a remembered browser holds no address");
+});
+
 Deno.test("accounts - CSRF: state changes without the token are refused, with it they pass", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);

@@ -94,6 +94,7 @@ Deno.test("isolation - every team key begins with the team id", async () => {
     "invite_by_token",
     "api_token_by_hash",
     "throttle",
+    "device",
     "config",
   ]);
   for await (const e of t.kv.list({ prefix: [] })) {

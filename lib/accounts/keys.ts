@@ -8,6 +8,7 @@ export const accountKeys = {
   inviteByToken: (tokenHash: string) => ["invite_by_token", tokenHash],
   apiTokenByHash: (hash: string) => ["api_token_by_hash", hash],
   throttle: (scope: string, id: string) => ["throttle", scope, id],
+  device: (tokenHash: string) => ["device", tokenHash],
 
   team: (teamId: string) => ["team", teamId],
   teamProfile: (teamId: string) => ["team", teamId, "profile"],

@@ -1,17 +1,23 @@
 /**
- * Sign-in throttling: failed attempts counted per account and per client address in fixed windows. A wrong
- * current password given to change the password counts against the account too (no address: whoever holds a
- * session or API token may try from anywhere).
+ * Sign-in throttling: failed attempts counted per account and per client address in fixed windows. From a
+ * browser the account has signed in from before (`devices.ts`) they count per that browser instead of per
+ * account, so strangers' guesses can't lock the seller out of their own browser. A wrong current password given
+ * to change the password counts against the account too (no address: whoever holds a session or API token may
+ * try from anywhere).
  */
 import { AppError } from "../http/errors.ts";
 import { accountKeys as keys } from "./keys.ts";
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
-export const LIMITS = { account: 5, address: 30 } as const;
+export const LIMITS = { account: 5, device: 5, address: 30 } as const;
 type Scope = keyof typeof LIMITS;
-type Subjects = { account: string; address?: string };
-/** The scopes a check or a failure counts in: the account, and the address when there is one. */
-const scopesOf = (subjects: Subjects) => (["account", "address"] as const).filter((scope) => subjects[scope]);
+/** `device`: the id of a browser the account has signed in from (`knownDevice`), when this is one. */
+type Subjects = { account: string; device?: string | null; address?: string };
+/** The scopes a check or a failure counts in: the known browser or else the account, and the address. */
+const scopesOf = (subjects: Subjects): Scope[] =>
+  [subjects.device ? "device" as const : "account" as const, "address" as const].filter((scope) =>
+    subjects[scope]
+  );
 
 interface Counter {
   count: number;
@@ -34,7 +40,7 @@ export async function assertSignInAllowed(
     const { live } = await current(kv, scope, subjects[scope]!, now);
     if (live && live.count >= LIMITS[scope]) {
       const minutes = Math.max(1, Math.ceil((live.resetAt - now) / 60_000));
-      const who = scope === "account" ? "this account" : "your network address";
+      const who = scope === "address" ? "your network address" : "this account";
       throw new AppError(
         429,
         "too_many_attempts",
@@ -67,7 +73,8 @@ export async function recordSignInFailure(
   }
 }
 
-/** A successful sign-in clears the account's counter (not the address's). */
-export async function clearAccountFailures(kv: Deno.Kv, account: string): Promise<void> {
-  await kv.delete(keys.throttle("account", account));
+/** A successful sign-in clears the account's counter and the browser's (not the address's). */
+export async function clearAccountFailures(kv: Deno.Kv, subjects: Subjects): Promise<void> {
+  await kv.delete(keys.throttle("account", subjects.account));
+  if (subjects.device) await kv.delete(keys.throttle("device", subjects.device));
 }

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { resolveApiToken } from "../../lib/accounts/api_tokens.ts";
 import { createSession, readSession, SESSION_TTL_MS } from "../../lib/accounts/sessions.ts";
+import { DEVICE_TTL_MS, knownDevice, rememberDevice } from "../../lib/accounts/devices.ts";
 import { getTeam, getUser } from "../../lib/accounts/users.ts";
 import type { User } from "../../lib/accounts/types.ts";
 import { AppError } from "../../lib/http/errors.ts";
@@ -10,6 +11,8 @@ import type { AppEnv, Viewer } from "../deps.ts";
 import { postedFrom, redirectWithFlash } from "./request_context.ts";
 
 export const SESSION_COOKIE = "beacon_session";
+/** A browser the account has signed in from: its failed sign-ins don't count against the account. */
+export const DEVICE_COOKIE = "beacon_device";
 
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
@@ -57,14 +60,13 @@ async function setViewer(c: Context<AppEnv>, user: User, via: "session" | "token
 /** Starts a new session for `user` (rotating any old one) and sets the cookie. */
 export async function signInAs(c: Context<AppEnv>, user: User): Promise<void> {
   const { kv, clock, config } = c.get("deps");
+  const cookie = { httpOnly: true, sameSite: "Lax", secure: config.production, path: "/" } as const;
   const token = await createSession(kv, user, clock.now());
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: config.production,
-    path: "/",
-    maxAge: SESSION_TTL_MS / 1000,
-  });
+  setCookie(c, SESSION_COOKIE, token, { ...cookie, maxAge: SESSION_TTL_MS / 1000 });
+  if (!await knownDevice(kv, getCookie(c, DEVICE_COOKIE), user.email)) {
+    const device = await rememberDevice(kv, user.email, clock.now());
+    setCookie(c, DEVICE_COOKIE, device, { ...cookie, maxAge: DEVICE_TTL_MS / 1000 });
+  }
 }
 
 /** The signed-in viewer; routes behind requireUser can rely on it. */

@@ -15,10 +15,11 @@ import { clientAddress } from "../../lib/http/client_address.ts";
 import { AppError, type FieldErrors } from "../../lib/http/errors.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
-import { SESSION_COOKIE, signInAs } from "../middleware/auth.ts";
+import { DEVICE_COOKIE, SESSION_COOKIE, signInAs } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
-import { deleteCookie } from "hono/cookie";
+import { deleteCookie, getCookie } from "hono/cookie";
+import { knownDevice } from "../../lib/accounts/devices.ts";
 import { localPath } from "../../lib/http/local_path.ts";
 
 export const authPages = new Hono<AppEnv>();
@@ -136,8 +137,10 @@ authPages.post("/signin", async (c) => {
   const next = safeNext(c.req.query("next"), c.req.url);
   const { email = "", password = "" } = await formFields(c);
   const now = clock.now();
+  const account = email.trim().toLowerCase();
   const subjects = {
-    account: email.trim().toLowerCase(),
+    account,
+    device: await knownDevice(kv, getCookie(c, DEVICE_COOKIE), account),
     address: clientAddress(c.req.raw.headers, c.env?.remoteAddr, config.trustProxy),
   };
   const result = await tryForm(async () => {
@@ -156,7 +159,7 @@ authPages.post("/signin", async (c) => {
       <SignInForm email={email} next={next} errors={result.errors} />,
     );
   }
-  await clearAccountFailures(kv, subjects.account);
+  await clearAccountFailures(kv, subjects);
   const old = c.get("sessionToken");
   if (old) await endSession(kv, old);
   await signInAs(c, result.value);
