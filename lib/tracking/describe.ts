@@ -27,14 +27,28 @@ export function describeEvent(
   return `${what} — ${event.method === "HEAD" ? "HEAD request" : "prefetch"}, not counted`;
 }
 
-/** "example.com/pricing" from "https://www.example.com/pricing?utm=…". */
+/** Query parameters that only say where a click came from, not where it goes (utm_source, gclid…). */
+const CAMPAIGN_PARAM = /^(?:utm_|mc_|_hs|fbclid$|gclid$|msclkid$)/i;
+const SHORT_URL_MAX = 60;
+
+/**
+ * "example.com/pricing?plan=pro" from "https://www.example.com/pricing?plan=pro&utm_source=mail": what tells
+ * one link from another. A long one keeps its start and its end ("docs.acme.example/proposals/…/globex-q3.pdf"):
+ * links to one site differ at the end.
+ */
 export function shortUrl(url: string): string {
+  let text = url;
   try {
-    const u = new URL(url);
-    const path = u.pathname === "/" ? "" : u.pathname;
-    const text = u.hostname.replace(/^www\./, "") + path;
-    return text.length > 60 ? text.slice(0, 57) + "…" : text;
+    const parsed = new URL(url); // (not URL.parse: this runs in browsers older than it too)
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (CAMPAIGN_PARAM.test(key)) parsed.searchParams.delete(key);
+    }
+    text = parsed.hostname.replace(/^www\./, "") + (parsed.pathname === "/" ? "" : parsed.pathname) +
+      parsed.search;
   } catch {
-    return url.slice(0, 60);
+    // Not a URL: shown as it is.
   }
+  if (text.length <= SHORT_URL_MAX) return text;
+  const half = Math.floor((SHORT_URL_MAX - 1) / 2);
+  return `${text.slice(0, half)}…${text.slice(-half)}`;
 }

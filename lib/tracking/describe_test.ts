@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { shortUrl } from "./describe.ts";
+
+Deno.test("short url - host and path, without www, scheme or campaign parameters", () => {
+  assert.equal(
+    shortUrl("https://www.example.com/pricing?utm_source=beacon&utm_medium=email"),
+    "example.com/pricing",
+  );
+  assert.equal(shortUrl("https://example.com/"), "example.com");
+  assert.equal(shortUrl("https://example.com/?gclid=x&fbclid=y"), "example.com");
+});
+
+Deno.test("short url - the query that picks the page is kept: links differing only there are told apart", () => {
+  assert.equal(
+    shortUrl("https://acme.example/pricing?plan=pro&utm_campaign=q3"),
+    "acme.example/pricing?plan=pro",
+  );
+  assert.notEqual(
+    shortUrl("https://acme.example/pricing?plan=pro"),
+    shortUrl("https://acme.example/pricing?plan=team"),
+  );
+});
+
+Deno.test("short url - a long one keeps its start and its end, where links to one site differ", () => {
+  const base = "https://docs.globex.example/proposals/2026/third-quarter/renewal-terms";
+  const [a, b] = [shortUrl(`${base}/globex-q3-pricing.pdf`), shortUrl(`${base}/globex-q3-security.pdf`)];
+  assert.notEqual(a, b);
+  assert.ok(a.length <= 60, a);
+  assert.match(a, /^docs\.globex\.example\/proposals.*….*globex-q3-pricing\.pdf$/);
+});
+
+Deno.test("short url - text that is not a URL is shown as it is, cut to length", () => {
+  assert.equal(shortUrl("a link"), "a link");
+  assert.equal(shortUrl("x".repeat(100)).length, 59);
+});
