@@ -73,6 +73,11 @@ Deno.test("e2e - a message opened by a simulated Apple proxy shows 'not opened b
   // Touch and keyboard users open "why?" to read the reason.
   const why = machine.locator(".why-text");
   assert.equal(await why.isVisible(), false);
+  const target = await machine.locator(".why summary").boundingBox();
+  assert.ok(
+    target && target.height >= 24 && target.width >= 24,
+    `a thumb-sized target: ${JSON.stringify(target)}`,
+  );
   await machine.locator(".why summary").focus();
   await page.keyboard.press("Enter");
   await why.waitFor({ state: "visible" });
