@@ -14,6 +14,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { createContact, findContactByEmail, patchContact } from "../lib/contacts/contacts.ts";
 import { suppressTracking } from "../lib/privacy/suppression.ts";
+import { takeOptOutTry } from "../lib/privacy/opt_out_tries.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import { toOnePerson } from "../lib/messages/send_rules.ts";
 import type { Message } from "../lib/messages/types.ts";
@@ -59,6 +60,14 @@ export function optOutRoutes(deps: AppDeps) {
     const found = await resolve(c);
     if (!found) return invalid(c);
     const { ref, recipients, only } = found;
+    if (!only && !await takeOptOutTry(deps.kv, ref.teamId, ref.messageId, deps.clock.now())) {
+      return recipientPage(
+        c,
+        "Too many tries",
+        "<p>Too many addresses were tried with this link. Try again in an hour, or reply to the sender.</p>",
+        429,
+      );
+    }
     const email = only ?? String((await c.req.parseBody()).email ?? "").trim().toLowerCase();
     const done = only
       ? `<p>Emails from this team to ${escape(email)} will no longer be tracked.</p>`

@@ -19,7 +19,12 @@ const HEADERS = {
 };
 
 /** Answers a recipient's page: `title` is its heading too; `body` is HTML the caller has escaped. */
-export function recipientPage(c: Context<AppEnv>, title: string, body: string, status: 200 | 404 = 200) {
+export function recipientPage(
+  c: Context<AppEnv>,
+  title: string,
+  body: string,
+  status: 200 | 404 | 429 = 200,
+) {
   for (const [name, value] of Object.entries(HEADERS)) c.header(name, value);
   return c.html(
     `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +

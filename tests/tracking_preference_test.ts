@@ -4,6 +4,7 @@
  * admins, after a confirmation.
  */
 import assert from "node:assert/strict";
+import { OPT_OUT_TRIES, OPT_OUT_WINDOW_MS } from "../lib/privacy/opt_out_tries.ts";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { privacyKeys } from "../lib/privacy/keys.ts";
 import { makeTestApp, type TestApp } from "./helpers/app.ts";
@@ -96,6 +97,28 @@ Deno.test("tracking preference - on an email with Cc or Bcc, 'Don't track me' as
   assert.equal((await bcc.text()).replace("boss@", "x@"), (await guess.text()).replace("guess@", "x@"));
   assert.equal(await followOfNewDraft(ana, "boss@acme.example"), "blocked");
   assert.equal(await followOfNewDraft(ana, "guess@acme.example"), "following", "a guess changes nothing");
+});
+
+Deno.test("tracking preference - a shared opt-out link takes ten addresses an hour: no spraying or timing guesses", async () => {
+  const { t, ana, me } = await setup();
+  await using _ = t;
+  await sendEmail(t, ana, { to: [DANA.email], bcc: ["boss@acme.example"] });
+  const [email] = await outbox(t, me.team.id);
+  const link = `http://beacon.test${email.html.match(/href="http:\/\/beacon\.test(\/t\/x\/[\w-]+)"/)![1]}`;
+  const optOut = (address: string) =>
+    t.app.request(link, { method: "POST", body: new URLSearchParams({ email: address }) });
+  for (let i = 0; i < OPT_OUT_TRIES; i++) assert.equal((await optOut(`guess${i}@acme.example`)).status, 200);
+  const refused = await optOut("boss@acme.example");
+  assert.equal(refused.status, 429);
+  assert.match(await refused.text(), /Too many addresses were tried with this link/);
+  assert.equal(
+    await followOfNewDraft(ana, "boss@acme.example"),
+    "following",
+    "the refused try changed nothing",
+  );
+  t.clock.advance(OPT_OUT_WINDOW_MS + 1);
+  assert.equal((await optOut("boss@acme.example")).status, 200, "an hour later it is taken");
+  assert.equal(await followOfNewDraft(ana, "boss@acme.example"), "blocked");
 });
 
 Deno.test("tracking preference - a seller can't switch the recipient's own choice back", async () => {

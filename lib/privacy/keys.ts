@@ -7,4 +7,6 @@ export const privacyKeys = {
   /** A recipient's own "don't track me", by the keyed hash of their address (never the address). */
   suppression: (teamId: string, addressHash?: string) =>
     addressHash ? [...t(teamId), "suppression", addressHash] : [...t(teamId), "suppression"],
+  /** How many addresses were typed on an email's shared opt-out page this hour (`opt_out_tries.ts`). */
+  optOutTries: (teamId: string, messageId: string) => [...t(teamId), "opt_out_tries", messageId],
 } satisfies Record<string, (...args: never[]) => Deno.KvKey>;
