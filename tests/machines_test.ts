@@ -50,14 +50,27 @@ Deno.test("machines - an Apple privacy-proxy open is not a person: not counted, 
   ]);
 });
 
-Deno.test("machines - the team can count privacy-proxy opens as opens", async () => {
+Deno.test("machines - the team can count privacy-proxy opens as opens, and the opened filters agree", async () => {
   const { t, ana, id, pixel } = await setup();
   await using _ = t;
   await appleProxy(t, pixel!);
   await t.deps.recorder.idle();
+  /** The activity list's ids with a filter, through the API and on the page. */
+  const listed = async (query: string) => ({
+    api: (await ana.api("GET", `/messages?${query}`)).json.items.map((i: { message: { id: string } }) =>
+      i.message.id
+    ),
+    page: [...(await ana.page(`/?${query}`)).html.matchAll(/data-message="(\w+)"/g)].map((m) => m[1]),
+  });
+  const none = { api: [], page: [] }, it = { api: [id], page: [id] };
+  assert.deepEqual(await listed("opened=true"), none, "not counted: not opened");
+  assert.deepEqual(await listed("opened=false"), it);
   assert.equal((await ana.api("PATCH", "/team/settings", { countProxyOpens: true })).status, 200);
   const message = (await ana.api("GET", `/messages/${id}`)).json;
   assert.match(message.statusText, /^Opened once/);
+  // "Opened once" and an Opens count of 1 are listed among the opened, not the unopened.
+  assert.deepEqual(await listed("opened=true"), it);
+  assert.deepEqual(await listed("opened=false"), none);
 });
 
 Deno.test("machines - a scanner clicking every link at once, and the hidden honeypot, are machines; still redirected", async () => {

@@ -1,11 +1,13 @@
 /** Reading messages with their engagement: the activity list, timelines, one message's events. */
+import { getTeam } from "../accounts/users.ts";
+import { DEFAULT_TEAM_SETTINGS } from "../accounts/types.ts";
 import { listCompanyContactIds } from "../contacts/contacts.ts";
 import { sortKey } from "../contacts/types.ts";
 import { newestIdsAcross } from "../storage/merge_indexes.ts";
 import { getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
 import { readEvents } from "../tracking/event_log.ts";
-import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
+import { countedOpens, type EngagementEvent, type MessageStats } from "../tracking/types.ts";
 import { messageKeys as keys } from "./keys.ts";
 import { allRecipients, type Message } from "./types.ts";
 
@@ -19,6 +21,11 @@ export interface ActivityFilter {
   userId: string;
   followed?: boolean;
   opened?: boolean;
+  /**
+   * Whether the team counts privacy-proxy opens as opens (its setting), so "opened" agrees with the status
+   * and Opens column; read from the team when not given.
+   */
+  countProxyOpens?: boolean;
   /** Words the subject or a recipient's name or address must contain (case- and accent-insensitive). */
   q?: string;
   limit?: number;
@@ -51,29 +58,33 @@ function listable(filter: Pick<ActivityFilter, "followed" | "q">) {
 
 /**
  * The activity list: messages newest first (drafts left out), filtered and searched while paging. Only the
- * messages that pass their own tests have their counters read; "opened" is judged on the counters.
+ * messages that pass their own tests have their counters read; "opened" is judged on the counters, as the
+ * status and the Opens column count them (privacy-proxy opens too when the team counts them).
  */
-export function listActivity(
+export async function listActivity(
   kv: Deno.Kv,
   teamId: string,
   filter: ActivityFilter,
 ): Promise<Page<MessageWithStats>> {
   const passes = listable(filter);
   const load = (messages: (Message | null)[]) => withStats(kv, messages.map((m) => passes(m) ? m : null));
+  const countProxyOpens = filter.opened !== undefined && (filter.countProxyOpens ??
+    (await getTeam(kv, teamId))?.settings?.countProxyOpens ?? DEFAULT_TEAM_SETTINGS.countProxyOpens);
   const options = {
     limit: filter.limit ?? 25,
     cursor: filter.cursor,
     reverse: true,
     keep: ({ stats }: MessageWithStats) =>
-      filter.opened === undefined || ((stats?.opens ?? 0) > 0) === filter.opened,
+      filter.opened === undefined ||
+      ((stats ? countedOpens(stats, countProxyOpens) : 0) > 0) === filter.opened,
   };
   if (filter.scope === "mine") {
-    return pageIndex<MessageWithStats>(kv, keys.bySender(teamId, filter.userId), {
+    return await pageIndex<MessageWithStats>(kv, keys.bySender(teamId, filter.userId), {
       ...options,
       load: async (ids) => load(await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
     });
   }
-  return pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), { ...options, load });
+  return await pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), { ...options, load });
 }
 
 /** The viewer's drafts, however old, the most recently saved first. */

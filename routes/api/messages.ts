@@ -96,6 +96,7 @@ messagesApi.openapi(
       userId: user.id,
       followed: q.followed === undefined ? undefined : q.followed === "true",
       opened: q.opened === undefined ? undefined : q.opened === "true",
+      countProxyOpens: teamSettings(team).countProxyOpens,
       q: q.q,
       cursor: q.cursor,
       limit: q.limit,
