@@ -122,13 +122,14 @@ export function trackingRoutes(deps: AppDeps) {
   const targets = new TargetCache();
 
   const pixel = async (c: Context<AppEnv>) => {
-    const token = c.req.param("token")!.replace(/\.gif$/, "");
+    // Whatever follows /t/o/ (nothing, a broken token, extra segments) is a token: a bad one still gets the GIF.
+    const token = c.req.path.slice("/t/o/".length).replace(/\.gif$/, "");
     const ref = await deps.signer.verify(token, "open");
     if (ref) await record(deps, hitFrom(c, deps, ref, "open", null));
     // A Response made directly: the hottest answer Beacon gives skips Hono's header merging.
     return new Response(c.req.method === "HEAD" ? null : GIF, { headers: PIXEL_HEADERS });
   };
-  app.on(["GET", "HEAD"], "/t/o/:token", pixel);
+  app.on(["GET", "HEAD"], "/t/o/*", pixel);
 
   app.on(["GET", "HEAD"], "/t/c/:token", async (c) => {
     const ref = await deps.signer.verify(c.req.param("token"), "click");

@@ -143,9 +143,22 @@ Deno.test("tracking - forged, truncated and unknown tokens never redirect; a bad
     );
     assert.equal(response.headers.get("x-content-type-options"), "nosniff");
   }
-  const badPixel = await request(t, `/t/o/${"B".repeat(66)}`);
-  assert.equal(badPixel.status, 200);
-  assert.equal(badPixel.headers.get("content-type"), "image/gif");
+  const pixelToken = pixel!.split("/").pop()!;
+  for (
+    const path of [
+      `/t/o/${"B".repeat(66)}`,
+      `/t/o/${token}`, // a click token is not a pixel token
+      `/t/o/${pixelToken.slice(0, -1)}`,
+      `/t/o/${pixelToken}/extra`,
+      "/t/o/",
+      "/t/o",
+    ]
+  ) {
+    const badPixel = await request(t, path);
+    assert.equal(badPixel.status, 200, path);
+    assert.equal(badPixel.headers.get("content-type"), "image/gif", path);
+    assert.equal((await badPixel.arrayBuffer()).byteLength, 43, path);
+  }
   const { json } = await ana.api("GET", `/messages/${id}/events`);
   assert.equal(json.items.length, 0);
 });
