@@ -54,7 +54,11 @@ export function FollowPanel(p: Props) {
               <strong>Not following</strong> — no tracking pixel, links are not redirected
             </>
           )}
-          {p.follow === "blocked" && <strong>Can't follow: a recipient asked not to be tracked</strong>}
+          {p.follow === "blocked" && (
+            <>
+              <strong>Blocked</strong> — a recipient asked not to be tracked
+            </>
+          )}
         </p>
         <div class="follow-actions">
           {p.follow === "blocked" && (

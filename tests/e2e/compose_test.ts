@@ -295,7 +295,7 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.keyboard.press("Tab");
   await page.waitForFunction(() =>
     document.querySelector("[data-testid=follow-text]")?.textContent?.includes(
-      "Can't follow: a recipient asked not to be tracked",
+      "Blocked — a recipient asked not to be tracked",
     )
   );
   await page.click("text=View preferences");
@@ -313,10 +313,10 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.waitForSelector("text=Not following — no tracking pixel, links are not redirected");
   await saved(page);
   await page.click('button >> text="Follow"');
-  await page.waitForSelector("text=Can't follow: a recipient asked not to be tracked");
+  await page.waitForSelector("text=Blocked — a recipient asked not to be tracked");
   await page.click("text=Retry follow");
   await saved(page);
-  assert.match(await page.textContent("[data-testid=follow-text]") ?? "", /Can't follow/);
+  assert.match(await page.textContent("[data-testid=follow-text]") ?? "", /^Blocked — /);
 
   // Cc with "send individually" is refused before sending, in the server's words.
   await page.click('button[aria-label="Remove Dan Ortiz"]');
