@@ -270,17 +270,15 @@ export function EmptyState(
   );
 }
 
-/** An email address that wraps after its "@" when it must, not in the middle of a word. */
+/**
+ * An email address that, when it must wrap, breaks after an "@" or a "." ("ken@globex. / example"), not in
+ * the middle of a word ("ken@globex.exam / ple"): a `<wbr>` after each, and `.email-address` turns off the
+ * break-anywhere rules of the cell or panel around it.
+ */
 export function EmailAddress({ address }: { address: string }) {
-  const at = address.lastIndexOf("@");
-  if (at < 0) return <>{address}</>;
-  return (
-    <>
-      {address.slice(0, at + 1)}
-      <wbr />
-      {address.slice(at + 1)}
-    </>
-  );
+  const parts = address.split(/(?<=[@.])/);
+  return <span class="email-address">{parts.flatMap((part, i) => i ? [<wbr key={i} />, part] : [part])}
+  </span>;
 }
 
 export function Badge({ tone = "neutral", children, title }: {

@@ -6,7 +6,7 @@ import { FormPage, type FormPageState } from "../../components/form_page.tsx";
 import { ListPage } from "../../components/list_page.tsx";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import MessageTimeline from "../../islands/message_timeline.tsx";
-import { DataTable, EmptyState, Field, NewButton, PageHeader } from "../../components/ui.tsx";
+import { DataTable, EmailAddress, EmptyState, Field, NewButton, PageHeader } from "../../components/ui.tsx";
 import {
   createCompany,
   deleteCompany,
@@ -192,7 +192,9 @@ companyPages.get("/companies/:id", async (c) => {
                   <td>
                     <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
                   </td>
-                  <td class="truncate" title={contact.email}>{contact.email}</td>
+                  <td class="truncate" title={contact.email}>
+                    <EmailAddress address={contact.email} />
+                  </td>
                   <td class="hide-sm">{contact.title || <span class="muted">—</span>}</td>
                   <td class="hide-sm">
                     <TrackingBadge contact={contact} />

@@ -101,7 +101,7 @@ contactPages.get("/contacts", async (c) => {
               {contact.title && <div class="muted small">{contact.title}</div>}
             </td>
             <td class="truncate" title={contact.email}>
-              {contact.email}
+              <EmailAddress address={contact.email} />
               {contact.deliveryIssue && (
                 <div>
                   <DeliveryIssueBadge contact={contact} zone={viewer(c).user.timeZone} />

@@ -8,6 +8,7 @@ import { ListPage } from "../../components/list_page.tsx";
 import {
   CheckRow,
   DataTable,
+  EmailAddress,
   EmptyState,
   Form,
   FormActions,
@@ -71,7 +72,12 @@ outboxPages.get("/outbox", async (c) => {
             <td>
               <a class="row-link" href={`/outbox/${e.id}`}>{e.subject || "(no subject)"}</a>
             </td>
-            <td class="truncate" title={[...e.to, ...e.cc].join(", ")}>{[...e.to, ...e.cc].join(", ")}</td>
+            <td class="truncate" title={[...e.to, ...e.cc].join(", ")}>
+              {[...e.to, ...e.cc].flatMap((address, i) => [
+                ...(i ? [", "] : []),
+                <EmailAddress key={i} address={address} />,
+              ])}
+            </td>
             <td class="hide-sm">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
           </tr>
         ))}

@@ -18,6 +18,36 @@ import { personRequest } from "../helpers/people.ts";
 
 const PHONE = { width: 390, height: 844 };
 
+/**
+ * The addresses in `selector` that wrap somewhere other than after an "@", a "." or a hyphen
+ * ("maxi@glob / ex.example"),
+ * each with its lines joined by " / ".
+ */
+async function addressesBrokenMidWord(page: Page, selector: string): Promise<string[]> {
+  return await page.locator(selector).evaluateAll((cells) =>
+    cells.flatMap((cell) => {
+      const lines: string[] = [];
+      let top: number | null = null;
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement!.closest(".badge")) continue;
+        const text = node.textContent!;
+        for (let i = 0; i < text.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getClientRects()[0];
+          if (!rect || !text[i].trim()) continue;
+          if (top === null || rect.top > top + 2) lines.push("");
+          top = rect.top;
+          lines[lines.length - 1] += text[i];
+        }
+      }
+      return lines.slice(0, -1).some((line) => !/[@.-]$/.test(line)) ? [lines.join(" / ")] : [];
+    })
+  );
+}
+
 /** Fails naming the page if it is wider than the screen (the seller would have to scroll sideways). */
 async function assertFitsWidth(page: Page, what: string) {
   const { scroll, client } = await page.evaluate(() => ({
@@ -183,6 +213,12 @@ Deno.test("e2e - small screens: email addresses in lists wrap instead of being c
       cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent)
     );
     assert.deepEqual(cut, [], `${what} cuts addresses short`);
+    // A short address beside a long name wraps after its "@" or a ".", never mid-word.
+    assert.deepEqual(
+      await addressesBrokenMidWord(page, "td.truncate, .member-email"),
+      [],
+      `${what} breaks addresses mid-word`,
+    );
     await assertFitsWidth(page, what);
   }
   // Beside a long name the addresses still get their share of the row: a leftover 160 px cap left them a
