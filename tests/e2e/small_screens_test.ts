@@ -292,3 +292,19 @@ Deno.test("e2e - small screens: long link addresses wrap in the message page's L
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - small screens: a contact page's Edit and Email go under the name, not beside the back link", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  const ken = await pageApi<{ id: string }>(page, "POST", "/contacts", KEN);
+  await page.goto(`${server.url}/contacts/${ken.id}`);
+  const name = (await page.locator(".page-header h1").boundingBox())!;
+  const actions = (await page.locator(".page-header .page-actions").boundingBox())!;
+  // "Ken Sato" is short: the buttons fitted beside it, but at the top, level with "← Contacts".
+  assert.ok(actions.y >= name.y + name.height, `the buttons are at ${actions.y}px, the name at ${name.y}px`);
+  await screenshot(page, "contact-header");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
