@@ -6,6 +6,7 @@ import {
   Badge,
   CheckRow,
   DataTable,
+  EmailAddress,
   Field,
   Form,
   FormActions,
@@ -269,10 +270,11 @@ async function renderTeam(
         <h2 id="members-title" class="card-title">Members</h2>
         <DataTable
           label="Members"
+          class="members-table"
           head={
             <>
               <th>Name</th>
-              <th>Email</th>
+              <th class="hide-sm">Email</th>
               <th>Role</th>
               <th class="hide-sm">Joined</th>
               {admin && (
@@ -409,8 +411,14 @@ function MemberRow({ member, me, admin, zone }: { member: User; me: User; admin:
     <tr>
       <td>
         {member.name} {member.id === me.id && <span class="muted small">(you)</span>}
+        {/* On a phone the Email column goes: four columns with the role and remove controls don't fit. */}
+        <div class="muted small member-email">
+          <EmailAddress address={member.email} />
+        </div>
       </td>
-      <td class="truncate" title={member.email}>{member.email}</td>
+      <td class="truncate hide-sm" title={member.email}>
+        <EmailAddress address={member.email} />
+      </td>
       <td>
         {admin && member.id !== me.id
           ? (

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
+import { acceptInvite } from "../../lib/accounts/invites.ts";
 import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
 import {
   draftToNewContact,
@@ -305,6 +306,33 @@ Deno.test("e2e - small screens: a contact page's Edit and Email go under the nam
   // "Ken Sato" is short: the buttons fitted beside it, but at the top, level with "← Contacts".
   assert.ok(actions.y >= name.y + name.height, `the buttons are at ${actions.y}px, the name at ${name.y}px`);
   await screenshot(page, "contact-header");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - small screens: the Team page's members table, with an admin's role and remove controls, fits its card", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url, {
+    name: "Maximiliana Vanderbilt",
+    email: "maximiliana.vanderbilt-oppenheimer@globex-international.example",
+  });
+  const invite = await pageApi<{ url: string }>(page, "POST", "/invites", { email: "bea@acme.example" });
+  await acceptInvite(server.kv, new URL(invite.url).pathname.split("/").pop()!, {
+    name: "Bea Costa",
+    password: "another good password",
+  }, { now: Date.now(), iterations: 1_000 });
+  await page.goto(`${server.url}/team`);
+  // Name, Email, Role (a select and Save) and Remove side by side were 518 px in a 322 px card.
+  const { table, room } = await page.locator(".members-table").evaluate((table) => ({
+    table: table.getBoundingClientRect().width,
+    room: table.parentElement!.clientWidth,
+  }));
+  assert.ok(table <= room, `the table is ${table}px wide in ${room}px`);
+  await assertFitsWidth(page, "The team page");
+  assert.deepEqual(await addressesBrokenMidWord(page, ".member-email"), [], "addresses broken mid-word");
+  await screenshot(page, "team-members-phone");
   assert.deepEqual(errors, []);
   await context.close();
 });
