@@ -164,9 +164,10 @@ export default function ActivityList(
           // A cancelled scheduled send is a draft again: drafts are not activity.
           if (detail.status === "draft") return all.filter((r) => r.id !== id);
           const row = toRow(detail, detail.stats, members[detail.senderId] ?? "");
-          if (all.some((r) => r.id === id)) return all.map((r) => r.id === id ? row : r);
           const mine = acceptNew && (acceptNew.scope === "team" || detail.senderId === acceptNew.userId);
-          return mine ? withLiveRow(all, row) : all;
+          // Unfiltered, a row takes its place (an email that went out moves up); filtered, it changes in place.
+          if (mine) return withLiveRow(all, row);
+          return all.map((r) => r.id === id ? row : r);
         });
       }
     }), []);

@@ -128,3 +128,43 @@ Deno.test("activity - a draft stays listed however many emails the seller sends 
   const index = await Array.fromAsync(t.kv.list({ prefix: ["team"] }));
   assert.ok(!index.some((e) => e.key.includes("draft_by_sender")), "no draft entries left behind");
 });
+
+Deno.test("activity - newest first is by sending: an old draft sent today, and a scheduled email once it goes out, come first", async () => {
+  const day = 24 * 3600_000;
+  await using t = await makeTestApp({ clock: new ManualClock(Date.parse("2026-03-02T09:00:00Z")) });
+  const ana = new Client(t);
+  await ana.signUp();
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@globex.example" })).json;
+  const draft = async (subject: string) =>
+    (await ana.api("POST", "/messages", { to: [ken.email], subject, html: "<p>Hi</p>" })).json.id as string;
+  const send = async (id: string, at?: number) => {
+    const r = await ana.api("POST", `/messages/${id}/${at ? "schedule" : "send"}`, at ? { at } : undefined);
+    assert.equal(r.status, 202);
+    await t.deps.scheduler.drain();
+  };
+  const old = await draft("Written Monday, sent Wednesday");
+  const later = await draft("Scheduled Tuesday for Thursday");
+  t.clock.advance(day);
+  await send(await draft("Sent Tuesday"));
+  await send(later, t.clock.now() + 2 * day);
+  t.clock.advance(day);
+  await send(old);
+  const listed = async (query: string) =>
+    (await ana.api("GET", `/messages${query}`)).json.items.map((i: { message: { subject: string } }) =>
+      i.message.subject
+    );
+  const order = async () => ({
+    team: await listed(""),
+    mine: await listed("?scope=mine"),
+    contact: subjects((await ana.page(`/contacts/${ken.id}`)).html),
+  });
+  const wednesday = ["Written Monday, sent Wednesday", "Scheduled Tuesday for Thursday", "Sent Tuesday"];
+  assert.deepEqual(await order(), { team: wednesday, mine: wednesday, contact: wednesday });
+
+  t.clock.advance(day);
+  await t.deps.scheduler.runDue();
+  await t.deps.scheduler.drain();
+  const thursday = ["Scheduled Tuesday for Thursday", "Written Monday, sent Wednesday", "Sent Tuesday"];
+  assert.deepEqual(await order(), { team: thursday, mine: thursday, contact: thursday });
+  assert.equal((await ana.api("GET", `/messages/${later}`)).json.status, "sent");
+});

@@ -14,6 +14,8 @@ import { collectLinks, renderEmail } from "../lib/messages/render.ts";
 import { DELIVER_JOB } from "../lib/messages/send.ts";
 import { recipientLabel } from "../lib/messages/rows.ts";
 import { toOnePerson } from "../lib/messages/send_rules.ts";
+import { relist } from "../lib/messages/listing.ts";
+import { newId } from "../lib/storage/ids.ts";
 import { type Message, type SendFailure, withFailure } from "../lib/messages/types.ts";
 import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
@@ -207,7 +209,10 @@ async function deliver(
       job: null,
       failure: null,
       lateByMs: context.lateBy > 60_000 ? context.lateBy : null,
-    }), (op, m) => {
+      listKey: newId(now),
+    }), (op, m, before) => {
+      // Listed again as of now: Activity and timelines show it above what went out before it.
+      relist(op, before, m);
       op.set(trackingKeys.stats(m.teamId, m.id), emptyStats(m, now))
         .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id })
         .set(messageKeys.byProviderId(m.providerId!), { teamId: m.teamId, messageId: m.id });
@@ -280,7 +285,7 @@ async function finish(
   context: JobContext,
   start: Deno.KvEntryMaybe<Message>,
   change: (m: Message) => Message,
-  extra?: (op: Deno.AtomicOperation, m: Message) => void,
+  extra?: (op: Deno.AtomicOperation, m: Message, before: Message) => void,
   event: Record<string, unknown> = {},
 ): Promise<void> {
   const { kv, clock, realtime } = deps;
@@ -299,7 +304,7 @@ async function finish(
     let created: LiveEvent | null = null;
     const stored = await deps.outcomes.commit(JSON.stringify(entry.key), (op) => {
       op.check(current).set(current.key, next);
-      extra?.(op, next);
+      extra?.(op, next, current.value!);
       context.complete(op);
       for (const e of live) addToFeed(op, e);
       if (card) {

@@ -14,6 +14,7 @@ import { followState } from "./follow.ts";
 import { messageKeys as keys } from "./keys.ts";
 import { htmlToPlainText, sanitizeEmailHtml } from "./render.ts";
 import { bodySizeProblem } from "./limits.ts";
+import { relist } from "./listing.ts";
 import { DraftInput } from "./schemas.ts";
 import type { Message, Recipient, Regarding } from "./types.ts";
 
@@ -175,11 +176,11 @@ export async function createDraft(
     updatedAt: now,
     queuedAt: null,
     sentAt: null,
+    listKey: null,
   };
   const op = kv.atomic();
   message.bodyChunks = addChunks(op, keys.body(message.teamId, message.id), html);
   op.set(keys.message(message.teamId, message.id), message)
-    .set(keys.bySender(message.teamId, message.senderId, message.id), message.id)
     .set(keys.draftBySender(message.teamId, message.senderId, message.id), message.id);
   await commitOrConflict(op);
   return message;
@@ -203,8 +204,8 @@ export async function draftInput(kv: Deno.Kv, message: Message) {
 /** Reads a draft the viewer may edit: their own, still a draft. */
 /**
  * `old` (scheduled, or failed) as a draft again, with what that takes added to `op`: a copy made by "send
- * individually" gets a body of its own (it shared its group's), and it leaves the contact and company timelines
- * until it is sent (its recipients may change).
+ * individually" gets a body of its own (it shared its group's), and it leaves the Activity list and the contact
+ * and company timelines until it is sent again (its recipients may change).
  */
 export async function backToDraft(
   op: Deno.AtomicOperation,
@@ -219,13 +220,13 @@ export async function backToDraft(
     queuedAt: null,
     groupId: null,
     updatedAt: now,
+    listKey: null,
   };
   if (old.groupId) {
     const html = await readTextChunks(kv, keys.body(old.teamId, bodyId(old)), old.bodyChunks);
     message.bodyChunks = addChunks(op, keys.body(old.teamId, old.id), html);
   }
-  for (const contactId of old.contactIds) op.delete(keys.byContact(old.teamId, contactId, old.id));
-  for (const companyId of old.companyIds) op.delete(keys.byCompany(old.teamId, companyId, old.id));
+  relist(op, old, message);
   op.set(keys.message(old.teamId, old.id), message)
     .set(keys.draftBySender(old.teamId, old.senderId, old.id), old.id);
   return message;

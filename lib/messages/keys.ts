@@ -4,18 +4,23 @@ const t = (teamId: string) => ["team", teamId] as const;
 export const messageKeys = {
   message: (teamId: string, id?: string) => id ? [...t(teamId), "message", id] : [...t(teamId), "message"],
   body: (teamId: string, id: string) => [...t(teamId), "message_body", id],
-  bySender: (teamId: string, senderId: string, id?: string) =>
-    id ? [...t(teamId), "message_by_sender", senderId, id] : [...t(teamId), "message_by_sender", senderId],
+  /** The team's listed messages by list key (`listing.ts`), and the same per sender, contact and company. */
+  listed: (teamId: string, listKey?: string) =>
+    listKey ? [...t(teamId), "message_listed", listKey] : [...t(teamId), "message_listed"],
+  bySender: (teamId: string, senderId: string, listKey?: string) =>
+    listKey
+      ? [...t(teamId), "message_by_sender", senderId, listKey]
+      : [...t(teamId), "message_by_sender", senderId],
   /** The sender's messages that are drafts now: set when one becomes a draft, deleted when it stops being one. */
   draftBySender: (teamId: string, senderId: string, id?: string) =>
     id ? [...t(teamId), "draft_by_sender", senderId, id] : [...t(teamId), "draft_by_sender", senderId],
-  byContact: (teamId: string, contactId: string, id?: string) =>
-    id
-      ? [...t(teamId), "message_by_contact", contactId, id]
+  byContact: (teamId: string, contactId: string, listKey?: string) =>
+    listKey
+      ? [...t(teamId), "message_by_contact", contactId, listKey]
       : [...t(teamId), "message_by_contact", contactId],
-  byCompany: (teamId: string, companyId: string, id?: string) =>
-    id
-      ? [...t(teamId), "message_by_company", companyId, id]
+  byCompany: (teamId: string, companyId: string, listKey?: string) =>
+    listKey
+      ? [...t(teamId), "message_by_company", companyId, listKey]
       : [...t(teamId), "message_by_company", companyId],
   /** Global: the RFC 822 Message-ID of a sent copy → its team and message (for matching replies). */
   byRfcId: (rfcMessageId: string) => ["message_by_rfc_id", rfcMessageId],

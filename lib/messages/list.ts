@@ -57,7 +57,8 @@ function listable(filter: Pick<ActivityFilter, "followed" | "q">) {
 }
 
 /**
- * The activity list: messages newest first (drafts left out), filtered and searched while paging. Only the
+ * The activity list: messages newest first by list key (`listing.ts`: an email is as new as its sending; drafts
+ * are not listed, nor are those written before list keys in the team's list), filtered and searched while paging. Only the
  * messages that pass their own tests have their counters read; "opened" is judged on the counters, as the
  * status and the Opens column count them (privacy-proxy opens too when the team counts them).
  */
@@ -78,13 +79,11 @@ export async function listActivity(
       filter.opened === undefined ||
       ((stats ? countedOpens(stats, countProxyOpens) : 0) > 0) === filter.opened,
   };
-  if (filter.scope === "mine") {
-    return await pageIndex<MessageWithStats>(kv, keys.bySender(teamId, filter.userId), {
-      ...options,
-      load: async (ids) => load(await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
-    });
-  }
-  return await pageIndex<MessageWithStats, Message>(kv, keys.message(teamId), { ...options, load });
+  const index = filter.scope === "mine" ? keys.bySender(teamId, filter.userId) : keys.listed(teamId);
+  return await pageIndex<MessageWithStats>(kv, index, {
+    ...options,
+    load: async (ids) => load(await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)))),
+  });
 }
 
 /** The viewer's drafts, however old, the most recently saved first. */

@@ -3,6 +3,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import type { MessageStats, PublicEvent } from "../tracking/types.ts";
 import { type DeliveryKind, mergeDelivery } from "./delivery_status.ts";
 import type { Message } from "./types.ts";
+import { listKeyOf } from "./listing.ts";
 
 export interface MessageRow {
   id: string;
@@ -23,6 +24,8 @@ export interface MessageRow {
   sentAt: number | null;
   queuedAt: number | null;
   createdAt: number;
+  /** Where lists put it, newest first (`listing.ts`). */
+  listKey: string;
   stats: MessageStats | null;
 }
 
@@ -51,6 +54,7 @@ export function toRow(message: Message, stats: MessageStats | null, senderName: 
     sentAt: message.sentAt,
     queuedAt: message.queuedAt,
     createdAt: message.createdAt,
+    listKey: listKeyOf(message),
     stats,
   };
 }
@@ -97,14 +101,15 @@ export function withEngagement<R extends MessageRow>(row: R, data: EngagementDat
 const eventCount = (s: MessageStats) => s.opens + s.clicks + s.attachmentViews + s.replies + s.prefetches;
 
 /**
- * The rows with a message they did not show, which a live update just named: in its place in the list (newest
- * first, by id, as the server orders it) when it is newer than the last row shown; otherwise the rows as they
- * are — an older message belongs on a later page. Catch-up on connect replays the last seconds' updates, so
- * updates come for messages a page left to the next one.
+ * The rows with a message a live update just named, in its place in the list (newest first by list key, as the
+ * server orders it: an email that went out moves to the top). A message not shown yet joins only when it is
+ * newer than the last row shown: an older one belongs on a later page (catch-up on connect replays the last
+ * seconds' updates, so updates come for messages a page left to the next one).
  */
-export function withLiveRow(rows: MessageRow[], row: MessageRow): MessageRow[] {
+export function withLiveRow(shown: MessageRow[], row: MessageRow): MessageRow[] {
+  const rows = shown.filter((r) => r.id !== row.id);
   const last = rows.at(-1);
-  if (last && row.id < last.id) return rows;
-  const at = rows.findIndex((r) => r.id < row.id);
+  if (rows.length === shown.length && last && row.listKey < last.listKey) return shown;
+  const at = rows.findIndex((r) => r.listKey < row.listKey);
   return at < 0 ? [...rows, row] : [...rows.slice(0, at), row, ...rows.slice(at)];
 }

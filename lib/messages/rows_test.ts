@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { type MessageRow, withLiveRow } from "./rows.ts";
 
-const row = (id: string) => ({ id }) as MessageRow;
+/** A row listed under `key` (by default its id: drafts written and sent in one order). */
+const row = (id: string, key = id) => ({ id, listKey: key }) as MessageRow;
 const ids = (rows: MessageRow[]) => rows.map((r) => r.id);
 const page = [row("05"), row("04"), row("02")];
 
@@ -12,10 +13,19 @@ Deno.test("rows - a live message newer than the page shows goes on top", () => {
 
 Deno.test("rows - a live message older than the page shows is left for a later page", () => {
   // Catch-up on connect replays updates for messages a full first page left to the second.
-  assert.equal(withLiveRow(page, row("01")), page);
+  assert.deepEqual(ids(withLiveRow(page, row("01"))), ids(page));
 });
 
 Deno.test("rows - a live message within the page's range goes in its place, as a reload would show it", () => {
   // A draft written before the others and sent only now.
   assert.deepEqual(ids(withLiveRow(page, row("03"))), ["05", "04", "03", "02"]);
+});
+
+Deno.test("rows - an email that goes out takes its place as of its sending, as a reload would show it", () => {
+  // Scheduled long ago (a row low on the page), sent now: it moves to the top.
+  assert.deepEqual(ids(withLiveRow(page, row("02", "09"))), ["02", "05", "04"]);
+  // A draft written before every row shown and sent only now: on top, though its id is the oldest.
+  assert.deepEqual(ids(withLiveRow(page, row("00", "09"))), ["00", "05", "04", "02"]);
+  // The last row shown, changed (opened, failed): it stays.
+  assert.deepEqual(ids(withLiveRow(page, row("02"))), ["05", "04", "02"]);
 });

@@ -22,6 +22,7 @@ import { htmlToPlainText } from "./render.ts";
 import { messageKeys as keys } from "./keys.ts";
 import type { Message } from "./types.ts";
 import { sendProblems } from "./send_rules.ts";
+import { relist } from "./listing.ts";
 
 export const DELIVER_JOB = "deliver";
 
@@ -83,6 +84,7 @@ export async function queueDraft(
       queuedAt: now,
       updatedAt: now,
       job: null,
+      listKey: newId(now),
     };
     message.job = scheduler.add(op, {
       kind: DELIVER_JOB,
@@ -92,13 +94,7 @@ export async function queueDraft(
       now,
     });
     op.set(keys.message(message.teamId, message.id), message);
-    if (i > 0) op.set(keys.bySender(message.teamId, message.senderId, message.id), message.id);
-    for (const contactId of message.contactIds) {
-      op.set(keys.byContact(message.teamId, contactId, message.id), message.id);
-    }
-    for (const companyId of message.companyIds) {
-      op.set(keys.byCompany(message.teamId, companyId, message.id), message.id);
-    }
+    relist(op, i === 0 ? draft : null, message);
     copies.push(message);
   }
   const events = copies.map((m) =>
@@ -165,6 +161,7 @@ export async function retryFailed(
     sendAttempt: old.sendAttempt + 1,
     queuedAt: now,
     updatedAt: now,
+    listKey: newId(now),
   };
   message.job = scheduler.add(op, {
     kind: DELIVER_JOB,
@@ -174,6 +171,7 @@ export async function retryFailed(
     now,
   });
   op.set(entry.key, message);
+  relist(op, old, message);
   const event = liveEvent(old.teamId, "message.updated", { messageId: id, status: "sending" }, now);
   addToFeed(op, event);
   await commitOrConflict(op);

@@ -102,6 +102,11 @@ export interface Message {
   updatedAt: number;
   queuedAt: number | null;
   sentAt: number | null;
+  /**
+   * What the Activity list and timelines order it by, newest first (`listing.ts`): made when it was queued, and
+   * again when it went out. Null for a draft (not listed); absent on messages stored before it (their id).
+   */
+  listKey?: string | null;
 }
 
 export function allRecipients(m: Pick<Message, "to" | "cc" | "bcc">): Recipient[] {

@@ -19,6 +19,7 @@ import { mailKeys } from "../mail/keys.ts";
 import type { OutboxEntry } from "../mail/outbox.ts";
 import { attachmentKeys } from "../attachments/keys.ts";
 import { bodyId } from "../messages/drafts.ts";
+import { listKeyOf } from "../messages/listing.ts";
 import { messageKeys } from "../messages/keys.ts";
 import { allRecipients, type Message, type Recipient } from "../messages/types.ts";
 import { feedKey } from "../realtime/feed.ts";
@@ -122,7 +123,7 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
         regarding: m.regarding?.type === "contact" && m.regarding.id === contactId ? null : m.regarding,
         blockedBy: m.blockedBy.filter((e) => e.toLowerCase() !== email),
       });
-      del.add(messageKeys.byContact(teamId, contactId, m.id));
+      del.add(messageKeys.byContact(teamId, contactId, listKeyOf(m)));
       for await (const entry of eventEntries(kv, trackingKeys.event(teamId, m.id))) {
         const theirs = entry.events.filter((e) => e.reply?.from.toLowerCase() === email);
         if (!theirs.length) continue;
@@ -194,13 +195,15 @@ async function deleteMessage(
   const t = m.teamId;
   del.add(
     messageKeys.message(t, m.id),
-    messageKeys.bySender(t, m.senderId, m.id),
+    messageKeys.listed(t, listKeyOf(m)),
+    messageKeys.bySender(t, m.senderId, listKeyOf(m)),
+    messageKeys.bySender(t, m.senderId, m.id), // a draft written before list keys
     messageKeys.draftBySender(t, m.senderId, m.id),
     trackingKeys.stats(t, m.id),
   );
   if (!inUse.bodies.has(bodyId(m))) await del.prefix(messageKeys.body(t, bodyId(m)));
-  for (const id of m.contactIds) del.add(messageKeys.byContact(t, id, m.id));
-  for (const id of m.companyIds) del.add(messageKeys.byCompany(t, id, m.id));
+  for (const id of m.contactIds) del.add(messageKeys.byContact(t, id, listKeyOf(m)));
+  for (const id of m.companyIds) del.add(messageKeys.byCompany(t, id, listKeyOf(m)));
   if (m.rfcMessageId) del.add(messageKeys.byRfcId(m.rfcMessageId));
   if (m.providerId) del.add(messageKeys.byProviderId(m.providerId));
   if (m.job) del.add(dueKey(m.job.dueAt, m.job.id));

@@ -29,3 +29,15 @@ Deno.test("merge indexes - newest ids across indexes, each once, up to the limit
   assert.deepEqual(await newestIdsAcross(kv, prefixes, 3, "01B"), ["01A"]);
   assert.deepEqual(await newestIdsAcross(kv, [["idx", "a"]], 2, "01F"), ["01C", "01A"], "one index alone");
 });
+
+Deno.test("merge indexes - ordered by their keys, which need not be the ids they hold", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  // A message keyed by when it was sent: "01A" (an old draft) went out last.
+  await kv.set(["idx", "a", "01X"], "01A");
+  await kv.set(["idx", "a", "01B"], "01B");
+  await kv.set(["idx", "b", "01C"], "01C");
+  await kv.set(["idx", "b", "01X"], "01A");
+  const prefixes = [["idx", "a"], ["idx", "b"]];
+  assert.deepEqual(await newestIdsAcross(kv, prefixes, 10), ["01A", "01C", "01B"]);
+  assert.deepEqual(await newestIdsAcross(kv, prefixes, 10, "01X"), ["01C", "01B"], "the next page, by key");
+});

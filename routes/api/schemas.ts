@@ -138,6 +138,11 @@ export const MessageSchema = z.object({
   updatedAt: z.number(),
   queuedAt: z.number().nullable(),
   sentAt: z.number().nullable(),
+  listKey: z.string().nullable().optional().openapi({
+    description:
+      "What lists order it by, newest first: made when it was queued and again when it went out. " +
+      "Null for a draft; absent on emails stored before it (listed by their id)",
+  }),
   rfcMessageId: z.string().nullable(),
   providerId: z.string().nullable().openapi({ description: "The email provider's id for this email" }),
 }).openapi("Message");

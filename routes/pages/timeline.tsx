@@ -2,6 +2,7 @@
 import { userNames } from "../../lib/accounts/users.ts";
 import { listEvents, listMessagesFor } from "../../lib/messages/list.ts";
 import { toRow } from "../../lib/messages/rows.ts";
+import { listKeyOf } from "../../lib/messages/listing.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { TimelineItem } from "../../islands/message_timeline.tsx";
 import { useContext } from "preact/hooks";
@@ -37,7 +38,7 @@ export async function timeline(
       events: (await listEvents(kv, teamId, message.id, { limit: 5 })).map(publicEvent),
       attachmentNames: (message.attachments ?? []).map((a) => a.filename),
     }))),
-    older: listed.length > TIMELINE_PAGE ? page.at(-1)!.message.id : null,
+    older: listed.length > TIMELINE_PAGE ? listKeyOf(page.at(-1)!.message) : null,
     paged: before !== undefined,
   };
 }

@@ -1,0 +1,33 @@
+/**
+ * Where a message is listed: the team's Activity list, its sender's, and the timelines of its contacts and
+ * companies, newest first. Every one of those indexes keys the message by its list key, a ULID made when it is
+ * queued and again when it goes out, so an email sent today comes before one sent yesterday whenever its draft
+ * was written. Drafts are not listed. Messages stored before list keys were listed by their id (the draft's
+ * creation) and are still found there.
+ */
+import { messageKeys as keys } from "./keys.ts";
+import type { Message } from "./types.ts";
+
+type Listed = Pick<Message, "id" | "teamId" | "senderId" | "contactIds" | "companyIds" | "listKey">;
+
+/** The key a message is listed under. */
+export const listKeyOf = (m: Pick<Message, "id" | "listKey">): string => m.listKey ?? m.id;
+
+function indexKeys(m: Listed): Deno.KvKey[] {
+  const at = listKeyOf(m);
+  return [
+    keys.listed(m.teamId, at),
+    keys.bySender(m.teamId, m.senderId, at),
+    ...m.contactIds.map((id) => keys.byContact(m.teamId, id, at)),
+    ...m.companyIds.map((id) => keys.byCompany(m.teamId, id, at)),
+  ];
+}
+
+/**
+ * Adds to `op` what takes a message from where `before` was listed (null: a new copy, listed nowhere) to where
+ * `after` is: nowhere when `after` has no list key (a draft again), else under it.
+ */
+export function relist(op: Deno.AtomicOperation, before: Listed | null, after: Listed): void {
+  if (before) { for (const key of indexKeys(before)) op.delete(key); }
+  if (after.listKey) { for (const key of indexKeys(after)) op.set(key, after.id); }
+}
