@@ -51,6 +51,18 @@ async function setup(env: Record<string, string> = {}, { trailingSlash = false }
     subject: "Proposal",
     ...data,
   });
+  /** Ken's reply from Gmail to the email sent: "Yes please, send the contract." */
+  const kenReplies = (headers: Partial<Parameters<typeof gmailReply>[2]> = {}) =>
+    gmailReply(
+      {
+        rfcMessageId: message.rfcMessageId,
+        subject: "Proposal",
+        seller: { name: "Ana", address: "ana@acme.example" },
+        sentAt: new Date(),
+      },
+      ["Yes please, send the contract."],
+      { from: "Ken <ken@globex.example>", ...headers },
+    );
   return {
     t,
     ana,
@@ -59,6 +71,7 @@ async function setup(env: Record<string, string> = {}, { trailingSlash = false }
     message,
     hook,
     emailEvent,
+    kenReplies,
     resend,
     async [Symbol.asyncDispose]() {
       await t[Symbol.asyncDispose]();
@@ -70,16 +83,7 @@ async function setup(env: Record<string, string> = {}, { trailingSlash = false }
 Deno.test("webhooks - a received email is fetched from Resend, matched and counted", async () => {
   await using s = await setup();
   assert.equal(s.message.providerId, s.resend.accepted[0].id);
-  const raw = await gmailReply(
-    {
-      rfcMessageId: s.message.rfcMessageId,
-      subject: "Proposal",
-      seller: { name: "Ana", address: "ana@acme.example" },
-      sentAt: new Date(),
-    },
-    ["Yes please, send the contract."],
-    { from: "Ken <ken@globex.example>" },
-  );
+  const raw = await s.kenReplies();
   s.resend.addReceived({
     id: "rcv_1",
     raw,
@@ -231,22 +235,12 @@ Deno.test("webhooks - a reply reaching the reply address only through the envelo
   const replyAddress = (Array.isArray(replyTo) ? replyTo[0] : replyTo) ?? "";
   assert.match(replyAddress, /^reply\+.+@in\.beacon\.test$/);
   // Forwarded by a rule at the customer's: To names another mailbox, and no threading headers survive.
-  const raw = await gmailReply(
-    {
-      rfcMessageId: s.message.rfcMessageId,
-      subject: "Proposal",
-      seller: { name: "Ana", address: "ana@acme.example" },
-      sentAt: new Date(),
-    },
-    ["Yes please, send the contract."],
-    {
-      from: "Ken <ken@globex.example>",
-      to: "Sales desk <sales@globex.example>",
-      subject: "Fw: Proposal",
-      inReplyTo: null,
-      references: null,
-    },
-  );
+  const raw = await s.kenReplies({
+    to: "Sales desk <sales@globex.example>",
+    subject: "Fw: Proposal",
+    inReplyTo: null,
+    references: null,
+  });
   s.resend.addReceived({
     id: "rcv_env",
     raw,
