@@ -1,7 +1,8 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes } from "../lib/attachments/files.ts";
 import { api, readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
+import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { useNow } from "../lib/browser/now.ts";
 import type { Classification } from "../lib/classify/types.ts";
 import { type DeliveryKind, deliveryText } from "../lib/messages/delivery_status.ts";
@@ -32,6 +33,8 @@ interface Props {
   message: StatusFields;
   stats: MessageStats | null;
   events: PublicEvent[];
+  /** Where the older events start, when there are more than the first page holds (the events API's cursor). */
+  older: string | null;
   links: string[];
   /** Every file of the message, in attachment-index order (views are counted per index). */
   attachments: AttachmentInfo[];
@@ -47,6 +50,8 @@ interface Props {
 }
 
 type Detail = Message & { stats: MessageStats | null };
+/** A page of GET /messages/{id}/events. */
+type EventPage = { items: PublicEvent[]; stats: MessageStats | null; cursor: string | null };
 
 // ---------------------------------------------------------------------------------------------------------
 // People and machines, in words (shared with the timelines)
@@ -191,6 +196,10 @@ export default function EngagementPanel(props: Props) {
   const [links, setLinks] = useState(props.links);
   const [now, touch] = useNow();
   const [fresh, setFresh] = useState<string | null>(null);
+  const [older, setOlder] = useState(props.older);
+  const [olderState, setOlderState] = useState<"idle" | "loading" | "failed">("idle");
+  const history = useRef<HTMLOListElement>(null);
+  const focus = useReturnFocus();
 
   useEffect(() =>
     onLive(async (live) => {
@@ -205,11 +214,11 @@ export default function EngagementPanel(props: Props) {
         touch();
         // A machine's click can change how earlier clicks read (a burst, the honeypot): read them again.
         if (fresh.some((e) => e.type !== "open" && e.verdict && e.verdict.verdict !== "human")) {
-          const again = await api<{ items: PublicEvent[]; stats: MessageStats | null }>(
-            "GET",
-            `/messages/${props.messageId}/events`,
-          ).catch(() => null);
-          if (again) setEvents(again.items);
+          const again = await api<EventPage>("GET", `/messages/${props.messageId}/events`).catch(() => null);
+          if (again) {
+            setEvents(again.items);
+            setOlder(again.cursor);
+          }
         }
       } else if (live.type === "message.updated") {
         const detail = await readMessage<Detail>(props.messageId);
@@ -220,6 +229,21 @@ export default function EngagementPanel(props: Props) {
         }
       }
     }), []);
+
+  /** The next page of older events, after those shown; the focus stays on the button, or goes to the list. */
+  async function showOlder() {
+    if (!older || olderState === "loading") return;
+    setOlderState("loading");
+    const page = await api<EventPage>(
+      "GET",
+      `/messages/${props.messageId}/events?cursor=${encodeURIComponent(older)}`,
+    ).catch(() => null);
+    if (!page) return setOlderState("failed");
+    setEvents((all) => [...all, ...page.items.filter((e) => !all.some((x) => x.id === e.id))]);
+    setOlder(page.cursor);
+    setOlderState("idle");
+    focus.restore(() => history.current);
+  }
 
   const countProxy = props.countProxyOpens;
   const seen = seenAt(now, stats);
@@ -392,7 +416,7 @@ export default function EngagementPanel(props: Props) {
         </>
       )}
       <h3 class="section-title">History</h3>
-      <ol class="history" data-testid="history">
+      <ol class="history" data-testid="history" ref={history} tabIndex={-1}>
         {shown.map((e) => {
           const look = eventLook(e, countProxy);
           const bounced = e.type === "delivery" &&
@@ -423,7 +447,23 @@ export default function EngagementPanel(props: Props) {
             </li>
           );
         })}
-        {message.sentAt && (
+        {older && (
+          <li class="history-older">
+            <button
+              type="button"
+              class="button button-secondary button-small"
+              aria-disabled={olderState === "loading" || undefined}
+              onClick={() => void showOlder()}
+              data-testid="history-older"
+            >
+              {olderState === "loading" ? "Loading older events…" : "Show older events"}
+            </button>
+            {olderState === "failed" && (
+              <span class="error-text" role="alert">Older events could not be loaded. Try again.</span>
+            )}
+          </li>
+        )}
+        {message.sentAt && !older && (
           <li class="history-item">
             <span class="dot dot-sent" aria-hidden="true" />
             <div>
@@ -436,15 +476,16 @@ export default function EngagementPanel(props: Props) {
             </div>
           </li>
         )}
-        {failures.map((failure) => (
-          <li key={`failed-${failure.at}`} class="history-item" data-testid="history-failure">
-            <span class="dot dot-failed" aria-hidden="true" />
-            <div>
-              <div>Not sent — {failure.reason}</div>
-              <div class="muted small">{when(failure.at)}</div>
-            </div>
-          </li>
-        ))}
+        {!older &&
+          failures.map((failure) => (
+            <li key={`failed-${failure.at}`} class="history-item" data-testid="history-failure">
+              <span class="dot dot-failed" aria-hidden="true" />
+              <div>
+                <div>Not sent — {failure.reason}</div>
+                <div class="muted small">{when(failure.at)}</div>
+              </div>
+            </li>
+          ))}
         {!message.sentAt && events.length === 0 && failures.length === 0 && (
           <li class="muted">Nothing yet.</li>
         )}

@@ -301,3 +301,32 @@ Deno.test("live - the SSE stream replays what a page missed, then streams, witho
     "the feed names the event entries instead of copying the events",
   );
 });
+
+Deno.test("tracking - a message's events come a page at a time, every one once, with a cursor", async () => {
+  await using t = await makeTestApp();
+  const { ana, id, pixel } = await sentEmail(t);
+  for (let i = 0; i < 23; i++) {
+    t.clock.advance(1000);
+    await request(t, pixel!);
+  }
+  await t.deps.recorder.idle();
+  const seen: string[] = [];
+  let cursor = "";
+  for (const expected of [10, 10, 3]) {
+    const page = await ana.api("GET", `/messages/${id}/events?limit=10${cursor ? `&cursor=${cursor}` : ""}`);
+    assert.equal(page.status, 200);
+    assert.equal(page.json.items.length, expected);
+    assert.ok(page.json.stats, "the counters come with every page");
+    seen.push(...page.json.items.map((e: { id: string }) => e.id));
+    cursor = page.json.cursor ?? "";
+  }
+  assert.equal(cursor, "", "the last page says so");
+  assert.equal(new Set(seen).size, 23);
+  assert.deepEqual(seen, seen.toSorted().toReversed(), "newest first");
+  const first = await ana.api("GET", `/messages/${id}/events`);
+  assert.equal(first.json.items.length, 23);
+  assert.equal(first.json.cursor, null);
+  const bad = await ana.api("GET", `/messages/${id}/events?cursor=nope`);
+  assert.equal(bad.status, 400);
+  assert.match(JSON.stringify(bad.json), /cursor/);
+});

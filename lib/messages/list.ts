@@ -119,12 +119,15 @@ export async function listMessagesFor(
   return (await withStats(kv, messages)).filter((m): m is MessageWithStats => !!m);
 }
 
+/** How many of a message's events a page of its history holds (the message page's, the API's by default). */
+export const EVENTS_PAGE = 200;
+
 /** A message's events, newest first. */
 export function listEvents(
   kv: Deno.Kv,
   teamId: string,
   messageId: string,
-  { limit = 200 }: { limit?: number } = {},
+  { limit = EVENTS_PAGE }: { limit?: number } = {},
 ): Promise<EngagementEvent[]> {
   return readEvents(kv, teamId, messageId, { reverse: true, limit });
 }

@@ -182,6 +182,38 @@ export async function readEntries(
   return values.flatMap((value, i) => value ? eventsOf(entryKeys[i], value) : []);
 }
 
+/** Where a page of a message's events, newest first, starts: an entry's id, and how many of its newest to skip. */
+const EVENT_CURSOR = /^([0-9A-HJKMNP-TV-Z]{26})\.(\d{1,6})$/;
+export const isEventCursor = (cursor: string) => EVENT_CURSOR.test(cursor);
+
+/**
+ * A page of a message's events, newest first, and the cursor of the next (null on the last). A cursor is a
+ * position (an entry and how far into it), not an event id: entries committed by two instances at once may
+ * hold interleaving ids, and a position still gives every event once.
+ */
+export async function readEventPage(
+  kv: Deno.Kv,
+  teamId: string,
+  messageId: string,
+  { limit, cursor }: { limit: number; cursor?: string },
+): Promise<{ events: EngagementEvent[]; cursor: string | null }> {
+  const [, from, skipText] = (cursor && EVENT_CURSOR.exec(cursor)) || [];
+  const prefix = keys.event(teamId, messageId);
+  // The entry the cursor names and the older ones (a key with one more part comes after the entry's own).
+  const selector = from ? { prefix, end: [...keys.event(teamId, messageId, from), ""] } : { prefix };
+  const events: EngagementEvent[] = [];
+  for await (const { key, value } of kv.list<StoredEntry>(selector, { reverse: true })) {
+    const newestFirst = eventsOf(key, value).toReversed();
+    const entryId = String(key.at(-1));
+    const skip = entryId === from ? Number(skipText) : 0;
+    for (let i = skip; i < newestFirst.length; i++) {
+      if (events.length === limit) return { events, cursor: `${entryId}.${i}` };
+      events.push(newestFirst[i]);
+    }
+  }
+  return { events, cursor: null };
+}
+
 /** A message's events: oldest first, or newest first with `reverse`; at most `limit`. */
 export async function readEvents(
   kv: Deno.Kv,

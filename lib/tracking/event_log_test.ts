@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { newId } from "../storage/ids.ts";
-import { addEvents, approxBytes, eventEntries, readEntries, readEvents, rewriteEntry } from "./event_log.ts";
+import {
+  addEvents,
+  approxBytes,
+  eventEntries,
+  isEventCursor,
+  readEntries,
+  readEventPage,
+  readEvents,
+  rewriteEntry,
+} from "./event_log.ts";
 import { trackingKeys } from "./keys.ts";
 import { deleteOldEvents } from "../../workers/retention.ts";
 import type { EngagementEvent } from "./types.ts";
@@ -147,4 +156,30 @@ Deno.test("event log - retention removes the old events of an entry and keeps th
   assert.equal(await deleteOldEvents(kv, TEAM, 35), 3);
   assert.deepEqual((await readEvents(kv, TEAM, MESSAGE)).map((e) => e.at), [40]);
   assert.equal(await entryCount(kv), 1);
+});
+
+Deno.test("event log - pages newest first give every event once, across entries and inside them", async () => {
+  using kv = await Deno.openKv(":memory:");
+  // Three commits of 7, 1 and 5 events.
+  const all = Array.from({ length: 13 }, (_, i) => event(5_000 + i));
+  await write(kv, all.slice(0, 7));
+  await write(kv, all.slice(7, 8));
+  await write(kv, all.slice(8));
+  const newestFirst = all.map((e) => e.id).toReversed();
+  for (const limit of [1, 4, 5, 6, 13, 20]) {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0;; pages++) {
+      assert.ok(pages < 20, "pages end");
+      const page = await readEventPage(kv, TEAM, MESSAGE, { limit, cursor });
+      assert.ok(page.events.length <= limit);
+      seen.push(...page.events.map((e) => e.id));
+      if (!page.cursor) break;
+      assert.ok(isEventCursor(page.cursor), page.cursor);
+      cursor = page.cursor;
+    }
+    assert.deepEqual(seen, newestFirst, `limit ${limit}`);
+  }
+  assert.deepEqual(await readEventPage(kv, TEAM, newId(0), { limit: 5 }), { events: [], cursor: null });
+  assert.equal(isEventCursor("not a cursor"), false);
 });

@@ -4,7 +4,7 @@ import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alar
 import { shareAttachments } from "../../lib/attachments/attachments.ts";
 import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
 import { createDraft, getMessage, getMessageBody, updateDraft } from "../../lib/messages/drafts.ts";
-import { getStats, listActivity, listEvents } from "../../lib/messages/list.ts";
+import { EVENTS_PAGE, getStats, listActivity } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
 import { discardDraft } from "../../lib/messages/discard.ts";
@@ -13,6 +13,7 @@ import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
 import { feedPage, outlivedFeed } from "../../lib/realtime/feed.ts";
 import { withEvents } from "../../lib/tracking/live_feed.ts";
+import { isEventCursor, readEventPage } from "../../lib/tracking/event_log.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppDeps, Viewer } from "../deps.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
@@ -266,14 +267,29 @@ messagesApi.openapi(
     method: "get",
     path: "/messages/{id}/events",
     tags: ["Messages"],
-    summary: "A message's interaction history, newest first",
+    summary: "A message's interaction history, newest first, a page at a time",
     security,
-    request: { params: IdParams },
+    request: {
+      params: IdParams,
+      query: z.object({
+        cursor: z.string().refine(isEventCursor, "Use the cursor of the page before.").optional().openapi({
+          description: "The `cursor` of the page before",
+        }),
+        limit: z.coerce.number().int().min(1).max(500).default(EVENTS_PAGE),
+      }),
+    },
     responses: {
       200: json(
-        z.object({ items: z.array(EventSchema), stats: orNull(StatsSchema) }),
+        z.object({
+          items: z.array(EventSchema),
+          stats: orNull(StatsSchema),
+          cursor: z.string().nullable().openapi({
+            description: "Where the next, older page starts; null on the last",
+          }),
+        }),
         "Events and counters",
       ),
+      400: errors[400],
       401: errors[401],
       404: errors[404],
     },
@@ -282,13 +298,14 @@ messagesApi.openapi(
     const { kv } = c.get("deps");
     const { team } = viewer(c);
     const message = await getMessage(kv, team.id, c.req.valid("param").id);
-    const [events, stats] = await Promise.all([
-      listEvents(kv, team.id, message.id),
+    const [page, stats] = await Promise.all([
+      readEventPage(kv, team.id, message.id, c.req.valid("query")),
       getStats(kv, team.id, message.id),
     ]);
     return c.json({
-      items: events.map((e) => pick(EventSchema, publicEvent(e))),
+      items: page.events.map((e) => pick(EventSchema, publicEvent(e))),
       stats: stats && pick(StatsSchema, stats),
+      cursor: page.cursor,
     }, 200);
   },
 );

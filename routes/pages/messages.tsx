@@ -14,7 +14,8 @@ import { listMembers, userNames } from "../../lib/accounts/users.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
-import { getStats, listActivity, listDrafts, listEvents } from "../../lib/messages/list.ts";
+import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
+import { readEventPage } from "../../lib/tracking/event_log.ts";
 import { recipientLabel, toRow } from "../../lib/messages/rows.ts";
 import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
 import { clip } from "../../lib/text/clip.ts";
@@ -215,9 +216,9 @@ messagePages.get("/messages/:id", async (c) => {
   const { user, team } = viewer(c);
   const message = await getMessage(kv, team.id, c.req.param("id"));
   if (message.status === "draft") return c.redirect(`/compose/${message.id}`);
-  const [stats, events, html, names] = await Promise.all([
+  const [stats, history, html, names] = await Promise.all([
     getStats(kv, team.id, message.id),
-    listEvents(kv, team.id, message.id),
+    readEventPage(kv, team.id, message.id, { limit: EVENTS_PAGE }),
     getMessageBody(kv, message),
     userNames(kv, [message.senderId]),
   ]);
@@ -293,7 +294,8 @@ messagePages.get("/messages/:id", async (c) => {
               delivery: message.delivery ?? null,
             },
             stats,
-            events: events.map(publicEvent),
+            events: history.events.map(publicEvent),
+            older: history.cursor,
             links: message.links,
             attachments: (message.attachments ?? []).map((file) => ({
               blobId: file.blobId,
