@@ -257,6 +257,10 @@ export default function EngagementPanel(props: Props) {
       : e;
   const shown = events.map(named);
   const replies = shown.filter((e) => e.type === "reply" && e.reply);
+  // Counted replies older than the events loaded so far: said, with the way to them.
+  const repliesBack = older
+    ? (stats?.replies ?? 0) - replies.filter((e) => e.reply!.fromRecipient && !e.reply!.autoReply).length
+    : 0;
   const failures = failureHistory(message).slice().reverse();
   const delivery = message.delivery;
   const when = (at: number) =>
@@ -357,8 +361,17 @@ export default function EngagementPanel(props: Props) {
       {message.sentAt && (
         <>
           <h3 class="section-title">Replies</h3>
+          {repliesBack > 0 && (
+            <p class="muted small" data-testid="replies-back">
+              {repliesBack} {replies.length ? "earlier " : ""}
+              {repliesBack === 1 ? "reply is" : "replies are"} further back in the history.{" "}
+              <button type="button" class="link-button" onClick={() => void showOlder()}>
+                Show older events
+              </button>
+            </p>
+          )}
           {replies.length === 0
-            ? <p class="muted small" data-testid="replies-empty">No replies yet.</p>
+            ? repliesBack > 0 ? null : <p class="muted small" data-testid="replies-empty">No replies yet.</p>
             : (
               <ul class="replies" data-testid="replies">
                 {replies.map((e) => {
