@@ -15,6 +15,7 @@ import {
 } from "../lib/messages/rows.ts";
 import { seenAt, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
+import { type ActivityFilter, inActivity, openedAsFiltered } from "../lib/messages/activity_filter.ts";
 import { formatDateTime, formatRelative } from "../lib/time/format.ts";
 import { countedOpens, type MessageStats } from "../lib/tracking/types.ts";
 
@@ -23,8 +24,11 @@ interface Props {
   zone: string;
   /** Team members by id, for the sender column of rows that arrive live. */
   members: Record<string, string>;
-  /** New messages appear at the top only on the first page of an unfiltered-by-engagement list. */
-  acceptNew: { scope: "mine" | "team"; userId: string } | null;
+  /**
+   * The list's filter, on its first page: live updates then add, move and drop rows as a reload would show
+   * them. Null on a later page, where rows only change in place (a newer email belongs on the first).
+   */
+  filter: ActivityFilter | null;
   /** What an empty list says, and the one thing to do about it (write an email, or clear the filters). */
   empty: { title: string; text: string; action: { href: string; label: string } };
   /** The viewer's user id: their scheduled emails get "Change time" and "Cancel". */
@@ -134,9 +138,11 @@ function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void
 
 /** The activity table; counters and statuses change live as recipients act. */
 export default function ActivityList(
-  { rows: initial, zone, members, acceptNew, empty, me, countProxyOpens = false }: Props,
+  { rows: initial, zone, members, filter, empty, me, countProxyOpens = false }: Props,
 ) {
   const [rows, setRows] = useState(initial);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const [now, touch] = useNow();
   // A cancelled scheduled send leaves the list, and its "Yes, cancel" with it: the focus goes to the email now
   // in its place (or the one before it), or to the empty list's action.
@@ -149,26 +155,43 @@ export default function ActivityList(
     );
   };
 
+  /** The message as it is now, in its place in the list, or out of it. */
+  async function place(id: string, { unlessShown = false } = {}) {
+    if (unlessShown && rowsRef.current.some((r) => r.id === id)) return;
+    const detail = await readMessage<Detail>(id);
+    if (!detail) return;
+    const row = toRow(detail, detail.stats, members[detail.senderId] ?? "");
+    setRows((all) => {
+      if (!filter) {
+        // A cancelled scheduled send is a draft again: drafts are not activity.
+        if (detail.status === "draft") return all.filter((r) => r.id !== id);
+        return all.map((r) => r.id === id ? row : r);
+      }
+      return inActivity(filter, detail, detail.stats)
+        ? withLiveRow(all, row)
+        : all.filter((r) => r.id !== id);
+    });
+  }
+
   useEffect(() =>
     onLive(async (event) => {
       const id = messageIdOf(event);
       if (!id) return;
       if (event.type === "engagement") {
         const data = event.data as unknown as EngagementData;
-        setRows((all) => all.map((r) => r.id === id ? withEngagement(r, data) : r));
+        setRows((all) =>
+          all.flatMap((r) => {
+            if (r.id !== id) return [r];
+            const row = withEngagement(r, data);
+            // Opened under "Not opened" (or the like): it leaves the list, as a reload would show it.
+            return filter && !openedAsFiltered(filter, row.stats) ? [] : [row];
+          })
+        );
         touch();
+        // Opened for the first time under "Opened": it joins the list.
+        if (filter?.opened && openedAsFiltered(filter, data.stats)) await place(id, { unlessShown: true });
       } else if (event.type === "message.updated") {
-        const detail = await readMessage<Detail>(id);
-        if (!detail) return;
-        setRows((all) => {
-          // A cancelled scheduled send is a draft again: drafts are not activity.
-          if (detail.status === "draft") return all.filter((r) => r.id !== id);
-          const row = toRow(detail, detail.stats, members[detail.senderId] ?? "");
-          const mine = acceptNew && (acceptNew.scope === "team" || detail.senderId === acceptNew.userId);
-          // Unfiltered, a row takes its place (an email that went out moves up); filtered, it changes in place.
-          if (mine) return withLiveRow(all, row);
-          return all.map((r) => r.id === id ? row : r);
-        });
+        await place(id);
       }
     }), []);
 

@@ -2,35 +2,22 @@
 import { getTeam } from "../accounts/users.ts";
 import { DEFAULT_TEAM_SETTINGS } from "../accounts/types.ts";
 import { listCompanyContactIds } from "../contacts/contacts.ts";
-import { sortKey } from "../contacts/types.ts";
 import { newestIdsAcross } from "../storage/merge_indexes.ts";
 import { getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { trackingKeys } from "../tracking/keys.ts";
 import { readEvents } from "../tracking/event_log.ts";
-import { countedOpens, type EngagementEvent, type MessageStats } from "../tracking/types.ts";
+import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
 import { messageKeys as keys } from "./keys.ts";
-import { allRecipients, type Message } from "./types.ts";
+import type { Message } from "./types.ts";
+import { type ActivityFilter, listable, openedAsFiltered } from "./activity_filter.ts";
 
 export interface MessageWithStats {
   message: Message;
   stats: MessageStats | null;
 }
 
-export interface ActivityFilter {
-  scope: "mine" | "team";
-  userId: string;
-  followed?: boolean;
-  opened?: boolean;
-  /**
-   * Whether the team counts privacy-proxy opens as opens (its setting), so "opened" agrees with the status
-   * and Opens column; read from the team when not given.
-   */
-  countProxyOpens?: boolean;
-  /** Words the subject or a recipient's name or address must contain (case- and accent-insensitive). */
-  q?: string;
-  limit?: number;
-  cursor?: string;
-}
+/** A page of the activity list: the filter, and where the page starts. */
+export type ActivityQuery = ActivityFilter & { limit?: number; cursor?: string };
 
 export async function withStats(
   kv: Deno.Kv,
@@ -42,20 +29,6 @@ export async function withStats(
   return messages.map((m) => m ? { message: m, stats: byId.get(m.id) ?? null } : null);
 }
 
-/** What a message itself must be to be listed: sent (or on its way), followed or not, matching the words. */
-function listable(filter: Pick<ActivityFilter, "followed" | "q">) {
-  const words = sortKey(filter.q ?? "").split(/\s+/).filter(Boolean);
-  return (message: Message | null): message is Message => {
-    if (!message || message.status === "draft") return false;
-    if (filter.followed !== undefined && (message.follow === "following") !== filter.followed) return false;
-    if (!words.length) return true;
-    const text = sortKey(
-      [message.subject, ...allRecipients(message).flatMap((r) => [r.name, r.email])].join(" "),
-    );
-    return words.every((word) => text.includes(word));
-  };
-}
-
 /**
  * The activity list: messages newest first by list key (`listing.ts`: an email is as new as its sending; drafts
  * are not listed, nor are those written before list keys in the team's list), filtered and searched while paging. Only the
@@ -65,7 +38,7 @@ function listable(filter: Pick<ActivityFilter, "followed" | "q">) {
 export async function listActivity(
   kv: Deno.Kv,
   teamId: string,
-  filter: ActivityFilter,
+  filter: ActivityQuery,
 ): Promise<Page<MessageWithStats>> {
   const passes = listable(filter);
   const load = (messages: (Message | null)[]) => withStats(kv, messages.map((m) => passes(m) ? m : null));
@@ -75,9 +48,7 @@ export async function listActivity(
     limit: filter.limit ?? 25,
     cursor: filter.cursor,
     reverse: true,
-    keep: ({ stats }: MessageWithStats) =>
-      filter.opened === undefined ||
-      ((stats ? countedOpens(stats, countProxyOpens) : 0) > 0) === filter.opened,
+    keep: ({ stats }: MessageWithStats) => openedAsFiltered({ ...filter, countProxyOpens }, stats),
   };
   const index = filter.scope === "mine" ? keys.bySender(teamId, filter.userId) : keys.listed(teamId);
   return await pageIndex<MessageWithStats>(kv, index, {

@@ -15,6 +15,7 @@ import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
+import type { ActivityFilter } from "../../lib/messages/activity_filter.ts";
 import { readEventPage } from "../../lib/tracking/event_log.ts";
 import { recipientLabel, toRow } from "../../lib/messages/rows.ts";
 import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
@@ -78,14 +79,15 @@ messagePages.get("/", async (c) => {
   const opened = c.req.query("opened");
   const q = (c.req.query("q") ?? "").trim().slice(0, 200);
   const cursor = c.req.query("cursor");
-  const page = await listActivity(kv, team.id, {
+  const filter: ActivityFilter = {
     scope,
     userId: user.id,
     followed: followed === "true" ? true : followed === "false" ? false : undefined,
     opened: opened === "true" ? true : opened === "false" ? false : undefined,
     q,
-    cursor,
-  });
+    countProxyOpens: teamSettings(team).countProxyOpens,
+  };
+  const page = await listActivity(kv, team.id, { ...filter, cursor });
   const members = await userNames(kv, [
     ...(await listMembers(kv, team.id)).map((m) => m.id),
     ...page.items.map((i) => i.message.senderId),
@@ -160,7 +162,7 @@ messagePages.get("/", async (c) => {
         zone: user.timeZone,
         countProxyOpens: teamSettings(team).countProxyOpens,
         members,
-        acceptNew: cursor || filtered ? null : { scope, userId: user.id },
+        filter: cursor ? null : filter,
         me: user.id,
         empty: filtered
           ? {

@@ -1,6 +1,7 @@
 /**
  * End to end in headless Chromium: the Activity list. A long subject keeps every column in view (laptop and
- * phone); the updates replayed when the page connects don't put a later page's emails on top.
+ * phone); the updates replayed when the page connects don't put a later page's emails on top; under an
+ * opened / not opened filter, emails join and leave live.
  * Screenshots: tests/screenshots/activity-long-subject*.png.
  */
 import assert from "node:assert/strict";
@@ -8,6 +9,8 @@ import type { Page } from "playwright-core";
 import type { LocalHub } from "../../lib/realtime/local_hub.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import { pageApi, signUpInBrowser, waitForStreams } from "../helpers/e2e_flows.ts";
+import { outbox, trackingPaths } from "../helpers/mail.ts";
+import { personRequest } from "../helpers/people.ts";
 
 async function send(page: Page, subject: string) {
   const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
@@ -78,6 +81,40 @@ Deno.test("e2e - activity: updates replayed on connect don't put older emails on
   await page.waitForSelector('.row-link:has-text("Email 30")');
   assert.deepEqual(await rows(), ["Email 30", ...shown]);
 
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - activity: under 'Not opened' an email that gets opened leaves live, and under 'Opened' it arrives", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  await send(page, "Pricing");
+  await send(page, "Renewal");
+  await server.deps.scheduler.drain();
+  const pixelOf = async (subject: string) =>
+    trackingPaths((await outbox(server, team.id)).find((e) => e.subject === subject)!.html).pixel!;
+  const rows = () => page.locator("table.activity .row-link").allTextContents();
+
+  // Two tabs' worth in one: "Not opened" here, "Opened" in a second page of the same seller.
+  await page.goto(`${server.url}/?opened=false`);
+  assert.deepEqual(await rows(), ["Renewal", "Pricing"]);
+  const opened = await context.newPage();
+  await opened.goto(`${server.url}/?opened=true`);
+  await opened.waitForSelector(".empty");
+  await waitForStreams(server.deps.realtime as LocalHub, team.id, 2);
+
+  await personRequest(server, await pixelOf("Pricing"));
+  await page.waitForFunction(() => document.querySelectorAll("table.activity .row-link").length === 1);
+  assert.deepEqual(await rows(), ["Renewal"]);
+  await opened.waitForSelector('table.activity .row-link:has-text("Pricing")');
+  // A second open changes the counts, not the lists.
+  await personRequest(server, await pixelOf("Pricing"));
+  await opened.waitForSelector('[data-kpi=opens]:has-text("2")');
+  assert.deepEqual(await rows(), ["Renewal"]);
+  assert.deepEqual(await opened.locator("table.activity .row-link").allTextContents(), ["Pricing"]);
   assert.deepEqual(errors, []);
   await context.close();
 });
