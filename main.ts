@@ -4,6 +4,7 @@ import { ensureSecrets } from "./lib/config/secrets.ts";
 import { systemClock } from "./lib/clock/clock.ts";
 import { ensureIslandsBuilt } from "./lib/islands/build.ts";
 import { openKv } from "./lib/storage/kv.ts";
+import { listOlderMessages } from "./lib/messages/listing.ts";
 import { isWakeMessage } from "./lib/scheduler/scheduler.ts";
 import { createApp } from "./routes/app.tsx";
 import type { AppDeps } from "./routes/deps.ts";
@@ -26,6 +27,8 @@ export async function main(): Promise<void> {
   }
   const kv = await openKv(config.kvPath);
   const secrets = await ensureSecrets(kv, config);
+  const listed = await listOlderMessages(kv);
+  if (listed) console.log(`listed ${listed} email(s) stored before list keys on their team's Activity`);
   const assetsHash = await ensureIslandsBuilt(".", { canWrite: !config.onDeploy });
   const deps = assemble({ kv, config, secrets, clock: systemClock, assetsHash });
   const app = createApp(deps);

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
+import { messageKeys } from "../lib/messages/keys.ts";
+import { listOlderMessages } from "../lib/messages/listing.ts";
+import type { Message } from "../lib/messages/types.ts";
 
 /** The pager's links on an Activity page, unescaped. */
 function pager(html: string) {
@@ -167,4 +170,38 @@ Deno.test("activity - newest first is by sending: an old draft sent today, and a
   const thursday = ["Scheduled Tuesday for Thursday", "Written Monday, sent Wednesday", "Sent Tuesday"];
   assert.deepEqual(await order(), { team: thursday, mine: thursday, contact: thursday });
   assert.equal((await ana.api("GET", `/messages/${later}`)).json.status, "sent");
+});
+
+Deno.test("activity - emails stored before list keys are put on the team's list once, at start-up", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const me = await ana.signUp();
+  const ids: string[] = [];
+  for (const subject of ["Older", "Newer"]) {
+    const draft = await ana.api("POST", "/messages", {
+      to: ["ken@globex.example"],
+      subject,
+      html: "<p>Hi</p>",
+    });
+    await ana.api("POST", `/messages/${draft.json.id}/send`);
+    ids.push(draft.json.id);
+  }
+  await t.deps.scheduler.drain();
+  // As an earlier Beacon stored them: no list key, listed per sender under the id, not on the team's list.
+  for (const id of ids) {
+    const key = messageKeys.message(me.team.id, id);
+    const { listKey, ...older } = (await t.kv.get<Message>(key)).value!;
+    await t.kv.atomic().set(key, older).delete(messageKeys.listed(me.team.id, listKey!))
+      .delete(messageKeys.bySender(me.team.id, older.senderId, listKey!))
+      .set(messageKeys.bySender(me.team.id, older.senderId, id), id).commit();
+  }
+  const team = async () =>
+    (await ana.api("GET", "/messages")).json.items.map((i: { message: { subject: string } }) =>
+      i.message.subject
+    );
+  assert.deepEqual(await team(), []);
+  assert.equal(await listOlderMessages(t.kv), 2);
+  assert.deepEqual(await team(), ["Newer", "Older"]);
+  assert.equal(await listOlderMessages(t.kv), 0, "once");
+  assert.deepEqual(await team(), ["Newer", "Older"]);
 });

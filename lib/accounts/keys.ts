@@ -1,6 +1,6 @@
 /** Every KV key of the accounts area, written once. */
 export const accountKeys = {
-  user: (userId: string) => ["user", userId],
+  user: (userId?: string) => userId ? ["user", userId] : ["user"],
   userByEmail: (email: string) => ["user_by_email", email],
   session: (tokenHash: string) => ["session", tokenHash],
   sessionByUser: (userId: string, tokenHash?: string) =>

@@ -22,6 +22,8 @@ export const messageKeys = {
     listKey
       ? [...t(teamId), "message_by_company", companyId, listKey]
       : [...t(teamId), "message_by_company", companyId],
+  /** Global: set once the emails stored before list keys were put on the team lists (`listOlderMessages`). */
+  olderListed: () => ["config", "older_messages_listed"],
   /** Global: the RFC 822 Message-ID of a sent copy → its team and message (for matching replies). */
   byRfcId: (rfcMessageId: string) => ["message_by_rfc_id", rfcMessageId],
   /** Global: the provider's id of a sent copy → its team and message (for delivery webhooks). */

@@ -5,6 +5,7 @@
  * was written. Drafts are not listed. Messages stored before list keys were listed by their id (the draft's
  * creation) and are still found there.
  */
+import { accountKeys } from "../accounts/keys.ts";
 import { messageKeys as keys } from "./keys.ts";
 import type { Message } from "./types.ts";
 
@@ -30,4 +31,28 @@ function indexKeys(m: Listed): Deno.KvKey[] {
 export function relist(op: Deno.AtomicOperation, before: Listed | null, after: Listed): void {
   if (before) { for (const key of indexKeys(before)) op.delete(key); }
   if (after.listKey) { for (const key of indexKeys(after)) op.set(key, after.id); }
+}
+
+/**
+ * Emails stored before list keys were never in the team's list (`message_listed`): once per database, each
+ * queued or sent one is put there under its id, where its other indexes already have it. An email that changes
+ * meanwhile is left to the change (it is listed anew). A run cut short runs again at the next start.
+ */
+export async function listOlderMessages(kv: Deno.Kv): Promise<number> {
+  if ((await kv.get(keys.olderListed())).value) return 0;
+  const teams = new Set<string>();
+  for await (const { value } of kv.list<{ teamId: string }>({ prefix: accountKeys.user() })) {
+    teams.add(value.teamId);
+  }
+  let listed = 0;
+  for (const teamId of teams) {
+    for await (const entry of kv.list<Message>({ prefix: keys.message(teamId) })) {
+      const m = entry.value;
+      if (m.status === "draft" || m.listKey !== undefined) continue;
+      const done = await kv.atomic().check(entry).set(keys.listed(teamId, m.id), m.id).commit();
+      if (done.ok) listed++;
+    }
+  }
+  await kv.set(keys.olderListed(), { listed });
+  return listed;
 }
