@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { readMessage } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { useNow } from "../lib/browser/now.ts";
@@ -10,6 +10,7 @@ import {
   withEngagement,
 } from "../lib/messages/rows.ts";
 import { seenAt, statusLine } from "../lib/messages/status.ts";
+import { onTimeline, type TimelineOf, withTimelineRow } from "../lib/messages/timeline_rows.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime } from "../lib/time/format.ts";
 import { describeEvent } from "../lib/tracking/describe.ts";
@@ -30,6 +31,12 @@ interface Props {
   emptyText: string;
   /** The team counts opens by Apple's privacy proxy as opens. */
   countProxyOpens?: boolean;
+  /** Whose timeline it is, so an email sent meanwhile joins it. */
+  of: TimelineOf;
+  /** Team members by id, for the sender of an email that joins live. */
+  members: Record<string, string>;
+  /** The newest page: emails join and move here; an older page changes in place. */
+  newest: boolean;
 }
 
 const SHOWN_EVENTS = 5;
@@ -37,9 +44,11 @@ type Detail = Message & { stats: MessageStats | null };
 
 /** Every message to a contact or company, newest first, with its latest events — updated live. */
 export default function MessageTimeline(
-  { items: initial, zone, emptyText, countProxyOpens = false }: Props,
+  { items: initial, zone, emptyText, countProxyOpens = false, of, members, newest }: Props,
 ) {
   const [items, setItems] = useState(initial);
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
   const [now, touch] = useNow();
 
   useEffect(() =>
@@ -61,11 +70,21 @@ export default function MessageTimeline(
         );
         touch();
       } else if (live.type === "message.updated") {
-        if (!initial.some((i) => i.row.id === id)) return;
+        // A message not shown joins only the newest page (sent meanwhile, or a scheduled one that went out).
+        if (!newest && !itemsRef.current.some((i) => i.row.id === id)) return;
         const detail = await readMessage<Detail>(id);
         if (!detail) return;
         setItems((all) =>
-          all.map((i) => i.row.id === id ? { ...i, row: toRow(detail, detail.stats, i.row.senderName) } : i)
+          withTimelineRow(all, toRow(detail, detail.stats, members[detail.senderId] ?? "a former member"), {
+            belongs: onTimeline(of, detail),
+            newest,
+            item: (row, was) =>
+              was ? { ...was, row: { ...row, senderName: was.row.senderName } } : {
+                row,
+                events: [],
+                attachmentNames: (detail.attachments ?? []).map((a) => a.filename),
+              },
+          })
         );
       }
     }), []);

@@ -211,6 +211,9 @@ companyPages.get("/companies/:id", async (c) => {
           zone: viewer(c).user.timeZone,
           emptyText: `Emails to people at ${company.name} and what happens to them will appear here.`,
           countProxyOpens: teamSettings(team).countProxyOpens,
+          of: { contactIds: contacts.map((c) => c.id), companyId: company.id },
+          members: emails.members,
+          newest: !emails.paged,
         })}
         <TimelinePager older={emails.older} paged={emails.paged} />
       </section>

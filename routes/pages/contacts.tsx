@@ -483,6 +483,9 @@ contactPages.get("/contacts/:id", async (c) => {
             zone: user.timeZone,
             emptyText: `Emails to ${contact.firstName} and what happens to them will appear here.`,
             countProxyOpens: teamSettings(team).countProxyOpens,
+            of: { contactIds: [contact.id] },
+            members: emails.members,
+            newest: !emails.paged,
           })}
           <TimelinePager older={emails.older} paged={emails.paged} />
           <ContactTasks

@@ -1,5 +1,5 @@
 /** Builds the timeline of a contact or company: its messages with their latest events. */
-import { userNames } from "../../lib/accounts/users.ts";
+import { listMembers, userNames } from "../../lib/accounts/users.ts";
 import { listEvents, listMessagesFor } from "../../lib/messages/list.ts";
 import { toRow } from "../../lib/messages/rows.ts";
 import { listKeyOf } from "../../lib/messages/listing.ts";
@@ -18,6 +18,8 @@ export interface Timeline {
   older: string | null;
   /** Reached with a cursor: not the newest page. */
   paged: boolean;
+  /** The team's members (and the senders shown) by id: names for emails that join live. */
+  members: Record<string, string>;
 }
 
 /** A page of a contact's or company's timeline, newest first: the newest, or those older than `before`. */
@@ -31,7 +33,10 @@ export async function timeline(
   const listed = await listMessagesFor(kv, teamId, record, TIMELINE_PAGE + 1, before);
   const page = listed.slice(0, TIMELINE_PAGE);
   const messages = page.filter((m) => m.message.status !== "draft");
-  const names = await userNames(kv, messages.map((m) => m.message.senderId));
+  const names = await userNames(kv, [
+    ...(await listMembers(kv, teamId)).map((u) => u.id),
+    ...messages.map((m) => m.message.senderId),
+  ]);
   return {
     items: await Promise.all(messages.map(async ({ message, stats }) => ({
       row: toRow(message, stats, names[message.senderId] ?? "a former member"),
@@ -40,6 +45,7 @@ export async function timeline(
     }))),
     older: listed.length > TIMELINE_PAGE ? listKeyOf(page.at(-1)!.message) : null,
     paged: before !== undefined,
+    members: names,
   };
 }
 

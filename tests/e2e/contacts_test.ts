@@ -108,3 +108,48 @@ Deno.test("e2e - contacts: a planned call on a contact's page reads 'subject · 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - a company's timeline takes emails live as a reload shows them: sent meanwhile joins once, a cancelled one leaves", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const globex = await pageApi<{ id: string }>(page, "POST", "/companies", { name: "Globex" });
+  for (const [firstName, email] of [["Ken", "ken@globex.example"], ["Mia", "mia@globex.example"]]) {
+    await pageApi(page, "POST", "/contacts", { firstName, lastName: "Sato", email, companyId: globex.id });
+  }
+  const write = (subject: string, to: string[]) =>
+    pageApi<{ id: string }>(page, "POST", "/messages", { to, subject, html: "<p>Hi</p>" });
+  const earlier = await write("Earlier", ["ken@globex.example"]);
+  await pageApi(page, "POST", `/messages/${earlier.id}/send`);
+  await page.goto(`${server.url}/companies/${globex.id}`);
+  await page.waitForSelector("beacon-island[data-island=message_timeline][data-hydrated]");
+  const subjects = () => page.$$eval(".timeline-item .row-link", (links) => links.map((a) => a.textContent));
+  const until = (expected: string[]) =>
+    page.waitForFunction(
+      (expected) =>
+        JSON.stringify(
+          [...document.querySelectorAll(".timeline-item .row-link")].map((a) => a.textContent),
+        ) ===
+          JSON.stringify(expected),
+      expected,
+    );
+
+  // Scheduled while the page is open: it joins at the top.
+  const later = await write("Later", ["ken@globex.example"]);
+  const at = new Date(server.clock.now() + 3_600_000).toISOString();
+  await pageApi(page, "POST", `/messages/${later.id}/schedule`, { at });
+  await until(["Later", "Earlier"]);
+  // To two people at the company: it joins once, above the others.
+  const both = await write("To you both", ["ken@globex.example", "mia@globex.example"]);
+  await pageApi(page, "POST", `/messages/${both.id}/send`);
+  await until(["To you both", "Later", "Earlier"]);
+  assert.match(await page.textContent(`[data-message="${both.id}"]`) ?? "", /from Ana Lima/);
+  // Cancelled, it is a draft again, and drafts are not on timelines.
+  await pageApi(page, "DELETE", `/messages/${later.id}/schedule`);
+  await until(["To you both", "Earlier"]);
+  await page.reload();
+  await page.waitForSelector("beacon-island[data-island=message_timeline][data-hydrated]");
+  assert.deepEqual(await subjects(), ["To you both", "Earlier"]);
+  assert.deepEqual(errors, []);
+});
