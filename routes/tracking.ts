@@ -16,7 +16,7 @@ import type { Hit } from "../lib/tracking/recorder.ts";
 import type { TrackingRef } from "../lib/tracking/tokens.ts";
 import type { EventType } from "../lib/tracking/types.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
-import { contentDisposition, servingType } from "../lib/attachments/files.ts";
+import { fileHeaders } from "../lib/attachments/files.ts";
 import { BoundedMap } from "../lib/storage/bounded_map.ts";
 import { NO_STORE, recipientPage } from "./recipient_page.ts";
 
@@ -153,18 +153,9 @@ export function trackingRoutes(deps: AppDeps) {
     const meta = file && await deps.blobs.meta(ref!.teamId, file.blobId);
     if (!ref || !file || !meta) return notFoundPage(c);
     await record(deps, hitFrom(c, deps, ref, "attachment_view", null));
-    const { type, inline } = servingType(file.contentType);
     return new Response(c.req.method === "HEAD" ? null : deps.blobs.stream(meta), {
       headers: {
-        "Content-Type": type,
-        "Content-Length": String(meta.size),
-        "Content-Disposition": contentDisposition(file.filename, inline),
-        // A served file can never run script in Beacon's origin, whatever it contains. (PDFs are not
-        // sandboxed: browsers refuse to show them in a sandbox, and a PDF viewer runs no page script.)
-        ...(type === "application/pdf"
-          ? {}
-          : { "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'" }),
-        "X-Content-Type-Options": "nosniff",
+        ...fileHeaders({ contentType: file.contentType, filename: file.filename, size: meta.size }),
         "Cache-Control": NO_STORE,
         "Referrer-Policy": "no-referrer",
       },

@@ -88,6 +88,23 @@ Deno.test("attachments - unfollowed files, and all files of an unfollowed email,
   const [email] = await outbox(t, me.team.id);
   assert.deepEqual(email.attachments.map((x) => x.filename).sort(), ["deck.pdf", "notes.txt"]);
   assert.doesNotMatch(email.html, /\/t\/a\//);
+
+  // The Outbox opens each file as the recipient would: the same bytes, served safely.
+  const page = (await ana.page(`/outbox/${email.id}`)).html;
+  const links = [...page.matchAll(/href="(\/outbox\/[^"]+\/attachments\/\d+)">([^<]+)</g)];
+  assert.deepEqual(links.map(([, , name]) => name).sort(), ["deck.pdf", "notes.txt"]);
+  for (const [, href, name] of links) {
+    const file = await ana.request(href);
+    assert.equal(file.status, 200);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    assert.deepEqual(bytes, name === "notes.txt" ? new TextEncoder().encode("hello") : pdf(1000));
+    assert.equal(file.headers.get("x-content-type-options"), "nosniff");
+    if (name === "notes.txt") assert.match(file.headers.get("content-security-policy")!, /sandbox/);
+  }
+  assert.equal((await ana.request(`/outbox/${email.id}/attachments/9`)).status, 404);
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.request(links[0][1])).status, 404, "another team's Outbox is not theirs");
 });
 
 Deno.test("attachments - size limits per file and per message; a refused upload leaves nothing", async () => {
@@ -254,4 +271,32 @@ Deno.test("attachments - a file gone missing before the send fails the email wit
   assert.equal(message.failure.summary, "attachment missing");
   assert.match(message.failure.reason, /Terms\.pdf is missing/);
   assert.equal((await outbox(t, me.team.id)).length, 0);
+});
+
+Deno.test("outbox - pages of 50, newest first, every email reachable", async () => {
+  const { t, ana, me } = await setup();
+  await using _ = t;
+  for (let i = 0; i < 55; i++) {
+    t.clock.advance(1000);
+    await t.deps.mailer.send({
+      from: "ana@acme.example",
+      to: ["ken@globex.example"],
+      cc: [],
+      bcc: [],
+      subject: `Mail ${String(i).padStart(2, "0")}`,
+      html: "<p>Hi</p>",
+      text: "Hi",
+      headers: {},
+      attachments: [],
+    }, { teamId: me.team.id, idempotencyKey: `k${i}` });
+  }
+  const subjects = (html: string) => [...html.matchAll(/>(Mail \d\d)</g)].map(([, s]) => s);
+  const first = (await ana.page("/outbox")).html;
+  assert.equal(subjects(first).length, 50);
+  assert.equal(subjects(first)[0], "Mail 54");
+  const next = first.match(/href="([^"]*)"[^>]*>Next page/)?.[1].replaceAll("&amp;", "&");
+  assert.ok(next, "a next page");
+  const second = (await ana.page(`/outbox${next}`)).html;
+  assert.deepEqual(subjects(second), ["Mail 04", "Mail 03", "Mail 02", "Mail 01", "Mail 00"]);
+  assert.doesNotMatch(second, /Next page/);
 });

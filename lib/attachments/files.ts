@@ -42,3 +42,23 @@ export function contentDisposition(filename: string, inline: boolean): string {
   );
   return `${inline ? "inline" : "attachment"}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
+
+/**
+ * The headers a file goes out with where a recipient would open it (a tracked attachment link, the Outbox):
+ * a safe type, inline only when safe, and never run as a page of Beacon's whatever it holds. (PDFs are not
+ * sandboxed: browsers refuse to show them in a sandbox, and a PDF viewer runs no page script.)
+ */
+export function fileHeaders(
+  file: { contentType: string; filename: string; size: number },
+): Record<string, string> {
+  const { type, inline } = servingType(file.contentType);
+  return {
+    "Content-Type": type,
+    "Content-Length": String(file.size),
+    "Content-Disposition": contentDisposition(file.filename, inline),
+    ...(type === "application/pdf"
+      ? {}
+      : { "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'" }),
+    "X-Content-Type-Options": "nosniff",
+  };
+}

@@ -6,7 +6,7 @@ import type { Clock } from "../clock/clock.ts";
 import { newId } from "../storage/ids.ts";
 import { addChunks, CHUNK_SIZE, chunkCount, readChunks, readTextChunks } from "../storage/chunks.ts";
 import { GroupCommit } from "../storage/group_commit.ts";
-import { listValues } from "../storage/kv.ts";
+import { listValues, type Page, pageIndex } from "../storage/kv.ts";
 import { mailKeys as keys } from "./keys.ts";
 import type { Mailer, OutgoingEmail, SendOptions, SendResult } from "./mailer.ts";
 
@@ -94,6 +94,20 @@ export class OutboxMailer implements Mailer {
 
 export function listOutbox(kv: Deno.Kv, teamId: string, limit = 100): Promise<OutboxEntry[]> {
   return listValues<OutboxEntry>(kv, { prefix: keys.outbox(teamId) }, { reverse: true, limit });
+}
+
+/** A page of the Outbox, newest first, and the cursor of the next. */
+export function pageOutbox(
+  kv: Deno.Kv,
+  teamId: string,
+  { cursor, limit = 50 }: { cursor?: string; limit?: number },
+): Promise<Page<OutboxEntry>> {
+  return pageIndex<OutboxEntry, OutboxEntry>(kv, keys.outbox(teamId), {
+    cursor,
+    limit,
+    reverse: true,
+    load: (entries) => Promise.resolve(entries),
+  });
 }
 
 export async function getOutboxEntry(kv: Deno.Kv, teamId: string, id: string) {

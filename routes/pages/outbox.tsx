@@ -19,7 +19,8 @@ import { buildOutboxReply } from "../../lib/inbound/outbox_reply.ts";
 import { receiveAndFollowUp } from "../../workers/replies.ts";
 import { formFields } from "../form.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
-import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
+import { getOutboxEntry, pageOutbox, readOutboxAttachment } from "../../lib/mail/outbox.ts";
+import { fileHeaders, formatBytes } from "../../lib/attachments/files.ts";
 import { notFound } from "../../lib/http/errors.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
 import type { AppEnv } from "../deps.ts";
@@ -39,7 +40,9 @@ outboxPages.use("/outbox/*", async (c, next) => {
 outboxPages.get("/outbox", async (c) => {
   const { kv, clock } = c.get("deps");
   const { user, team } = viewer(c);
-  const entries = await listOutbox(kv, team.id);
+  const cursor = c.req.query("cursor");
+  const page = await pageOutbox(kv, team.id, { cursor });
+  const entries = page.items;
   const now = clock.now();
   return render(
     c,
@@ -48,6 +51,8 @@ outboxPages.get("/outbox", async (c) => {
       title="Outbox"
       subtitle="Beacon is running without an email provider, so sent emails stop here. Open one to see it as the recipient would — opening and clicking are tracked for real."
       items={entries}
+      cursor={page.cursor}
+      paged={Boolean(cursor)}
       empty={
         <EmptyState
           icon="outbox"
@@ -120,7 +125,14 @@ outboxPages.get("/outbox/:id", async (c) => {
           <pre>{entry.text}</pre>
         </details>
         {entry.attachments.length > 0 && (
-          <p class="small muted">Attached: {entry.attachments.map((a) => a.filename).join(", ")}</p>
+          <p class="small muted" data-testid="outbox-attachments">
+            Attached: {entry.attachments.map((a, index) => (
+              <>
+                {index > 0 && ", "}
+                <a href={`/outbox/${entry.id}/attachments/${index}`}>{a.filename}</a> ({formatBytes(a.size)})
+              </>
+            ))}
+          </p>
         )}
       </section>
       <section class="card" aria-labelledby="reply-title">
@@ -146,6 +158,19 @@ outboxPages.get("/outbox/:id", async (c) => {
       </section>
     </>,
   );
+});
+
+/** A file the email carries as an attachment, as the recipient would open it. */
+outboxPages.get("/outbox/:id/attachments/:index", async (c) => {
+  const { kv } = c.get("deps");
+  const entry = await getOutboxEntry(kv, viewer(c).team.id, c.req.param("id"));
+  const index = Number(c.req.param("index"));
+  const file = entry && Number.isInteger(index) ? entry.attachments[index] : undefined;
+  if (!entry || !file) throw notFound("No such attachment in the Outbox.");
+  const bytes = await readOutboxAttachment(kv, entry, index);
+  return new Response(bytes as Uint8Array<ArrayBuffer>, {
+    headers: { ...fileHeaders({ ...file, size: bytes.byteLength }), "Cache-Control": "private, no-store" },
+  });
 });
 
 outboxPages.post("/outbox/:id/reply", async (c) => {
