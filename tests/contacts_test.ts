@@ -434,6 +434,10 @@ Deno.test("contacts - timelines page back through every email: 'Older emails', t
   }
   // A cursor that isn't an id is ignored: the newest page.
   assert.equal(subjects((await ana.page(`/contacts/${ken.id}?older=nonsense`)).html)[0], `Email ${total}`);
+  // One past the oldest says so, not that Ken has no emails.
+  const past = (await ana.page(`/contacts/${ken.id}?older=00000000000000000000000000`)).html;
+  assert.match(past, /No older emails\./);
+  assert.doesNotMatch(past, /will appear here/);
 });
 
 Deno.test("companies - a company deleted as a contact joins it: one of the two is refused, no contact is left at a deleted company", async () => {

@@ -209,7 +209,9 @@ companyPages.get("/companies/:id", async (c) => {
         {island(MessageTimeline, {
           items: emails.items,
           zone: viewer(c).user.timeZone,
-          emptyText: `Emails to people at ${company.name} and what happens to them will appear here.`,
+          emptyText: emails.paged
+            ? "No older emails."
+            : `Emails to people at ${company.name} and what happens to them will appear here.`,
           countProxyOpens: teamSettings(team).countProxyOpens,
           of: { contactIds: contacts.map((c) => c.id), companyId: company.id },
           members: emails.members,

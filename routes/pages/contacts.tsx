@@ -481,7 +481,9 @@ contactPages.get("/contacts/:id", async (c) => {
           {island(MessageTimeline, {
             items: emails.items,
             zone: user.timeZone,
-            emptyText: `Emails to ${contact.firstName} and what happens to them will appear here.`,
+            emptyText: emails.paged
+              ? "No older emails."
+              : `Emails to ${contact.firstName} and what happens to them will appear here.`,
             countProxyOpens: teamSettings(team).countProxyOpens,
             of: { contactIds: [contact.id] },
             members: emails.members,
