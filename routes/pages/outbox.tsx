@@ -125,7 +125,7 @@ outboxPages.get("/outbox/:id", async (c) => {
           <pre>{entry.text}</pre>
         </details>
         {entry.attachments.length > 0 && (
-          <p class="small muted" data-testid="outbox-attachments">
+          <p class="small muted outbox-files" data-testid="outbox-attachments">
             Attached: {entry.attachments.map((a, index) => (
               <>
                 {index > 0 && ", "}
