@@ -16,6 +16,7 @@ import { contactName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
 import type { ActivityFilter } from "../../lib/messages/activity_filter.ts";
+import { toOnePerson } from "../../lib/messages/send_rules.ts";
 import { readEventPage } from "../../lib/tracking/event_log.ts";
 import { recipientLabel, toRow } from "../../lib/messages/rows.ts";
 import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
@@ -224,9 +225,7 @@ messagePages.get("/messages/:id", async (c) => {
     getMessageBody(kv, message),
     userNames(kv, [message.senderId]),
   ]);
-  const single = message.to.length === 1 && message.cc.length + message.bcc.length === 0
-    ? message.to[0]
-    : null;
+  const single = toOnePerson(message) ? message.to[0] : null;
   const [contact] = single?.contactId ? await getContacts(kv, team.id, [single.contactId]) : [null];
   const contacts = new Set(
     (await getContacts(kv, team.id, message.contactIds)).flatMap((c) => c ? [c.id] : []),
