@@ -31,9 +31,9 @@ export async function withStats(
 
 /**
  * The activity list: messages newest first by list key (`listing.ts`: an email is as new as its sending; drafts
- * are not listed, nor are those written before list keys in the team's list), filtered and searched while paging. Only the
- * messages that pass their own tests have their counters read; "opened" is judged on the counters, as the
- * status and the Opens column count them (privacy-proxy opens too when the team counts them).
+ * are not listed), filtered and searched while paging. Only the messages that pass their own tests have their
+ * counters read; "opened" is judged on the counters, as the status and the Opens column count them
+ * (privacy-proxy opens too when the team counts them).
  */
 export async function listActivity(
   kv: Deno.Kv,

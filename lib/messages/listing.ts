@@ -14,7 +14,8 @@ type Listed = Pick<Message, "id" | "teamId" | "senderId" | "contactIds" | "compa
 /** The key a message is listed under. */
 export const listKeyOf = (m: Pick<Message, "id" | "listKey">): string => m.listKey ?? m.id;
 
-function indexKeys(m: Listed): Deno.KvKey[] {
+/** Every index entry a message is listed under (for a draft, those its id would have). */
+export function listedKeys(m: Listed): Deno.KvKey[] {
   const at = listKeyOf(m);
   return [
     keys.listed(m.teamId, at),
@@ -29,8 +30,8 @@ function indexKeys(m: Listed): Deno.KvKey[] {
  * `after` is: nowhere when `after` has no list key (a draft again), else under it.
  */
 export function relist(op: Deno.AtomicOperation, before: Listed | null, after: Listed): void {
-  if (before) { for (const key of indexKeys(before)) op.delete(key); }
-  if (after.listKey) { for (const key of indexKeys(after)) op.set(key, after.id); }
+  if (before) { for (const key of listedKeys(before)) op.delete(key); }
+  if (after.listKey) { for (const key of listedKeys(after)) op.set(key, after.id); }
 }
 
 /**

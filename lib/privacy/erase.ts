@@ -19,7 +19,7 @@ import { mailKeys } from "../mail/keys.ts";
 import type { OutboxEntry } from "../mail/outbox.ts";
 import { attachmentKeys } from "../attachments/keys.ts";
 import { bodyId } from "../messages/drafts.ts";
-import { listKeyOf } from "../messages/listing.ts";
+import { listedKeys, listKeyOf } from "../messages/listing.ts";
 import { messageKeys } from "../messages/keys.ts";
 import { allRecipients, type Message, type Recipient } from "../messages/types.ts";
 import { feedKey } from "../realtime/feed.ts";
@@ -195,15 +195,11 @@ async function deleteMessage(
   const t = m.teamId;
   del.add(
     messageKeys.message(t, m.id),
-    messageKeys.listed(t, listKeyOf(m)),
-    messageKeys.bySender(t, m.senderId, listKeyOf(m)),
-    messageKeys.bySender(t, m.senderId, m.id), // a draft written before list keys
+    ...listedKeys(m),
     messageKeys.draftBySender(t, m.senderId, m.id),
     trackingKeys.stats(t, m.id),
   );
   if (!inUse.bodies.has(bodyId(m))) await del.prefix(messageKeys.body(t, bodyId(m)));
-  for (const id of m.contactIds) del.add(messageKeys.byContact(t, id, listKeyOf(m)));
-  for (const id of m.companyIds) del.add(messageKeys.byCompany(t, id, listKeyOf(m)));
   if (m.rfcMessageId) del.add(messageKeys.byRfcId(m.rfcMessageId));
   if (m.providerId) del.add(messageKeys.byProviderId(m.providerId));
   if (m.job) del.add(dueKey(m.job.dueAt, m.job.id));
