@@ -185,3 +185,16 @@ export async function userNames(kv: Deno.Kv, ids: string[]): Promise<Record<stri
   const users = await getValues<User>(kv, unique.map(keys.user));
   return Object.fromEntries(users.filter((u): u is User => !!u).map((u) => [u.id, u.name]));
 }
+
+/**
+ * The team's members' names by id, and those of `others` (senders of what a page shows, former members among
+ * them): for rows a page shows now and those that reach it live.
+ */
+export async function memberNames(
+  kv: Deno.Kv,
+  teamId: string,
+  others: string[],
+): Promise<Record<string, string>> {
+  const members = Object.fromEntries((await listMembers(kv, teamId)).map((u) => [u.id, u.name]));
+  return { ...members, ...await userNames(kv, others.filter((id) => !(id in members))) };
+}

@@ -10,7 +10,7 @@ import MessageHeader from "../../islands/message_header.tsx";
 import ScheduledSend from "../../islands/scheduled_send.tsx";
 import { listAlarms } from "../../lib/alarms/alarms.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
-import { listMembers, userNames } from "../../lib/accounts/users.ts";
+import { memberNames, userNames } from "../../lib/accounts/users.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
@@ -89,10 +89,7 @@ messagePages.get("/", async (c) => {
     countProxyOpens: teamSettings(team).countProxyOpens,
   };
   const page = await listActivity(kv, team.id, { ...filter, cursor });
-  const members = await userNames(kv, [
-    ...(await listMembers(kv, team.id)).map((m) => m.id),
-    ...page.items.map((i) => i.message.senderId),
-  ]);
+  const members = await memberNames(kv, team.id, page.items.map((i) => i.message.senderId));
   const params: Record<string, string> = {
     scope,
     ...(followed ? { followed } : {}),
@@ -161,7 +158,7 @@ messagePages.get("/", async (c) => {
       {island(ActivityList, {
         rows: page.items.map(({ message, stats }) => toRow(message, stats, members[message.senderId] ?? "")),
         zone: user.timeZone,
-        countProxyOpens: teamSettings(team).countProxyOpens,
+        countProxyOpens: filter.countProxyOpens,
         members,
         filter: cursor ? null : filter,
         me: user.id,

@@ -1,5 +1,5 @@
 /** Builds the timeline of a contact or company: its messages with their latest events. */
-import { listMembers, userNames } from "../../lib/accounts/users.ts";
+import { memberNames } from "../../lib/accounts/users.ts";
 import { listEvents, listMessagesFor } from "../../lib/messages/list.ts";
 import { toRow } from "../../lib/messages/rows.ts";
 import { listKeyOf } from "../../lib/messages/listing.ts";
@@ -33,10 +33,7 @@ export async function timeline(
   const listed = await listMessagesFor(kv, teamId, record, TIMELINE_PAGE + 1, before);
   const page = listed.slice(0, TIMELINE_PAGE);
   const messages = page.filter((m) => m.message.status !== "draft");
-  const names = await userNames(kv, [
-    ...(await listMembers(kv, teamId)).map((u) => u.id),
-    ...messages.map((m) => m.message.senderId),
-  ]);
+  const names = await memberNames(kv, teamId, messages.map((m) => m.message.senderId));
   return {
     items: await Promise.all(messages.map(async ({ message, stats }) => ({
       row: toRow(message, stats, names[message.senderId] ?? "a former member"),
