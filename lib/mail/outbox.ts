@@ -110,8 +110,13 @@ export function pageOutbox(
   });
 }
 
+/** An Outbox email's record (what it carries), without its body. */
+export async function getOutboxRecord(kv: Deno.Kv, teamId: string, id: string): Promise<OutboxEntry | null> {
+  return (await kv.get<OutboxEntry>(keys.outbox(teamId, id))).value;
+}
+
 export async function getOutboxEntry(kv: Deno.Kv, teamId: string, id: string) {
-  const entry = (await kv.get<OutboxEntry>(keys.outbox(teamId, id))).value;
+  const entry = await getOutboxRecord(kv, teamId, id);
   if (!entry) return null;
   const body = JSON.parse(await readTextChunks(kv, keys.outboxBody(teamId, id), entry.bodyChunks)) as {
     html: string;

@@ -19,7 +19,7 @@ import { buildOutboxReply } from "../../lib/inbound/outbox_reply.ts";
 import { receiveAndFollowUp } from "../../workers/replies.ts";
 import { formFields } from "../form.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
-import { getOutboxEntry, pageOutbox, readOutboxAttachment } from "../../lib/mail/outbox.ts";
+import { getOutboxEntry, getOutboxRecord, pageOutbox, readOutboxAttachment } from "../../lib/mail/outbox.ts";
 import { fileHeaders, formatBytes } from "../../lib/attachments/files.ts";
 import { notFound } from "../../lib/http/errors.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
@@ -163,7 +163,7 @@ outboxPages.get("/outbox/:id", async (c) => {
 /** A file the email carries as an attachment, as the recipient would open it. */
 outboxPages.get("/outbox/:id/attachments/:index", async (c) => {
   const { kv } = c.get("deps");
-  const entry = await getOutboxEntry(kv, viewer(c).team.id, c.req.param("id"));
+  const entry = await getOutboxRecord(kv, viewer(c).team.id, c.req.param("id"));
   const index = Number(c.req.param("index"));
   const file = entry && Number.isInteger(index) ? entry.attachments[index] : undefined;
   if (!entry || !file) throw notFound("No such attachment in the Outbox.");
