@@ -6,6 +6,7 @@
  * try from anywhere).
  */
 import { AppError } from "../http/errors.ts";
+import { addTry, liveCount } from "../storage/window_count.ts";
 import { accountKeys as keys } from "./keys.ts";
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
@@ -19,17 +20,6 @@ const scopesOf = (subjects: Subjects): Scope[] =>
     subjects[scope]
   );
 
-interface Counter {
-  count: number;
-  resetAt: number;
-}
-
-async function current(kv: Deno.Kv, scope: Scope, id: string, now: number) {
-  const entry = await kv.get<Counter>(keys.throttle(scope, id));
-  const live = entry.value && entry.value.resetAt > now ? entry.value : null;
-  return { entry, live };
-}
-
 /** Throws 429 with a clear message when either the account or the address is over its limit. */
 export async function assertSignInAllowed(
   kv: Deno.Kv,
@@ -37,7 +27,7 @@ export async function assertSignInAllowed(
   now: number,
 ): Promise<void> {
   for (const scope of scopesOf(subjects)) {
-    const { live } = await current(kv, scope, subjects[scope]!, now);
+    const { live } = await liveCount(kv, keys.throttle(scope, subjects[scope]!), now);
     if (live && live.count >= LIMITS[scope]) {
       const minutes = Math.max(1, Math.ceil((live.resetAt - now) / 60_000));
       const who = scope === "address" ? "your network address" : "this account";
@@ -60,16 +50,7 @@ export async function recordSignInFailure(
   now: number,
 ): Promise<void> {
   for (const scope of scopesOf(subjects)) {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const { entry, live } = await current(kv, scope, subjects[scope]!, now);
-      const next: Counter = live
-        ? { count: live.count + 1, resetAt: live.resetAt }
-        : { count: 1, resetAt: now + THROTTLE_WINDOW_MS };
-      const ok = await kv.atomic().check(entry)
-        .set(entry.key, next, { expireIn: next.resetAt - now })
-        .commit();
-      if (ok.ok) break;
-    }
+    await addTry(kv, keys.throttle(scope, subjects[scope]!), { windowMs: THROTTLE_WINDOW_MS, now });
   }
 }
 
