@@ -9,6 +9,7 @@ export const islands = {
   copy_button: () => import("./copy_button.tsx"),
   live_alerts: () => import("./live_alerts.tsx"),
   activity_list: () => import("./activity_list.tsx"),
+  draft_list: () => import("./draft_list.tsx"),
   engagement_panel: () => import("./engagement_panel.tsx"),
   message_header: () => import("./message_header.tsx"),
   message_timeline: () => import("./message_timeline.tsx"),

@@ -10,6 +10,7 @@ import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
 import { messageKeys as keys } from "./keys.ts";
 import type { Message } from "./types.ts";
 import { type ActivityFilter, listable, openedAsFiltered } from "./activity_filter.ts";
+import { newestSavedFirst } from "./draft_rows.ts";
 
 export interface MessageWithStats {
   message: Message;
@@ -61,9 +62,7 @@ export async function listActivity(
 export async function listDrafts(kv: Deno.Kv, teamId: string, userId: string): Promise<Message[]> {
   const ids = await listValues<string>(kv, { prefix: keys.draftBySender(teamId, userId) });
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
-  // Ties (saved in the same millisecond) go newest first: ids grow with time.
-  return messages.filter((m): m is Message => m?.status === "draft")
-    .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+  return messages.filter((m): m is Message => m?.status === "draft").sort(newestSavedFirst);
 }
 
 /**

@@ -4,6 +4,7 @@ import { island } from "../../components/island.ts";
 import { Icon } from "../../components/icons.tsx";
 import { Badge, PageHeader, Pager, SearchInput } from "../../components/ui.tsx";
 import ActivityList from "../../islands/activity_list.tsx";
+import DraftList from "../../islands/draft_list.tsx";
 import AlarmEditor, { type AlarmRecipient } from "../../islands/alarm_editor.tsx";
 import EngagementPanel from "../../islands/engagement_panel.tsx";
 import MessageHeader from "../../islands/message_header.tsx";
@@ -16,12 +17,11 @@ import { contactName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
 import type { ActivityFilter } from "../../lib/messages/activity_filter.ts";
+import { toDraftRow } from "../../lib/messages/draft_rows.ts";
 import { toOnePerson } from "../../lib/messages/send_rules.ts";
 import { readEventPage } from "../../lib/tracking/event_log.ts";
-import { recipientLabel, toRow } from "../../lib/messages/rows.ts";
-import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
-import { clip } from "../../lib/text/clip.ts";
-import { formatDateTime } from "../../lib/time/format.ts";
+import { toRow } from "../../lib/messages/rows.ts";
+import type { Message, Recipient } from "../../lib/messages/types.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -30,50 +30,13 @@ import { EmailFrame } from "./email_frame.tsx";
 
 export const messagePages = new Hono<AppEnv>();
 
-/** How many drafts the Activity page lists before "Show all". */
-const DRAFTS_SHOWN = 5;
-
-/**
- * The viewer's drafts, newest first: new emails saved as they were typed, cancelled scheduled sends and
- * failed emails being fixed. Nowhere else lists them.
- */
-function Drafts({ drafts, all, zone, now }: { drafts: Message[]; all: boolean; zone: string; now: number }) {
-  if (!drafts.length) return null;
-  const shown = all ? drafts : drafts.slice(0, DRAFTS_SHOWN);
-  return (
-    <section class="card drafts" aria-labelledby="drafts-title" data-testid="drafts">
-      <h2 id="drafts-title" class="card-title">Your drafts ({drafts.length})</h2>
-      <ul class="list">
-        {shown.map((draft) => (
-          <li key={draft.id} class="list-row">
-            <div>
-              <a href={`/compose/${draft.id}`}>{draft.subject || "(no subject)"}</a>
-              <div class="muted small">
-                {[
-                  allRecipients(draft).length ? `To ${recipientLabel(draft)}` : "No recipients yet",
-                  // Untitled drafts are told apart by how they begin.
-                  !draft.subject && draft.snippet ? `“${clip(draft.snippet, 60)}”` : "",
-                  `saved ${formatDateTime(draft.updatedAt, zone, now)}`,
-                ].filter(Boolean).join(" · ")}
-              </div>
-            </div>
-          </li>
-        ))}
-      </ul>
-      {shown.length < drafts.length && (
-        <a class="button button-ghost button-small" href="/?drafts=all">Show all {drafts.length} drafts</a>
-      )}
-    </section>
-  );
-}
-
 const FILTERS = {
   followed: { "": "Followed or not", true: "Followed", false: "Not followed" },
   opened: { "": "Opened or not", true: "Opened", false: "Not opened" },
 } as const;
 
 messagePages.get("/", async (c) => {
-  const { kv, clock } = c.get("deps");
+  const { kv } = c.get("deps");
   const { user, team } = viewer(c);
   const scope = c.req.query("scope") === "mine" ? "mine" : "team";
   const followed = c.req.query("followed");
@@ -149,12 +112,12 @@ messagePages.get("/", async (c) => {
           {filtered && <a class="button button-ghost button-small filter-clear" href={clear}>Clear</a>}
         </form>
       </div>
-      <Drafts
-        drafts={drafts}
-        all={c.req.query("drafts") === "all"}
-        zone={user.timeZone}
-        now={clock.now()}
-      />
+      {island(DraftList, {
+        drafts: drafts.map(toDraftRow),
+        all: c.req.query("drafts") === "all",
+        zone: user.timeZone,
+        me: user.id,
+      })}
       {island(ActivityList, {
         rows: page.items.map(({ message, stats }) => toRow(message, stats, members[message.senderId] ?? "")),
         zone: user.timeZone,

@@ -258,6 +258,14 @@ Deno.test("e2e - send later with each recipient's local time, advice, reschedule
   await listedRow.waitFor({ state: "detached" });
   await page.waitForSelector(".toast:has-text('draft again')");
   assert.equal((await pageApi<{ status: string }>(page, "GET", `/messages/${listed.id}`)).status, "draft");
+  // It is in "Your drafts" at once, newest saved first; a draft sent from elsewhere leaves the list live.
+  const draftSubjects = () => page.locator("[data-testid=drafts] li a").allTextContents();
+  await page.waitForSelector("[data-testid=drafts] li a:has-text('Cancel me from the list')");
+  assert.deepEqual(await draftSubjects(), ["Cancel me from the list", "Hello Bea", "Proposal for Globex"]);
+  await pageApi(page, "POST", `/messages/${beaDraft.id}/send`);
+  await page.waitForSelector("[data-testid=drafts] li a:has-text('Hello Bea')", { state: "detached" });
+  assert.deepEqual(await draftSubjects(), ["Cancel me from the list", "Proposal for Globex"]);
+  await waitForText(page, "#drafts-title", /Your drafts \(2\)/);
 
   // ---- Once sending has started the time is fixed: the API's 409 is shown and the controls go. (The live
   // connection is cut, so the page learns it from the API rather than from the live update.)
