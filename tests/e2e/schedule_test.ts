@@ -266,6 +266,7 @@ Deno.test("e2e - send later with each recipient's local time, advice, reschedule
   await page.waitForSelector("[data-testid=drafts] li a:has-text('Hello Bea')", { state: "detached" });
   assert.deepEqual(await draftSubjects(), ["Cancel me from the list", "Proposal for Globex"]);
   await waitForText(page, "#drafts-title", /Your drafts \(2\)/);
+  await shot(page, "activity-drafts");
 
   // ---- Once sending has started the time is fixed: the API's 409 is shown and the controls go. (The live
   // connection is cut, so the page learns it from the API rather than from the live update.)
