@@ -250,19 +250,33 @@ export default function Composer(props: ComposerProps) {
     setErrors(next);
   };
 
+  // The draft's content revision this page last saved or loaded: each save is made to it. Another tab or device
+  // saved since: the save is refused (nothing lost on either side) and the seller chooses which version stays.
+  const revisionRef = useRef(props.draft?.revision ?? null);
+  const [changedElsewhere, setChangedElsewhere] = useState(false);
+  const keepMineRef = useRef(false);
   const saverRef = useRef<DraftSaver<DraftPayload, DraftDetail> | null>(null);
   if (!saverRef.current) {
     saverRef.current = new DraftSaver<DraftPayload, DraftDetail>({
       id: props.draft?.id ?? null,
       snapshot: () => payloadOf(formRef.current, htmlRef.current),
-      request: (id, payload, options) =>
-        id
-          ? api<DraftDetail>("PATCH", `/messages/${id}`, payload, options)
-          : api<DraftDetail>("POST", "/messages", payload, options),
+      request: (id, payload, options) => {
+        if (!id) return api<DraftDetail>("POST", "/messages", payload, options);
+        const base = keepMineRef.current ? null : revisionRef.current;
+        return api<DraftDetail>(
+          "PATCH",
+          `/messages/${id}`,
+          base === null ? payload : { ...payload, baseRevision: base },
+          options,
+        );
+      },
       onStatus: setStatus,
       savedAt: (r) => r.updatedAt,
       onCreated: (id) => history.replaceState(history.state, "", `/compose/${id}`),
       onSaved: (r) => {
+        revisionRef.current = r.revision ?? null;
+        keepMineRef.current = false;
+        setChangedElsewhere(false);
         setTo(r.to);
         setServer({
           followWanted: r.followWanted,
@@ -280,6 +294,10 @@ export default function Composer(props: ComposerProps) {
       },
       onFailure: (error, payload) => {
         if (!(error instanceof ApiError)) return { action: "retry_later", message: "Something went wrong" };
+        if (error.code === "draft_changed") {
+          setChangedElsewhere(true);
+          return { action: "stop", message: "it was changed in another tab or on another device" };
+        }
         if (error.status === 0 || error.status >= 500 || error.status === 429) {
           return { action: "retry_later", message: error.message };
         }
@@ -616,6 +634,36 @@ export default function Composer(props: ComposerProps) {
         void attach([...e.dataTransfer!.files]);
       }}
     >
+      {changedElsewhere && (
+        <div class="alert alert-error composer-conflict" role="alert" data-testid="draft-conflict">
+          <p>
+            <strong>This draft was changed in another tab or on another device.</strong>{" "}
+            Nothing you write here is saved until you choose which version to keep.
+          </p>
+          <div class="composer-conflict-actions">
+            <button
+              type="button"
+              class="button button-primary button-small"
+              onClick={() => {
+                keepMineRef.current = true;
+                void saver.saveNow();
+              }}
+            >
+              Keep this version
+            </button>
+            <button
+              type="button"
+              class="button button-secondary button-small"
+              onClick={() => {
+                leavingRef.current = true;
+                location.reload();
+              }}
+            >
+              Load the other version
+            </button>
+          </div>
+        </div>
+      )}
       <div class="composer-fields">
         {RECIPIENT_FIELDS.map((field) => {
           const toggles = field === "to" && (["cc", "bcc"] as const).filter((f) => !shown[f]);

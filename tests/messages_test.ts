@@ -117,6 +117,40 @@ Deno.test("messages - send problems name their field and nothing is queued", asy
   assert.ok(bad.json.error.fields["to.1"]);
 });
 
+Deno.test("messages - a change made to an older revision of a draft is refused and changes nothing", async () => {
+  await using t = await makeTestApp();
+  const { ana } = await team(t);
+  const draft = (await ana.api("POST", "/messages", { subject: "Pricing", html: "<p>Hi</p>" })).json;
+  assert.equal(draft.revision, 1);
+  // Two tabs opened the draft at revision 1; the laptop's saves, then the phone's, made to revision 1 still.
+  const laptop = await ana.api("PATCH", `/messages/${draft.id}`, {
+    subject: "Pricing for Globex",
+    baseRevision: 1,
+  });
+  assert.equal(laptop.status, 200);
+  assert.equal(laptop.json.revision, 2);
+  const phone = await ana.api("PATCH", `/messages/${draft.id}`, { html: "<p>Hello</p>", baseRevision: 1 });
+  assert.equal(phone.status, 409);
+  assert.equal(phone.json.error.code, "draft_changed");
+  let now = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.deepEqual(
+    [now.subject, now.html, now.revision],
+    ["Pricing for Globex", "<p>Hi</p>", 2],
+    "nothing saved",
+  );
+  // Made to the current revision, or with none (the seller chose to keep theirs), a change is saved.
+  assert.equal(
+    (await ana.api("PATCH", `/messages/${draft.id}`, { html: "<p>A</p>", baseRevision: 2 })).status,
+    200,
+  );
+  assert.equal((await ana.api("PATCH", `/messages/${draft.id}`, { html: "<p>B</p>" })).json.revision, 4);
+  const bad = await ana.api("PATCH", `/messages/${draft.id}`, { html: "<p>C</p>", baseRevision: "4" });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.error.fields.baseRevision);
+  now = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.deepEqual([now.html, now.revision], ["<p>B</p>", 4]);
+});
+
 Deno.test("messages - a body too large to store is refused by its size in bytes, naming the field; nothing changes", async () => {
   await using t = await makeTestApp();
   const { ana } = await team(t);

@@ -40,6 +40,8 @@ export interface DraftDetail {
   blockedBy: string[];
   sendIndividually: boolean;
   updatedAt: number;
+  /** Absent on drafts stored before revisions. */
+  revision?: number;
 }
 
 /** The body of POST/PATCH /api/messages. */

@@ -22,6 +22,8 @@ export interface ComposerDraft {
   /** The template it came from, with that version's name (null when the template can't be read any more). */
   template: (TemplateRef & { name: string | null }) | null;
   updatedAt: number;
+  /** The content revision it was read at (0 on drafts stored before revisions): saves are made to it. */
+  revision: number;
 }
 
 export interface ComposerProps {

@@ -174,6 +174,7 @@ export async function createDraft(
     attachments: [],
     createdAt: now,
     updatedAt: now,
+    revision: 1,
     queuedAt: null,
     sentAt: null,
     listKey: null,
@@ -250,11 +251,23 @@ export async function updateDraft(
   input: unknown,
   now: number,
 ): Promise<Message> {
+  const { baseRevision, ...changes } = (input ?? {}) as { baseRevision?: unknown };
+  if (baseRevision !== undefined && !(Number.isInteger(baseRevision) && (baseRevision as number) >= 0)) {
+    throw invalid({ baseRevision: "The revision the change was made to: a whole number." });
+  }
   const entry = await editableDraft(kv, viewer, id);
   const old = entry.value;
-  const merged = { ...(await draftInput(kv, old)), ...(input as object) };
+  const revision = old.revision ?? 0;
+  if (baseRevision !== undefined && baseRevision !== revision) {
+    throw new AppError(
+      409,
+      "draft_changed",
+      "This draft was changed in another tab or on another device after this version was opened.",
+    );
+  }
+  const merged = { ...(await draftInput(kv, old)), ...changes };
   const { fields, html } = await resolveDraft(kv, viewer.team.id, merged, { followWanted: old.followWanted });
-  const message: Message = { ...old, ...fields, updatedAt: now };
+  const message: Message = { ...old, ...fields, updatedAt: now, revision: revision + 1 };
   const op = kv.atomic().check(entry);
   deleteChunks(op, keys.body(old.teamId, old.id), old.bodyChunks);
   message.bodyChunks = addChunks(op, keys.body(old.teamId, old.id), html);

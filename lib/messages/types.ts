@@ -100,6 +100,12 @@ export interface Message {
   delivery?: DeliveryState | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * How many times its content was saved (1 when created): an update made to an older revision is refused, so
+   * a tab or device left open on a draft never silently overwrites what was written since elsewhere. Absent on
+   * drafts stored before it (0).
+   */
+  revision?: number;
   queuedAt: number | null;
   sentAt: number | null;
   /**

@@ -49,7 +49,14 @@ const copyAlarms =
     );
   };
 
-const DraftPatch = DraftInput.partial().openapi("DraftPatch");
+const NewDraft = DraftInput.partial().openapi("NewDraft");
+const DraftPatch = DraftInput.partial().extend({
+  baseRevision: z.number().int().min(0).optional().openapi({
+    description: "The revision this change was made to (the draft's `revision` when it was read). When the " +
+      "draft has been changed since (another tab, another device), the change is refused with 409 " +
+      "`draft_changed` and nothing is saved. Without it, the change is saved whatever came before",
+  }),
+}).openapi("DraftPatch");
 
 async function detail(deps: AppDeps, message: Message, viewer: Viewer) {
   const stats = await getStats(deps.kv, message.teamId, message.id);
@@ -121,7 +128,7 @@ messagesApi.openapi(
     tags: ["Messages"],
     summary: "Create a draft",
     security,
-    request: jsonBody(DraftPatch),
+    request: jsonBody(NewDraft),
     responses: { 201: json(MessageDetailSchema, "The draft"), ...errors },
   }),
   async (c) => {

@@ -136,6 +136,11 @@ export const MessageSchema = z.object({
   }),
   createdAt: z.number(),
   updatedAt: z.number(),
+  revision: z.number().int().optional().openapi({
+    description:
+      "How many times the draft's content was saved (1 when created; absent on older drafts: 0). " +
+      "Send it as `baseRevision` when changing the draft",
+  }),
   queuedAt: z.number().nullable(),
   sentAt: z.number().nullable(),
   listKey: z.string().nullable().optional().openapi({

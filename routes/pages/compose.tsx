@@ -54,6 +54,7 @@ export async function composerDraft(kv: Deno.Kv, v: Viewer, message: Message): P
     attachments: message.attachments ?? [],
     template: await templateLabel(kv, v, message),
     updatedAt: message.updatedAt,
+    revision: message.revision ?? 0,
   };
 }
 

@@ -363,3 +363,54 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - a draft open in two tabs: a save over the other's is refused; keep this version, or load the other", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page: laptop, errors } = await signUp(browser, server.url, "ana@acme.example");
+  const draft = await apiCall(laptop, server.url, "POST", "/messages", {
+    subject: "Pricing",
+    html: "<p>Hi</p>",
+  });
+  const phone = await context.newPage();
+  for (const tab of [laptop, phone]) {
+    await tab.goto(`${server.url}/compose/${draft.json.id}`);
+    await tab.waitForSelector("[data-testid=composer][data-ready=true]");
+  }
+  const stored = async () =>
+    (await apiCall(laptop, server.url, "GET", `/messages/${draft.json.id}`)).json.subject;
+
+  await laptop.fill("#composer-subject", "Pricing for Globex");
+  await saved(laptop);
+  // The phone still shows revision 1: its save is refused, said so, and changes nothing.
+  await phone.fill("#composer-subject", "Pricing, second try");
+  await phone.waitForSelector("[data-testid=draft-conflict]");
+  assert.match(
+    await phone.textContent("[data-testid=save-status]") ?? "",
+    /Couldn't save — it was changed in another tab or on another device\./,
+  );
+  assert.equal(await stored(), "Pricing for Globex");
+  await screenshot(phone, "compose-changed-elsewhere");
+
+  // "Keep this version": the phone's is saved over the laptop's.
+  await phone.click("[data-testid=draft-conflict] button:has-text('Keep this version')");
+  await phone.waitForSelector("[data-testid=draft-conflict]", { state: "detached" });
+  await saved(phone);
+  assert.equal(await stored(), "Pricing, second try");
+
+  // Now the laptop is behind: "Load the other version" shows what the phone saved.
+  await laptop.fill("#composer-subject", "Pricing for Globex, v3");
+  await laptop.click("[data-testid=draft-conflict] button:has-text('Load the other version')");
+  await laptop.waitForSelector("[data-testid=composer][data-ready=true]");
+  await laptop.waitForFunction(() =>
+    (document.querySelector("#composer-subject") as HTMLInputElement | null)?.value === "Pricing, second try"
+  );
+  assert.equal(await laptop.locator("[data-testid=draft-conflict]").count(), 0);
+  assert.equal(await stored(), "Pricing, second try");
+  // And from there it saves as usual.
+  await laptop.fill("#composer-subject", "Pricing, final");
+  await saved(laptop);
+  assert.equal(await stored(), "Pricing, final");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
