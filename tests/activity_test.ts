@@ -96,6 +96,9 @@ Deno.test("activity - lists the seller's own drafts, a cancelled scheduled send 
     ["Pricing", "To ken@globex.example · saved Mon 2 Mar, 09:01"],
     ["(no subject)", "No recipients yet · “Hi” · saved Mon 2 Mar, 09:00"],
   ]);
+  // Above the first page of the unfiltered list only: a filtered page has no drafts, not even live ones later.
+  assert.doesNotMatch((await ana.page("/?q=proposal")).html, /data-island="draft_list"/);
+  assert.match((await ana.page("/")).html, /data-island="draft_list"/);
 
   // A teammate's drafts are theirs: Bea sees none of Ana's.
   const invite = (await ana.api("POST", "/invites", { email: "bea@acme.example" })).json;

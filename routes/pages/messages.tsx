@@ -61,7 +61,8 @@ messagePages.get("/", async (c) => {
   };
   const filtered = Boolean(followed || opened || q);
   const clear = `/?scope=${scope}`;
-  const drafts = cursor || filtered ? [] : await listDrafts(kv, team.id, user.id);
+  // Drafts are listed above the first page of the unfiltered list only.
+  const drafts = cursor || filtered ? null : await listDrafts(kv, team.id, user.id);
   return render(
     c,
     { title: "Activity" },
@@ -112,7 +113,7 @@ messagePages.get("/", async (c) => {
           {filtered && <a class="button button-ghost button-small filter-clear" href={clear}>Clear</a>}
         </form>
       </div>
-      {island(DraftList, {
+      {drafts && island(DraftList, {
         drafts: drafts.map(toDraftRow),
         all: c.req.query("drafts") === "all",
         zone: user.timeZone,
