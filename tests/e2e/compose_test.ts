@@ -391,6 +391,12 @@ Deno.test("e2e - a draft open in two tabs: a save over the other's is refused; k
   );
   assert.equal(await stored(), "Pricing for Globex");
   await screenshot(phone, "compose-changed-elsewhere");
+  // Nor can it be sent before the seller chooses.
+  await phone.click(".composer-send");
+  await phone.waitForSelector(
+    ".toast:has-text('Not sent: it was changed in another tab or on another device')",
+  );
+  assert.equal((await apiCall(laptop, server.url, "GET", `/messages/${draft.json.id}`)).json.status, "draft");
 
   // "Keep this version": the phone's is saved over the laptop's.
   await phone.click("[data-testid=draft-conflict] button:has-text('Keep this version')");
