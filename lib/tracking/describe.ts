@@ -30,11 +30,31 @@ export function describeEvent(
 /** Query parameters that only say where a click came from, not where it goes (utm_source, gclid…). */
 const CAMPAIGN_PARAM = /^(?:utm_|mc_|_hs|fbclid$|gclid$|msclkid$)/i;
 const SHORT_URL_MAX = 60;
+/**
+ * What a decoded escape must not become: a separator (the link would read as another path or query), "%", a
+ * space, or an invisible character (a bidi control could reorder what is shown, the host too).
+ */
+const KEEP_ESCAPED = /[\p{C}\p{Z}%/?#&=+;]/gu;
+
+/**
+ * "عرض" from "%D8%B9%D8%B1%D8%B6": each run of escapes decoded, one that isn't UTF-8 left as it is, and what
+ * KEEP_ESCAPED names escaped again.
+ */
+function readable(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run).replace(KEEP_ESCAPED, encodeURIComponent);
+    } catch {
+      return run;
+    }
+  });
+}
 
 /**
  * "example.com/pricing?plan=pro" from "https://www.example.com/pricing?plan=pro&utm_source=mail": what tells
  * one link from another. A long one keeps its start and its end ("docs.acme.example/proposals/…/globex-q3.pdf"):
- * links to one site differ at the end.
+ * links to one site differ at the end. Path and query are shown decoded ("gulf-trade.example/عرض"); the host
+ * as the URL parser gives it (punycode).
  */
 export function shortUrl(url: string): string {
   let text = url;
@@ -43,12 +63,13 @@ export function shortUrl(url: string): string {
     for (const key of [...parsed.searchParams.keys()]) {
       if (CAMPAIGN_PARAM.test(key)) parsed.searchParams.delete(key);
     }
-    text = parsed.hostname.replace(/^www\./, "") + (parsed.pathname === "/" ? "" : parsed.pathname) +
-      parsed.search;
+    text = parsed.hostname.replace(/^www\./, "") +
+      readable((parsed.pathname === "/" ? "" : parsed.pathname) + parsed.search);
   } catch {
     // Not a URL: shown as it is.
   }
-  if (text.length <= SHORT_URL_MAX) return text;
+  const chars = [...text]; // (by code point: a decoded emoji isn't cut in two)
+  if (chars.length <= SHORT_URL_MAX) return text;
   const half = Math.floor((SHORT_URL_MAX - 1) / 2);
-  return `${text.slice(0, half)}…${text.slice(-half)}`;
+  return `${chars.slice(0, half).join("")}…${chars.slice(-half).join("")}`;
 }

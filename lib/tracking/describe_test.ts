@@ -33,3 +33,23 @@ Deno.test("short url - text that is not a URL is shown as it is, cut to length",
   assert.equal(shortUrl("a link"), "a link");
   assert.equal(shortUrl("x".repeat(100)).length, 59);
 });
+
+Deno.test("short url - a non-Latin path and query are shown readable; the host stays as the parser gives it", () => {
+  assert.equal(shortUrl("https://gulf-trade.example/عرض"), "gulf-trade.example/عرض");
+  assert.equal(
+    shortUrl("https://gulf-trade.example/%D8%B9%D8%B1%D8%B6?q=%D8%B3%D8%B9%D8%B1"),
+    "gulf-trade.example/عرض?q=سعر",
+  );
+  assert.equal(shortUrl("https://münchen.example/straße"), "xn--mnchen-3ya.example/straße");
+  const long = shortUrl(`https://gulf-trade.example/${"عرض-".repeat(20)}😀`);
+  assert.equal([...long].length, 59);
+  assert.ok(long.endsWith("-😀"), long);
+});
+
+Deno.test("short url - escapes that aren't UTF-8, or would read as a separator or reorder the text, stay escaped", () => {
+  assert.equal(shortUrl("https://acme.example/50%ZZ/%D8/%D8%B9"), "acme.example/50%ZZ/%D8/ع");
+  assert.equal(shortUrl("https://acme.example/a%2Fb?x=1%262"), "acme.example/a%2Fb?x=1%262");
+  assert.equal(shortUrl("https://acme.example/%25D8%20x"), "acme.example/%25D8%20x");
+  // A right-to-left override would show "acme.example/moc.live" as if the link went elsewhere.
+  assert.equal(shortUrl("https://acme.example/%E2%80%AEmoc.live"), "acme.example/%E2%80%AEmoc.live");
+});
