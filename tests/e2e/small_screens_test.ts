@@ -16,6 +16,8 @@ import {
   signUpInBrowser,
 } from "../helpers/e2e_flows.ts";
 import { personRequest } from "../helpers/people.ts";
+import { gmailReply } from "../../lib/inbound/fixtures/mime.ts";
+import { receiveAndFollowUp } from "../../workers/replies.ts";
 
 const PHONE = { width: 390, height: 844 };
 
@@ -333,6 +335,62 @@ Deno.test("e2e - small screens: the Team page's members table, with an admin's r
   await assertFitsWidth(page, "The team page");
   assert.deepEqual(await addressesBrokenMidWord(page, ".member-email"), [], "addresses broken mid-word");
   await screenshot(page, "team-members-phone");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - small screens: a reply quoting a long link, a long name and a long draft subject keep every page to the screen", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  // A double-barrelled name typed without spaces, and a reply that is mostly a shared document's address.
+  const ken = { ...KEN, lastName: "Sato-Hohenzollern".replaceAll("-", "") + "Sigmaringen".repeat(4) };
+  const { contact, draft } = await draftToNewContact(page, ken, {
+    subject: "Pricing",
+    html: "<p>Hi Ken</p>",
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await server.deps.scheduler.drain();
+  const sent = await pageApi<{ rfcMessageId: string }>(page, "GET", `/messages/${draft.id}`);
+  const link = `https://docs.google.com/document/d/${
+    "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789".repeat(2)
+  }/edit?usp=sharing`;
+  const reply = await gmailReply(
+    {
+      rfcMessageId: sent.rfcMessageId,
+      subject: "Pricing",
+      seller: { name: "Ana Lima", address: "ana@acme.example" },
+      sentAt: new Date(),
+    },
+    [`Here are my notes: ${link}`],
+    { from: "Ken Sato <ken@globex.example>" },
+  );
+  assert.equal((await receiveAndFollowUp(server.deps, reply, { via: "raw" })).status, "matched");
+  await pageApi(page, "POST", "/messages", {
+    to: [ken.email],
+    subject: `Re: Follow-up ${"Supercalifragilistic".repeat(8)}`,
+    html: "<p>Hi</p>",
+  });
+  assert.ok((await listOutbox(server.deps.kv, me.team.id)).length > 0);
+
+  for (
+    const [what, path, shown] of [
+      ["Activity", "/", "[data-testid=drafts]"],
+      ["The message page", `/messages/${draft.id}`, "[data-testid=history]"],
+      ["Ken's page", `/contacts/${contact.id}`, "text=Here are my notes"],
+      ["The assistant", "/assistant", "text=Here are my notes"],
+    ]
+  ) {
+    await page.goto(`${server.url}${path}`);
+    await page.waitForSelector(shown);
+    await assertFitsWidth(page, what);
+  }
+  await page.goto(`${server.url}/`);
+  await screenshot(page, "activity-long-words");
+  await page.goto(`${server.url}/contacts/${contact.id}`);
+  await screenshot(page, "contact-long-link-reply");
   assert.deepEqual(errors, []);
   await context.close();
 });
