@@ -1,5 +1,6 @@
 /** Words for engagement events in histories and timelines. Pure. */
 import { type DeliveryKind, deliveryText } from "../messages/delivery_status.ts";
+import { clip } from "../text/clip.ts";
 import type { PublicEvent } from "./types.ts";
 
 export function describeEvent(
@@ -8,7 +9,7 @@ export function describeEvent(
 ): string {
   if (event.type === "reply" && event.reply) {
     const who = event.reply.fromName || event.reply.from;
-    const said = event.reply.text ? `: “${event.reply.text.replace(/\s+/g, " ").slice(0, 140)}”` : "";
+    const said = event.reply.text ? `: “${clip(event.reply.text.replace(/\s+/g, " "), 140)}”` : "";
     if (event.reply.autoReply) {
       return `Auto-reply from ${who} (${event.reply.autoReply}) — not counted as a reply`;
     }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shortUrl } from "./describe.ts";
+import { describeEvent, shortUrl } from "./describe.ts";
 
 Deno.test("short url - host and path, without www, scheme or campaign parameters", () => {
   assert.equal(
@@ -52,4 +52,31 @@ Deno.test("short url - escapes that aren't UTF-8, or would read as a separator o
   assert.equal(shortUrl("https://acme.example/%25D8%20x"), "acme.example/%25D8%20x");
   // A right-to-left override would show "acme.example/moc.live" as if the link went elsewhere.
   assert.equal(shortUrl("https://acme.example/%E2%80%AEmoc.live"), "acme.example/%E2%80%AEmoc.live");
+});
+
+Deno.test("describe event - a long reply is quoted cut at a word, with an ellipsis", () => {
+  const reply = (text: string) => ({
+    type: "reply" as const,
+    index: null,
+    url: null,
+    method: "SMTP",
+    prefetch: false,
+    reply: {
+      from: "ken@globex.example",
+      fromName: "Ken Sato",
+      subject: "Re: Q3",
+      text,
+      autoReply: null,
+      fromRecipient: true,
+      inboundId: "i1",
+    },
+  });
+  assert.equal(describeEvent(reply("Thursday\n\nworks.")), "Ken Sato replied: “Thursday works.”");
+  const long = describeEvent(
+    reply(`${"Thanks for the proposal. ".repeat(5)}About the pricing — can we talk?`),
+  );
+  assert.match(long, /^Ken Sato replied: “Thanks for the proposal\. .*…”$/);
+  const quote = long.slice(long.indexOf("“") + 1, -1);
+  assert.ok(quote.length <= 140, quote);
+  assert.match(quote, /\w…$/, "cut after a whole word, not after a space");
 });
