@@ -120,6 +120,8 @@ Deno.test("replies - on an email to several, the card is about whoever replied, 
   assert.deepEqual([card.contactId, card.recipientZone], [bea.id, "America/New_York"], "Bea's, not Ken's");
   // A call planned from the card is with Bea, not with "Ken Sato +1".
   assert.deepEqual([card.personName, card.recipientLabel], ["Bea Costa", "Ken Sato +1"]);
+  // Her timeline names her too, not by her address.
+  assert.match((await ana.page(`/contacts/${bea.id}`)).html, /Bea Costa replied: “Count me in\.”/);
 });
 
 Deno.test("replies - an auto-reply is recorded, not counted, and the 'no reply' alarm still fires", async () => {

@@ -115,6 +115,12 @@ export function isRecipient(address: string, recipients: string[]): boolean {
   return recipients.some((recipient) => mailboxKey(recipient) === key);
 }
 
+/** The name the message gives the recipient at `address` (by `mailboxKey`), or "" when it gives none. */
+export function recipientName(address: string, recipients: { email: string; name: string }[]): string {
+  const key = mailboxKey(address);
+  return recipients.find((r) => r.name && mailboxKey(r.email) === key)?.name ?? "";
+}
+
 /**
  * An address reduced to the mailbox it delivers to: lower case, `+tag` removed, and for Gmail the dots in the
  * local part removed and googlemail.com read as gmail.com.

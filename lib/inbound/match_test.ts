@@ -11,7 +11,15 @@ import {
   REPLIED_AT,
   type Thread,
 } from "./fixtures/mime.ts";
-import { isRecipient, type Lookup, mailboxKey, matchReply, normalizeSubject, type SentRef } from "./match.ts";
+import {
+  isRecipient,
+  type Lookup,
+  mailboxKey,
+  matchReply,
+  normalizeSubject,
+  recipientName,
+  type SentRef,
+} from "./match.ts";
 import { parseInbound } from "./parse.ts";
 import { replyAddress, ReplyTokenSigner } from "./reply_token.ts";
 import { newText } from "./strip.ts";
@@ -420,6 +428,16 @@ Deno.test("inbound - fromRecipient ignores case, +tags and Gmail dots", () => {
     "dots count elsewhere",
   );
   assert.equal(mailboxKey(" Pedro.Alves+x@GMAIL.com "), "pedroalves@gmail.com");
+});
+
+Deno.test("inbound - recipientName: the name the email gave that recipient, by the same mailbox rule", () => {
+  const recipients = [
+    { email: "ken@globex.example", name: "" },
+    { email: "Ana+crm@client.example", name: "Ana Lima" },
+  ];
+  assert.equal(recipientName("ana@client.example", recipients), "Ana Lima");
+  assert.equal(recipientName("ken@globex.example", recipients), "");
+  assert.equal(recipientName("luis@client.example", recipients), "");
 });
 
 Deno.test("inbound - normalizeSubject strips reply/forward prefixes and gateway tags in many languages", () => {

@@ -15,7 +15,7 @@ import type { LiveEvent } from "../realtime/realtime.ts";
 import { inboundKeys as keys } from "./keys.ts";
 import { type Lookup, matchReply, type SentRef } from "./match.ts";
 import { type ParsedInbound, parseInbound } from "./parse.ts";
-import { isRecipient } from "./match.ts";
+import { isRecipient, recipientName } from "./match.ts";
 import { autoReplyReason } from "./auto_reply.ts";
 import type { ReplyTokenSigner } from "./reply_token.ts";
 import { newText } from "./strip.ts";
@@ -215,9 +215,16 @@ async function recordReply(
       inboundId: mail.id,
     },
   };
-  const stats =
-    (await kv.get<{ sentAt: number }>(["team", mail.teamId, "message_stats", mail.messageId!])).value;
-  if (stats) event.sinceSendMs = Math.max(0, now - stats.sentAt);
+  const [stats, message] = await kv.getMany<[{ sentAt: number }, Message]>([
+    ["team", mail.teamId, "message_stats", mail.messageId!],
+    messageKeys.message(mail.teamId, mail.messageId!),
+  ]);
+  if (stats.value) event.sinceSendMs = Math.max(0, now - stats.value.sentAt);
+  // Mail without a display name is named as the email named its recipient, as the Assistant's card names them.
+  if (!mail.fromName && message.value) {
+    const { to, cc, bcc } = message.value;
+    event.reply!.fromName = recipientName(mail.fromAddress, [...to, ...cc, ...bcc]);
+  }
   const result = await appendEvent(kv, event, {
     extra: (op) => op.set(keys.mail(mail.teamId, mail.id), mail).delete(keys.unmatched(mail.teamId, mail.id)),
     once: rfcId ? keys.byRfcId(mail.teamId, rfcId) : ["team", mail.teamId, "inbound_attached", mail.id],

@@ -5,6 +5,7 @@ export type EventType = "open" | "click" | "attachment_view" | "reply" | "delive
 /** What a reply event keeps (the full message is stored with the inbound mail). */
 export interface ReplyFacts {
   from: string;
+  /** The mail's display name; without one, the name the message gave that recipient (or ""). */
   fromName: string;
   subject: string;
   /** The new text, quoted history stripped. */
