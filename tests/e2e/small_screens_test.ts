@@ -387,6 +387,22 @@ Deno.test("e2e - small screens: a reply quoting a long link, a long name and a l
     await page.waitForSelector(shown);
     await assertFitsWidth(page, what);
   }
+  // On a laptop, Activity's column headers still break between words only ("Link clicks", not "Link click / s").
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`${server.url}/`);
+  const splitWords = await page.locator(".activity th").evaluateAll((headers) =>
+    headers.flatMap((th) => {
+      const text = th.firstChild!;
+      return [...text.textContent!.matchAll(/\S+/g)].filter((word) => {
+        const range = document.createRange();
+        range.setStart(text, word.index!);
+        range.setEnd(text, word.index! + word[0].length);
+        return range.getClientRects().length > 1;
+      }).map((word) => word[0]);
+    })
+  );
+  assert.deepEqual(splitWords, []);
+  await page.setViewportSize(PHONE);
   await page.goto(`${server.url}/`);
   await screenshot(page, "activity-long-words");
   await page.goto(`${server.url}/contacts/${contact.id}`);
