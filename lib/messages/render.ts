@@ -352,8 +352,9 @@ function escapeHtml(value: string): string {
 }
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+/** Long URLs and unbroken words wrap (overflow-wrap, and word-break for older WebKit) instead of running off a phone. */
 const WRAPPER =
-  `max-width:640px;margin:0 auto;padding:16px;font-family:${FONT};font-size:15px;line-height:1.5;color:#1f2328;text-align:left;`;
+  `max-width:640px;margin:0 auto;padding:16px;font-family:${FONT};font-size:15px;line-height:1.5;color:#1f2328;text-align:left;overflow-wrap:anywhere;word-break:break-word;`;
 const FOOTER =
   "margin:24px 0 0 0;padding:12px 0 0 0;border-top:1px solid #d0d7de;font-size:12px;color:#57606a;";
 const FOOTER_LINE = "margin:0 0 4px 0;";

@@ -255,6 +255,14 @@ Deno.test("render - the email is a complete, styled document", () => {
   assert.match(html, /<\/div>\n<\/body>\n<\/html>\n$/);
 });
 
+Deno.test("render - long URLs and unbroken words wrap: the wrapper says so inline, as mail clients need", () => {
+  const url = `https://docs.acme.example/${"proposal-".repeat(12)}final.pdf`;
+  const { html } = renderEmail(`<p><a href="${url}">${url}</a> ${"x".repeat(90)}</p>`, { tracking: null });
+  const wrapper = html.match(/<div style="(max-width:640px;[^"]+)">/)![1];
+  assert.match(wrapper, /(?:^|;)overflow-wrap:anywhere;/);
+  assert.match(wrapper, /(?:^|;)word-break:break-word;/);
+});
+
 Deno.test("render - footer lines appear in both parts, untracked", () => {
   const footer = [
     {
