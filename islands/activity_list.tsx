@@ -16,6 +16,7 @@ import {
 import { seenAt, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { type ActivityFilter, inActivity, openedAsFiltered } from "../lib/messages/activity_filter.ts";
+import { isolated } from "../lib/text/bidi.ts";
 import { formatDateTime, formatRelative } from "../lib/time/format.ts";
 import { countedOpens, type MessageStats } from "../lib/tracking/types.ts";
 
@@ -234,7 +235,7 @@ export default function ActivityList(
                   <a class="row-link" href={`/messages/${row.id}`} title={row.subject}>{row.subject}</a>
                   <div class="muted small">
                     To {row.toLabel}
-                    {row.senderName && <>{" "}· from {row.senderName}</>}
+                    {row.senderName && <>{" "}· from {isolated(row.senderName)}</>}
                     {row.sentAt && <>{" "}· {formatDateTime(row.sentAt, zone, now)}</>}
                   </div>
                 </td>

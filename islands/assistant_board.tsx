@@ -11,6 +11,7 @@ import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
 import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
 import { formatDateTime, formatDuration, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
+import { isolated } from "../lib/text/bidi.ts";
 import { clip } from "../lib/text/clip.ts";
 
 interface Props {
@@ -38,7 +39,9 @@ const TONES: Record<Card["kind"], string> = {
 function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: () => void }) {
   // With whom: the one person the card is about (who replied, whom the alarm watched), else the recipients.
   const [subject, setSubject] = useState(
-    `Call ${card.personName ?? card.recipientLabel} about “${clip(card.subject, 60)}”`,
+    `Call ${card.personName ? isolated(card.personName) : card.recipientLabel} about “${
+      isolated(clip(card.subject, 60))
+    }”`,
   );
   const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
   const [notes, setNotes] = useState("");
@@ -292,9 +295,10 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
           </div>
           <h3 class="action-card-title">{card.headline}</h3>
           <p class="action-card-sub">
-            <a href={`/messages/${card.messageId}`} title={card.subject}>“{clip(card.subject, 90)}”</a> · to
-            {" "}
-            {card.recipientLabel}
+            <a href={`/messages/${card.messageId}`} title={card.subject}>
+              “{isolated(clip(card.subject, 90))}”
+            </a>{" "}
+            · to {card.recipientLabel}
           </p>
           {card.comment && <blockquote class="card-comment">{card.comment}</blockquote>}
           {card.lateByMs && (

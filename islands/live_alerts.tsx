@@ -3,6 +3,7 @@ import { holdWhileFocused, seenInBeacon } from "../lib/browser/focus.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { showToast, type ToastMessage } from "../lib/browser/toast.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
+import { isolated } from "../lib/text/bidi.ts";
 import { clip } from "../lib/text/clip.ts";
 
 interface Alert {
@@ -16,7 +17,7 @@ interface Alert {
 }
 
 /** A subject as an alert quotes it: a line's worth (the message page has it whole). */
-const quoted = (subject: string) => `“${clip(subject, 80)}”`;
+const quoted = (subject: string) => `“${isolated(clip(subject, 80))}”`;
 
 /** The seller's own alerts, in words: a first open (info), an email that could not be sent (an error). */
 function alertOf(event: LiveEvent): Alert | null {
@@ -31,7 +32,7 @@ function alertOf(event: LiveEvent): Alert | null {
     return {
       toast: "info",
       title: "Email opened",
-      text: `${data.who ?? "Someone"} opened ${quoted(data.subject)}`,
+      text: `${data.who ? isolated(data.who) : "Someone"} opened ${quoted(data.subject)}`,
       messageId: data.messageId,
       tag: data.messageId,
     };

@@ -13,6 +13,7 @@ import { seenAt, statusLine } from "../lib/messages/status.ts";
 import { onTimeline, type TimelineOf, withTimelineRow } from "../lib/messages/timeline_rows.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { formatDateTime } from "../lib/time/format.ts";
+import { isolated } from "../lib/text/bidi.ts";
 import { describeEvent } from "../lib/tracking/describe.ts";
 import type { MessageStats, PublicEvent } from "../lib/tracking/types.ts";
 import { eventLook, Why } from "./engagement_panel.tsx";
@@ -101,7 +102,7 @@ export default function MessageTimeline(
               <span class={`status status-${status.tone}`} title={status.detail}>{status.text}</span>
             </div>
             <div class="muted small">
-              To {row.toLabel} · from {row.senderName}
+              To {row.toLabel} · from {isolated(row.senderName)}
               {row.sentAt && <>{" "}· sent {formatDateTime(row.sentAt, zone, now)}</>}
             </div>
             {events.length > 0 && (

@@ -4,6 +4,7 @@ import type { MessageStats, PublicEvent } from "../tracking/types.ts";
 import { type DeliveryKind, mergeDelivery } from "./delivery_status.ts";
 import type { Message } from "./types.ts";
 import { listKeyOf } from "./listing.ts";
+import { isolated } from "../text/bidi.ts";
 
 export interface MessageRow {
   id: string;
@@ -33,7 +34,7 @@ export function recipientLabel(m: Pick<Message, "to" | "cc" | "bcc">): string {
   const first = m.to[0] ?? m.cc[0] ?? m.bcc[0];
   if (!first) return "No recipients";
   const more = m.to.length + m.cc.length + m.bcc.length - 1;
-  return (first.name || first.email) + (more > 0 ? ` +${more}` : "");
+  return isolated(first.name || first.email) + (more > 0 ? ` +${more}` : "");
 }
 
 export function toRow(message: Message, stats: MessageStats | null, senderName: string): MessageRow {

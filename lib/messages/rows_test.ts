@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type MessageRow, withLiveRow } from "./rows.ts";
+import { type MessageRow, recipientLabel, withLiveRow } from "./rows.ts";
 
 /** A row listed under `key` (by default its id: drafts written and sent in one order). */
 const row = (id: string, key = id) => ({ id, listKey: key }) as MessageRow;
@@ -28,4 +28,11 @@ Deno.test("rows - an email that goes out takes its place as of its sending, as a
   assert.deepEqual(ids(withLiveRow(page, row("00", "09"))), ["00", "05", "04", "02"]);
   // The last row shown, changed (opened, failed): it stays.
   assert.deepEqual(ids(withLiveRow(page, row("02"))), ["05", "04", "02"]);
+});
+
+Deno.test("rows - a right-to-left name is isolated from Beacon's own text around it, so '+2' stays after it", () => {
+  const to = (name: string) => ({ email: "m@gulf.example", name, contactId: null });
+  const email = { to: [to("محمد الهاشمي")], cc: [to("Ken")], bcc: [to("")] };
+  assert.equal(recipientLabel(email), "\u2068محمد الهاشمي\u2069 +2");
+  assert.equal(recipientLabel({ ...email, to: [to("Ken Satō")] }), "Ken Satō +2", "left-to-right: as it is");
 });
