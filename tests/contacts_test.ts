@@ -35,6 +35,11 @@ Deno.test("contacts - create, read, patch and delete through the API", async () 
   assert.equal(patched.status, 200);
   assert.equal(patched.json.tracking, "do_not_allow");
   assert.equal(patched.json.title, "CTO", "fields not sent stay as they were");
+  const badZone = await ana.api("PATCH", `/contacts/${created.json.id}`, { timeZone: "+05:30" });
+  assert.equal(badZone.status, 400);
+  assert.equal(badZone.json.error.fields.timeZone, '"+05:30" is not an IANA time zone, like Europe/Lisbon.');
+  const noZone = await ana.api("PATCH", `/contacts/${created.json.id}`, { timeZone: "" });
+  assert.equal(noZone.json.timeZone, null, "an empty zone is none");
 
   const people = await ana.api("GET", `/companies/${company.json.id}/contacts`);
   assert.deepEqual(people.json.items.map((c: { id: string }) => c.id), [created.json.id]);
@@ -68,6 +73,7 @@ Deno.test("contacts - validation names each field and writes nothing", async () 
     "timeZone",
     "tracking",
   ]);
+  assert.match(bad.json.error.fields.timeZone, /"Mars\/Olympus" is not an IANA time zone/);
   const noCompany = await ana.api("POST", "/contacts", {
     firstName: "A",
     email: "a@example.com",

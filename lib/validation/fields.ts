@@ -18,18 +18,20 @@ export const nameField = (label: string, max = 120) =>
 export const optionalText = (max: number) =>
   z.string().trim().max(max, `At most ${max} characters.`).optional().default("");
 
-export const timeZoneField = z.string({ error: "Choose a time zone." }).trim().transform(
-  (value, ctx) => {
-    const zone = canonicalTimeZone(value);
-    if (!zone) {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not an IANA time zone, like Europe/Lisbon.` });
-      return z.NEVER;
-    }
-    return zone;
-  },
-).openapi({ type: "string", example: "Europe/Lisbon" });
+/** The zone's canonical name; one that isn't a zone is an issue saying what one looks like. */
+function toZone(value: string, ctx: z.RefinementCtx): string {
+  const zone = canonicalTimeZone(value);
+  if (zone) return zone;
+  ctx.addIssue({ code: "custom", message: `"${value}" is not an IANA time zone, like Europe/Lisbon.` });
+  return z.NEVER;
+}
 
-export const optionalTimeZoneField = z.union([z.literal("").transform(() => null), timeZoneField])
+const zoneText = z.string({ error: "Choose a time zone." }).trim();
+
+export const timeZoneField = zoneText.transform(toZone).openapi({ type: "string", example: "Europe/Lisbon" });
+
+/** A zone, or null for none ("" or absent). (Not a union with "": its error would be zod's bare "Invalid input".) */
+export const optionalTimeZoneField = zoneText.transform((value, ctx) => value ? toZone(value, ctx) : null)
   .nullable().optional().transform((v) => v ?? null)
   .openapi({ type: ["string", "null"], example: "America/New_York" });
 
