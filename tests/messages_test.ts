@@ -115,6 +115,14 @@ Deno.test("messages - send problems name their field and nothing is queued", asy
   const bad = await ana.api("PATCH", `/messages/${draft.id}`, { to: ["ok@example.com", "not an email"] });
   assert.equal(bad.status, 400);
   assert.ok(bad.json.error.fields["to.1"]);
+  // One address sent as a string, not a list: said in words, per field.
+  const loose = await ana.api("POST", "/messages", { to: "ken@globex.example", cc: "", bcc: 3 });
+  assert.equal(loose.status, 400);
+  assert.deepEqual(loose.json.error.fields, {
+    to: "To must be a list of email addresses.",
+    cc: "Cc must be a list of email addresses.",
+    bcc: "Bcc must be a list of email addresses.",
+  });
 });
 
 Deno.test("messages - a change made to an older revision of a draft is refused and changes nothing", async () => {

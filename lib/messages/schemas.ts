@@ -6,7 +6,10 @@ import { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS } from "./limits.ts";
 export { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS };
 
 const recipients = (label: string) =>
-  z.array(emailField).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} addresses in ${label}.`)
+  z.array(emailField, { error: `${label} must be a list of email addresses.` }).max(
+    MAX_RECIPIENTS,
+    `At most ${MAX_RECIPIENTS} addresses in ${label}.`,
+  )
     .transform((list) => [...new Set(list)]);
 
 /** A draft as the composer saves it; every field optional on update. */
