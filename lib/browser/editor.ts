@@ -194,7 +194,8 @@ export function createEditor(element: HTMLElement, html: string, options: Editor
       UndoRedo,
       Dropcursor,
       Gapcursor,
-      Link.configure({
+      // Not inclusive (autolink would make it so): a full stop typed right after a link is not part of it.
+      Link.extend({ inclusive: () => false }).configure({
         openOnClick: false,
         autolink: true,
         linkOnPaste: true,
@@ -249,8 +250,14 @@ export function createEditor(element: HTMLElement, html: string, options: Editor
           "link",
         ).run();
       } else {
-        chain.setLink({ href }).run();
+        // The cursor goes after the linked text, so the next key typed doesn't replace it, and what is typed
+        // next is not part of the link.
+        chain.setLink({ href }).command(({ tr, commands }) => commands.setTextSelection(tr.selection.to))
+          .unsetMark("link").run();
       }
+      // Now, not on the next frame as the focus command does: keys pressed right after Enter in the link box
+      // (End, Enter) are the editor's, not the closing box's.
+      editor.view.focus();
       return true;
     },
     setContent: (html) => editor.commands.setContent(html),
