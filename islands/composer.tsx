@@ -698,6 +698,7 @@ export default function Composer(props: ComposerProps) {
             <input
               ref={inputs.subject}
               id="composer-subject"
+              dir="auto"
               class="composer-subject"
               type="text"
               maxLength={MAX_SUBJECT_CHARS}

@@ -177,6 +177,9 @@ export function createEditor(element: HTMLElement, html: string, options: Editor
   const editor = new Editor({
     element,
     content: html,
+    // Each paragraph reads in the direction of its first letter (Arabic or Hebrew right to left), in the editor
+    // and in the email: its blocks carry dir="auto".
+    textDirection: "auto",
     extensions: [
       // Only what the toolbar offers (StarterKit would ship headings, code blocks and more, unused).
       Document,

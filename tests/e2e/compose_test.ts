@@ -9,6 +9,7 @@ import type { Browser, Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
 import { openComposer, pickContact, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { getOutboxEntry, listOutbox } from "../../lib/mail/outbox.ts";
 
 async function signUp(browser: Browser, url: string, email: string) {
   const seller = await newSellerPage(browser, {
@@ -434,6 +435,35 @@ Deno.test("e2e - a draft open in two tabs: a save over the other's is refused; k
   await laptop.fill("#composer-subject", "Pricing, final");
   await saved(laptop);
   assert.equal(await stored(), "Pricing, final");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left, in the editor and in the email sent", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await signUp(browser, server.url, "ana@acme.example");
+  await openComposer(page, server.url);
+  await page.fill("#composer-to", "noa@example.com");
+  await page.fill("#composer-subject", "שלום");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Hello Noa,");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("שלום נועה, מה שלומך?");
+  const directions = () =>
+    page.locator(".ProseMirror p").evaluateAll((ps) => ps.map((p) => getComputedStyle(p).direction));
+  assert.deepEqual(await directions(), ["ltr", "rtl"], "each paragraph by its first letter");
+  assert.equal(await page.getAttribute("#composer-subject", "dir"), "auto");
+  await saved(page);
+  const id = page.url().split("/").pop()!;
+  const draft = await apiCall(page, server.url, "GET", `/messages/${id}`);
+  assert.equal(draft.json.html, '<p dir="auto">Hello Noa,</p><p dir="auto">שלום נועה, מה שלומך?</p>');
+  assert.equal((await apiCall(page, server.url, "POST", `/messages/${id}/send`)).status, 202);
+  await server.deps.scheduler.drain();
+  const sent = (await apiCall(page, server.url, "GET", "/me")).json;
+  const [email] = await listOutbox(server.deps.kv, sent.team.id);
+  const entry = await getOutboxEntry(server.deps.kv, sent.team.id, email.id);
+  assert.match(entry!.html, /<p dir="auto"[^>]*>שלום נועה, מה שלומך\?<\/p>/);
   assert.deepEqual(errors, []);
   await context.close();
 });
