@@ -84,6 +84,28 @@ Deno.test("contacts - validation names each field and writes nothing", async () 
   assert.equal(await countKeys(t.kv), before);
 });
 
+Deno.test("contacts - typed names and subjects lose bidi overrides, which would make them display as something else", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  // "\u202E" (right-to-left override) makes "gnp.exe" display as "exe.png"; Arabic and Hebrew need no controls.
+  const created = await ana.api("POST", "/contacts", {
+    firstName: "\u202Egnp.exe",
+    lastName: "\u2067נועה\u2069",
+    email: "noa@example.com",
+  });
+  assert.equal(created.status, 201);
+  assert.deepEqual([created.json.firstName, created.json.lastName], ["gnp.exe", "נועה"]);
+  const empty = await ana.api("POST", "/contacts", { firstName: " \u202E ", email: "x@example.com" });
+  assert.equal(empty.status, 400);
+  assert.equal(empty.json.error.fields.firstName, "Enter a first name.");
+  const draft = await ana.api("POST", "/messages", {
+    subject: "Invoice for \u202Efdp.exe",
+    html: "<p>Hi</p>",
+  });
+  assert.equal(draft.json.subject, "Invoice for fdp.exe");
+});
+
 Deno.test("contacts - email is unique per team, case-insensitively, also on update", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);

@@ -6,11 +6,12 @@ import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
 import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
+import { typedText } from "../validation/fields.ts";
 import { assistantKeys as keys } from "./keys.ts";
 import type { Task } from "./types.ts";
 
 export const TaskInput = z.object({
-  subject: z.string({ error: "Enter a subject." }).trim().min(1, "Enter a subject.").max(
+  subject: typedText({ error: "Enter a subject." }).min(1, "Enter a subject.").max(
     200,
     "At most 200 characters.",
   ),

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { emailField } from "../validation/fields.ts";
+import { emailField, typedText } from "../validation/fields.ts";
 
 import { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS } from "./limits.ts";
 
@@ -17,7 +17,7 @@ export const DraftInput = z.object({
   to: recipients("To").default([]),
   cc: recipients("Cc").default([]),
   bcc: recipients("Bcc").default([]),
-  subject: z.string().trim().max(MAX_SUBJECT_CHARS, `Subjects are at most ${MAX_SUBJECT_CHARS} characters.`)
+  subject: typedText().max(MAX_SUBJECT_CHARS, `Subjects are at most ${MAX_SUBJECT_CHARS} characters.`)
     .default(""),
   html: z.string().max(MAX_BODY_BYTES, "The message is too long (512 KB at most).").default(""),
   regarding: z.object({

@@ -2,13 +2,13 @@
 import { z } from "@hono/zod-openapi";
 import { htmlToPlainText } from "../messages/render.ts";
 import { MAX_BODY_BYTES, MAX_SUBJECT_CHARS } from "../messages/schemas.ts";
-import { nameField } from "../validation/fields.ts";
+import { nameField, typedText } from "../validation/fields.ts";
 import { parseTemplate, validateTemplate } from "./merge.ts";
 
 const scopeField = z.enum(["team", "personal"], { error: "Choose team or personal." });
 
 /** Merge-field mistakes are field errors, worded as the editor shows them while typing. */
-const subjectField = z.string({ error: "Add a subject." }).trim()
+const subjectField = typedText({ error: "Add a subject." })
   .min(1, "Add a subject.")
   .max(MAX_SUBJECT_CHARS, `Subjects are at most ${MAX_SUBJECT_CHARS} characters.`)
   .superRefine((subject, ctx) => {

@@ -1,5 +1,6 @@
 /** Field schemas shared by the API and the pages. Messages are written for people. */
 import { z } from "@hono/zod-openapi";
+import { withoutBidiControls } from "../text/bidi.ts";
 import { canonicalTimeZone } from "../time/zones.ts";
 
 export const emailField = z.string({ error: "Enter an email address." })
@@ -9,14 +10,21 @@ export const emailField = z.string({ error: "Enter an email address." })
   .pipe(z.email({ error: "Enter a valid email address, like ana@example.com." }))
   .openapi({ example: "ana@example.com" });
 
+/**
+ * Text people type (a name, a subject, a note), trimmed, without bidi embeddings, overrides and isolates: they
+ * aren't needed to write any language, and they are how a name is made to display as something else.
+ */
+export const typedText = (params?: Parameters<typeof z.string>[0]) =>
+  z.string(params).overwrite(withoutBidiControls).trim();
+
 export const nameField = (label: string, max = 120) =>
-  z.string({ error: `Enter ${label}.` }).trim().min(1, `Enter ${label}.`).max(
+  typedText({ error: `Enter ${label}.` }).min(1, `Enter ${label}.`).max(
     max,
     `${label[0].toUpperCase()}${label.slice(1)} is at most ${max} characters.`,
   );
 
 export const optionalText = (max: number) =>
-  z.string().trim().max(max, `At most ${max} characters.`).optional().default("");
+  typedText().max(max, `At most ${max} characters.`).optional().default("");
 
 /** The zone's canonical name; one that isn't a zone is an issue saying what one looks like. */
 function toZone(value: string, ctx: z.RefinementCtx): string {
