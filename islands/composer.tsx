@@ -20,6 +20,7 @@ import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { ComposerProps } from "../lib/messages/composer_props.ts";
 import { MAX_SUBJECT_CHARS } from "../lib/messages/limits.ts";
+import { sendProblems } from "../lib/messages/send_rules.ts";
 import type { FollowState, Recipient } from "../lib/messages/types.ts";
 import type { Advice } from "../lib/scheduling/advice_service.ts";
 import { formatTime } from "../lib/time/format.ts";
@@ -393,10 +394,15 @@ export default function Composer(props: ComposerProps) {
       return message;
     }
     const refused = () => RECIPIENT_FIELDS.find((f) => formRef.current[f].some((c) => c.error));
+    // An address in red, with everything else Send would refuse (a missing subject, say): all at once.
+    const refuse = (field: RecipientField) => {
+      const others = errorsOf(sendProblems(formRef.current, hostRef.current?.textContent ?? ""));
+      setErrors({ ...others, [field]: RED });
+      focusField(field);
+    };
     const bad = refused();
     if (bad) {
-      setErrors({ ...errorsRef.current, [bad]: RED });
-      focusField(bad);
+      refuse(bad);
       return RED;
     }
     sendingRef.current = true;
@@ -418,8 +424,7 @@ export default function Composer(props: ComposerProps) {
     }
     const late = refused(); // the server refused an address while saving
     if (late) {
-      setErrors({ [late]: RED });
-      focusField(late);
+      refuse(late);
       return stop(RED, false);
     }
     try {

@@ -299,9 +299,13 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
     /ken@localhost: Enter a valid email address/,
   );
   await saved(page); // the rest of the draft is still saved
+  // With no subject as well, Send says both at once, not one per press.
+  await page.fill("#composer-subject", "");
   await page.click(".composer-send");
   await page.waitForSelector("#composer-to-error");
   assert.match(await page.textContent("#composer-to-error") ?? "", /address in red/);
+  assert.equal(await page.textContent("#composer-subject-error"), "Add a subject.");
+  await page.fill("#composer-subject", "A question");
   await page.click('button[aria-label="Remove ken@localhost"]');
 
   // Cc is behind its toggle; a recipient who asked not to be tracked blocks following.
