@@ -584,13 +584,28 @@ export default function Composer(props: ComposerProps) {
     // Hidden (another tab, the phone's home screen) or left (a reload, a link: browsers hide the page then too):
     // the pause before the next save may never end, so what was typed last is saved now.
     const hidden = () => document.visibilityState === "hidden" && saver.leave();
+    // A link to another page of Beacon (Activity, say) while a save is pending: the save finishes first, so the
+    // page it opens has the draft (in "Your drafts"), and nobody is asked "Leave site?". A save that fails
+    // leaves it to that question.
+    const follow = (e: MouseEvent) => {
+      if (!saver.unsaved || leavingRef.current || e.defaultPrevented) return;
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const a = (e.target as Element | null)?.closest?.("a[href]") as HTMLAnchorElement | null | undefined;
+      // Links in the text being written are not followed; nor are new tabs, downloads and other sites.
+      if (!a || a.closest("[contenteditable=true]") || a.target || a.hasAttribute("download")) return;
+      if (a.origin !== location.origin || a.getAttribute("href")!.startsWith("#")) return;
+      e.preventDefault();
+      saver.flush().then(() => leavingRef.current = true, () => {}).finally(() => location.assign(a.href));
+    };
     addEventListener("beforeunload", warn);
     addEventListener("pageshow", restored);
     document.addEventListener("visibilitychange", hidden);
+    document.addEventListener("click", follow);
     return () => {
       removeEventListener("beforeunload", warn);
       removeEventListener("pageshow", restored);
       document.removeEventListener("visibilitychange", hidden);
+      document.removeEventListener("click", follow);
     };
   }, []);
 

@@ -141,6 +141,33 @@ Deno.test("e2e - compose: what was typed just before leaving the page is saved",
   await context.close();
 });
 
+Deno.test("e2e - compose: a new draft left at once by a link is saved first, then listed on Activity, with no question", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.accept();
+  });
+  await signUpInBrowser(page, server.url);
+  await openComposer(page, server.url);
+  await page.fill("#composer-to", "mia@example.com");
+  await page.keyboard.press("Enter");
+  await page.fill("#composer-subject", "Left straight away");
+  // Well inside the pause before the first save, the seller goes to Activity.
+  await page.click("nav.sidenav a[href='/']");
+  await page.waitForURL(`${server.url}/`);
+  assert.deepEqual(
+    await page.locator("[data-testid=drafts] li a").allTextContents(),
+    ["Left straight away"],
+    "the draft is there on arrival",
+  );
+  assert.deepEqual(dialogs, [], "no 'Leave site?'");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 Deno.test("e2e - compose: clicking Send with an address still typed in To sends, though its chip moves Send", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
