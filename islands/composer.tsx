@@ -48,6 +48,7 @@ import { RecipientRow } from "./composer/recipients.tsx";
 import { RegardingRow } from "./composer/regarding.tsx";
 import { setFlash } from "./composer/flash.ts";
 import { DraftSaver, type SaveStatus } from "./composer/saver.ts";
+import { type Elsewhere, ElsewhereNotice } from "./composer/elsewhere.tsx";
 import { Toolbar, useLinkBox } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
 
@@ -254,7 +255,7 @@ export default function Composer(props: ComposerProps) {
   // The draft's content revision this page last saved or loaded: each save is made to it. Another tab or device
   // saved since: the save is refused (nothing lost on either side) and the seller chooses which version stays.
   const revisionRef = useRef(props.draft?.revision ?? null);
-  const [changedElsewhere, setChangedElsewhere] = useState(false);
+  const [elsewhere, setElsewhere] = useState<Elsewhere | null>(null);
   const keepMineRef = useRef(false);
   const saverRef = useRef<DraftSaver<DraftPayload, DraftDetail> | null>(null);
   if (!saverRef.current) {
@@ -277,7 +278,7 @@ export default function Composer(props: ComposerProps) {
       onSaved: (r) => {
         revisionRef.current = r.revision ?? null;
         keepMineRef.current = false;
-        setChangedElsewhere(false);
+        setElsewhere(null);
         setTo(r.to);
         setServer({
           followWanted: r.followWanted,
@@ -295,9 +296,17 @@ export default function Composer(props: ComposerProps) {
       },
       onFailure: (error, payload) => {
         if (!(error instanceof ApiError)) return { action: "retry_later", message: "Something went wrong" };
-        if (error.code === "draft_changed") {
-          setChangedElsewhere(true);
-          return { action: "stop", message: "it was changed in another tab or on another device" };
+        // Changed, discarded or sent elsewhere: nothing is saved over it until the seller chooses.
+        const kind = error.code === "draft_changed"
+          ? "changed"
+          : error.status === 404
+          ? "discarded"
+          : error.code === "not_a_draft"
+          ? "sent"
+          : null;
+        if (kind) {
+          setElsewhere(kind);
+          return { action: "stop", message: `it was ${kind} in another tab or on another device` };
         }
         if (error.status === 0 || error.status >= 500 || error.status === 429) {
           return { action: "retry_later", message: error.message };
@@ -654,35 +663,22 @@ export default function Composer(props: ComposerProps) {
         void attach([...e.dataTransfer!.files]);
       }}
     >
-      {changedElsewhere && (
-        <div class="alert alert-error composer-conflict" role="alert" data-testid="draft-conflict">
-          <p>
-            <strong>This draft was changed in another tab or on another device.</strong>{" "}
-            Nothing you write here is saved until you choose which version to keep.
-          </p>
-          <div class="composer-conflict-actions">
-            <button
-              type="button"
-              class="button button-primary button-small"
-              onClick={() => {
-                keepMineRef.current = true;
-                void saver.saveNow();
-              }}
-            >
-              Keep this version
-            </button>
-            <button
-              type="button"
-              class="button button-secondary button-small"
-              onClick={() => {
-                leavingRef.current = true;
-                location.reload();
-              }}
-            >
-              Load the other version
-            </button>
-          </div>
-        </div>
+      {elsewhere && (
+        <ElsewhereNotice
+          kind={elsewhere}
+          id={saver.id}
+          onKeep={() => {
+            // Over the other version, or (the draft is gone) as a new one.
+            if (elsewhere === "discarded") saver.id = null;
+            else keepMineRef.current = true;
+            void saver.saveNow();
+          }}
+          onLeave={(href) => {
+            leavingRef.current = true;
+            if (href) location.assign(href);
+            else location.reload();
+          }}
+        />
       )}
       <div class="composer-fields">
         {RECIPIENT_FIELDS.map((field) => {

@@ -239,7 +239,11 @@ export async function editableDraft(kv: Deno.Kv, viewer: Viewer, id: string) {
   if (!message) throw notFound("No such message.");
   if (message.senderId !== viewer.user.id) throw forbidden("Only the sender can change a draft.");
   if (message.status !== "draft") {
-    throw conflict("This message was already sent; it can no longer be edited.");
+    throw new AppError(
+      409,
+      "not_a_draft",
+      "This email was already sent or scheduled; it can no longer be edited.",
+    );
   }
   return entry as Deno.KvEntry<Message> & { value: Message };
 }

@@ -439,6 +439,29 @@ Deno.test("e2e - a draft open in two tabs: a save over the other's is refused; k
   await laptop.fill("#composer-subject", "Pricing, final");
   await saved(laptop);
   assert.equal(await stored(), "Pricing, final");
+
+  // Discarded elsewhere: what is on the page can be kept as a new draft.
+  await apiCall(laptop, server.url, "DELETE", `/messages/${draft.json.id}`);
+  await laptop.fill("#composer-subject", "Pricing, kept");
+  await laptop.waitForSelector(
+    "[data-testid=draft-conflict]:has-text('discarded in another tab or on another device')",
+  );
+  await laptop.click("[data-testid=draft-conflict] button:has-text('Keep it as a new draft')");
+  await saved(laptop);
+  const kept = laptop.url().split("/").pop()!;
+  assert.notEqual(kept, draft.json.id);
+  assert.equal((await apiCall(laptop, server.url, "GET", `/messages/${kept}`)).json.subject, "Pricing, kept");
+
+  // Sent elsewhere: it says so, and opens the email.
+  await phone.goto(`${server.url}/compose/${kept}`);
+  await apiCall(phone, server.url, "PATCH", `/messages/${kept}`, { to: ["noa@example.com"] });
+  await apiCall(phone, server.url, "POST", `/messages/${kept}/send`);
+  await laptop.fill("#composer-subject", "Pricing, too late");
+  await laptop.waitForSelector(
+    "[data-testid=draft-conflict]:has-text('sent or scheduled from another tab or device')",
+  );
+  await laptop.click("[data-testid=draft-conflict] button:has-text('Open the email')");
+  await laptop.waitForURL(`${server.url}/messages/${kept}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
