@@ -578,6 +578,12 @@ export default function Composer(props: ComposerProps) {
     };
   }, [toKey]);
 
+  // A new email starts where one writes it: in To, or in Subject when To came filled in (from a contact's page).
+  useEffect(() => {
+    if (props.draft || document.activeElement !== document.body) return;
+    inputs[formRef.current.to.length ? "subject" : "to"].current?.focus();
+  }, []);
+
   useEffect(() => {
     if (props.alarms.length) import("./alarm_editor.tsx").then((mod) => setAlarms(() => mod.default));
     if (props.draft?.attachments.length) {

@@ -377,6 +377,7 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   // From a contact's page: To and Regarding are filled in, and nothing is saved until a change.
   await page.goto(`${server.url}/compose?to=${dan.json.id}`);
   await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  await focused(page, "#composer-subject"); // To is filled in: the cursor waits in Subject
   assert.match(await page.textContent("[data-testid=chip]") ?? "", /Dan Ortiz/);
   assert.match(await page.textContent("[data-testid=regarding-chip]") ?? "", /Contact\s*Dan Ortiz/);
   assert.equal(await page.textContent("[data-testid=save-status]"), "Drafts save automatically");
@@ -471,6 +472,7 @@ Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left, in t
   await using browser = await launchBrowser();
   const { context, page, errors } = await signUp(browser, server.url, "ana@acme.example");
   await openComposer(page, server.url);
+  await focused(page, "#composer-to"); // a new email starts in To
   await page.fill("#composer-to", "noa@example.com");
   await page.fill("#composer-subject", "שלום");
   await page.click(".composer-editor .ProseMirror");
