@@ -450,7 +450,7 @@ export default function Composer(props: ComposerProps) {
         at
           ? `Scheduled${n > 1 ? ` ${n} copies` : ""}.`
           : n > 1
-          ? `Sent ${n} copies`
+          ? `Sent ${n} copies.`
           : "Your email is on its way.",
         // News about this email (its failure, its first open) takes this toast's place.
         n === 1 ? `message:${result.items[0].id}` : undefined,

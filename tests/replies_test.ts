@@ -39,7 +39,7 @@ async function setup(env: Record<string, string> = {}) {
 }
 
 const cards = async (c: Client) =>
-  (await c.api("GET", "/cards")).json.items as { kind: string; headline: string }[];
+  (await c.api("GET", "/cards")).json.items as { kind: string; headline: string; comment: string }[];
 
 Deno.test("replies - a Gmail reply through the raw endpoint is matched, counted, stripped and settles 'no reply'", async () => {
   const { t, ana, id, thread, post } = await setup();
@@ -122,6 +122,18 @@ Deno.test("replies - on an email to several, the card is about whoever replied, 
   assert.deepEqual([card.personName, card.recipientLabel], ["Bea Costa", "Ken Sato +1"]);
   // Her timeline names her too, not by her address.
   assert.match((await ana.page(`/contacts/${bea.id}`)).html, /Bea Costa replied: “Count me in\.”/);
+});
+
+Deno.test("replies - a long reply's card quotes its start, cut at a word with '…'", async () => {
+  const { t, ana, thread, post } = await setup();
+  await using _ = t;
+  const words =
+    "Thanks Ana, we read the proposal with the whole team and have a few questions about pricing. ";
+  const raw = await gmailReply(thread, [words.repeat(5).trim()], { from: "Ken Sato <ken@globex.example>" });
+  assert.equal((await post(raw)).json.status, "matched");
+  const card = (await cards(ana)).find((c) => c.kind === "email_replied")!;
+  assert.ok(card.comment.length <= 280, `${card.comment.length} characters`);
+  assert.match(card.comment, /^Thanks Ana, we read the proposal .* [a-z,.]+…$/);
 });
 
 Deno.test("replies - an auto-reply is recorded, not counted, and the 'no reply' alarm still fires", async () => {

@@ -13,6 +13,7 @@ import { liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { Job } from "../lib/scheduler/scheduler.ts";
 import { BLOB_CLEANUP_JOB } from "../lib/attachments/attachments.ts";
+import { clip } from "../lib/text/clip.ts";
 import type { AppDeps } from "../routes/deps.ts";
 import { cardAbout } from "./alarms.ts";
 import { notifyByEmail } from "./notifications.ts";
@@ -69,7 +70,7 @@ export async function afterReply(deps: AppDeps, received: Pick<Received, "mail" 
           links,
           now,
         );
-        card.comment = mail.text.slice(0, 280);
+        card.comment = clip(mail.text, 280);
         const op = kv.atomic();
         events.push(addCard(op, card));
         await op.commit();

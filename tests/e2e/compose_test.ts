@@ -219,7 +219,7 @@ Deno.test("e2e - compose, autosave, reload, follow and send an email", async () 
   await page.check("#composer-individually");
   await page.keyboard.press("Control+Enter");
   await page.waitForURL(`${server.url}/?scope=mine`);
-  assert.match(await page.textContent(".toasts") ?? "", /Sent 2 copies/);
+  assert.match(await page.textContent(".toasts") ?? "", /Sent 2 copies\./);
 
   assert.deepEqual(errors, []);
   await context.close();
