@@ -120,8 +120,8 @@ outboxPages.get("/outbox/:id", async (c) => {
           ))}
         </dl>
         <p class="small muted" data-testid="outbox-tracking-note">
-          Opening and clicking here count as the recipient's. A click in the first seconds after sending is taken
-          for a mail scanner's (they check links as an email arrives), so give it a moment.
+          Opening and clicking here count as the recipient's. A click in the first seconds after sending is
+          taken for a mail scanner's (they check links as an email arrives), so give it a moment.
         </p>
         <EmailFrame as="outgoing" title="The email as the recipient sees it" html={entry.html} />
         <details class="text-part">
