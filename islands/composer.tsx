@@ -106,11 +106,17 @@ type Picked = import("./template_picker.tsx").PickedTemplate;
  * What the advice for "now" says, in a line above Send: who it is outside business hours for, with the
  * recommended time one click away; and who has no time zone, with where to set it. Nothing when all is well.
  */
+/** When the advice for "now" would send instead, if now is outside someone's business hours (else null). */
+const betterThanNow = (advice: Advice | null): number | null =>
+  advice?.people.some((p) => p.inside === false)
+    ? advice.recommendation?.at ?? advice.common?.at ?? advice.compromise?.at ?? null
+    : null;
+
 function NowAdvice({ advice, onLater }: { advice: Advice; onLater(at: number): void }) {
   const outside = advice.people.filter((p) => p.inside === false);
   const noZone = advice.people.filter((p) => !p.zone && p.contactId);
   const rec = advice.recommendation;
-  const target = rec?.at ?? advice.common?.at ?? advice.compromise?.at;
+  const target = betterThanNow(advice);
   if (!outside.length && !noZone.length) return null;
   return (
     <div class="composer-advice" data-testid="now-advice">
@@ -942,7 +948,8 @@ export default function Composer(props: ComposerProps) {
           onClick={() => {
             if (busy) return;
             if (later) closeLater();
-            else void openLater(null);
+            // Now is outside a recipient's hours: the panel opens at the time the advice suggests instead.
+            else void openLater(betterThanNow(advice));
           }}
         >
           <Icon name="clock" size={16} />

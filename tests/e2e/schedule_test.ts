@@ -123,6 +123,10 @@ Deno.test("e2e - send later with each recipient's local time, advice, reschedule
     await text(page, "[data-testid=schedule-panel] label[for=schedule-at]"),
     /your time · Europe\/Lisbon/,
   );
+  // It opens at the time the line above Send suggested, not at a default that is night in Tokyo.
+  const wednesdayMorning = tuesday.add({ days: 1 }).with({ hour: 8 }); // Wed 08:00 in Tokyo
+  assert.equal(await page.inputValue("#schedule-at"), sellerInput(wednesdayMorning));
+  await waitForText(page, "[data-testid=schedule-people]", /Ken\s*Wed 08:00 in Tokyo\s*Business hours/);
   const wednesdayEvening = tuesday.add({ days: 1 }); // Wed 19:00 in Tokyo, 10:00 in Lisbon
   await page.fill("#schedule-at", sellerInput(wednesdayEvening));
   await waitForText(
