@@ -5,7 +5,7 @@ import { getCompany } from "../contacts/companies.ts";
 import { findContactByEmail, getContact } from "../contacts/contacts.ts";
 import { type Contact, contactName, type TrackingPreference } from "../contacts/types.ts";
 import { findSuppressions } from "../privacy/suppression.ts";
-import { AppError, conflict, forbidden, invalid, notFound } from "../http/errors.ts";
+import { AppError, forbidden, invalid, notFound } from "../http/errors.ts";
 import { addChunks, deleteChunks, readTextChunks } from "../storage/chunks.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
