@@ -152,7 +152,8 @@ export function NewPasswordField(
       errors={errors}
       required
       autocomplete="new-password"
-      hint="At least 10 characters."
+      // The error ("Use at least 10 characters.") says it when there is one.
+      hint={errors?.[name] ? undefined : "At least 10 characters."}
     />
   );
 }

@@ -110,10 +110,14 @@ Deno.test("contacts - email is unique per team, case-insensitively, also on upda
   await using t = await makeTestApp();
   const ana = new Client(t);
   await ana.signUp();
-  await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" });
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).json;
   const dup = await ana.api("POST", "/contacts", { firstName: "Kenny", email: "KEN@example.com" });
   assert.equal(dup.status, 409);
   assert.match(dup.json.error.fields.email, /already has this email/);
+  // The form says who has it, with a link to them.
+  const page = await ana.form("/contacts", { firstName: "Kenny", email: "KEN@example.com" });
+  assert.equal(page.status, 409);
+  assert.match(await page.text(), new RegExp(`<a href="/contacts/${ken.id}">Open Ken</a>`));
   const lee = await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@example.com" });
   const clash = await ana.api("PATCH", `/contacts/${lee.json.id}`, { email: "ken@EXAMPLE.com" });
   assert.equal(clash.status, 409);

@@ -26,6 +26,7 @@ import {
   companyNameMap,
   createContact,
   deleteContact,
+  findContactByEmail,
   getContact,
   listContacts,
   updateContact,
@@ -244,7 +245,12 @@ async function contactFormPage(
   { id, values, errors, status, optOut, ...page }: FormPageState & { optOut?: Suppression | null },
 ) {
   const { team, user } = viewer(c);
-  const companies = await allCompanies(c.get("deps").kv, team.id);
+  const { kv } = c.get("deps");
+  const companies = await allCompanies(kv, team.id);
+  // An address another contact has: say who, with a link to them.
+  const owner = errors?.email && status === 409
+    ? await findContactByEmail(kv, team.id, values.email ?? "")
+    : null;
   return render(
     c,
     { title: page.title, status },
@@ -266,7 +272,15 @@ async function contactFormPage(
         />
         <Field label="Last name" name="lastName" value={values.lastName} errors={errors} />
       </div>
-      <Field label="Email" name="email" type="email" value={values.email} errors={errors} required />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        value={values.email}
+        errors={errors}
+        required
+        hint={owner && owner.id !== id && <a href={`/contacts/${owner.id}`}>Open {contactName(owner)}</a>}
+      />
       <div class="grid-2">
         <div>
           <Select
