@@ -132,7 +132,9 @@ export function FollowPanel(p: Props) {
       {p.follow === "following" && p.count > 1 && (
         <div class="follow-multi">
           <p class="follow-note" id="composer-multi-note">
-            This email has {p.count} recipients: opens and clicks can't be attributed to one person.
+            {p.sendIndividually && !p.individualError
+              ? "Each To recipient gets their own copy: their opens and clicks are theirs alone."
+              : `This email has ${p.count} recipients: opens and clicks can't be attributed to one person.`}
           </p>
           <label class="composer-check">
             <input

@@ -187,6 +187,10 @@ Deno.test("e2e - compose, autosave, reload, follow and send an email", async () 
 
   // Send individually is saved with the draft.
   await page.check("#composer-individually");
+  assert.equal(
+    await page.textContent("#composer-multi-note"),
+    "Each To recipient gets their own copy: their opens and clicks are theirs alone.",
+  );
   await saved(page);
   const draft = await apiCall(page, server.url, "GET", `/messages/${draftId}`);
   assert.equal(draft.json.sendIndividually, true);
@@ -346,6 +350,7 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.type("#composer-to", "mo@elsewhere.example,");
   await page.check("#composer-individually");
   assert.match(await page.textContent("#composer-individually-error") ?? "", /Cc and Bcc can't be combined/);
+  assert.match(await page.textContent("#composer-multi-note") ?? "", /can't be attributed to one person/);
   await page.click(".composer-send");
   await page.waitForSelector("#composer-cc-error");
   assert.match(
