@@ -1,6 +1,7 @@
 import "temporal-polyfill/global";
 import type { Ref } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { Icon } from "../components/icons.tsx";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { onLive } from "../lib/browser/live.ts";
 import { inPlaceOf, useReturnFocus } from "../lib/browser/return_focus.ts";
@@ -267,6 +268,9 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
   if (cards.length === 0) {
     return (
       <div class="empty card" tabIndex={-1} ref={board as Ref<HTMLDivElement>}>
+        <div class="empty-icon">
+          <Icon name="assistant" size={28} />
+        </div>
         <h2>You're all caught up</h2>
         <p>Cards appear here when a customer opens an email, replies, or an alarm you set goes off.</p>
       </div>
