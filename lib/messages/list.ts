@@ -90,7 +90,7 @@ export async function listMessagesFor(
 }
 
 /** How many of a message's events a page of its history holds (the message page's, the API's by default). */
-export const EVENTS_PAGE = 200;
+export const EVENTS_PAGE = 50;
 
 /** A message's events, newest first. */
 export function listEvents(
