@@ -44,7 +44,16 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
       isolated(clip(card.subject, 60))
     }”`,
   );
-  const [due, setDue] = useState(toLocalInput(atLocal(Date.now(), zone, 1, "10:00"), zone));
+  // Tomorrow 10:00 where the person is (their zone when known): a call is at their hour, not the seller's.
+  const [due, setDue] = useState(
+    toLocalInput(atLocal(Date.now(), card.recipientZone ?? zone, 1, "10:00"), zone),
+  );
+  const dueAt = fromLocalInput(due, zone);
+  const theirs = card.recipientZone && card.recipientZone !== zone && dueAt !== null
+    ? `${formatTimeBeside(dueAt, card.recipientZone, zone)} for ${
+      card.personName ? isolated(card.personName) : "them"
+    } in ${cityOf(card.recipientZone)}`
+    : null;
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<FieldErrors>({});
   const subjectRef = useRef<HTMLInputElement>(null);
@@ -59,7 +68,6 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
     });
   const submit = async (e: Event) => {
     e.preventDefault();
-    const dueAt = fromLocalInput(due, zone);
     try {
       await api("POST", "/tasks", {
         subject,
@@ -114,8 +122,12 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
             edited("dueAt");
           }}
           required
+          aria-describedby={theirs ? `call-due-${card.id}-theirs` : undefined}
           {...fieldError(`call-due-${card.id}`, error.dueAt)}
         />
+        {theirs && (
+          <p class="hint" id={`call-due-${card.id}-theirs`} data-testid="call-their-time">{theirs}</p>
+        )}
         <FieldError id={`call-due-${card.id}`} text={error.dueAt} />
       </div>
       <div class="field">

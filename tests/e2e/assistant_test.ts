@@ -154,6 +154,11 @@ Deno.test("e2e - the assistant refuses a past call or snooze beside its field; t
   await card.locator("button:has-text('Plan a call')").click();
   assert.deepEqual(await fieldStyle("input[id^=call-subject-]"), await fieldStyle("input[id^=call-due-]"));
   const due = card.locator("input[id^=call-due-]");
+  // It starts at 10:00 tomorrow where Ken is, and says so beside the seller's own time.
+  const theirTime = await card.locator("[data-testid=call-their-time]").textContent();
+  assert.match(theirTime ?? "", /^(\w{3} )?10:00 for Ken Sato in Tokyo$/);
+  await due.fill("2030-06-03T09:00"); // a Monday, 09:00 for the seller in Lisbon
+  await card.locator("[data-testid=call-their-time]:has-text('17:00 for Ken Sato in Tokyo')").waitFor();
   await due.fill("2020-01-01T10:00");
   await card.locator("button:has-text('Add call')").click();
   const dueError = card.locator(`#${await due.getAttribute("id")}-error`);
