@@ -104,6 +104,33 @@ Deno.test("contacts - typed names and subjects lose bidi overrides, which would 
     html: "<p>Hi</p>",
   });
   assert.equal(draft.json.subject, "Invoice for fdp.exe");
+  // And everywhere else text is typed: a company made from the contact form, an alarm's comment, a task's notes,
+  // a template's category.
+  const dan = await ana.api("POST", "/contacts", {
+    firstName: "Dan",
+    email: "dan@example.com",
+    companyName: "Invoices \u202Efdp.exe",
+  });
+  assert.equal((await ana.api("GET", `/companies/${dan.json.companyId}`)).json.name, "Invoices fdp.exe");
+  const alarm = await ana.api("POST", `/messages/${draft.json.id}/alarms`, {
+    condition: "reminder",
+    at: t.clock.now() + 3_600_000,
+    comment: "Check \u202Eexe.gnp first",
+  });
+  assert.equal(alarm.json.comment, "Check exe.gnp first");
+  const task = await ana.api("POST", "/tasks", {
+    subject: "Call",
+    notes: "About \u202Efdp.exe",
+    dueAt: t.clock.now() + 3_600_000,
+  });
+  assert.equal(task.json.notes, "About fdp.exe");
+  const template = await ana.api("POST", "/templates", {
+    name: "Intro",
+    category: "\u202Egnp.exe",
+    subject: "Hello",
+    html: "<p>Hi</p>",
+  });
+  assert.equal(template.json.category, "gnp.exe");
 });
 
 Deno.test("contacts - email is unique per team, case-insensitively, also on update", async () => {

@@ -10,6 +10,7 @@ import { newId } from "../storage/ids.ts";
 import { commitOrConflict, getEntries, getValues, listValues } from "../storage/kv.ts";
 import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
+import { typedText } from "../validation/fields.ts";
 import { evaluate } from "./evaluate.ts";
 import { engagementOf } from "./engagement.ts";
 import { readEvents } from "../tracking/event_log.ts";
@@ -22,7 +23,7 @@ export const ALARM_JOB = "alarm";
 export const AlarmInput = z.object({
   condition: z.enum(["no_reply", "not_opened", "reminder"], { error: "Choose what the alarm watches for." }),
   at: instantField("2026-03-06T12:00:00Z"),
-  comment: z.string().trim().max(500, "At most 500 characters.").default(""),
+  comment: typedText().max(500, "At most 500 characters.").default(""),
   recipients: z.array(z.string().trim().toLowerCase()).max(50).default([]),
 }).openapi("AlarmInput");
 

@@ -15,7 +15,7 @@ export const TaskInput = z.object({
     200,
     "At most 200 characters.",
   ),
-  notes: z.string().trim().max(5000, "At most 5,000 characters.").default(""),
+  notes: typedText().max(5000, "At most 5,000 characters.").default(""),
   dueAt: instantField("2026-03-03T15:00:00Z"),
   contactId: z.string().nullable().default(null),
   messageId: z.string().nullable().default(null),

@@ -1,4 +1,5 @@
 /** File facts for attachments: sizes in words, safe names, how a file may be shown. Pure. */
+import { withoutBidiControls } from "../text/bidi.ts";
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -9,8 +10,11 @@ export function formatBytes(n: number): string {
 /** A file name safe to store and show: no paths, no control characters, at most 200 characters. */
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
+  // No bidi controls either: "invoice\u202Efdp.exe" would show as "invoiceexe.pdf", in Beacon and in the email.
   // deno-lint-ignore no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "").replace(/\s+/g, " ").trim().slice(0, 200);
+  const clean = withoutBidiControls(base).replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "").replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
   return clean && clean !== "." && clean !== ".." ? clean : "file";
 }
 

@@ -7,6 +7,11 @@ Deno.test("attachments - names, sizes and safe serving", () => {
   assert.equal(formatBytes(1_300_000), "1.2 MB");
   assert.equal(safeFilename("../../etc/passwd"), "passwd");
   assert.equal(safeFilename('C:\\Users\\ana\\Pro"posal<1>.pdf'), "Proposal1.pdf");
+  assert.equal(
+    safeFilename("invoice\u202Efdp.exe"),
+    "invoicefdp.exe",
+    "no bidi override to make it read .pdf",
+  );
   assert.equal(safeFilename(".."), "file");
   assert.deepEqual(servingType("application/pdf"), { type: "application/pdf", inline: true });
   assert.deepEqual(servingType("text/html"), { type: "application/octet-stream", inline: false });

@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { BusinessHoursField } from "../accounts/team_settings.ts";
-import { emailField, nameField, optionalText, optionalTimeZoneField } from "../validation/fields.ts";
+import {
+  emailField,
+  nameField,
+  optionalText,
+  optionalTimeZoneField,
+  typedText,
+} from "../validation/fields.ts";
 
 const domainField = z.preprocess(
   (value) => value ?? "",
@@ -24,7 +30,7 @@ export const ContactInput = z.object({
   email: emailField,
   companyId: z.string().trim().optional().nullable().transform((v) => v || null)
     .openapi({ type: ["string", "null"] }),
-  companyName: z.string().trim().max(120, "At most 120 characters.").optional().nullable()
+  companyName: typedText().max(120, "At most 120 characters.").optional().nullable()
     .transform((v) => v || null)
     .openapi({
       type: ["string", "null"],

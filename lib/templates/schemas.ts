@@ -32,7 +32,7 @@ const htmlField = z.string({ error: "Write the template's text." })
   });
 
 const nameOf = nameField("a name", 120);
-const categoryField = z.string().trim().max(40, "At most 40 characters.").openapi({ example: "Follow-up" });
+const categoryField = typedText().max(40, "At most 40 characters.").openapi({ example: "Follow-up" });
 const subject = subjectField.openapi({ example: 'Quick question, {{contact.first_name | "there"}}' });
 const html = htmlField.openapi({
   description: "The body as HTML (sanitized when stored); merge fields in double braces",
