@@ -4,6 +4,7 @@ import { onLive } from "../lib/browser/live.ts";
 import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { type Alarm, type AlarmCondition, CONDITION_LABELS } from "../lib/alarms/types.ts";
 import type { BusinessHours } from "../lib/scheduling/business_hours.ts";
+import { isolated } from "../lib/text/bidi.ts";
 import { formatDateTime, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { AlarmsHead } from "./composer/alarms_head.tsx";
@@ -211,7 +212,7 @@ export default function AlarmEditor(props: Props) {
                 )}
               </div>
               {theirTime(alarm.dueAt) && <div class="muted small">{theirTime(alarm.dueAt)}</div>}
-              {alarm.comment && <div class="small">“{alarm.comment}”</div>}
+              {alarm.comment && <div class="small">“{isolated(alarm.comment)}”</div>}
               <div class="small">
                 <span
                   class={`status status-${

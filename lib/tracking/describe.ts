@@ -1,5 +1,6 @@
 /** Words for engagement events in histories and timelines. Pure. */
 import { type DeliveryKind, deliveryText } from "../messages/delivery_status.ts";
+import { isolated } from "../text/bidi.ts";
 import { clip } from "../text/clip.ts";
 import type { PublicEvent } from "./types.ts";
 
@@ -8,8 +9,8 @@ export function describeEvent(
   attachmentNames: string[] = [],
 ): string {
   if (event.type === "reply" && event.reply) {
-    const who = event.reply.fromName || event.reply.from;
-    const said = event.reply.text ? `: “${clip(event.reply.text.replace(/\s+/g, " "), 140)}”` : "";
+    const who = isolated(event.reply.fromName || event.reply.from);
+    const said = event.reply.text ? `: “${isolated(clip(event.reply.text.replace(/\s+/g, " "), 140))}”` : "";
     if (event.reply.autoReply) {
       return `Auto-reply from ${who} (${event.reply.autoReply}) — not counted as a reply`;
     }

@@ -22,6 +22,7 @@ import { toOnePerson } from "../../lib/messages/send_rules.ts";
 import { readEventPage } from "../../lib/tracking/event_log.ts";
 import { toRow } from "../../lib/messages/rows.ts";
 import type { Message, Recipient } from "../../lib/messages/types.ts";
+import { isolated } from "../../lib/text/bidi.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -149,9 +150,9 @@ function recipientList(list: Recipient[], contacts: Set<string>) {
     <>
       {i > 0 && ", "}
       {r.contactId && contacts.has(r.contactId)
-        ? <a href={`/contacts/${r.contactId}`}>{r.name || r.email}</a>
+        ? <a href={`/contacts/${r.contactId}`}>{isolated(r.name || r.email)}</a>
         : r.name
-        ? <span title={`${r.email} · contact deleted`}>{r.name} &lt;{r.email}&gt;</span>
+        ? <span title={`${r.email} · contact deleted`}>{isolated(r.name)} &lt;{r.email}&gt;</span>
         : r.email}
     </>
   ));

@@ -51,6 +51,22 @@ async function addressesBrokenMidWord(page: Page, selector: string): Promise<str
   );
 }
 
+/** The words of the elements' text that break across two lines ("Regardin / g"). */
+function wordsSplitAcrossLines(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements) =>
+    elements.flatMap((element) => {
+      const text = element.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+      return [...text.textContent!.matchAll(/\S+/g)].filter((word) => {
+        const range = document.createRange();
+        range.setStart(text, word.index!);
+        range.setEnd(text, word.index! + word[0].length);
+        return range.getClientRects().length > 1;
+      }).map((word) => word[0]);
+    })
+  );
+}
+
 /** Fails naming the page if it is wider than the screen (the seller would have to scroll sideways). */
 async function assertFitsWidth(page: Page, what: string) {
   const { scroll, client } = await page.evaluate(() => ({
@@ -390,19 +406,12 @@ Deno.test("e2e - small screens: a reply quoting a long link, a long name and a l
   // On a laptop, Activity's column headers still break between words only ("Link clicks", not "Link click / s").
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.goto(`${server.url}/`);
-  const splitWords = await page.locator(".activity th").evaluateAll((headers) =>
-    headers.flatMap((th) => {
-      const text = th.firstChild!;
-      return [...text.textContent!.matchAll(/\S+/g)].filter((word) => {
-        const range = document.createRange();
-        range.setStart(text, word.index!);
-        range.setEnd(text, word.index! + word[0].length);
-        return range.getClientRects().length > 1;
-      }).map((word) => word[0]);
-    })
-  );
-  assert.deepEqual(splitWords, []);
+  assert.deepEqual(await wordsSplitAcrossLines(page, ".activity th"), []);
+  // Nor do the composer's labels on a phone ("Regardin / g").
   await page.setViewportSize(PHONE);
+  await page.goto(`${server.url}/compose`);
+  await page.waitForSelector("[data-testid=composer][data-ready=true]");
+  assert.deepEqual(await wordsSplitAcrossLines(page, ".composer-label"), []);
   await page.goto(`${server.url}/`);
   await screenshot(page, "activity-long-words");
   await page.goto(`${server.url}/contacts/${contact.id}`);
