@@ -440,6 +440,11 @@ Deno.test("messages - activity search: subject and recipients, every word, any c
   await sendEmail(t, ana, { to: [ken.email], subject: "Renewal terms" });
   await sendEmail(t, ana, { to: ["zoe@partner.example"], subject: "Café on Friday" });
   await sendEmail(t, ana, { to: [ken.email], cc: ["mia@partner.example"], subject: "Pricing" });
+  // The Outbox lists an email by its first address and how many more (all of them in its title).
+  const outboxRow =
+    (await ana.page("/outbox")).html.match(/<tr>(?:(?!<\/tr>)[\s\S])*Pricing[\s\S]*?<\/tr>/)![0];
+  assert.match(outboxRow, /title="ken@globex\.example, mia@partner\.example"/);
+  assert.match(outboxRow.replace(/<[^>]+>/g, ""), /ken@globex\.example \+1/);
   const search = async (query: string) => {
     const response = await ana.api("GET", `/messages?${query}`);
     assert.equal(response.status, 200, JSON.stringify(response.json));

@@ -77,13 +77,14 @@ outboxPages.get("/outbox", async (c) => {
             <td>
               <a class="row-link" href={`/outbox/${e.id}`}>{e.subject || "(no subject)"}</a>
             </td>
-            <td class="truncate" title={[...e.to, ...e.cc].join(", ")}>
-              {[...e.to, ...e.cc].flatMap((address, i) => [
-                ...(i ? [", "] : []),
-                <EmailAddress key={i} address={address} />,
-              ])}
+            {/* The first address and how many more: a list of fifty made a row a page tall on a phone. */}
+            <td title={[...e.to, ...e.cc].join(", ")}>
+              <EmailAddress address={e.to[0] ?? e.cc[0] ?? ""} />
+              {e.to.length + e.cc.length > 1 && (
+                <span class="muted">{` +${e.to.length + e.cc.length - 1}`}</span>
+              )}
             </td>
-            <td class="hide-sm">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
+            <td class="hide-sm nowrap">{formatDateTime(e.createdAt, user.timeZone, now)}</td>
           </tr>
         ))}
       </DataTable>
