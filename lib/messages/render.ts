@@ -261,10 +261,18 @@ const EMAIL_ATTRIBUTES: Record<string, sanitizeHtml.AllowedAttribute[]> = Object
   ) => [tag, [...(ALLOWED_ATTRIBUTES[tag] ?? []), ...(EMAIL_STYLES[tag] ? ["style"] : [])]]),
 );
 
+/**
+ * Blocks of text with no direction of their own take their first letter's (`dir="auto"`), as the composer's do:
+ * a Hebrew or Arabic paragraph written through the API reads right to left, with its punctuation at its end.
+ */
+const AUTO_DIR = new Set(["p", "div", "h1", "h2", "h3", "blockquote", "li"]);
+
 const styled: Transform = (tagName, attribs) => {
   const { style: _input, ...rest } = attribs;
   const style = EMAIL_STYLES[tagName];
-  return { tagName, attribs: style ? { ...rest, style } : rest };
+  const out: Record<string, string> = AUTO_DIR.has(tagName) && !rest.dir ? { ...rest, dir: "auto" } : rest;
+  if (style) out.style = style;
+  return { tagName, attribs: out };
 };
 
 /**

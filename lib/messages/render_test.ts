@@ -247,11 +247,23 @@ Deno.test("render - email not followed has no pixel and its own URLs", () => {
   assert.match(text, /Docs: the docs <https:\/\/docs\.acme\.example\/>\n/);
 });
 
+Deno.test("render - paragraphs with no direction of their own take their first letter's; a set one is kept", () => {
+  const { html } = renderEmail('<p>שלום נועה,</p><p dir="rtl">מה שלומך?</p><ul><li>Q3</li></ul>', {
+    tracking: null,
+  });
+  assert.match(html, /<p dir="auto"[^>]*>שלום נועה,<\/p>/);
+  assert.match(html, /<p dir="rtl"[^>]*>מה שלומך\?<\/p>/);
+  assert.match(html, /<li dir="auto"[^>]*>Q3<\/li>/);
+});
+
 Deno.test("render - the email is a complete, styled document", () => {
   const { html } = renderEmail("<p>Hi</p><blockquote><p>before</p></blockquote>", { tracking: null });
   assert.match(html, /^<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">/);
-  assert.match(html, /<body style="[^"]+">\n<div style="max-width:640px;[^"]+"><p style="[^"]+">Hi<\/p>/);
-  assert.match(html, /<blockquote style="[^"]*border-left:[^"]+">/);
+  assert.match(
+    html,
+    /<body style="[^"]+">\n<div style="max-width:640px;[^"]+"><p dir="auto" style="[^"]+">Hi<\/p>/,
+  );
+  assert.match(html, /<blockquote dir="auto" style="[^"]*border-left:[^"]+">/);
   assert.match(html, /<\/div>\n<\/body>\n<\/html>\n$/);
 });
 
