@@ -170,7 +170,7 @@ function LibraryTable({ items }: { items: LibraryItem[] }) {
               {template.scope === "personal" && <Badge tone="blue">Personal</Badge>}
               {template.locked && <Badge tone="amber">Locked</Badge>}
             </div>
-            <div class="muted small truncate-line">{template.subject}</div>
+            <div class="muted small truncate-line template-subject">{template.subject}</div>
             {ranked && <div class="muted small template-why">{ranked.explanation}</div>}
           </td>
           <ResultCells r={results?.overall} />
