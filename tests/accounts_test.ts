@@ -41,7 +41,11 @@ Deno.test("accounts - sign-up errors name the field and write nothing", async ()
   assert.match(html, /Enter a team name/);
   assert.match(html, /Enter a valid email address/);
   assert.match(html, /Use at least 10 characters/);
-  assert.doesNotMatch(html, />At least 10 characters\.</, "the error, not the hint beside it saying it again");
+  assert.doesNotMatch(
+    html,
+    />At least 10 characters\.</,
+    "the error, not the hint beside it saying it again",
+  );
   assert.match(html, /value="Ana"/, "what the user typed stays in the form");
   const keys = [];
   for await (const e of t.kv.list({ prefix: [] })) keys.push(e.key[0]);
