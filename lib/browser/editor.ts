@@ -243,7 +243,9 @@ export function createEditor(element: HTMLElement, html: string, options: Editor
     setLink(input) {
       const href = normalizeHref(input);
       if (href === null) return false;
-      const chain = editor.chain().focus().extendMarkRange("link");
+      // No focus command in the chain: it focuses on the next frame, when it would put back a selection made since
+      // (Shift+Arrow right after Enter). The editor is focused at once below.
+      const chain = editor.chain().extendMarkRange("link");
       if (!href) {
         chain.unsetLink().run();
       } else if (editor.state.selection.empty && !editor.isActive("link")) {
