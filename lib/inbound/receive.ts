@@ -10,12 +10,12 @@ import type { Message } from "../messages/types.ts";
 import type { BlobStore } from "../storage/blobs.ts";
 import { newId } from "../storage/ids.ts";
 import { appendEvent } from "../tracking/append.ts";
-import type { EngagementEvent } from "../tracking/types.ts";
+import { trackingKeys } from "../tracking/keys.ts";
+import type { EngagementEvent, MessageStats } from "../tracking/types.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import { inboundKeys as keys } from "./keys.ts";
-import { type Lookup, matchReply, type SentRef } from "./match.ts";
+import { isRecipient, type Lookup, matchReply, recipientName, type SentRef } from "./match.ts";
 import { type ParsedInbound, parseInbound } from "./parse.ts";
-import { isRecipient, recipientName } from "./match.ts";
 import { autoReplyReason } from "./auto_reply.ts";
 import type { ReplyTokenSigner } from "./reply_token.ts";
 import { newText } from "./strip.ts";
@@ -215,8 +215,8 @@ async function recordReply(
       inboundId: mail.id,
     },
   };
-  const [stats, message] = await kv.getMany<[{ sentAt: number }, Message]>([
-    ["team", mail.teamId, "message_stats", mail.messageId!],
+  const [stats, message] = await kv.getMany<[MessageStats, Message]>([
+    trackingKeys.stats(mail.teamId, mail.messageId!),
     messageKeys.message(mail.teamId, mail.messageId!),
   ]);
   if (stats.value) event.sinceSendMs = Math.max(0, now - stats.value.sentAt);
