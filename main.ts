@@ -7,6 +7,7 @@ import { openKv } from "./lib/storage/kv.ts";
 import { listOlderMessages } from "./lib/messages/listing.ts";
 import { isWakeMessage } from "./lib/scheduler/scheduler.ts";
 import { createApp } from "./routes/app.tsx";
+import { serveHandler } from "./routes/serve.ts";
 import type { AppDeps } from "./routes/deps.ts";
 import { assemble, describeRuntime } from "./runtime.ts";
 
@@ -48,7 +49,7 @@ export async function main(): Promise<void> {
     port: config.port,
     onListen: ({ port }) =>
       console.log(`Beacon is running at ${config.production ? config.baseUrl : `http://localhost:${port}`}`),
-  }, (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }));
+  }, serveHandler(app, deps));
 
   // Deno Deploy stops an instance with SIGINT and 5 s of grace; Ctrl-C and SIGTERM are treated alike.
   // A second signal while stopping ends the process at once.

@@ -9,6 +9,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { getPath } from "hono/utils/url";
 import { clientAddress } from "../lib/http/client_address.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
@@ -51,13 +52,14 @@ const KEPT_HEADERS = [
 ];
 
 function hitFrom(
-  c: Context<AppEnv>,
+  request: Request,
+  remoteAddr: Deno.NetAddr | undefined,
   deps: AppDeps,
   ref: TrackingRef,
   type: EventType,
   url: string | null,
 ): Hit {
-  const h = c.req.raw.headers;
+  const h = request.headers;
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const value = h.get(name);
@@ -70,14 +72,18 @@ function hitFrom(
     ref,
     type,
     at: deps.clock.now(),
-    method: c.req.method,
+    method: request.method,
     userAgent: (h.get("user-agent") ?? "").slice(0, 500),
-    clientAddress: clientAddress(h, c.env?.remoteAddr, deps.config.trustProxy),
+    clientAddress: clientAddress(h, remoteAddr, deps.config.trustProxy),
     headers,
     url,
-    prefetch: c.req.method === "HEAD" || /prefetch|preview/i.test(purpose),
+    prefetch: request.method === "HEAD" || /prefetch|preview/i.test(purpose),
   };
 }
+
+/** A hit from a request Hono routed. */
+const hitOf = (c: Context<AppEnv>, deps: AppDeps, ref: TrackingRef, type: EventType, url: string | null) =>
+  hitFrom(c.req.raw, c.env?.remoteAddr, deps, ref, type, url);
 
 /** Records a hit and waits for its commit; a hit KV could not take is logged, not turned into an error page. */
 async function record(deps: AppDeps, hit: Hit): Promise<void> {
@@ -117,31 +123,41 @@ const notFoundPage = (c: Context<AppEnv>) =>
     404,
   );
 
+/** Where open pixels are served: whatever follows it (nothing, a broken token, extra segments) is the token. */
+export const PIXEL_PATH = "/t/o/";
+
+/**
+ * The open pixel, as a plain handler: the hottest answer Beacon gives. Deno.serve calls it directly
+ * (routes/serve.ts), skipping the router; the app's route calls the same handler. A bad token still gets
+ * the GIF and records nothing.
+ */
+export function pixelHandler(deps: AppDeps) {
+  return async (request: Request, remoteAddr?: Deno.NetAddr): Promise<Response> => {
+    const token = getPath(request).slice(PIXEL_PATH.length).replace(/\.gif$/, "");
+    const ref = await deps.signer.verify(token, "open");
+    if (ref) await record(deps, hitFrom(request, remoteAddr, deps, ref, "open", null));
+    return new Response(request.method === "HEAD" ? null : GIF, { headers: PIXEL_HEADERS });
+  };
+}
+
 export function trackingRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const targets = new TargetCache();
 
-  const pixel = async (c: Context<AppEnv>) => {
-    // Whatever follows /t/o/ (nothing, a broken token, extra segments) is a token: a bad one still gets the GIF.
-    const token = c.req.path.slice("/t/o/".length).replace(/\.gif$/, "");
-    const ref = await deps.signer.verify(token, "open");
-    if (ref) await record(deps, hitFrom(c, deps, ref, "open", null));
-    // A Response made directly: the hottest answer Beacon gives skips Hono's header merging.
-    return new Response(c.req.method === "HEAD" ? null : GIF, { headers: PIXEL_HEADERS });
-  };
-  app.on(["GET", "HEAD"], "/t/o/*", pixel);
+  const pixel = pixelHandler(deps);
+  app.on(["GET", "HEAD"], `${PIXEL_PATH}*`, (c) => pixel(c.req.raw, c.env?.remoteAddr));
 
   app.on(["GET", "HEAD"], "/t/c/:token", async (c) => {
     const ref = await deps.signer.verify(c.req.param("token"), "click");
     const found = ref ? await targets.get(deps.kv, ref) : null;
     if (ref && found && ref.index === found.honeypotIndex) {
       // The hidden link: only a machine follows it. Recorded as such; there is nowhere to go.
-      await record(deps, { ...hitFrom(c, deps, ref, "click", null), honeypot: true });
+      await record(deps, { ...hitOf(c, deps, ref, "click", null), honeypot: true });
       return recipientPage(c, "Nothing here", "");
     }
     const url = ref ? found?.links[ref.index] : undefined;
     if (!ref || !url || !/^https?:\/\//i.test(url)) return notFoundPage(c);
-    await record(deps, hitFrom(c, deps, ref, "click", url));
+    await record(deps, hitOf(c, deps, ref, "click", url));
     c.header("Cache-Control", NO_STORE);
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect(url, 302);
@@ -152,7 +168,7 @@ export function trackingRoutes(deps: AppDeps) {
     const file = ref ? (await targets.get(deps.kv, ref))?.attachments[ref.index] : undefined;
     const meta = file && await deps.blobs.meta(ref!.teamId, file.blobId);
     if (!ref || !file || !meta) return notFoundPage(c);
-    await record(deps, hitFrom(c, deps, ref, "attachment_view", null));
+    await record(deps, hitOf(c, deps, ref, "attachment_view", null));
     return new Response(c.req.method === "HEAD" ? null : deps.blobs.stream(meta), {
       headers: {
         ...fileHeaders({ contentType: file.contentType, filename: file.filename, size: meta.size }),

@@ -20,6 +20,7 @@ import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { LocalHub } from "../lib/realtime/local_hub.ts";
 import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
 import { RECHECK_MS, RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
+import { serveHandler } from "../routes/serve.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
@@ -195,7 +196,7 @@ Deno.test("realtime - a page that goes away over HTTP takes its listener with it
   const stop = new AbortController();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: stop.signal, onListen: () => {} },
-    (request, info) => t.app.fetch(request, { remoteAddr: info.remoteAddr }),
+    serveHandler(t.app, t.deps),
   );
   try {
     const leave = new AbortController();

@@ -4,7 +4,8 @@ import { feedKey } from "../lib/realtime/feed.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
-import { personRequest } from "./helpers/people.ts";
+import { personHeaders, personRequest } from "./helpers/people.ts";
+import { serveHandler } from "../routes/serve.ts";
 import { readEvents } from "../lib/tracking/event_log.ts";
 import { trackingKeys } from "../lib/tracking/keys.ts";
 import { EventRecorder, type Hit } from "../lib/tracking/recorder.ts";
@@ -46,6 +47,50 @@ Deno.test("tracking - the pixel is a 43-byte GIF, never cached, and the open is 
   const stored = await readEvents(t.kv, (await ana.api("GET", "/me")).json.team.id, id);
   assert.equal(stored[0].clientAddress, "203.0.113.0", "truncated to its /24 after classification");
   assert.equal(stored[0].method, "GET");
+});
+
+Deno.test("tracking - the server answers the pixel the short way (no router) exactly as the app's route does", async () => {
+  await using t = await makeTestApp();
+  const { ana, me, id, pixel } = await sentEmail(t);
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    serveHandler(t.app, t.deps),
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const headers = personHeaders(pixel!);
+  const answers = [await fetch(base + pixel!, { headers }), await t.app.request(pixel!, { headers })];
+  const described = await Promise.all(answers.map(async (r) => ({
+    status: r.status,
+    type: r.headers.get("content-type"),
+    length: r.headers.get("content-length"),
+    cache: r.headers.get("cache-control"),
+    body: [...new Uint8Array(await r.arrayBuffer())],
+  })));
+  assert.deepEqual(described[0], described[1]);
+  assert.equal(described[0].body.length, 43);
+  const head = await fetch(base + pixel!, { method: "HEAD", headers });
+  assert.equal(head.status, 200);
+  await head.body?.cancel();
+  const forged = await fetch(`${base}/t/o/${"A".repeat(66)}`, { headers });
+  assert.equal(forged.headers.get("content-type"), "image/gif", "a bad token still gets the GIF");
+  await forged.body?.cancel();
+
+  const stored = await readEvents(t.kv, me.team.id, id);
+  assert.deepEqual(stored.map((e) => [e.method, e.prefetch]), [["GET", false], ["GET", false], [
+    "HEAD",
+    true,
+  ]]);
+  assert.equal(stored[0].clientAddress, "127.0.0.0", "the socket's address, from the server");
+  assert.equal((await ana.api("GET", `/messages/${id}`)).json.stats.opens, 2);
+
+  // Only GET and HEAD of the pixel's path take the short way: the rest is the app's.
+  const posted = await fetch(base + pixel!, { method: "POST", headers });
+  assert.equal(posted.status, 404);
+  assert.match(posted.headers.get("content-type")!, /text\/html/);
+  await posted.body?.cancel();
+  const health = await fetch(`${base}/healthz`);
+  assert.equal(health.status, 200);
+  await health.body?.cancel();
 });
 
 Deno.test("tracking - an email with a Cc or Bcc tracks no one person: an open may be any of theirs", async () => {

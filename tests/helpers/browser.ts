@@ -9,6 +9,7 @@ import {
 import { ensureIslandsBuilt } from "../../lib/islands/build.ts";
 import { makeTestApp, type TestApp } from "./app.ts";
 import { CHROME_UA } from "./people.ts";
+import { serveHandler } from "../../routes/serve.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const SCREENSHOTS = "tests/screenshots";
@@ -20,8 +21,9 @@ export interface LiveServer extends TestApp {
 
 /** Starts the app (with fresh island bundles) on 127.0.0.1 and a random port. */
 export async function startServer(options: Parameters<typeof makeTestApp>[0] = {}): Promise<LiveServer> {
+  // The app needs the server's address (its base URL), so the server starts first and serves it once made.
   // deno-lint-ignore prefer-const
-  let t: TestApp;
+  let serve: Deno.ServeHandler<Deno.NetAddr> | undefined;
   const assetsHash = await ensureIslandsBuilt();
   let url = "";
   const ac = new AbortController();
@@ -30,13 +32,14 @@ export async function startServer(options: Parameters<typeof makeTestApp>[0] = {
     port: 0,
     signal: ac.signal,
     onListen: ({ port }) => url = `http://127.0.0.1:${port}`,
-  }, (request, info) => t.app.fetch(request, { remoteAddr: info.remoteAddr }));
-  t = await makeTestApp({
+  }, (request, info) => serve!(request, info));
+  const t = await makeTestApp({
     scheduler: { wakeups: ["timer", "cron"] },
     ...options,
     assetsHash,
     env: { ...options.env, BEACON_BASE_URL: `http://127.0.0.1:${server.addr.port}` },
   });
+  serve = serveHandler(t.app, t.deps);
   return {
     ...t,
     url,
