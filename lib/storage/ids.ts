@@ -1,6 +1,17 @@
 import { monotonicFactory } from "ulid";
 
-const next = monotonicFactory();
+/** Random bytes for ids, drawn from the system's CSPRNG a pool at a time (one call per byte is slow). */
+const pool = new Uint8Array(4096);
+let used = pool.length;
+function randomFraction(): number {
+  if (used === pool.length) {
+    crypto.getRandomValues(pool);
+    used = 0;
+  }
+  return pool[used++] / 256;
+}
+
+const next = monotonicFactory(randomFraction);
 
 /** A new ULID: time-ordered, so KV lists by id are lists by creation time. */
 export function newId(now = Date.now()): string {
