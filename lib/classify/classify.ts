@@ -32,11 +32,16 @@ const reason = ({ rule, text, weight }: Hit): Reason => ({ rule, text, weight })
 
 /** Classifies one event given the message's other events. */
 export function classify(event: EventFacts, context: MessageContext = { earlier: [] }): Classification {
-  const hits = RULES.map((r) => r.check(event, context)).filter((h): h is Hit => h !== null);
-  const strong = hits.filter((h) => h.side === "machine" && h.weight === "strong");
-  const weak = hits.filter((h) => h.side === "machine" && h.weight === "weak");
-  const human = hits.filter((h) => h.side === "human");
-  const neutral = hits.filter((h) => h.side === "neutral");
+  // One pass, no intermediate arrays: every tracking hit is classified on the way in.
+  const strong: Hit[] = [], weak: Hit[] = [], human: Hit[] = [], neutral: Hit[] = [];
+  for (const rule of RULES) {
+    const hit = rule.check(event, context);
+    if (hit === null) continue;
+    if (hit.side === "human") human.push(hit);
+    else if (hit.side === "neutral") neutral.push(hit);
+    else if (hit.side === "machine" && hit.weight === "strong") strong.push(hit);
+    else if (hit.side === "machine" && hit.weight === "weak") weak.push(hit);
+  }
   const base = { rulesVersion: RULES_VERSION };
   if (strong.length > 0 || weak.length >= 2) {
     const machine = [...strong, ...weak];
@@ -108,11 +113,11 @@ export function countsAsHuman(c: Classification, options: { countProxyOpens: boo
 
 /** The facts of a recorded event (EngagementEvent or a recorder Hit): `honeypot` is whether it hit the hidden link. */
 export function toFacts(
-  e: Omit<EventFacts, "honeypot" | "index"> & { index?: number | null },
+  e: Omit<EventFacts, "honeypot" | "index" | "type"> & { type: string; index?: number | null },
   honeypot = false,
 ): EventFacts {
   return {
-    type: e.type,
+    type: e.type as EventFacts["type"],
     at: e.at,
     method: e.method,
     userAgent: e.userAgent,

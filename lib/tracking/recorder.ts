@@ -178,7 +178,7 @@ export class EventRecorder {
         const event = toEvent(hit, current.sentAt);
         // Classified with the full address, stored with a truncated one.
         const earlier = context.get(id) ?? [];
-        const facts = toFacts({ ...event, type: hit.type as EventFacts["type"] }, hit.honeypot ?? false);
+        const facts = toFacts(event, hit.honeypot ?? false);
         // Only clicks and views are judged against the message's other events (bursts, the honeypot,
         // networks): an open's verdict rests on its own facts, so it is spared the history.
         event.verdict = classify(facts, { earlier: hit.type === "open" ? [] : earlier.map((e) => e.facts) });
@@ -314,10 +314,7 @@ interface Judged {
 }
 
 const factsOf = (e: EngagementEvent): EventFacts =>
-  toFacts(
-    { ...e, type: e.type as EventFacts["type"] },
-    e.verdict?.reasons.some((r) => r.rule === "honeypot") ?? false,
-  );
+  toFacts(e, e.verdict?.reasons.some((r) => r.rule === "honeypot") ?? false);
 
 /** Whether an earlier result in this batch already reported the message's first open. */
 const firstSeen = (results: (Committed | null)[], messageId: string) =>
