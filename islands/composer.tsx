@@ -15,7 +15,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../components/icons.tsx";
 import { formatBytes } from "../lib/attachments/files.ts";
-import { api, ApiError } from "../lib/browser/api.ts";
+import { api, apiAnswer, ApiError } from "../lib/browser/api.ts";
 import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { ComposerProps } from "../lib/messages/composer_props.ts";
@@ -49,6 +49,7 @@ import { RegardingRow } from "./composer/regarding.tsx";
 import { setFlash } from "./composer/flash.ts";
 import { DraftSaver, type SaveStatus } from "./composer/saver.ts";
 import { type Elsewhere, ElsewhereNotice } from "./composer/elsewhere.tsx";
+import { forgetUnsaved, keepUnsaved, readUnsaved } from "./composer/unsaved.ts";
 import { Toolbar, useLinkBox } from "./composer/toolbar.tsx";
 import { useEditor } from "./composer/use_editor.ts";
 
@@ -268,19 +269,30 @@ export default function Composer(props: ComposerProps) {
     saverRef.current = new DraftSaver<DraftPayload, DraftDetail>({
       id: props.draft?.id ?? null,
       snapshot: () => payloadOf(formRef.current, htmlRef.current),
-      request: (id, payload, options) => {
-        if (!id) return api<DraftDetail>("POST", "/messages", payload, options);
-        const base = keepMineRef.current ? null : revisionRef.current;
-        return api<DraftDetail>(
-          "PATCH",
-          `/messages/${id}`,
-          base === null ? payload : { ...payload, baseRevision: base },
-          options,
-        );
+      request: async (id, payload, options) => {
+        const patch = (id: string, base: number | null) =>
+          api<DraftDetail>(
+            "PATCH",
+            `/messages/${id}`,
+            base === null || keepMineRef.current ? payload : { ...payload, baseRevision: base },
+            options,
+          );
+        if (id) return patch(id, revisionRef.current);
+        const key = props.draftKey;
+        const made = await apiAnswer<DraftDetail>("POST", "/messages", payload, {
+          ...options,
+          headers: key ? { "idempotency-key": key } : {},
+        });
+        // This page's draft was made already, by an earlier try of this save or by this page before a reload:
+        // this save goes over it from the revision a new draft has (refused if another tab changed it since).
+        return made.status === 200 ? patch(made.data.id, 1) : made.data;
       },
       onStatus: setStatus,
       savedAt: (r) => r.updatedAt,
-      onCreated: (id) => history.replaceState(history.state, "", `/compose/${id}`),
+      onCreated: (id) => {
+        history.replaceState(history.state, "", `/compose/${id}`);
+        if (props.draftKey) forgetUnsaved(sessionStorage, props.draftKey);
+      },
       onSaved: (r) => {
         revisionRef.current = r.revision ?? null;
         keepMineRef.current = false;
@@ -584,6 +596,21 @@ export default function Composer(props: ComposerProps) {
     };
   }, [toKey]);
 
+  // A new email's key goes into the page's address, so a reload finds the draft its first save made; what the
+  // tab kept of it (left before that save came back) is put back and saved.
+  useEffect(() => {
+    if (props.draft || !props.draftKey) return;
+    const here = new URL(location.href);
+    here.searchParams.set("key", props.draftKey);
+    history.replaceState(history.state, "", here);
+    const kept = readUnsaved(sessionStorage, props.draftKey);
+    if (!kept) return;
+    htmlRef.current = kept.html;
+    editorRef.current?.setContent(kept.html);
+    setShown({ cc: kept.form.cc.length > 0, bcc: kept.form.bcc.length > 0 });
+    update(kept.form);
+  }, []);
+
   // A new email starts where one writes it: in To, or in Subject when To came filled in (from a contact's page).
   useEffect(() => {
     if (props.draft || document.activeElement !== document.body) return;
@@ -604,7 +631,14 @@ export default function Composer(props: ComposerProps) {
     const restored = (e: PageTransitionEvent) => e.persisted && leavingRef.current && location.reload();
     // Hidden (another tab, the phone's home screen) or left (a reload, a link: browsers hide the page then too):
     // the pause before the next save may never end, so what was typed last is saved now.
-    const hidden = () => document.visibilityState === "hidden" && saver.leave();
+    const hidden = () => {
+      if (document.visibilityState !== "hidden") return;
+      // A new email not saved yet: kept in the tab too, for the reloaded page to put back.
+      if (!saver.id && saver.unsaved && props.draftKey) {
+        keepUnsaved(sessionStorage, props.draftKey, { form: formRef.current, html: htmlRef.current });
+      }
+      saver.leave();
+    };
     // A link to another page of Beacon (Activity, say) while a save is pending: the save finishes first, so the
     // page it opens has the draft (in "Your drafts"), and nobody is asked "Leave site?". A save that fails
     // leaves it to that question.

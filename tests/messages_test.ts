@@ -125,6 +125,80 @@ Deno.test("messages - send problems name their field and nothing is queued", asy
   });
 });
 
+/** Creates a draft with an Idempotency-Key, as the composer does. */
+async function keyedDraft(client: Client, key: string, body: unknown) {
+  await client.api("GET", "/me"); // the CSRF cookie
+  const response = await client.request("/api/messages", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", "x-csrf-token": client.csrf, "idempotency-key": key },
+  });
+  return {
+    status: response.status,
+    replayed: response.headers.get("idempotent-replayed"),
+    json: await response.json(),
+  };
+}
+
+Deno.test("messages - a draft created with an Idempotency-Key is made once; a repeat answers with it, changing nothing", async () => {
+  await using t = await makeTestApp();
+  const { ana, me } = await team(t);
+  const key = "page-key-0123456789";
+  const first = await keyedDraft(ana, key, { subject: "First try", to: ["mia@example.com"] });
+  assert.equal(first.status, 201);
+  assert.equal(first.replayed, null);
+  const again = await keyedDraft(ana, key, { subject: "Second try" });
+  assert.deepEqual([again.status, again.replayed, again.json.id], [200, "true", first.json.id]);
+  assert.equal(again.json.subject, "First try", "a repeat changes nothing");
+  assert.equal(again.json.revision, 1);
+
+  // Two at once with one key (a save retried while the first was still on its way): one draft.
+  const both = await Promise.all(
+    [1, 2].map(() => keyedDraft(ana, "at-once-0123456789", { subject: "Twice" })),
+  );
+  assert.equal(both[0].json.id, both[1].json.id);
+  assert.deepEqual(both.map((r) => r.status).toSorted(), [200, 201]);
+  const drafts = await Array.fromAsync(
+    t.kv.list({ prefix: ["team", me.team.id, "draft_by_sender", me.user.id] }),
+  );
+  assert.equal(drafts.length, 2, "one draft per key");
+
+  // A key is its sender's own; a key whose draft was discarded makes a new one; a bad key is refused by name.
+  const ben = new Client(t);
+  await ben.signUp({ email: "ben@initech.example" });
+  const bens = await keyedDraft(ben, key, { subject: "Ben's" });
+  assert.equal(bens.status, 201);
+  assert.notEqual(bens.json.id, first.json.id);
+  assert.equal((await ana.api("DELETE", `/messages/${first.json.id}`)).status, 204);
+  const remade = await keyedDraft(ana, key, {
+    subject: "After discarding",
+    to: ["mia@example.com"],
+    html: "<p>Hi</p>",
+  });
+  assert.equal(remade.status, 201);
+  assert.notEqual(remade.json.id, first.json.id);
+  const bad = await keyedDraft(ana, "too-short", { subject: "Bad key" });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.fields["idempotency-key"], /16 to 64 letters/);
+
+  // The composer's page: a key whose draft exists opens that draft, or the email once sent; a key with no
+  // draft yet is kept; a page without one gets a fresh key.
+  const opened = await ana.page(`/compose?key=${key}`);
+  assert.deepEqual([opened.status, opened.response.headers.get("location")], [
+    303,
+    `/compose/${remade.json.id}`,
+  ]);
+  assert.equal((await ana.api("POST", `/messages/${remade.json.id}/send`)).status, 202);
+  const sentPage = await ana.page(`/compose?key=${key}`);
+  assert.equal(sentPage.response.headers.get("location"), `/messages/${remade.json.id}`);
+  const waiting = await ana.page("/compose?key=not-made-yet-0123456789");
+  assert.equal(waiting.status, 200);
+  assert.match(waiting.html, /&quot;draftKey&quot;:&quot;not-made-yet-0123456789&quot;/);
+  const fresh = await ana.page("/compose?key=bad");
+  assert.match(fresh.html, /&quot;draftKey&quot;:&quot;[\w-]{22}&quot;/);
+  assert.doesNotMatch(fresh.html, /&quot;draftKey&quot;:&quot;bad&quot;/);
+});
+
 Deno.test("messages - a change made to an older revision of a draft is refused and changes nothing", async () => {
   await using t = await makeTestApp();
   const { ana } = await team(t);

@@ -29,8 +29,18 @@ export async function api<T>(
   method: string,
   path: string,
   body?: unknown,
-  { keepalive = false }: { keepalive?: boolean } = {},
+  options: { keepalive?: boolean; headers?: Record<string, string> } = {},
 ): Promise<T> {
+  return (await apiAnswer<T>(method, path, body, options)).data;
+}
+
+/** `api`, with the answer's status and headers too. */
+export async function apiAnswer<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  { keepalive = false, headers = {} }: { keepalive?: boolean; headers?: Record<string, string> } = {},
+): Promise<{ data: T; status: number; headers: Headers }> {
   const json = body === undefined ? undefined : JSON.stringify(body);
   let response: Response;
   try {
@@ -38,6 +48,7 @@ export async function api<T>(
       method,
       credentials: "same-origin",
       headers: {
+        ...headers,
         "content-type": "application/json",
         "x-csrf-token": csrfToken(),
         accept: "application/json",
@@ -49,7 +60,8 @@ export async function api<T>(
     throw new ApiError(0, "network", "Can't reach Beacon. Check your connection; your work is kept here.");
   }
   if (response.status === 401) throw sessionEnded();
-  if (response.status === 204) return undefined as T;
+  const answer = (data: unknown) => ({ data: data as T, status: response.status, headers: response.headers });
+  if (response.status === 204) return answer(undefined);
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = data?.error ?? {};
@@ -60,7 +72,7 @@ export async function api<T>(
       error.fields,
     );
   }
-  return data as T;
+  return answer(data);
 }
 
 /**

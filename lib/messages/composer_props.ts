@@ -29,6 +29,11 @@ export interface ComposerDraft {
 export interface ComposerProps {
   /** The draft being edited, or null for a new email (created on the first change). */
   draft: ComposerDraft | null;
+  /**
+   * A new email's key (`createDraftOnce`), kept in the page's address: its draft is created once, however often
+   * the first save is sent, and the page reloaded finds it.
+   */
+  draftKey: string | null;
   /** Prefilled To and Regarding for a new email (e.g. from a contact page). */
   prefill: { to: Recipient[]; regarding: (Regarding & { label: string }) | null } | null;
   /** The team's default for new emails. */

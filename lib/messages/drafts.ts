@@ -152,6 +152,8 @@ export async function createDraft(
   viewer: Viewer,
   input: unknown,
   now: number,
+  /** More for the same commit (it fails as a conflict when a check added here fails). */
+  extra?: (op: Deno.AtomicOperation, message: Message) => void,
 ): Promise<Message> {
   const { fields, html } = await resolveDraft(kv, viewer.team.id, input, {
     followWanted: teamSettings(viewer.team).followByDefault,
@@ -183,8 +185,54 @@ export async function createDraft(
   message.bodyChunks = addChunks(op, keys.body(message.teamId, message.id), html);
   op.set(keys.message(message.teamId, message.id), message)
     .set(keys.draftBySender(message.teamId, message.senderId, message.id), message.id);
+  extra?.(op, message);
   await commitOrConflict(op);
   return message;
+}
+
+/** How long a composer page's key names the draft it created: far longer than a page stays open. */
+export const DRAFT_KEY_TTL_MS = 7 * 24 * 3600_000;
+
+/** A key a composer page names its draft by: 16–64 characters of letters, digits, `-` and `_`. */
+export const DRAFT_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** The entry of a sender's draft key, and the message it names as it is now (null when none, or discarded since). */
+async function keyedDraft(kv: Deno.Kv, viewer: Viewer, key: string) {
+  const named = await kv.get<string>(keys.draftByKey(viewer.team.id, viewer.user.id, key));
+  const message = named.value
+    ? (await kv.get<Message>(keys.message(viewer.team.id, named.value))).value
+    : null;
+  return { named, message };
+}
+
+export const draftOfKey = async (kv: Deno.Kv, viewer: Viewer, key: string) =>
+  (await keyedDraft(kv, viewer, key)).message;
+
+/**
+ * Creates a draft once per key: a repeat with the same key (a retried request whose answer was lost, or one a
+ * page sent as it was left) answers with the draft the key made, as it is now, and changes nothing. A key whose
+ * draft was discarded makes a new one.
+ */
+export async function createDraftOnce(
+  kv: Deno.Kv,
+  viewer: Viewer,
+  input: unknown,
+  now: number,
+  key: string,
+): Promise<{ message: Message; created: boolean }> {
+  for (let attempt = 0;; attempt++) {
+    const { named, message: existing } = await keyedDraft(kv, viewer, key);
+    if (existing) return { message: existing, created: false };
+    try {
+      const message = await createDraft(kv, viewer, input, now, (op, made) => {
+        op.check(named).set(named.key, made.id, { expireIn: DRAFT_KEY_TTL_MS });
+      });
+      return { message, created: true };
+    } catch (error) {
+      // The same key's request made its draft meanwhile: answer with that one.
+      if (!(error instanceof AppError && error.code === "conflict") || attempt >= 3) throw error;
+    }
+  }
 }
 
 /** The draft as composer input (for merging partial updates). */

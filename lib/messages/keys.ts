@@ -14,6 +14,12 @@ export const messageKeys = {
   /** The sender's messages that are drafts now: set when one becomes a draft, deleted when it stops being one. */
   draftBySender: (teamId: string, senderId: string, id?: string) =>
     id ? [...t(teamId), "draft_by_sender", senderId, id] : [...t(teamId), "draft_by_sender", senderId],
+  /** A sender's draft by the key its composer page created it with (`createDraftOnce`); expires after a week. */
+  draftByKey: (
+    teamId: string,
+    senderId: string,
+    key: string,
+  ) => [...t(teamId), "draft_by_key", senderId, key],
   byContact: (teamId: string, contactId: string, listKey?: string) =>
     listKey
       ? [...t(teamId), "message_by_contact", contactId, listKey]

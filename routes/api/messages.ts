@@ -3,7 +3,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
 import { shareAttachments } from "../../lib/attachments/attachments.ts";
 import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
-import { createDraft, getMessage, getMessageBody, updateDraft } from "../../lib/messages/drafts.ts";
+import {
+  createDraft,
+  createDraftOnce,
+  DRAFT_KEY,
+  getMessage,
+  getMessageBody,
+  updateDraft,
+} from "../../lib/messages/drafts.ts";
 import { EVENTS_PAGE, getStats, listActivity } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
@@ -127,15 +134,39 @@ messagesApi.openapi(
     path: "/messages",
     tags: ["Messages"],
     summary: "Create a draft",
+    description:
+      "With an `Idempotency-Key`, the draft is created once: a repeat with the same key (a retried " +
+      "request whose answer was lost, or one a page sent as it was left) answers 200 with the draft that key " +
+      "made, as it is now, changes nothing, and says so in `Idempotent-Replayed: true`. A key names its draft " +
+      "for a week, per sender; a key whose draft was discarded makes a new one.",
     security,
-    request: jsonBody(NewDraft),
-    responses: { 201: json(MessageDetailSchema, "The draft"), ...errors },
+    request: {
+      headers: z.object({
+        "idempotency-key": z.string().regex(
+          DRAFT_KEY,
+          "Idempotency-Key must be 16 to 64 letters, digits, - or _.",
+        )
+          .optional().openapi({ example: "k7Qd2v9XbN4mR8sT1wYz" }),
+      }),
+      ...jsonBody(NewDraft),
+    },
+    responses: {
+      201: json(MessageDetailSchema, "The draft"),
+      200: json(MessageDetailSchema, "The draft this Idempotency-Key made before (nothing changed)"),
+      ...errors,
+    },
   }),
   async (c) => {
     const deps = c.get("deps");
     const v = viewer(c);
-    const message = await createDraft(deps.kv, v, await c.req.json(), deps.clock.now());
-    return c.json(await detail(deps, message, v), 201);
+    const key = c.req.valid("header")["idempotency-key"];
+    const input = await c.req.json();
+    if (!key) {
+      return c.json(await detail(deps, await createDraft(deps.kv, v, input, deps.clock.now()), v), 201);
+    }
+    const { message, created } = await createDraftOnce(deps.kv, v, input, deps.clock.now(), key);
+    if (!created) c.header("Idempotent-Replayed", "true");
+    return c.json(await detail(deps, message, v), created ? 201 : 200);
   },
 );
 

@@ -9,7 +9,14 @@ import { getCompany } from "../../lib/contacts/companies.ts";
 import { getContact } from "../../lib/contacts/contacts.ts";
 import { contactName } from "../../lib/contacts/types.ts";
 import type { ComposerDraft, ComposerProps } from "../../lib/messages/composer_props.ts";
-import { editableDraft, getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
+import {
+  DRAFT_KEY,
+  draftOfKey,
+  editableDraft,
+  getMessage,
+  getMessageBody,
+} from "../../lib/messages/drafts.ts";
+import { randomToken } from "../../lib/crypto/tokens.ts";
 import type { Message, Regarding } from "../../lib/messages/types.ts";
 import { getVersion } from "../../lib/templates/templates.ts";
 import type { AppEnv, Viewer } from "../deps.ts";
@@ -77,11 +84,21 @@ function page(c: Context<AppEnv>, props: ComposerProps) {
 
 composePages.get("/compose", async (c) => {
   const { kv, config } = c.get("deps");
-  const { user, team } = viewer(c);
+  const v = viewer(c);
+  const { user, team } = v;
+  // The page's key names the draft its first save made: reloaded after that, it is that draft's page.
+  const key = c.req.query("key") ?? "";
+  const keyed = DRAFT_KEY.test(key) ? await draftOfKey(kv, v, key) : null;
+  if (keyed) {
+    return c.redirect(keyed.status === "draft" ? `/compose/${keyed.id}` : `/messages/${keyed.id}`, 303);
+  }
   const contactId = c.req.query("to");
   const contact = contactId ? await getContact(kv, team.id, contactId).catch(() => null) : null;
   const props: ComposerProps = {
     draft: null,
+    // A key no draft has yet is kept: the save that makes its draft may still be on its way (sent as the page
+    // was left), and both then make the one draft.
+    draftKey: DRAFT_KEY.test(key) ? key : randomToken(16),
     prefill: contact
       ? {
         to: [{ email: contact.email, name: contactName(contact), contactId: contact.id }],
@@ -106,6 +123,7 @@ composePages.get("/compose/:id", async (c) => {
   const entry = await editableDraft(kv, v, message.id);
   const props: ComposerProps = {
     draft: await composerDraft(kv, v, entry.value),
+    draftKey: null,
     prefill: null,
     followByDefault: teamSettings(v.team).followByDefault,
     zone: v.user.timeZone,

@@ -141,6 +141,53 @@ Deno.test("e2e - compose: what was typed just before leaving the page is saved",
   await context.close();
 });
 
+Deno.test("e2e - compose: a new email reloaded before its first save comes back as it was, as one draft", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  page.on("dialog", (dialog) => void dialog.accept()); // "Leave site?": yes
+  await signUpInBrowser(page, server.url);
+  const typeNewEmail = async (subject: string) => {
+    await openComposer(page, server.url);
+    assert.match(page.url(), /\/compose\?key=[\w-]{16,64}$/, "the page's address names its draft");
+    await page.fill("#composer-to", "mia@example.com");
+    await page.keyboard.press("Enter");
+    await page.fill("#composer-subject", subject);
+    await page.click(".composer-editor .ProseMirror");
+    await page.keyboard.type(`Body of ${subject}`);
+  };
+  const cameBack = async (subject: string) => {
+    await page.waitForSelector("[data-testid=composer][data-ready=true]");
+    await saved(page);
+    assert.match(page.url(), /\/compose\/\w{26}$/);
+    assert.equal(await page.inputValue("#composer-subject"), subject);
+    assert.equal(await page.textContent(".composer-editor .ProseMirror"), `Body of ${subject}`);
+    assert.deepEqual(await page.locator("[data-testid=chip]").allTextContents(), ["mia@example.com"]);
+  };
+
+  // Reloaded well inside the pause before the first save: the save sent as the page goes makes the draft,
+  // and the reloaded page opens it (or, when it asked first, puts back what the tab kept and saves it there).
+  await typeNewEmail("Reloaded straight away");
+  await page.reload();
+  await cameBack("Reloaded straight away");
+
+  // The save sent as the page goes never arrives: the tab kept what was typed, and the reloaded page saves it.
+  await typeNewEmail("Its save was lost");
+  await page.route("**/api/messages", (route) => route.abort());
+  await page.reload();
+  await page.unroute("**/api/messages");
+  await cameBack("Its save was lost");
+
+  await page.goto(`${server.url}/`);
+  assert.deepEqual(
+    (await page.locator("[data-testid=drafts] li a").allTextContents()).toSorted(),
+    ["Its save was lost", "Reloaded straight away"],
+    "one draft each",
+  );
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_FAILED/.test(String(e))), []);
+  await context.close();
+});
+
 Deno.test("e2e - compose: a new draft left at once by a link is saved first, then listed on Activity, with no question", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
