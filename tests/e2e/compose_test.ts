@@ -502,6 +502,30 @@ Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left, in t
   const [email] = await listOutbox(server.deps.kv, sent.team.id);
   const entry = await getOutboxEntry(server.deps.kv, sent.team.id, email.id);
   assert.match(entry!.html, /<p dir="auto"[^>]*>שלום נועה, מה שלומך\?<\/p>/);
+
+  // A body written through the API has no dir="auto": its page's preview still reads each paragraph by its
+  // first letter, right-aligned when that is Hebrew, as the email sent does.
+  const viaApi = await apiCall(page, server.url, "POST", "/messages", {
+    to: ["noa@example.com"],
+    subject: "Through the API",
+    html: "<p>Hello Noa,</p><p>שלום נועה, מה שלומך?</p>",
+  });
+  assert.equal((await apiCall(page, server.url, "POST", `/messages/${viaApi.json.id}/send`)).status, 202);
+  await server.deps.scheduler.drain();
+  await page.goto(`${server.url}/messages/${viaApi.json.id}`);
+  const preview = page.frameLocator("iframe.email-frame").locator("p");
+  const edges = await preview.evaluateAll((ps) =>
+    ps.map((p) => {
+      const range = document.createRange();
+      range.selectNodeContents(p);
+      const text = range.getBoundingClientRect(), box = p.getBoundingClientRect();
+      return { left: Math.round(text.left - box.left), right: Math.round(box.right - text.right) };
+    })
+  );
+  assert.equal(edges[0].left, 0, "English starts at the left");
+  assert.equal(edges[1].right, 0, "Hebrew starts at the right");
+  assert.ok(edges[1].left > 100, `Hebrew is right-aligned (${edges[1].left} px from the left)`);
+  await screenshot(page, "message-rtl-body-from-api");
   assert.deepEqual(errors, []);
   await context.close();
 });
