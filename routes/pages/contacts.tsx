@@ -109,7 +109,7 @@ contactPages.get("/contacts", async (c) => {
                 </div>
               )}
             </td>
-            <td class="hide-sm">{companies.get(contact.companyId ?? "") ?? "—"}</td>
+            <td class="hide-sm free-text">{companies.get(contact.companyId ?? "") ?? "—"}</td>
             <td class="hide-sm">{contact.timeZone ?? <span class="muted">Not set</span>}</td>
             <td class="hide-sm">
               <TrackingBadge contact={contact} optOut={optOuts[i]} />

@@ -153,3 +153,48 @@ Deno.test("e2e - a company's timeline takes emails live as a reload shows them: 
   assert.deepEqual(await subjects(), ["To you both", "Earlier"]);
   assert.deepEqual(errors, []);
 });
+
+Deno.test("e2e - contacts: an unbroken 120-character company name wraps in its column, leaving names whole", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const company = `Globex${"Internationalholdings".repeat(6)}`.slice(0, 120);
+  await pageApi(page, "POST", "/contacts", {
+    firstName: "Maximiliana Alexandrovna",
+    lastName: "Vanderbilt-Oppenheimer",
+    email: "maxi@globex.example",
+    companyName: company,
+  });
+  await page.goto(`${server.url}/contacts`);
+  const widths = await page.locator("table.table").evaluate((table) => {
+    const [name, , companyCell] = [...table.querySelectorAll("tbody td")];
+    return {
+      table: table.getBoundingClientRect().width,
+      card: table.parentElement!.getBoundingClientRect().width,
+      name: name.getBoundingClientRect().width,
+      company: companyCell.getBoundingClientRect().width,
+    };
+  });
+  assert.ok(
+    widths.table <= widths.card,
+    `the table (${widths.table}px) overflows its card (${widths.card}px)`,
+  );
+  assert.ok(widths.company < widths.table / 2, `the company takes ${widths.company} of ${widths.table}px`);
+  // The name's words stay whole: none is split over two lines (a hyphen may end a line).
+  const split = await page.locator("tbody td:first-child a").evaluateAll((links) =>
+    links.flatMap((a) => {
+      const text = a.firstChild!;
+      return [...text.textContent!.matchAll(/[^\s-]+/g)].filter((word) => {
+        const range = document.createRange();
+        range.setStart(text, word.index!);
+        range.setEnd(text, word.index! + word[0].length);
+        return range.getClientRects().length > 1;
+      }).map((word) => word[0]);
+    })
+  );
+  await screenshot(page, "contacts-long-company");
+  assert.deepEqual(split, [], "words of the name split across lines");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
