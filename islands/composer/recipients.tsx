@@ -26,8 +26,15 @@ interface Props {
   after?: ComponentChildren;
 }
 
+/** More chips than this are shown as the first SHOWN_WHEN_FOLDED and "+N more" while the field isn't in use. */
+const FOLD_OVER = 8;
+const SHOWN_WHEN_FOLDED = 6;
+
 export function RecipientRow(p: Props) {
   const [text, setText] = useState("");
+  // Fifty recipients would push Subject and the body a screen down: folded while the focus is elsewhere.
+  const [unfolded, setUnfolded] = useState(false);
+  const folded = !unfolded && p.chips.length > FOLD_OVER;
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const search = useSearch(text, searchContacts);
@@ -141,34 +148,56 @@ export function RecipientRow(p: Props) {
       <label class="composer-label" for={p.id}>{p.label}</label>
       <div
         class="composer-control chips-input"
+        onFocusIn={(e) => !(e.target as HTMLElement).classList.contains("chip-more") && setUnfolded(true)}
+        onFocusOut={(e) =>
+          !(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null) && setUnfolded(false)}
         onClick={(e) =>
           !(e.target as HTMLElement).closest("button, input, .chip, .suggest") && p.inputRef.current?.focus()}
       >
         <ul class="chips" aria-label={`${p.label} recipients`}>
-          {p.chips.map((chip, i) => (
-            <li
-              key={chip.email}
-              class={`chip${chip.error ? " chip-invalid" : ""}${chip.contactId ? " chip-contact" : ""}`}
-              title={chip.error
-                ? `${chip.email}: ${chip.error}`
-                : chip.name
-                ? `${chip.name} <${chip.email}>`
-                : chip.email}
-              data-testid="chip"
-            >
-              <span class="chip-text">{chip.name || chip.email}</span>
-              {chip.name && <span class="sr-only">{` <${chip.email}>`}</span>}
-              {chip.error && <span class="sr-only">(not a valid address)</span>}
+          {p.chips.map((chip, i) =>
+            (!folded || i < SHOWN_WHEN_FOLDED || chip.error) && (
+              <li
+                key={chip.email}
+                class={`chip${chip.error ? " chip-invalid" : ""}${chip.contactId ? " chip-contact" : ""}`}
+                title={chip.error
+                  ? `${chip.email}: ${chip.error}`
+                  : chip.name
+                  ? `${chip.name} <${chip.email}>`
+                  : chip.email}
+                data-testid="chip"
+              >
+                <span class="chip-text">{chip.name || chip.email}</span>
+                {chip.name && <span class="sr-only">{` <${chip.email}>`}</span>}
+                {chip.error && <span class="sr-only">(not a valid address)</span>}
+                <button
+                  type="button"
+                  class="chip-remove"
+                  aria-label={`Remove ${chip.name || chip.email}`}
+                  onClick={() => remove(i)}
+                >
+                  <Icon name="x" size={14} weight={2.2} />
+                </button>
+              </li>
+            )
+          )}
+          {folded && (
+            <li>
               <button
                 type="button"
-                class="chip-remove"
-                aria-label={`Remove ${chip.name || chip.email}`}
-                onClick={() => remove(i)}
+                class="chip-more"
+                // It goes as the list unfolds: the focus goes to the field's input instead.
+                onMouseDown={(e) => e.preventDefault()}
+                aria-label={`Show all ${p.chips.length} ${p.label} recipients`}
+                onClick={() => {
+                  setUnfolded(true);
+                  p.inputRef.current?.focus();
+                }}
               >
-                <Icon name="x" size={14} weight={2.2} />
+                +{p.chips.filter((c, i) => i >= SHOWN_WHEN_FOLDED && !c.error).length} more
               </button>
             </li>
-          ))}
+          )}
           <li class="combo">
             <input
               ref={p.inputRef}

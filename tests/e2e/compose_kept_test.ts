@@ -243,3 +243,49 @@ Deno.test("e2e - compose: clicking Send with an address still typed in To sends,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test('e2e - compose: fifty recipients fold to the first six and "+44 more" while To is not in use', async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  await openComposer(page, server.url);
+  const addresses = Array.from({ length: 50 }, (_, i) => `buyer${i + 1}@globex.example`);
+  await page.focus("#composer-to");
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData("text", text);
+    document.querySelector("#composer-to")!.dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, addresses.join(", "));
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=chip]").length === 50);
+  await page.click("#composer-subject");
+  // Once the field is left: all fifty while pasting and checking them.
+  const chips = page.locator("[data-testid=chip]");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=chip]").length === 6);
+  assert.deepEqual(await chips.allTextContents(), addresses.slice(0, 6));
+  const more = page.getByRole("button", { name: "Show all 50 To recipients" });
+  assert.equal(await more.textContent(), "+44 more");
+  const subject = await page.locator("#composer-subject").boundingBox();
+  assert.ok(subject!.y < 300, `Subject is ${subject!.y}px down the page`);
+  await screenshot(page, "compose-fifty-recipients");
+  await saved(page);
+  const id = page.url().split("/").pop()!;
+  const draft = await pageApi<{ to: { email: string }[] }>(page, "GET", `/messages/${id}`);
+  assert.equal(draft.to.length, 50, "folded, not removed");
+
+  await more.click();
+  assert.equal(await chips.count(), 50);
+  assert.ok(await page.evaluate(() => document.activeElement?.id === "composer-to"), "To has the focus");
+  await page.keyboard.press("Shift+Tab"); // the last chip's remove button: still in the field
+  assert.equal(await chips.count(), 50);
+  await page.click("#composer-subject");
+  assert.equal(await chips.count(), 6, "folded again once the field is left");
+  await more.focus(); // from the keyboard
+  await page.keyboard.press("Enter");
+  assert.equal(await chips.count(), 50);
+  assert.ok(await page.evaluate(() => document.activeElement?.id === "composer-to"), "To has the focus");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
