@@ -173,7 +173,7 @@ function SnoozeMenu(
   ];
   return (
     <details class="menu snooze" ref={menu}>
-      <summary class="button button-secondary button-small">Snooze</summary>
+      <summary class="button button-ghost button-small">Snooze</summary>
       <div class="menu-panel">
         {options.map((o) => (
           <button
