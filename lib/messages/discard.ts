@@ -1,5 +1,5 @@
 /**
- * Discarding a draft takes what hangs on it in the same commit: its indexes, its body, its alarms (and their
+ * Discarding a draft takes what hangs on it in the same commit (and the live event telling its sender's other pages): its indexes, its body, its alarms (and their
  * wake-ups) and its hold on each of its files. A file is deleted after the commit once no other message carries
  * it (a copy of "send individually" made a draft again shares its files with the other copies).
  */
@@ -10,14 +10,17 @@ import { attachmentKeys } from "../attachments/keys.ts";
 import { removeJob } from "../scheduler/scheduler.ts";
 import { deleteChunks } from "../storage/chunks.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
-import { editableDraft, type Viewer } from "./drafts.ts";
+import { draftEvent, editableDraft, type Viewer } from "./drafts.ts";
+import { addToFeed } from "../realtime/feed.ts";
+import type { LiveEvent } from "../realtime/realtime.ts";
 import { messageKeys as keys } from "./keys.ts";
 
 export async function discardDraft(
   deps: Pick<AttachmentDeps, "kv" | "blobs">,
   viewer: Viewer,
   id: string,
-): Promise<void> {
+  now: number,
+): Promise<LiveEvent> {
   const { kv } = deps;
   const entry = await editableDraft(kv, viewer, id);
   const { teamId, senderId, bodyChunks, attachments = [] } = entry.value;
@@ -37,8 +40,12 @@ export async function discardDraft(
   const holdKeys = attachments.map((file) => attachmentKeys.messageByBlob(teamId, file.blobId, id));
   const holds = await getValues<string>(kv, holdKeys);
   for (const key of holdKeys) op.delete(key);
+  // The sender's other pages: their Activity drops it from "Your drafts".
+  const event = draftEvent(entry.value, "discarded", now);
+  addToFeed(op, event);
   await commitOrConflict(op, "This draft was changed in another window. Reload to see the latest version.");
   for (const [i, file] of attachments.entries()) {
     if (holds[i]) await deleteIfUnused(deps, teamId, file.blobId);
   }
+  return event;
 }

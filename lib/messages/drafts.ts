@@ -9,6 +9,8 @@ import { AppError, forbidden, invalid, notFound } from "../http/errors.ts";
 import { addChunks, deleteChunks, readTextChunks } from "../storage/chunks.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
+import { addToFeed, liveEvent } from "../realtime/feed.ts";
+import type { LiveEvent } from "../realtime/realtime.ts";
 import { parse } from "../validation/parse.ts";
 import { followState } from "./follow.ts";
 import { messageKeys as keys } from "./keys.ts";
@@ -154,7 +156,7 @@ export async function createDraft(
   now: number,
   /** More for the same commit (it fails as a conflict when a check added here fails). */
   extra?: (op: Deno.AtomicOperation, message: Message) => void,
-): Promise<Message> {
+): Promise<{ message: Message; event: LiveEvent }> {
   const { fields, html } = await resolveDraft(kv, viewer.team.id, input, {
     followWanted: teamSettings(viewer.team).followByDefault,
   });
@@ -185,10 +187,17 @@ export async function createDraft(
   message.bodyChunks = addChunks(op, keys.body(message.teamId, message.id), html);
   op.set(keys.message(message.teamId, message.id), message)
     .set(keys.draftBySender(message.teamId, message.senderId, message.id), message.id);
+  // For the sender's other tabs and devices: their Activity lists it among "Your drafts".
+  const event = draftEvent(message, "draft", now);
+  addToFeed(op, event);
   extra?.(op, message);
   await commitOrConflict(op);
-  return message;
+  return { message, event };
 }
+
+/** A draft made or discarded, told to its sender's own pages only (drafts are nobody else's business). */
+export const draftEvent = (m: Pick<Message, "id" | "teamId" | "senderId">, status: string, now: number) =>
+  liveEvent(m.teamId, "message.updated", { messageId: m.id, status }, now, m.senderId);
 
 /** How long a composer page's key names the draft it created: far longer than a page stays open. */
 export const DRAFT_KEY_TTL_MS = 7 * 24 * 3600_000;
@@ -209,7 +218,7 @@ export const draftOfKey = async (kv: Deno.Kv, viewer: Viewer, key: string) =>
   (await keyedDraft(kv, viewer, key)).message;
 
 /**
- * Creates a draft once per key: a repeat with the same key (a retried request whose answer was lost, or one a
+ * Creates a draft once per key (its event is null when it was made before): a repeat with the same key (a retried request whose answer was lost, or one a
  * page sent as it was left) answers with the draft the key made, as it is now, and changes nothing. A key whose
  * draft was discarded makes a new one.
  */
@@ -219,15 +228,14 @@ export async function createDraftOnce(
   input: unknown,
   now: number,
   key: string,
-): Promise<{ message: Message; created: boolean }> {
+): Promise<{ message: Message; event: LiveEvent | null }> {
   for (let attempt = 0;; attempt++) {
     const { named, message: existing } = await keyedDraft(kv, viewer, key);
-    if (existing) return { message: existing, created: false };
+    if (existing) return { message: existing, event: null };
     try {
-      const message = await createDraft(kv, viewer, input, now, (op, made) => {
+      return await createDraft(kv, viewer, input, now, (op, made) => {
         op.check(named).set(named.key, made.id, { expireIn: DRAFT_KEY_TTL_MS });
       });
-      return { message, created: true };
     } catch (error) {
       // The same key's request made its draft meanwhile: answer with that one.
       if (!(error instanceof AppError && error.code === "conflict") || attempt >= 3) throw error;

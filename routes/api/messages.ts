@@ -161,12 +161,12 @@ messagesApi.openapi(
     const v = viewer(c);
     const key = c.req.valid("header")["idempotency-key"];
     const input = await c.req.json();
-    if (!key) {
-      return c.json(await detail(deps, await createDraft(deps.kv, v, input, deps.clock.now()), v), 201);
-    }
-    const { message, created } = await createDraftOnce(deps.kv, v, input, deps.clock.now(), key);
-    if (!created) c.header("Idempotent-Replayed", "true");
-    return c.json(await detail(deps, message, v), created ? 201 : 200);
+    const { message, event } = key
+      ? await createDraftOnce(deps.kv, v, input, deps.clock.now(), key)
+      : await createDraft(deps.kv, v, input, deps.clock.now());
+    if (!event) c.header("Idempotent-Replayed", "true");
+    else await announce(deps, [event]);
+    return c.json(await detail(deps, message, v), event ? 201 : 200);
   },
 );
 
@@ -223,7 +223,8 @@ messagesApi.openapi(
     responses: { 204: { description: "Discarded" }, ...errors },
   }),
   async (c) => {
-    await discardDraft(c.get("deps"), viewer(c), c.req.valid("param").id);
+    const deps = c.get("deps");
+    await announce(deps, [await discardDraft(deps, viewer(c), c.req.valid("param").id, deps.clock.now())]);
     return c.body(null, 204);
   },
 );

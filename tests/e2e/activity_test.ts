@@ -118,3 +118,26 @@ Deno.test("e2e - activity: under 'Not opened' an email that gets opened leaves l
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - activity: a draft started or discarded in another tab joins or leaves 'Your drafts' live", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const me = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  await page.goto(`${server.url}/`);
+  await waitForStreams(server.deps.realtime as LocalHub, me.team.id, 1);
+  assert.equal(await page.locator("[data-testid=drafts]").count(), 0, "no drafts yet");
+
+  const other = await context.newPage();
+  await other.goto(`${server.url}/compose`);
+  await other.waitForSelector("[data-testid=composer][data-ready=true]");
+  await other.fill("#composer-subject", "Started in another tab");
+  await page.waitForSelector("[data-testid=drafts] li a:has-text('Started in another tab')");
+
+  await other.click("button:has-text('Discard draft')");
+  await other.click(".discard-confirm button.button-danger");
+  await page.waitForSelector("[data-testid=drafts]", { state: "detached" });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
