@@ -16,6 +16,7 @@ import sanitizeHtml from "sanitize-html";
 import { compile } from "html-to-text";
 // @ts-types="@types/html-to-text"
 import type { FormatCallback, HtmlToTextOptions } from "html-to-text";
+import { firstLetterDirection } from "../text/bidi.ts";
 
 export interface RenderOptions {
   /** null for a message that is not followed: no pixel, links untouched. */
@@ -254,26 +255,82 @@ const EMAIL_STYLES: Record<string, string> = {
   a: "color:#0969da;",
 };
 
-/** The allowlist plus `style` on the tags that get one; `styled` sets every style, so none comes from input. */
-const EMAIL_ATTRIBUTES: Record<string, sanitizeHtml.AllowedAttribute[]> = Object.fromEntries(
-  ALLOWED_TAGS.map((
-    tag,
-  ) => [tag, [...(ALLOWED_ATTRIBUTES[tag] ?? []), ...(EMAIL_STYLES[tag] ? ["style"] : [])]]),
-);
-
 /**
  * Blocks of text with no direction of their own take their first letter's (`dir="auto"`), as the composer's do:
  * a Hebrew or Arabic paragraph written through the API reads right to left, with its punctuation at its end.
  */
 const AUTO_DIR = new Set(["p", "div", "h1", "h2", "h3", "blockquote", "li"]);
-
-const styled: Transform = (tagName, attribs) => {
-  const { style: _input, ...rest } = attribs;
-  const style = EMAIL_STYLES[tagName];
-  const out: Record<string, string> = AUTO_DIR.has(tagName) && !rest.dir ? { ...rest, dir: "auto" } : rest;
-  if (style) out.style = style;
-  return { tagName, attribs: out };
+/** Blocks whose direction the outgoing copy works out from their text: AUTO_DIR's, and lists (for the bullets' side). */
+const DIRECTED = new Set([...AUTO_DIR, "ul", "ol"]);
+/** What a right-to-left block's style becomes: right-aligned (a quote's bar on its right). */
+const RIGHT_TO_LEFT: Record<string, string> = {
+  blockquote:
+    "margin:0 0 12px 0;padding:0 12px 0 0;border-right:3px solid #d0d7de;color:#57606a;text-align:right;",
+  ul: "padding:0 24px 0 0;text-align:right;",
+  ol: "padding:0 24px 0 0;text-align:right;",
 };
+
+/**
+ * The allowlist plus `style` on the tags that get one (a right-to-left block is right-aligned); `styledWith` sets
+ * every style, so none comes from input.
+ */
+const EMAIL_ATTRIBUTES: Record<string, sanitizeHtml.AllowedAttribute[]> = Object.fromEntries(
+  ALLOWED_TAGS.map((tag) => [
+    tag,
+    [...(ALLOWED_ATTRIBUTES[tag] ?? []), ...(EMAIL_STYLES[tag] || DIRECTED.has(tag) ? ["style"] : [])],
+  ]),
+);
+
+type Direction = "ltr" | "rtl" | null;
+
+/**
+ * The direction of each DIRECTED block (in the order they open) from its first letter: read with the sanitizer's
+ * own parser, as `emailContent` will meet them.
+ */
+function blockDirections(html: string): Direction[] {
+  const found: Direction[] = [];
+  const open: number[] = [];
+  sanitizeHtml(html, {
+    ...SANITIZE,
+    transformTags: {
+      ...SANITIZE.transformTags,
+      "*": (tagName, attribs) => {
+        if (DIRECTED.has(tagName)) open.push(found.push(null) - 1);
+        return { tagName, attribs };
+      },
+    },
+    exclusiveFilter: (frame) => {
+      if (DIRECTED.has(frame.tag)) found[open.pop()!] = firstLetterDirection(frame.text);
+      return bareTag(frame);
+    },
+  });
+  return found;
+}
+
+/**
+ * The outgoing copy's styles and directions. A block whose first letter is Hebrew, Arabic or the like says so
+ * (`dir="rtl"`) and is right-aligned: Outlook and other clients that ignore `dir="auto"` follow that too, and the
+ * wrapper's `text-align:left` would otherwise keep it on the left. Other blocks without a direction of their own
+ * get `dir="auto"`.
+ */
+function styledWith(directions: Direction[]): Transform {
+  let block = 0;
+  return (tagName, attribs) => {
+    const { style: _input, ...rest } = attribs;
+    const out: Record<string, string> = rest;
+    let style = EMAIL_STYLES[tagName] ?? "";
+    if (DIRECTED.has(tagName)) {
+      const found = directions[block++];
+      const own = rest.dir && rest.dir !== "auto" ? rest.dir : null;
+      if ((own ?? found) === "rtl") {
+        out.dir = "rtl";
+        style = RIGHT_TO_LEFT[tagName] ?? `${style}text-align:right;`;
+      } else if (!own && AUTO_DIR.has(tagName)) out.dir = "auto";
+    }
+    if (style) out.style = style;
+    return { tagName, attribs: out };
+  };
+}
 
 /**
  * Sanitized HTML → the outgoing copy's content: tracked hrefs (when given; not on a link that shows a web address)
@@ -294,7 +351,7 @@ function emailContent(html: string, tracked: Map<string, string>): string {
         const url = tracked.get(result.attribs.href);
         return url ? { tagName, attribs: { ...result.attribs, href: url } } : result;
       },
-      "*": styled,
+      "*": styledWith(blockDirections(html)),
     },
   }).trim();
 }

@@ -247,13 +247,29 @@ Deno.test("render - email not followed has no pixel and its own URLs", () => {
   assert.match(text, /Docs: the docs <https:\/\/docs\.acme\.example\/>\n/);
 });
 
-Deno.test("render - paragraphs with no direction of their own take their first letter's; a set one is kept", () => {
-  const { html } = renderEmail('<p>שלום נועה,</p><p dir="rtl">מה שלומך?</p><ul><li>Q3</li></ul>', {
-    tracking: null,
-  });
-  assert.match(html, /<p dir="auto"[^>]*>שלום נועה,<\/p>/);
-  assert.match(html, /<p dir="rtl"[^>]*>מה שלומך\?<\/p>/);
-  assert.match(html, /<li dir="auto"[^>]*>Q3<\/li>/);
+Deno.test("render - blocks read and align by their first letter, saying rtl outright; a set direction is kept", () => {
+  const { html } = renderEmail(
+    '<p>שלום נועה,</p><p dir="auto">مرحبا</p><p dir="ltr">שלום</p><p>Hello <b>שלום</b></p><p>12 שקל</p>' +
+      "<blockquote><p>ציטוט</p></blockquote><ul><li>אחד</li></ul><ol><li>Q3</li></ol><p>-</p>",
+    { tracking: null },
+  );
+  // Right to left, as Outlook (which ignores dir="auto") and every other client understand: said, and aligned.
+  assert.match(html, /<p dir="rtl" style="margin:0 0 12px 0;text-align:right;">שלום נועה,<\/p>/);
+  assert.match(html, /<p dir="rtl" style="[^"]*text-align:right;">مرحبا<\/p>/, "the composer's dir=auto too");
+  assert.match(html, /<p dir="ltr" style="margin:0 0 12px 0;">שלום<\/p>/, "a direction set is kept");
+  assert.match(html, /<p dir="auto" style="margin:0 0 12px 0;">Hello <b>שלום<\/b><\/p>/);
+  assert.match(html, /<p dir="rtl" style="[^"]*text-align:right;">12 שקל<\/p>/, "digits are no letters");
+  assert.match(html, /<blockquote dir="rtl" style="[^"]*border-right:3px solid[^"]*"><p dir="rtl"/);
+  assert.match(
+    html,
+    /<ul dir="rtl" style="padding:0 24px 0 0;text-align:right;"><li dir="rtl"[^>]*>אחד<\/li>/,
+  );
+  assert.match(html, /<ol><li dir="auto"[^>]*>Q3<\/li><\/ol>/, "a left-to-right list is as it was");
+  assert.match(
+    html,
+    /<p dir="auto" style="margin:0 0 12px 0;">-<\/p>/,
+    "no letter: the reader's client decides",
+  );
 });
 
 Deno.test("render - the email is a complete, styled document", () => {

@@ -26,3 +26,9 @@ export function isolated(text: string): string {
  * to display as something else ("invoice‮fdp.exe").
  */
 export const withoutBidiControls = (text: string): string => text.replace(BIDI_CONTROLS, "");
+
+/** The direction of `text`'s first letter, as `dir="auto"` works it out: null when it has no letter. */
+export function firstLetterDirection(text: string): "ltr" | "rtl" | null {
+  const letter = /\p{L}/u.exec(text)?.[0];
+  return letter === undefined ? null : RTL_LETTER.test(letter) ? "rtl" : "ltr";
+}

@@ -477,7 +477,7 @@ Deno.test("e2e - a draft open in two tabs: a save over the other's is refused; k
   await context.close();
 });
 
-Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left, in the editor and in the email sent", async () => {
+Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left and is right-aligned, in the editor, the email sent and previews", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
   const { context, page, errors } = await signUp(browser, server.url, "ana@acme.example");
@@ -502,7 +502,11 @@ Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left, in t
   const sent = (await apiCall(page, server.url, "GET", "/me")).json;
   const [email] = await listOutbox(server.deps.kv, sent.team.id);
   const entry = await getOutboxEntry(server.deps.kv, sent.team.id, email.id);
-  assert.match(entry!.html, /<p dir="auto"[^>]*>שלום נועה, מה שלומך\?<\/p>/);
+  // In the email sent it says so outright and is right-aligned: Outlook ignores dir="auto".
+  assert.match(entry!.html, /<p dir="rtl" style="[^"]*text-align:right;">שלום נועה, מה שלומך\?<\/p>/);
+  assert.match(entry!.html, /<p dir="auto"[^>]*>Hello Noa,<\/p>/);
+  await page.goto(`${server.url}/outbox/${email.id}`);
+  await screenshot(page, "outbox-rtl-email");
 
   // A body written through the API has no dir="auto": its page's preview still reads each paragraph by its
   // first letter, right-aligned when that is Hebrew, as the email sent does.
