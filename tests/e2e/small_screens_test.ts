@@ -14,6 +14,7 @@ import {
   openMessagePage,
   pageApi,
   signUpInBrowser,
+  wordsSplitAcrossLines,
 } from "../helpers/e2e_flows.ts";
 import { personRequest } from "../helpers/people.ts";
 import { gmailReply } from "../../lib/inbound/fixtures/mime.ts";
@@ -47,22 +48,6 @@ async function addressesBrokenMidWord(page: Page, selector: string): Promise<str
         }
       }
       return lines.slice(0, -1).some((line) => !/[@.-]$/.test(line)) ? [lines.join(" / ")] : [];
-    })
-  );
-}
-
-/** The words of the elements' text that break across two lines ("Regardin / g"). */
-function wordsSplitAcrossLines(page: Page, selector: string): Promise<string[]> {
-  return page.locator(selector).evaluateAll((elements) =>
-    elements.flatMap((element) => {
-      const text = element.firstChild;
-      if (!text || text.nodeType !== Node.TEXT_NODE) return [];
-      return [...text.textContent!.matchAll(/\S+/g)].filter((word) => {
-        const range = document.createRange();
-        range.setStart(text, word.index!);
-        range.setEnd(text, word.index! + word[0].length);
-        return range.getClientRects().length > 1;
-      }).map((word) => word[0]);
     })
   );
 }

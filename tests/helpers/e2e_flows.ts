@@ -149,3 +149,22 @@ export async function pickContact(page: Page, field: string, typed: string, name
   await page.keyboard.press("Enter");
   await page.waitForSelector(`[data-testid=chip]:has-text("${name}")`);
 }
+
+/**
+ * The words of the elements' text that break across two lines ("Regardin / g"); a line may end after a hyphen
+ * ("Vanderbilt- / Oppenheimer").
+ */
+export function wordsSplitAcrossLines(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements) =>
+    elements.flatMap((element) => {
+      const text = element.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+      return [...text.textContent!.matchAll(/[^\s-]+/g)].filter((word) => {
+        const range = document.createRange();
+        range.setStart(text, word.index!);
+        range.setEnd(text, word.index! + word[0].length);
+        return range.getClientRects().length > 1;
+      }).map((word) => word[0]);
+    })
+  );
+}
