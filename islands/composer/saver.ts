@@ -185,12 +185,14 @@ export class DraftSaver<P, R extends { id: string }> {
         }
         return;
       }
-      if (this.stopped) return;
-      this.attempts = 0;
+      // A draft this save made is known even when saving stopped meanwhile (a discard waits for this save,
+      // then deletes what it made).
       if (this.id === null) {
         this.id = response.id;
         this.o.onCreated?.(response.id);
       }
+      if (this.stopped) return;
+      this.attempts = 0;
       this.o.onSaved(response, payload);
       if (!this.dirty) this.o.onStatus({ kind: "saved", at: this.o.savedAt(response) });
     }

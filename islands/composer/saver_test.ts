@@ -173,3 +173,17 @@ Deno.test("saver - leaving while a save is out lets it finish alone: never two r
   await t.saver.settle();
   assert.deepEqual(t.calls.map((c) => c.payload), ["a", "b"]);
 });
+
+Deno.test("saver - a draft made by a save in flight when saving stops is still known, so a discard can delete it", async () => {
+  const { saver, timers, calls, hold, release } = setup();
+  hold(true);
+  saver.change();
+  timers.fire(); // the first save, which makes the draft, is on its way
+  await tick();
+  assert.equal(calls.length, 1);
+  saver.stop(); // Discard pressed meanwhile
+  const settled = saver.settle();
+  release();
+  await settled;
+  assert.equal(saver.id, "d1", "the draft it made, for the discard to delete");
+});
