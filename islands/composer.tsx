@@ -265,6 +265,7 @@ export default function Composer(props: ComposerProps) {
   const [elsewhere, setElsewhere] = useState<Elsewhere | null>(null);
   const keepMineRef = useRef(false);
   const saverRef = useRef<DraftSaver<DraftPayload, DraftDetail> | null>(null);
+  const keyUsedRef = useRef(false);
   if (!saverRef.current) {
     saverRef.current = new DraftSaver<DraftPayload, DraftDetail>({
       id: props.draft?.id ?? null,
@@ -279,13 +280,21 @@ export default function Composer(props: ComposerProps) {
           );
         if (id) return patch(id, revisionRef.current);
         const key = props.draftKey;
+        // Whether a draft this key made is this page's: it sent one before (its answer lost), or it put back what
+        // the tab kept of it before a reload.
+        const ours = keyUsedRef.current;
+        keyUsedRef.current = true;
         const made = await apiAnswer<DraftDetail>("POST", "/messages", payload, {
           ...options,
           headers: key ? { "idempotency-key": key } : {},
         });
-        // This page's draft was made already, by an earlier try of this save or by this page before a reload:
-        // this save goes over it from the revision a new draft has (refused if another tab changed it since).
-        return made.status === 200 ? patch(made.data.id, 1) : made.data;
+        if (made.status !== 200) return made.data;
+        // Made by this page: saved over from the revision a new draft has (refused if changed since). Made by
+        // another tab on the same address: the seller chooses, as when a draft changed elsewhere.
+        if (!ours && !keepMineRef.current) {
+          throw new ApiError(409, "draft_changed", "This email was started in another tab.");
+        }
+        return patch(made.data.id, 1);
       },
       onStatus: setStatus,
       savedAt: (r) => r.updatedAt,
@@ -605,6 +614,7 @@ export default function Composer(props: ComposerProps) {
     history.replaceState(history.state, "", here);
     const kept = readUnsaved(sessionStorage, props.draftKey);
     if (!kept) return;
+    keyUsedRef.current = true;
     htmlRef.current = kept.html;
     editorRef.current?.setContent(kept.html);
     setShown({ cc: kept.form.cc.length > 0, bcc: kept.form.bcc.length > 0 });

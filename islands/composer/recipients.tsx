@@ -188,13 +188,13 @@ export function RecipientRow(p: Props) {
                 class="chip-more"
                 // It goes as the list unfolds: the focus goes to the field's input instead.
                 onMouseDown={(e) => e.preventDefault()}
-                aria-label={`Show all ${p.chips.length} ${p.label} recipients`}
                 onClick={() => {
                   setUnfolded(true);
                   p.inputRef.current?.focus();
                 }}
               >
                 +{p.chips.filter((c, i) => i >= SHOWN_WHEN_FOLDED && !c.error).length} more
+                <span class="sr-only">{` ${p.label} recipients: show all ${p.chips.length}`}</span>
               </button>
             </li>
           )}
