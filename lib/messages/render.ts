@@ -124,7 +124,8 @@ const DROP_WITH_CONTENT = [
 ];
 
 type Attributes = Record<string, string>;
-type Transform = (tagName: string, attribs: Attributes) => { tagName: string; attribs: Attributes };
+type TagResult = { tagName: string; attribs: Attributes };
+type Transform = (tagName: string, attribs: Attributes) => TagResult;
 
 /** A tag stripped of everything: `bareTag` then drops it and keeps its text. */
 function unwrap(tagName: string): { tagName: string; attribs: Attributes } {
@@ -308,28 +309,56 @@ function blockDirections(html: string): Direction[] {
 }
 
 /**
+ * A transform that meets each DIRECTED block knowing whether it reads right to left: by its own `dir`, or, with
+ * none (or `auto`), by its first letter (`blockDirections` of the same HTML).
+ */
+function directing(
+  html: string,
+  transform: (tagName: string, attribs: Attributes, rtl: boolean) => TagResult,
+): Transform {
+  const directions = blockDirections(html);
+  let block = 0;
+  return (tagName, attribs) => {
+    if (!DIRECTED.has(tagName)) return transform(tagName, attribs, false);
+    const found = directions[block++];
+    const own = attribs.dir && attribs.dir !== "auto" ? attribs.dir : null;
+    return transform(tagName, attribs, (own ?? found) === "rtl");
+  };
+}
+
+/**
  * The outgoing copy's styles and directions. A block whose first letter is Hebrew, Arabic or the like says so
  * (`dir="rtl"`) and is right-aligned: Outlook and other clients that ignore `dir="auto"` follow that too, and the
  * wrapper's `text-align:left` would otherwise keep it on the left. Other blocks without a direction of their own
  * get `dir="auto"`.
  */
-function styledWith(directions: Direction[]): Transform {
-  let block = 0;
-  return (tagName, attribs) => {
-    const { style: _input, ...rest } = attribs;
-    const out: Record<string, string> = rest;
-    let style = EMAIL_STYLES[tagName] ?? "";
-    if (DIRECTED.has(tagName)) {
-      const found = directions[block++];
-      const own = rest.dir && rest.dir !== "auto" ? rest.dir : null;
-      if ((own ?? found) === "rtl") {
-        out.dir = "rtl";
-        style = RIGHT_TO_LEFT[tagName] ?? `${style}text-align:right;`;
-      } else if (!own && AUTO_DIR.has(tagName)) out.dir = "auto";
-    }
-    if (style) out.style = style;
-    return { tagName, attribs: out };
-  };
+function styled(tagName: string, attribs: Attributes, rtl: boolean): TagResult {
+  const { style: _input, ...out } = attribs;
+  let style = EMAIL_STYLES[tagName] ?? "";
+  if (rtl) {
+    out.dir = "rtl";
+    style = RIGHT_TO_LEFT[tagName] ?? `${style}text-align:right;`;
+  } else if (AUTO_DIR.has(tagName) && (!out.dir || out.dir === "auto")) out.dir = "auto";
+  if (style) out.style = style;
+  return { tagName, attribs: out };
+}
+
+/**
+ * Sanitized HTML with `dir="rtl"` on each block (or list) whose first letter is right-to-left and that has no
+ * direction of its own: the seller's previews then put such a list's bullets and a quote's bar on the right, as
+ * the email sent does.
+ */
+export function withDirections(html: string): string {
+  return sanitizeHtml(html, {
+    ...SANITIZE,
+    transformTags: {
+      ...SANITIZE.transformTags,
+      "*": directing(
+        html,
+        (tagName, attribs, rtl) => ({ tagName, attribs: rtl ? { ...attribs, dir: "rtl" } : attribs }),
+      ),
+    },
+  }).trim();
 }
 
 /**
@@ -351,7 +380,7 @@ function emailContent(html: string, tracked: Map<string, string>): string {
         const url = tracked.get(result.attribs.href);
         return url ? { tagName, attribs: { ...result.attribs, href: url } } : result;
       },
-      "*": styledWith(blockDirections(html)),
+      "*": directing(html, styled),
     },
   }).trim();
 }

@@ -1,7 +1,8 @@
 /** The compose page: the composer island on a new email, or on one of the seller's drafts. */
 import { type Context, Hono } from "hono";
 import { island } from "../../components/island.ts";
-import { PageHeader } from "../../components/ui.tsx";
+import { EmptyState, PageHeader } from "../../components/ui.tsx";
+import { AppError } from "../../lib/http/errors.ts";
 import Composer from "../../islands/composer.tsx";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { listAlarms } from "../../lib/alarms/alarms.ts";
@@ -82,6 +83,27 @@ function page(c: Context<AppEnv>, props: ComposerProps) {
   );
 }
 
+/** A draft's page once the draft is gone. */
+function gone(c: Context<AppEnv>) {
+  c.header("Cache-Control", "no-store");
+  return render(
+    c,
+    { title: "Draft discarded", status: 404 },
+    <>
+      <PageHeader title="Draft discarded" back={{ href: "/", label: "Activity" }} />
+      <div class="card">
+        <EmptyState
+          icon="mail"
+          title="This draft is gone"
+          action={<a class="button button-primary" href="/compose">Compose an email</a>}
+        >
+          It was discarded, here or in another tab. Your other drafts are listed on Activity.
+        </EmptyState>
+      </div>
+    </>,
+  );
+}
+
 composePages.get("/compose", async (c) => {
   const { kv, config } = c.get("deps");
   const v = viewer(c);
@@ -118,7 +140,12 @@ composePages.get("/compose/:id", async (c) => {
   const { kv, config } = c.get("deps");
   const v = viewer(c);
   // Sent, sending or scheduled: there is no draft to edit any more (Back after Send leads here), so its page.
-  const message = await getMessage(kv, v.team.id, c.req.param("id"));
+  const message = await getMessage(kv, v.team.id, c.req.param("id")).catch((error) => {
+    if (error instanceof AppError && error.status === 404) return null;
+    throw error;
+  });
+  // Discarded (Back after Discard leads here, or an old link): said so, with the ways on.
+  if (!message) return gone(c);
   if (message.status !== "draft") return c.redirect(`/messages/${message.id}`, 303);
   const entry = await editableDraft(kv, v, message.id);
   const props: ComposerProps = {

@@ -1,5 +1,6 @@
 /**
- * The frame an email is shown in: the seller's preview of a sanitized body (message and template pages), or the
+ * The frame an email is shown in: the seller's preview of a sanitized body (message and template pages; a block
+ * whose first letter is right-to-left says so, as in the email sent), or the
  * outgoing email exactly as rendered for its recipient (the Outbox, pixel and tracked links included).
  *
  * Sandboxed without `allow-scripts`, so nothing in the email runs, under the page's CSP; links open in a new
@@ -8,6 +9,7 @@
  * Without the page's script the frame keeps the stylesheet's height and scrolls.
  */
 import { previewDoc } from "../../lib/messages/preview_doc.ts";
+import { withDirections } from "../../lib/messages/render.ts";
 
 export function EmailFrame(
   { title, html, as }: { title: string; html: string; as: "preview" | "outgoing" },
@@ -18,7 +20,7 @@ export function EmailFrame(
       data-fit
       title={title}
       sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-      srcdoc={as === "outgoing" ? outgoingDoc(html) : previewDoc(html)}
+      srcdoc={as === "outgoing" ? outgoingDoc(html) : previewDoc(withDirections(html))}
     />
   );
 }

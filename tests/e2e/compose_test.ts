@@ -383,6 +383,12 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.click(".discard-confirm button:has-text('Discard')");
   await page.waitForURL(`${server.url}/`);
   assert.equal((await apiCall(page, server.url, "GET", `/messages/${draftId}`)).status, 404);
+  // Back to the draft's page: it says the draft is gone, with the ways on (not "Page not found").
+  await page.goBack();
+  await page.waitForSelector(".empty h2:has-text('This draft is gone')");
+  assert.equal((await page.request.get(`${server.url}/compose/${draftId}`)).status(), 404);
+  assert.equal(await page.getAttribute(".empty .button-primary", "href"), "/compose");
+  await screenshot(page, "compose-draft-gone");
 
   // From a contact's page: To and Regarding are filled in, and nothing is saved until a change.
   await page.goto(`${server.url}/compose?to=${dan.json.id}`);
@@ -513,12 +519,14 @@ Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left and i
   const viaApi = await apiCall(page, server.url, "POST", "/messages", {
     to: ["noa@example.com"],
     subject: "Through the API",
-    html: "<p>Hello Noa,</p><p>שלום נועה, מה שלומך?</p>",
+    html:
+      "<p>Hello Noa,</p><p>שלום נועה, מה שלומך?</p><ul><li>פריט</li></ul><blockquote><p>ציטוט</p></blockquote>",
   });
   assert.equal((await apiCall(page, server.url, "POST", `/messages/${viaApi.json.id}/send`)).status, 202);
   await server.deps.scheduler.drain();
   await page.goto(`${server.url}/messages/${viaApi.json.id}`);
-  const preview = page.frameLocator("iframe.email-frame").locator("p");
+  const frame = page.frameLocator("iframe.email-frame");
+  const preview = frame.locator("body > p");
   const edges = await preview.evaluateAll((ps) =>
     ps.map((p) => {
       const range = document.createRange();
@@ -530,6 +538,14 @@ Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left and i
   assert.equal(edges[0].left, 0, "English starts at the left");
   assert.equal(edges[1].right, 0, "Hebrew starts at the right");
   assert.ok(edges[1].left > 100, `Hebrew is right-aligned (${edges[1].left} px from the left)`);
+  // A Hebrew list has its bullets on the right, a Hebrew quote its bar.
+  assert.equal(await frame.locator("ul").evaluate((ul) => getComputedStyle(ul).direction), "rtl");
+  assert.deepEqual(
+    await frame.locator("blockquote").evaluate((
+      q,
+    ) => [getComputedStyle(q).borderRightWidth, getComputedStyle(q).borderLeftWidth]),
+    ["3px", "0px"],
+  );
   await screenshot(page, "message-rtl-body-from-api");
   assert.deepEqual(errors, []);
   await context.close();
