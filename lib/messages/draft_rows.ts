@@ -25,6 +25,12 @@ export function toDraftRow(draft: Message): DraftRow {
   };
 }
 
+/** Whether two versions of a draft show alike in the list (but for when each was saved). */
+export function listedAlike(a: Message, b: Message): boolean {
+  const [x, y] = [toDraftRow(a), toDraftRow(b)];
+  return x.subject === y.subject && x.to === y.to && x.opening === y.opening;
+}
+
 /** The line under a draft's subject: its recipients, how it begins when untitled, when it was saved. */
 export const draftLine = (row: DraftRow, zone: string, now: number): string =>
   [

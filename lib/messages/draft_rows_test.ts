@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draftLine, type DraftRow, toDraftRow, withDraft } from "./draft_rows.ts";
+import { draftLine, type DraftRow, listedAlike, toDraftRow, withDraft } from "./draft_rows.ts";
 import type { Message } from "./types.ts";
 
 const draft = (id: string, updatedAt: number, more: Partial<Message> = {}) =>
@@ -59,4 +59,14 @@ Deno.test("draft rows - the line says who it is to, how an untitled one begins, 
   );
   assert.equal(draftLine(titled, "UTC", at + 60_000).split(" · ").length, 2, "a subject: no opening");
   assert.match(draftLine(titled, "UTC", at + 60_000), /^To Ken Satō \+1 · saved /);
+});
+
+Deno.test("draft rows - two versions list alike unless the subject, the recipients or an untitled opening differ", () => {
+  const before = draft("a", 100, { snippet: "Hi Ken" });
+  assert.ok(listedAlike(before, draft("a", 200, { snippet: "Hi Ken, more text" })), "a titled draft's body");
+  assert.ok(!listedAlike(before, draft("a", 200, { subject: "Pricing" })));
+  const ken = [{ email: "ken@globex.example", name: "Ken", contactId: null }];
+  assert.ok(!listedAlike(before, draft("a", 200, { to: ken })));
+  const untitled = draft("b", 100, { subject: "", snippet: "Hi" });
+  assert.ok(!listedAlike(untitled, draft("b", 200, { subject: "", snippet: "Hi Ken" })), "how it begins");
 });

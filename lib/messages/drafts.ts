@@ -17,6 +17,7 @@ import { messageKeys as keys } from "./keys.ts";
 import { htmlToPlainText, sanitizeEmailHtml } from "./render.ts";
 import { bodySizeProblem } from "./limits.ts";
 import { relist } from "./listing.ts";
+import { listedAlike } from "./draft_rows.ts";
 import { DraftInput } from "./schemas.ts";
 import type { Message, Recipient, Regarding } from "./types.ts";
 
@@ -310,7 +311,7 @@ export async function updateDraft(
   id: string,
   input: unknown,
   now: number,
-): Promise<Message> {
+): Promise<{ message: Message; event: LiveEvent | null }> {
   const { baseRevision, ...changes } = (input ?? {}) as { baseRevision?: unknown };
   if (baseRevision !== undefined && !(Number.isInteger(baseRevision) && (baseRevision as number) >= 0)) {
     throw invalid({ baseRevision: "The revision the change was made to: a whole number." });
@@ -332,6 +333,9 @@ export async function updateDraft(
   deleteChunks(op, keys.body(old.teamId, old.id), old.bodyChunks);
   message.bodyChunks = addChunks(op, keys.body(old.teamId, old.id), html);
   op.set(entry.key, message);
+  // The sender's other tabs list it with its new subject or recipients; saves that change neither aren't told.
+  const event = listedAlike(old, message) ? null : draftEvent(message, "draft", now);
+  if (event) addToFeed(op, event);
   await commitOrConflict(op, "This draft was changed in another window. Reload to see the latest version.");
-  return message;
+  return { message, event };
 }

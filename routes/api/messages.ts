@@ -201,13 +201,14 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const v = viewer(c);
-    const message = await updateDraft(
+    const { message, event } = await updateDraft(
       deps.kv,
       v,
       c.req.valid("param").id,
       await c.req.json(),
       deps.clock.now(),
     );
+    if (event) await announce(deps, [event]);
     return c.json(await detail(deps, message, v), 200);
   },
 );

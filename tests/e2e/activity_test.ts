@@ -119,7 +119,7 @@ Deno.test("e2e - activity: under 'Not opened' an email that gets opened leaves l
   await context.close();
 });
 
-Deno.test("e2e - activity: a draft started or discarded in another tab joins or leaves 'Your drafts' live", async () => {
+Deno.test("e2e - activity: a draft started, renamed or discarded in another tab joins, changes or leaves 'Your drafts' live", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
   const { context, page, errors } = await newSellerPage(browser);
@@ -134,6 +134,10 @@ Deno.test("e2e - activity: a draft started or discarded in another tab joins or 
   await other.waitForSelector("[data-testid=composer][data-ready=true]");
   await other.fill("#composer-subject", "Started in another tab");
   await page.waitForSelector("[data-testid=drafts] li a:has-text('Started in another tab')");
+  // Renamed there: the list follows (a save that changes neither subject nor recipients isn't told).
+  await other.fill("#composer-subject", "Renamed in another tab");
+  await page.waitForSelector("[data-testid=drafts] li a:has-text('Renamed in another tab')");
+  assert.equal(await page.locator("[data-testid=drafts] li").count(), 1);
 
   await other.click("button:has-text('Discard draft')");
   await other.click(".discard-confirm button.button-danger");
