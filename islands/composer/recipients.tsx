@@ -28,7 +28,7 @@ interface Props {
 
 /** More chips than this are shown as the first SHOWN_WHEN_FOLDED and "+N more" while the field isn't in use. */
 const FOLD_OVER = 8;
-const SHOWN_WHEN_FOLDED = 6;
+const SHOWN_WHEN_FOLDED = 3;
 
 export function RecipientRow(p: Props) {
   const [text, setText] = useState("");
