@@ -52,7 +52,8 @@ export default function MessageHeader(props: Props) {
     try {
       show(await api<Message>("POST", `/messages/${props.messageId}/retry`));
       focus.restore(() => document.querySelector<HTMLElement>(".page-header h1"));
-      showToast({ kind: "success", text: "Sending again." });
+      // In the failure's place: its toast (errors stay until dismissed) would say it wasn't sent.
+      showToast({ kind: "success", text: "Sending again.", tag: `message:${props.messageId}` });
     } catch (error) {
       showToast({ kind: "error", text: `Not sent again: ${(error as Error).message}` });
       void refresh(); // a 409: it was retried elsewhere; show what it is now

@@ -78,11 +78,20 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   );
   await screenshot(page, "assistant-not-sent");
 
-  // Retry, from the message page: sending again, then sent; the failure stays in the history.
+  // Retry, from the message page: sending again, then sent; the failure stays in the history. The failure's
+  // toast, still up (errors stay until dismissed), gives its place to "Sending again.".
   await page.goto(`${server.url}/messages/${draft.id}`);
   await page.waitForSelector("beacon-island[data-island=message_header][data-hydrated]");
+  await page.evaluate((id) =>
+    dispatchEvent(
+      new CustomEvent("beacon:toast", {
+        detail: { kind: "error", text: "“Your Q3 proposal” to Ken Sato was not sent", tag: `message:${id}` },
+      }),
+    ), draft.id);
+  await page.waitForSelector(".toast-error");
   await page.click("[data-testid=retry-send]");
   await page.waitForSelector(".toast:has-text('Sending again.')");
+  assert.equal(await page.locator(".toast-error").count(), 0, "the failure's toast is gone");
   assert.equal(page.url(), `${server.url}/messages/${draft.id}`);
   await waitForMessageStatus(page, "Sending");
   assert.equal(await page.locator("[data-testid=retry-send]").count(), 0, "no Retry while it is sending");
