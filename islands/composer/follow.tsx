@@ -2,7 +2,8 @@
  * The follow control, as in Dynamics 365 email engagement: whether opens and clicks of this email are
  * tracked, what blocks it, and (for several recipients) sending a copy to each.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
+import { isolated } from "../../lib/text/bidi.ts";
 import type { FollowState, Recipient } from "../../lib/messages/types.ts";
 import { Icon } from "../../components/icons.tsx";
 
@@ -37,7 +38,15 @@ function StateIcon({ follow }: { follow: FollowState }) {
 
 export function FollowPanel(p: Props) {
   const [showPrefs, setShowPrefs] = useState(false);
+  // A retry that found the same preferences says so: the line would otherwise stay as it was, as if nothing ran.
+  const [retried, setRetried] = useState(false);
+  useEffect(() => {
+    if (p.follow !== "blocked") setRetried(false);
+  }, [p.follow]);
   const unique = p.recipients.filter((r, i, all) => all.findIndex((x) => x.email === r.email) === i);
+  const blockers = unique.filter((r) => p.blockedBy.includes(r.email)).map((r) =>
+    isolated(r.name || r.email)
+  );
 
   return (
     <section class={`composer-follow follow-${p.follow}`} aria-label="Tracking" data-testid="follow">
@@ -54,11 +63,18 @@ export function FollowPanel(p: Props) {
               <strong>Not following</strong> — no tracking pixel, links are not redirected
             </>
           )}
-          {p.follow === "blocked" && (
-            <>
-              <strong>Blocked</strong> — a recipient asked not to be tracked
-            </>
-          )}
+          {p.follow === "blocked" && (retried && !p.busy && blockers.length
+            ? (
+              <>
+                <strong>Still blocked</strong> — {blockers.join(", ")}{" "}
+                {blockers.length === 1 ? "asks" : "ask"} not to be tracked
+              </>
+            )
+            : (
+              <>
+                <strong>Blocked</strong> — a recipient asked not to be tracked
+              </>
+            ))}
         </p>
         <div class="follow-actions">
           {p.follow === "blocked" && (
@@ -76,7 +92,11 @@ export function FollowPanel(p: Props) {
                 type="button"
                 class="button button-secondary button-small"
                 aria-disabled={p.busy || undefined}
-                onClick={() => !p.busy && p.onRetry()}
+                onClick={() => {
+                  if (p.busy) return;
+                  setRetried(true);
+                  p.onRetry();
+                }}
               >
                 Retry follow
               </button>
