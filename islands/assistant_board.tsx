@@ -169,7 +169,7 @@ function SnoozeMenu(
   const now = Date.now();
   const options = [
     { label: "1 hour", at: now + 3600_000 },
-    { label: "Tomorrow 9:00", at: atLocal(now, zone, 1, "09:00") },
+    { label: "Tomorrow 09:00", at: atLocal(now, zone, 1, "09:00") },
   ];
   return (
     <details class="menu snooze" ref={menu}>

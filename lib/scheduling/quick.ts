@@ -1,5 +1,5 @@
 /**
- * Times people pick with one click — "Tomorrow 9:00", "In 2 days", "Next Monday" — and
+ * Times people pick with one click — "Tomorrow 09:00", "In 2 days", "Next Monday" — and
  * the conversion between a `datetime-local` field and an instant in the seller's zone
  * (the browser's own zone may differ from the profile's). Pure; needs Temporal (see temporal.ts).
  */
@@ -22,7 +22,7 @@ export interface QuickChoice {
 
 /**
  * One-click times, each moved forward into business hours when it falls outside them. A moved choice is
- * labelled with the day and time it picks ("Mon 08:00": on a Friday "Tomorrow 9:00" would be Saturday), and
+ * labelled with the day and time it picks ("Mon 08:00": on a Friday "Tomorrow 09:00" would be Saturday), and
  * choices that land on the same time are offered once.
  */
 export function quickChoices(now: number, zone: string, hours: BusinessHours): QuickChoice[] {
@@ -33,9 +33,9 @@ export function quickChoices(now: number, zone: string, hours: BusinessHours): Q
     return { label: at === wanted ? label : formatWeekdayTime(at, zone), at };
   };
   const choices = [
-    choice("Tomorrow 9:00", atLocal(now, zone, 1, "09:00")),
+    choice("Tomorrow 09:00", atLocal(now, zone, 1, "09:00")),
     choice("In 2 days", now + 2 * 86_400_000),
-    choice("Next Monday 9:00", atLocal(now, zone, toMonday, "09:00")),
+    choice("Next Monday 09:00", atLocal(now, zone, toMonday, "09:00")),
   ];
   return choices.filter((c, i) => choices.findIndex((other) => other.at === c.at) === i);
 }

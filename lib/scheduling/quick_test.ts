@@ -8,9 +8,9 @@ Deno.test("quick choices - tomorrow 9:00 and next Monday in the seller's zone, i
     quickChoices(wednesday, "Europe/Lisbon", DEFAULT_BUSINESS_HOURS)
       .map((c) => [c.label, new Date(c.at).toISOString()]),
     [
-      ["Tomorrow 9:00", "2026-03-05T09:00:00.000Z"],
+      ["Tomorrow 09:00", "2026-03-05T09:00:00.000Z"],
       ["In 2 days", "2026-03-06T15:00:00.000Z"],
-      ["Next Monday 9:00", "2026-03-09T09:00:00.000Z"],
+      ["Next Monday 09:00", "2026-03-09T09:00:00.000Z"],
     ],
   );
   // On a Friday, tomorrow and the day after are closed: the one choice that moved to Monday 08:00 says so.
@@ -20,9 +20,9 @@ Deno.test("quick choices - tomorrow 9:00 and next Monday in the seller's zone, i
       .map((c) => [c.label, new Date(c.at).toISOString()]),
     [
       ["Mon 08:00", "2026-03-09T08:00:00.000Z"],
-      ["Next Monday 9:00", "2026-03-09T09:00:00.000Z"],
+      ["Next Monday 09:00", "2026-03-09T09:00:00.000Z"],
     ],
-    "not 'Tomorrow 9:00' for Monday 08:00",
+    "not 'Tomorrow 09:00' for Monday 08:00",
   );
   const tuesday = Date.parse("2026-03-03T10:00:00Z");
   assert.equal(
