@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 /** Islands call the JSON API with the page's session and its CSRF token (from the csrf-token meta tag). */
+import { markMissed } from "./live.ts";
 import { newestRead } from "./newest_read.ts";
+import { reread } from "./reread.ts";
 import { showToast } from "./toast.ts";
 
 export class ApiError extends Error {
@@ -87,9 +89,13 @@ function sessionEnded(): ApiError {
 }
 
 /**
- * A message as the API has it now, re-read after a live event (null when the read failed). Reads of one
- * message answer with the newest of them, so a slow early read never puts an older state back.
+ * A message as the API has it now, re-read after a live event (null when it is gone, or could not be read
+ * after a few tries: the header then says updates were missed). Reads of one message answer with the newest of
+ * them, so a slow early read never puts an older state back.
  */
 export function readMessage<T>(id: string): Promise<T | null> {
-  return newestRead(`message:${id}`, () => api<T>("GET", `/messages/${id}`).catch(() => null));
+  return newestRead(
+    `message:${id}`,
+    () => reread(() => api<T>("GET", `/messages/${id}`), { gaveUp: markMissed }),
+  );
 }

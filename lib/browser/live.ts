@@ -62,7 +62,8 @@ function setStatus(next: LiveStatus) {
 
 const shownStatus = (): LiveStatus => missed && status === "live" ? "missed" : status;
 
-function markMissed() {
+/** Some change will not show on this page (too much to catch up on, or a read that kept failing): say so. */
+export function markMissed() {
   missed = true;
   setStatus(status);
 }

@@ -145,3 +145,33 @@ Deno.test("e2e - activity: a draft started, renamed or discarded in another tab 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - activity: a change whose read fails on the way is read again; one that can't be read says updates were missed", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await signUpInBrowser(page, server.url);
+  const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  await page.goto(`${server.url}/`);
+  await waitForStreams(server.deps.realtime as LocalHub, team.id, 1);
+
+  // The page's first read of each message fails (a blip, a deploy): the second one shows the email.
+  const reads = new Map<string, number>();
+  let failAll = false;
+  await page.route(/\/api\/messages\/\w{26}$/, (route) => {
+    const n = (reads.get(route.request().url()) ?? 0) + 1;
+    reads.set(route.request().url(), n);
+    return failAll || n === 1 ? route.fulfill({ status: 503, body: "" }) : route.continue();
+  });
+  await send(page, "Shown after a retry");
+  await page.waitForSelector('.row-link:has-text("Shown after a retry")');
+  assert.equal(await page.getAttribute("[data-testid=live-status]", "data-status"), "live");
+
+  // Every read fails: the header says so, rather than the page looking complete.
+  failAll = true;
+  await send(page, "Never read");
+  await page.waitForSelector("[data-testid=live-status][data-status=missed]", { timeout: 15_000 });
+  assert.equal(await page.locator('.row-link:has-text("Never read")').count(), 0);
+  assert.deepEqual(errors.filter((e) => !/503|Failed to load resource/.test(String(e))), []);
+  await context.close();
+});
