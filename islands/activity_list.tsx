@@ -30,6 +30,8 @@ interface Props {
    * them. Null on a later page, where rows only change in place (a newer email belongs on the first).
    */
   filter: ActivityFilter | null;
+  /** The list has no later page: a message older than its last row that comes to belong joins it too. */
+  complete: boolean;
   /** What an empty list says, and the one thing to do about it (write an email, or clear the filters). */
   empty: { title: string; text: string; action: { href: string; label: string } };
   /** The viewer's user id: their scheduled emails get "Change time" and "Cancel". */
@@ -139,7 +141,7 @@ function ScheduledActions({ id, onCancelled }: { id: string; onCancelled(): void
 
 /** The activity table; counters and statuses change live as recipients act. */
 export default function ActivityList(
-  { rows: initial, zone, members, filter, empty, me, countProxyOpens = false }: Props,
+  { rows: initial, zone, members, filter, complete, empty, me, countProxyOpens = false }: Props,
 ) {
   const [rows, setRows] = useState(initial);
   const rowsRef = useRef(rows);
@@ -169,7 +171,7 @@ export default function ActivityList(
         return all.map((r) => r.id === id ? row : r);
       }
       return inActivity(filter, detail, detail.stats)
-        ? withLiveRow(all, row)
+        ? withLiveRow(all, row, { complete })
         : all.filter((r) => r.id !== id);
     });
   }

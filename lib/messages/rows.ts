@@ -105,12 +105,17 @@ const eventCount = (s: MessageStats) => s.opens + s.clicks + s.attachmentViews +
  * The rows with a message a live update just named, in its place in the list (newest first by list key, as the
  * server orders it: an email that went out moves to the top). A message not shown yet joins only when it is
  * newer than the last row shown: an older one belongs on a later page (catch-up on connect replays the last
- * seconds' updates, so updates come for messages a page left to the next one).
+ * seconds' updates, so updates come for messages a page left to the next one) — unless the list is `complete`
+ * (it has no later page), when it joins in its place.
  */
-export function withLiveRow(shown: MessageRow[], row: MessageRow): MessageRow[] {
+export function withLiveRow(
+  shown: MessageRow[],
+  row: MessageRow,
+  { complete = false }: { complete?: boolean } = {},
+): MessageRow[] {
   const rows = shown.filter((r) => r.id !== row.id);
   const last = rows.at(-1);
-  if (rows.length === shown.length && last && row.listKey < last.listKey) return shown;
+  if (!complete && rows.length === shown.length && last && row.listKey < last.listKey) return shown;
   const at = rows.findIndex((r) => r.listKey < row.listKey);
   return at < 0 ? [...rows, row] : [...rows.slice(0, at), row, ...rows.slice(at)];
 }

@@ -14,6 +14,8 @@ Deno.test("rows - a live message newer than the page shows goes on top", () => {
 Deno.test("rows - a live message older than the page shows is left for a later page", () => {
   // Catch-up on connect replays updates for messages a full first page left to the second.
   assert.deepEqual(ids(withLiveRow(page, row("01"))), ids(page));
+  // Unless the list has no later page: then it is this list's, in its place (under "Opened", say).
+  assert.deepEqual(ids(withLiveRow(page, row("01"), { complete: true })), ["05", "04", "02", "01"]);
 });
 
 Deno.test("rows - a live message within the page's range goes in its place, as a reload would show it", () => {

@@ -126,6 +126,7 @@ messagePages.get("/", async (c) => {
         countProxyOpens: filter.countProxyOpens,
         members,
         filter: cursor ? null : filter,
+        complete: !cursor && !page.cursor,
         me: user.id,
         empty: filtered
           ? {

@@ -91,6 +91,7 @@ Deno.test("e2e - activity: under 'Not opened' an email that gets opened leaves l
   const { context, page, errors } = await newSellerPage(browser);
   await signUpInBrowser(page, server.url);
   const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  await send(page, "Older");
   await send(page, "Pricing");
   await send(page, "Renewal");
   await server.deps.scheduler.drain();
@@ -100,21 +101,25 @@ Deno.test("e2e - activity: under 'Not opened' an email that gets opened leaves l
 
   // Two tabs' worth in one: "Not opened" here, "Opened" in a second page of the same seller.
   await page.goto(`${server.url}/?opened=false`);
-  assert.deepEqual(await rows(), ["Renewal", "Pricing"]);
+  assert.deepEqual(await rows(), ["Renewal", "Pricing", "Older"]);
   const opened = await context.newPage();
   await opened.goto(`${server.url}/?opened=true`);
   await opened.waitForSelector(".empty");
   await waitForStreams(server.deps.realtime as LocalHub, team.id, 2);
 
   await personRequest(server, await pixelOf("Pricing"));
-  await page.waitForFunction(() => document.querySelectorAll("table.activity .row-link").length === 1);
-  assert.deepEqual(await rows(), ["Renewal"]);
+  await page.waitForFunction(() => document.querySelectorAll("table.activity .row-link").length === 2);
+  assert.deepEqual(await rows(), ["Renewal", "Older"]);
   await opened.waitForSelector('table.activity .row-link:has-text("Pricing")');
   // A second open changes the counts, not the lists.
   await personRequest(server, await pixelOf("Pricing"));
   await opened.waitForSelector('[data-kpi=opens]:has-text("2")');
-  assert.deepEqual(await rows(), ["Renewal"]);
+  assert.deepEqual(await rows(), ["Renewal", "Older"]);
   assert.deepEqual(await opened.locator("table.activity .row-link").allTextContents(), ["Pricing"]);
+  // An email older than every row shown, opened now: "Opened" has no later page, so it joins, below Pricing.
+  await personRequest(server, await pixelOf("Older"));
+  await opened.waitForSelector('table.activity .row-link:has-text("Older")');
+  assert.deepEqual(await opened.locator("table.activity .row-link").allTextContents(), ["Pricing", "Older"]);
   assert.deepEqual(errors, []);
   await context.close();
 });
