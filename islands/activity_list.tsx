@@ -187,12 +187,15 @@ export default function ActivityList(
             if (r.id !== id) return [r];
             const row = withEngagement(r, data);
             // Opened under "Not opened" (or the like): it leaves the list, as a reload would show it.
-            return filter && !openedAsFiltered(filter, row.stats) ? [] : [row];
+            return filter && !openedAsFiltered(filter, row.stats, row.status) ? [] : [row];
           })
         );
         touch();
         // Opened for the first time under "Opened": it joins the list.
-        if (filter?.opened && openedAsFiltered(filter, data.stats)) await place(id, { unlessShown: true });
+        // (Engagement is only ever an email's that went out.)
+        if (filter?.opened && openedAsFiltered(filter, data.stats, "sent")) {
+          await place(id, { unlessShown: true });
+        }
       } else if (event.type === "message.updated") {
         await place(id);
       }

@@ -36,13 +36,18 @@ export function listable(filter: Pick<ActivityFilter, "followed" | "q">) {
   };
 }
 
-/** Whether its counters put a message under the filter's "opened" / "not opened" (always, without one). */
+/**
+ * Whether a message's counters put it under the filter's "opened" / "not opened" (always, without one). "Not
+ * opened" is for emails that went out: one scheduled, on its way or failed has had no chance to be opened.
+ */
 export function openedAsFiltered(
   filter: Pick<ActivityFilter, "opened" | "countProxyOpens">,
   stats: MessageStats | null,
+  status: Message["status"],
 ) {
-  return filter.opened === undefined ||
-    ((stats ? countedOpens(stats, filter.countProxyOpens ?? false) : 0) > 0) === filter.opened;
+  if (filter.opened === undefined) return true;
+  if (!filter.opened && status !== "sent") return false;
+  return ((stats ? countedOpens(stats, filter.countProxyOpens ?? false) : 0) > 0) === filter.opened;
 }
 
 /** Whether the list for `filter` shows this message: whose it is, what it is, and its engagement. */
@@ -52,5 +57,5 @@ export function inActivity(
   stats: MessageStats | null,
 ): boolean {
   return (filter.scope === "team" || message.senderId === filter.userId) && listable(filter)(message) &&
-    openedAsFiltered(filter, stats);
+    openedAsFiltered(filter, stats, message.status);
 }

@@ -32,6 +32,14 @@ Deno.test("activity filter - whose, what and how engaged, as the list's pages ch
   );
   assert.equal(inActivity({ ...team, q: "sato initech" }, email, null), false);
   assert.equal(inActivity({ ...team, opened: false }, email, stats(0)), true);
+  for (const status of ["scheduled", "sending", "failed"] as const) {
+    assert.equal(
+      inActivity({ ...team, opened: false }, { ...email, status }, null),
+      false,
+      `${status}: not out yet`,
+    );
+    assert.equal(inActivity(team, { ...email, status }, null), true, `${status}: listed without the filter`);
+  }
   assert.equal(inActivity({ ...team, opened: true }, email, stats(1)), true);
   assert.equal(
     inActivity({ ...team, opened: true }, email, stats(0, 1)),

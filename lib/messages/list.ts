@@ -49,7 +49,8 @@ export async function listActivity(
     limit: filter.limit ?? 25,
     cursor: filter.cursor,
     reverse: true,
-    keep: ({ stats }: MessageWithStats) => openedAsFiltered({ ...filter, countProxyOpens }, stats),
+    keep: ({ message, stats }: MessageWithStats) =>
+      openedAsFiltered({ ...filter, countProxyOpens }, stats, message.status),
   };
   const index = filter.scope === "mine" ? keys.bySender(teamId, filter.userId) : keys.listed(teamId);
   return await pageIndex<MessageWithStats>(kv, index, {
