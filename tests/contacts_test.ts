@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { decodeBase64Url } from "../lib/crypto/base64url.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
 import { sendEmail } from "./helpers/mail.ts";
@@ -205,6 +206,14 @@ Deno.test("contacts - list is by name, searchable, and paginates with a cursor",
   );
   assert.deepEqual(rest.json.items.length, 3);
   assert.equal(rest.json.cursor, null);
+  // A cursor needs no escaping in a link; one of the earlier form (URI-encoded JSON, bookmarked) still reads.
+  assert.match(paged.json.cursor, /^[\w-]+$/);
+  const earlier = encodeURIComponent(new TextDecoder().decode(decodeBase64Url(paged.json.cursor)!));
+  const resumed = await ana.api(
+    "GET",
+    `/contacts?q=example.com&limit=4&cursor=${encodeURIComponent(earlier)}`,
+  );
+  assert.deepEqual(resumed.json.items, rest.json.items);
 });
 
 Deno.test("contacts - the list page goes to the next page and back to the first, keeping the search", async () => {

@@ -1,4 +1,8 @@
 import { AppError } from "../http/errors.ts";
+import { decodeBase64Url, encodeBase64Url } from "../crypto/base64url.ts";
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
 /** Opens the KV database: a file path, ":memory:", a KV Connect URL, or the platform default. */
 export function openKv(path?: string): Promise<Deno.Kv> {
@@ -61,14 +65,17 @@ export async function deletePrefix(kv: Deno.Kv, prefix: Deno.KvKey): Promise<num
   return count;
 }
 
+/** A page's cursor: its last key, as base64url JSON (no characters a URL must escape, so links stay short). */
 function encodeCursor(key: Deno.KvKey): string {
-  return encodeURIComponent(JSON.stringify(key));
+  return encodeBase64Url(utf8.encode(JSON.stringify(key)));
 }
 
+/** A cursor's key; cursors of earlier versions (URI-encoded JSON, in bookmarked links) still read. */
 function decodeCursor(cursor: string | undefined): Deno.KvKey | null {
   if (!cursor) return null;
   try {
-    const key = JSON.parse(decodeURIComponent(cursor));
+    const bytes = cursor.startsWith("%") ? null : decodeBase64Url(cursor);
+    const key = JSON.parse(bytes ? fromUtf8.decode(bytes) : decodeURIComponent(cursor));
     return Array.isArray(key) && key.every((p) => typeof p === "string" || typeof p === "number")
       ? key
       : null;
