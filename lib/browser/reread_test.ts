@@ -26,7 +26,7 @@ Deno.test("reread - a read that fails on the way is tried again after each pause
   );
   const answer = await reread(read.read, {
     delays: [10, 20, 30],
-    wait: async (ms) => void waited.push(ms),
+    wait: (ms) => Promise.resolve(void waited.push(ms)),
     gaveUp: () => gaveUp = true,
   });
   assert.equal(answer, "fresh");
