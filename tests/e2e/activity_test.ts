@@ -147,6 +147,8 @@ Deno.test("e2e - activity: a draft started, renamed or discarded in another tab 
   await other.click("button:has-text('Discard draft')");
   await other.click(".discard-confirm button.button-danger");
   await page.waitForSelector("[data-testid=drafts]", { state: "detached" });
+  // (Closing the other tab while it is still leaving for Activity can hold Chromium up for a minute.)
+  await other.waitForURL(`${server.url}/`);
   assert.deepEqual(errors, []);
   await context.close();
 });
