@@ -103,16 +103,16 @@ type FilesPanel = typeof import("./composer/attachments.tsx").default;
 type TemplatesDialog = typeof import("./composer/templates.tsx").default;
 type Picked = import("./template_picker.tsx").PickedTemplate;
 
-/**
- * What the advice for "now" says, in a line above Send: who it is outside business hours for, with the
- * recommended time one click away; and who has no time zone, with where to set it. Nothing when all is well.
- */
 /** When the advice for "now" would send instead, if now is outside someone's business hours (else null). */
 const betterThanNow = (advice: Advice | null): number | null =>
   advice?.people.some((p) => p.inside === false)
     ? advice.recommendation?.at ?? advice.common?.at ?? advice.compromise?.at ?? null
     : null;
 
+/**
+ * What the advice for "now" says, in a line above Send: who it is outside business hours for, with the
+ * recommended time one click away; and who has no time zone, with where to set it. Nothing when all is well.
+ */
 function NowAdvice({ advice, onLater }: { advice: Advice; onLater(at: number): void }) {
   const outside = advice.people.filter((p) => p.inside === false);
   const noZone = advice.people.filter((p) => !p.zone && p.contactId);

@@ -11,8 +11,11 @@ import { PIXEL_PATH, pixelHandler } from "./tracking.ts";
 
 export function serveHandler(app: Hono<AppEnv>, deps: AppDeps): Deno.ServeHandler<Deno.NetAddr> {
   const pixel = pixelHandler(deps);
-  return (request, info) =>
-    (request.method === "GET" || request.method === "HEAD") && getPath(request).startsWith(PIXEL_PATH)
-      ? pixel(request, info.remoteAddr)
-      : app.fetch(request, { remoteAddr: info.remoteAddr });
+  return (request, info) => {
+    if (request.method === "GET" || request.method === "HEAD") {
+      const path = getPath(request);
+      if (path.startsWith(PIXEL_PATH)) return pixel(request, info.remoteAddr, path);
+    }
+    return app.fetch(request, { remoteAddr: info.remoteAddr });
+  };
 }

@@ -132,8 +132,8 @@ export const PIXEL_PATH = "/t/o/";
  * the GIF and records nothing.
  */
 export function pixelHandler(deps: AppDeps) {
-  return async (request: Request, remoteAddr?: Deno.NetAddr): Promise<Response> => {
-    const token = getPath(request).slice(PIXEL_PATH.length).replace(/\.gif$/, "");
+  return async (request: Request, remoteAddr?: Deno.NetAddr, path = getPath(request)): Promise<Response> => {
+    const token = path.slice(PIXEL_PATH.length).replace(/\.gif$/, "");
     const ref = await deps.signer.verify(token, "open");
     if (ref) await record(deps, hitFrom(request, remoteAddr, deps, ref, "open", null));
     return new Response(request.method === "HEAD" ? null : GIF, { headers: PIXEL_HEADERS });

@@ -1,7 +1,8 @@
 /**
- * Discarding a draft takes what hangs on it in the same commit (and the live event telling its sender's other pages): its indexes, its body, its alarms (and their
- * wake-ups) and its hold on each of its files. A file is deleted after the commit once no other message carries
- * it (a copy of "send individually" made a draft again shares its files with the other copies).
+ * Discarding a draft takes what hangs on it in the same commit: its indexes, its body, its alarms (and their
+ * wake-ups) and its hold on each of its files; the live event that tells its sender's other pages goes in it too.
+ * A file is deleted after the commit once no other message carries it (a copy of "send individually" made a
+ * draft again shares its files with the other copies).
  */
 import { alarmKeys } from "../alarms/keys.ts";
 import type { Alarm } from "../alarms/types.ts";

@@ -219,9 +219,9 @@ export const draftOfKey = async (kv: Deno.Kv, viewer: Viewer, key: string) =>
   (await keyedDraft(kv, viewer, key)).message;
 
 /**
- * Creates a draft once per key (its event is null when it was made before): a repeat with the same key (a retried request whose answer was lost, or one a
- * page sent as it was left) answers with the draft the key made, as it is now, and changes nothing. A key whose
- * draft was discarded makes a new one.
+ * Creates a draft once per key: a repeat with the same key (a retried request whose answer was lost, or one a page
+ * sent as it was left) answers with the draft the key made, as it is now, changes nothing, and has no event. A
+ * key whose draft was discarded makes a new one.
  */
 export async function createDraftOnce(
   kv: Deno.Kv,

@@ -272,7 +272,7 @@ const RIGHT_TO_LEFT: Record<string, string> = {
 };
 
 /**
- * The allowlist plus `style` on the tags that get one (a right-to-left block is right-aligned); `styledWith` sets
+ * The allowlist plus `style` on the tags that get one (a right-to-left block is right-aligned); `styled` sets
  * every style, so none comes from input.
  */
 const EMAIL_ATTRIBUTES: Record<string, sanitizeHtml.AllowedAttribute[]> = Object.fromEntries(

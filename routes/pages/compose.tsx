@@ -109,8 +109,9 @@ composePages.get("/compose", async (c) => {
   const v = viewer(c);
   const { user, team } = v;
   // The page's key names the draft its first save made: reloaded after that, it is that draft's page.
-  const key = c.req.query("key") ?? "";
-  const keyed = DRAFT_KEY.test(key) ? await draftOfKey(kv, v, key) : null;
+  const asked = c.req.query("key") ?? "";
+  const key = DRAFT_KEY.test(asked) ? asked : null;
+  const keyed = key ? await draftOfKey(kv, v, key) : null;
   if (keyed) {
     return c.redirect(keyed.status === "draft" ? `/compose/${keyed.id}` : `/messages/${keyed.id}`, 303);
   }
@@ -120,7 +121,7 @@ composePages.get("/compose", async (c) => {
     draft: null,
     // A key no draft has yet is kept: the save that makes its draft may still be on its way (sent as the page
     // was left), and both then make the one draft.
-    draftKey: DRAFT_KEY.test(key) ? key : randomToken(16),
+    draftKey: key ?? randomToken(16),
     prefill: contact
       ? {
         to: [{ email: contact.email, name: contactName(contact), contactId: contact.id }],
