@@ -12,7 +12,7 @@ import type { Page, Response } from "playwright-core";
 import { ManualClock } from "../../lib/clock/clock.ts";
 import { MAX_SUBJECT_CHARS } from "../../lib/messages/limits.ts";
 import { launchBrowser, newSellerPage, screenshot, startServer } from "../helpers/browser.ts";
-import { KEN, pageApi, signUpInBrowser } from "../helpers/e2e_flows.ts";
+import { KEN, pageApi, selectBackInEditor, signUpInBrowser } from "../helpers/e2e_flows.ts";
 import { outbox, trackingPaths } from "../helpers/mail.ts";
 import { recordReply } from "../helpers/replies.ts";
 
@@ -109,21 +109,7 @@ Deno.test("e2e - templates: write one, seed history, see the recommended one sta
   // Synthetic keys come faster than ProseMirror reads the page: wait until the editor's own state has
   // every letter before moving the selection, and has the selection before Mod-K acts on it.
   await frame.locator("body:has-text('Read the story')").waitFor();
-  for (let i = 0; i < "story".length; i++) await page.keyboard.press("Shift+ArrowLeft");
-  await page.waitForFunction(() => {
-    const dom = document.querySelector(".template-editor-host .ProseMirror") as
-      | (Element & {
-        editor?: {
-          state: {
-            selection: { from: number; to: number };
-            doc: { textBetween(a: number, b: number): string };
-          };
-        };
-      })
-      | null;
-    const state = dom?.editor?.state;
-    return state?.doc.textBetween(state.selection.from, state.selection.to) === "story";
-  });
+  await selectBackInEditor(page, ".template-editor-host", "story");
   await page.keyboard.press("Control+k");
   await page.fill("#composer-link-input", "acme.example/story");
   await page.keyboard.press("Enter");

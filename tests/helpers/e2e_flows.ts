@@ -168,3 +168,21 @@ export function wordsSplitAcrossLines(page: Page, selector: string): Promise<str
     })
   );
 }
+
+/**
+ * Selects the last `text.length` characters before the cursor in the rich-text editor inside `host`, with
+ * Shift+ArrowLeft, and waits until the editor's own state has that selection. The editor learns of a selection
+ * made by keys from the browser's selectionchange event, a moment after the key; a person is never faster than
+ * that, a script can be, and Mod-K pressed in between would act on the old selection.
+ */
+export async function selectBackInEditor(page: Page, host: string, text: string) {
+  for (let i = 0; i < text.length; i++) await page.keyboard.press("Shift+ArrowLeft");
+  await page.waitForFunction(([host, text]) => {
+    type Tiptap = {
+      state: { selection: { from: number; to: number }; doc: { textBetween(a: number, b: number): string } };
+    };
+    const dom = document.querySelector(`${host} .ProseMirror`) as (Element & { editor?: Tiptap }) | null;
+    const state = dom?.editor?.state;
+    return state?.doc.textBetween(state.selection.from, state.selection.to) === text;
+  }, [host, text]);
+}
