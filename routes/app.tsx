@@ -13,6 +13,7 @@ import { csrfProtection } from "./middleware/csrf.ts";
 import { isApi, requestContext } from "./middleware/request_context.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
 import { admitAtOnce } from "./middleware/admit.ts";
+import { limitBodies } from "./middleware/body_limit.ts";
 import { connectSources } from "../lib/realtime/supabase.ts";
 import { api } from "./api/mod.ts";
 import { apiDocsPages } from "./pages/api_docs.tsx";
@@ -29,11 +30,24 @@ import { settingsPages } from "./pages/settings.tsx";
 import { teamPages } from "./pages/team.tsx";
 import { templatePages } from "./pages/templates.tsx";
 
-/** Hono's own 400s (its validator can't parse a body as JSON) answer as the client's error they are, not as a crash. */
-const badRequest = (error: Error) =>
-  error instanceof HTTPException && error.status === 400
-    ? new AppError(400, "validation", `${error.message || "Bad request"}.`)
-    : null;
+/**
+ * Hono's own client errors answer as the client's errors they are, not as a crash: a body its validator can't
+ * parse as JSON (400), or a body that isn't JSON where JSON is required (415).
+ */
+function clientError(error: Error): AppError | null {
+  if (!(error instanceof HTTPException)) return null;
+  if (error.status === 400) return new AppError(400, "validation", `${error.message || "Bad request"}.`);
+  if (error.status === 415) {
+    return new AppError(
+      415,
+      "unsupported_media_type",
+      "Send the body as JSON, with Content-Type: application/json.",
+    );
+  }
+  return null;
+}
+
+const LONG_SEGMENT = /\/[^/]{200}/;
 
 /** Live streams set up at once (each set-up is a sign-in check and a few KV reads; a slot is freed in ~1 ms). */
 const LIVE_SETUPS_AT_ONCE = 32;
@@ -57,6 +71,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     serveStatic({ root: "./" }),
   );
 
+  app.use("*", limitBodies());
+
   // Recipients' hits: no session, no CSRF cookie, nothing but the hit and its answer.
   app.route("/", optOutRoutes(deps));
   app.route("/", trackingRoutes(deps));
@@ -65,6 +81,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Pages reconnect their live streams together after a restart: their set-ups go through a few at a time.
   app.use("/api/live", admitAtOnce(LIVE_SETUPS_AT_ONCE));
   app.use("*", requestContext(deps));
+  // No page's address has a part this long (ids are 26 characters, tracking tokens 66), and KV refuses keys
+  // over 2 KB: such an address is a page that isn't there. The API says which field is wrong instead.
+  app.use("*", async (c, next) => {
+    if (!isApi(c.req.path) && LONG_SEGMENT.test(c.req.path)) return c.notFound();
+    await next();
+  });
   app.route("/", health);
   app.use("*", securityHeaders(connectSources(deps.config.realtime)));
   app.use("*", authenticate());
@@ -94,7 +116,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.onError((thrown, c) => {
-    const error = badRequest(thrown) ?? thrown;
+    const error = clientError(thrown) ?? thrown;
     const known = error instanceof AppError;
     if (!known) console.error(`${c.req.method} ${c.req.path} failed:`, error);
     const status = known ? error.status : 500;

@@ -85,12 +85,16 @@ function hitFrom(
 const hitOf = (c: Context<AppEnv>, deps: AppDeps, ref: TrackingRef, type: EventType, url: string | null) =>
   hitFrom(c.req.raw, c.env?.remoteAddr, deps, ref, type, url);
 
-/** Records a hit and waits for its commit; a hit KV could not take is logged, not turned into an error page. */
-async function record(deps: AppDeps, hit: Hit): Promise<void> {
+/**
+ * Records a hit and waits for its commit; a hit KV could not take is logged, not turned into an error page.
+ * False when the message is gone (erased since it was sent): there is nothing to record it on.
+ */
+async function record(deps: AppDeps, hit: Hit): Promise<boolean> {
   try {
-    await deps.recorder.record(hit);
+    return (await deps.recorder.record(hit)) !== null;
   } catch (error) {
     console.error(`tracking: ${hit.type} of message ${hit.ref.messageId} not recorded`, error);
+    return true;
   }
 }
 
@@ -99,6 +103,9 @@ type Targets = Pick<Message, "links" | "attachments" | "honeypotIndex">;
 /** Link destinations and attachments by message, cached: they never change once a message is sent. */
 class TargetCache {
   #map = new BoundedMap<string, Targets>(5_000);
+  forget(messageId: string) {
+    this.#map.delete(messageId);
+  }
   async get(kv: Deno.Kv, ref: TrackingRef): Promise<Targets | null> {
     const hit = this.#map.get(ref.messageId);
     if (hit) return hit;
@@ -157,7 +164,11 @@ export function trackingRoutes(deps: AppDeps) {
     }
     const url = ref ? found?.links[ref.index] : undefined;
     if (!ref || !url || !/^https?:\/\//i.test(url)) return notFoundPage(c);
-    await record(deps, hitOf(c, deps, ref, "click", url));
+    // Its message erased since the destination was cached: the link is gone, as it is after a restart.
+    if (!await record(deps, hitOf(c, deps, ref, "click", url))) {
+      targets.forget(ref.messageId);
+      return notFoundPage(c);
+    }
     c.header("Cache-Control", NO_STORE);
     c.header("Referrer-Policy", "no-referrer");
     return c.redirect(url, 302);

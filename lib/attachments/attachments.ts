@@ -2,16 +2,17 @@
  * Attachments on drafts: upload (streamed into the blob store, within the size limits),
  * follow or not, remove. Only the sender changes a draft's files.
  */
-import { notFound } from "../http/errors.ts";
 import { editableDraft, type Viewer } from "../messages/drafts.ts";
 import type { Message, MessageAttachment } from "../messages/types.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
 import type { BlobStore } from "../storage/blobs.ts";
 import { newId } from "../storage/ids.ts";
 import { commitOrConflict } from "../storage/kv.ts";
-import { AppError } from "../http/errors.ts";
+import { AppError, invalid, notFound } from "../http/errors.ts";
 import { formatBytes, safeFilename } from "./files.ts";
 import { attachmentKeys as keys } from "./keys.ts";
+
+const EMPTY_FILE = "The file is empty: choose one with something in it.";
 
 export const BLOB_CLEANUP_JOB = "blob_cleanup";
 /** An upload that hasn't completed within this long is removed. */
@@ -34,6 +35,7 @@ export async function uploadAttachment(
   now: number,
 ): Promise<MessageAttachment> {
   const { kv, blobs, scheduler, limits } = deps;
+  if (file.declaredSize === 0) throw invalid({ file: EMPTY_FILE });
   const draft = (await editableDraft(kv, viewer, messageId)).value;
   const used = (draft.attachments ?? []).reduce((n, a) => n + a.size, 0);
   const room = Math.min(limits.maxFileBytes, limits.maxMessageBytes - used);
@@ -76,6 +78,10 @@ export async function uploadAttachment(
           : `Files can be at most ${formatBytes(limits.maxFileBytes)}.`,
       );
     });
+  if (meta.size === 0) {
+    await blobs.delete(viewer.team.id, meta.id);
+    throw invalid({ file: EMPTY_FILE });
+  }
   const attachment: MessageAttachment = {
     blobId: meta.id,
     filename,

@@ -19,6 +19,8 @@ import { bodySizeProblem } from "./limits.ts";
 import { relist } from "./listing.ts";
 import { listedAlike } from "./draft_rows.ts";
 import { DraftInput } from "./schemas.ts";
+import { templateKeys } from "../templates/keys.ts";
+import type { Template } from "../templates/types.ts";
 import type { Message, Recipient, Regarding } from "./types.ts";
 
 export interface Viewer {
@@ -74,6 +76,15 @@ async function checkRegarding(kv: Deno.Kv, teamId: string, regarding: Regarding 
   }
 }
 
+/** The template a draft says it was written from: one of the team's, at a version it has had. */
+async function checkTemplate(kv: Deno.Kv, teamId: string, template: Message["template"]) {
+  if (!template) return;
+  const found = (await kv.get<Template>(templateKeys.template(teamId, template.id))).value;
+  if (!found || template.version > found.version) {
+    throw invalid({ template: "Choose a template of your team, at a version it has had." });
+  }
+}
+
 interface Resolved {
   fields: Pick<
     Message,
@@ -108,7 +119,10 @@ export async function resolveDraft(
     resolveRecipients(kv, teamId, data.cc),
     resolveRecipients(kv, teamId, data.bcc),
   ]);
-  const regarding = await checkRegarding(kv, teamId, data.regarding);
+  const [regarding] = await Promise.all([
+    checkRegarding(kv, teamId, data.regarding),
+    checkTemplate(kv, teamId, data.template),
+  ]);
   const everyone = [...to, ...cc, ...bcc];
   const followWanted = data.followWanted ?? defaults.followWanted;
   const { follow, blockedBy } = followState(

@@ -26,7 +26,9 @@ export const DraftInput = z.object({
   }).nullable().default(null),
   followWanted: z.boolean().optional(),
   sendIndividually: z.boolean().default(false),
-  template: z.object({ id: z.string(), version: z.number().int().positive() }).nullable().default(null)
+  template: z.object({ id: z.string().max(100), version: z.number().int().positive() }).nullable().default(
+    null,
+  )
     .openapi({ description: "The template (and version) the email was written from" }),
 }).openapi("DraftInput");
 export type DraftInput = z.output<typeof DraftInput>;

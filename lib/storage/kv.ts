@@ -1,4 +1,4 @@
-import { AppError } from "../http/errors.ts";
+import { AppError, invalid } from "../http/errors.ts";
 import { decodeBase64Url, encodeBase64Url } from "../crypto/base64url.ts";
 
 const utf8 = new TextEncoder();
@@ -103,6 +103,13 @@ export async function pageIndex<T, V = string>(
   },
 ): Promise<Page<T>> {
   const after = decodeCursor(options.cursor);
+  // A cursor of another list (or team), or no cursor at all, is the caller's mistake: KV would refuse its key.
+  if (options.cursor && !(after && after.length > prefix.length && prefix.every((p, i) => p === after[i]))) {
+    throw invalid(
+      { cursor: "Use the cursor of the page before." },
+      "That page of the list is not valid: start again from its first page.",
+    );
+  }
   const selector: Deno.KvListSelector = !after
     ? { prefix }
     : options.reverse

@@ -10,7 +10,7 @@ import { teamSettings } from "../../lib/accounts/types.ts";
 import { invalid, notFound } from "../../lib/http/errors.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { viewer } from "../middleware/auth.ts";
-import { apiRouter, errors, json, jsonBody, security, tooLarge } from "./openapi.ts";
+import { apiRouter, errors, IdParams, json, jsonBody, pathId, security, tooLarge } from "./openapi.ts";
 
 export const attachmentsApi = apiRouter();
 
@@ -25,8 +25,8 @@ const AttachmentSchema = z.object({
 }).openapi("Attachment");
 
 const Params = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" } }),
-  blobId: z.string().openapi({ param: { name: "blobId", in: "path" } }),
+  id: pathId("id"),
+  blobId: pathId("blobId"),
 });
 
 attachmentsApi.openapi(
@@ -38,7 +38,7 @@ attachmentsApi.openapi(
       "Attach a file to a draft: the request body is the file itself (streamed), its type in Content-Type",
     security,
     request: {
-      params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }),
+      params: IdParams,
       query: z.object({ filename: z.string().min(1).max(255).openapi({ example: "proposal.pdf" }) }),
       body: { content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
     },

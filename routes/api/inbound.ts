@@ -12,7 +12,7 @@ import { apiRouter, errors, IdParams, json, jsonBody, orNull, security, tooLarge
 
 export const inboundApi = apiRouter();
 
-const MAX_RAW = 25 * 1024 * 1024;
+export const MAX_RAW = 25 * 1024 * 1024;
 
 const InboundSchema = z.object({
   id: z.string(),

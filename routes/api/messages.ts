@@ -1,4 +1,5 @@
 /** API: drafts, sending, messages with their engagement, and the live feed's catch-up. */
+import { isId } from "../../lib/storage/ids.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
 import { shareAttachments } from "../../lib/attachments/attachments.ts";
@@ -351,8 +352,12 @@ messagesApi.openapi(
 );
 
 const FeedQuery = z.object({
-  after: z.string().min(1).optional().openapi({ description: "The last event id the page has" }),
-  cursor: z.string().min(1).optional().openapi({ description: "The `next` of the page before" }),
+  after: z.string().refine(isId, "Use the id of a live event.").optional().openapi({
+    description: "The last event id the page has",
+  }),
+  cursor: z.string().refine(isId, "Use the next of the page before.").optional().openapi({
+    description: "The `next` of the page before",
+  }),
 }).refine((q) => (q.after === undefined) !== (q.cursor === undefined), {
   message: "Give either after or cursor.",
   path: ["after"],
@@ -396,7 +401,7 @@ messagesApi.openapi(
 );
 
 const ScheduleInput = z.object({
-  at: z.union([z.string(), z.number()]).openapi({
+  at: z.union([z.string(), z.number().int("Use whole milliseconds.")]).openapi({
     description: "When to send: an ISO 8601 instant (with offset) or epoch milliseconds",
     example: "2026-03-03T09:10:00Z",
   }),

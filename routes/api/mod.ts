@@ -12,7 +12,7 @@ import { liveApi } from "./live.ts";
 import { realtimeApi } from "./realtime.ts";
 import { messagesApi } from "./messages.ts";
 import { templatesApi } from "./templates.ts";
-import { apiRouter } from "./openapi.ts";
+import { apiRouter, notJson, tooLarge } from "./openapi.ts";
 
 export const api = apiRouter();
 
@@ -38,7 +38,27 @@ export const OPENAPI_INFO = {
   },
 };
 
-api.doc31("/openapi.json", OPENAPI_INFO);
+/**
+ * The OpenAPI document. Every body is capped and JSON bodies must be JSON (routes/middleware/body_limit.ts,
+ * routes/app.tsx): each operation that takes a body says so, without each route repeating it.
+ */
+export function apiDocument() {
+  const doc = api.getOpenAPI31Document(OPENAPI_INFO);
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const { requestBody, responses } = operation as {
+        requestBody?: { content?: Record<string, unknown> };
+        responses?: Record<string, unknown>;
+      };
+      if (!requestBody || !responses) continue;
+      responses["413"] ??= tooLarge;
+      if (requestBody.content?.["application/json"]) responses["415"] ??= notJson;
+    }
+  }
+  return doc;
+}
+
+api.get("/openapi.json", (c) => c.json(apiDocument()));
 
 // Registered after the document, so only the endpoints below need a user.
 api.use("*", requireUserApi(), csrfProtection());

@@ -43,6 +43,7 @@ export const tooManyAttempts = errorResponse(
 
 /** The answer to a body over its size limit (uploads, raw emails). */
 export const tooLarge = errorResponse("The body is larger than allowed; `message` says the limit.");
+export const notJson = errorResponse("The body is not sent as JSON (`Content-Type: application/json`).");
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -59,7 +60,13 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
  */
 export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
-export const IdParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+/** A record's id in a path: no id Beacon gives out is this long (and KV refuses keys over 2 KB). */
+export const pathId = (name: string) =>
+  z.string().max(100, "No id is this long: use one the API gave out.").openapi({
+    param: { name, in: "path" },
+  });
+
+export const IdParams = z.object({ id: pathId("id") });
 
 export const PageQuery = z.object({
   q: z.string().optional().openapi({ description: "Search text" }),

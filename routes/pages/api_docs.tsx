@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { PageHeader } from "../../components/ui.tsx";
 import type { AppEnv } from "../deps.ts";
 import { render } from "../render.tsx";
-import { api, OPENAPI_INFO } from "../api/mod.ts";
+import { apiDocument } from "../api/mod.ts";
 
 export const apiDocsPages = new Hono<AppEnv>();
 
@@ -62,7 +62,7 @@ function DocText({ text }: { text: string }) {
 }
 
 apiDocsPages.get("/api/docs", (c) => {
-  const doc: Json = api.getOpenAPI31Document(OPENAPI_INFO);
+  const doc: Json = apiDocument();
   const schemas = doc.components?.schemas ?? {};
   const resolve = (s: Json) => (s?.$ref ? schemas[s.$ref.split("/").pop()] : s);
   const byTag = new Map<string, { method: string; path: string; op: Json }[]>();
