@@ -140,6 +140,64 @@ async function keyedDraft(client: Client, key: string, body: unknown) {
   };
 }
 
+/** Sends a draft with an Idempotency-Key (a client that retries a send whose answer it lost). */
+async function keyedSend(client: Client, id: string, key: string) {
+  const response = await client.request(`/api/messages/${id}/send`, {
+    method: "POST",
+    headers: { "x-csrf-token": client.csrf, "idempotency-key": key },
+  });
+  return {
+    status: response.status,
+    replayed: response.headers.get("idempotent-replayed"),
+    json: await response.json(),
+  };
+}
+
+Deno.test("messages - a send with an Idempotency-Key goes out once; a repeat answers with what it queued", async () => {
+  await using t = await makeTestApp();
+  const { ana, me } = await team(t);
+  const draft = (await ana.api("POST", "/messages", {
+    to: ["ken@globex.example", "mia@example.com"],
+    subject: "Once",
+    html: "<p>Hi</p>",
+    sendIndividually: true,
+  })).json;
+  const key = "send-key-0123456789";
+  const first = await keyedSend(ana, draft.id, key);
+  assert.deepEqual([first.status, first.replayed, first.json.items.length], [202, null, 2]);
+  await t.deps.scheduler.drain();
+  const again = await keyedSend(ana, draft.id, key);
+  assert.deepEqual([again.status, again.replayed], [200, "true"]);
+  assert.deepEqual(
+    again.json.items.map((m: { id: string }) => m.id),
+    first.json.items.map((m: { id: string }) => m.id),
+  );
+  assert.deepEqual(
+    again.json.items.map((m: { status: string }) => m.status),
+    ["sent", "sent"],
+    "as they are now",
+  );
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 2, "one email per copy, sent once");
+
+  // Without the key, or with another, a repeat is refused as before; the key on another draft is a conflict.
+  assert.equal((await keyedSend(ana, draft.id, "another-key-0123456789")).json.error.code, "not_a_draft");
+  const other =
+    (await ana.api("POST", "/messages", { to: ["mia@example.com"], subject: "Other", html: "<p>Hi</p>" }))
+      .json;
+  const reused = await keyedSend(ana, other.id, key);
+  assert.equal(reused.status, 409);
+  assert.match(reused.json.error.message, /used to send another email/);
+  assert.equal((await ana.api("GET", `/messages/${other.id}`)).json.status, "draft");
+
+  // Two at once with one key: one send, both answered with it.
+  const both = await Promise.all([1, 2].map(() => keyedSend(ana, other.id, "at-once-send-0123456789")));
+  assert.deepEqual(both.map((r) => r.status).toSorted(), [200, 202]);
+  assert.equal(both[0].json.items[0].id, both[1].json.items[0].id);
+  await t.deps.scheduler.drain();
+  assert.equal((await outbox(t, me.team.id)).length, 3);
+});
+
 Deno.test("messages - a draft created with an Idempotency-Key is made once; a repeat answers with it, changing nothing", async () => {
   await using t = await makeTestApp();
   const { ana, me } = await team(t);

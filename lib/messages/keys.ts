@@ -20,6 +20,8 @@ export const messageKeys = {
     senderId: string,
     key: string,
   ) => [...t(teamId), "draft_by_key", senderId, key],
+  /** What a send with an Idempotency-Key queued: the draft and its copies (expires, see send.ts). */
+  sentByKey: (teamId: string, senderId: string, key: string) => [...t(teamId), "sent_by_key", senderId, key],
   byContact: (teamId: string, contactId: string, listKey?: string) =>
     listKey
       ? [...t(teamId), "message_by_contact", contactId, listKey]

@@ -3,13 +3,13 @@
  * in the same commit. The delivery worker does the actual send; nothing here
  * talks to a provider, so a send request is fast and never loses the message.
  */
-import { AppError, invalid, notFound } from "../http/errors.ts";
+import { AppError, conflict, invalid, notFound } from "../http/errors.ts";
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
 import type { LiveEvent } from "../realtime/realtime.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
 import { addChunks, deleteChunks } from "../storage/chunks.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict } from "../storage/kv.ts";
+import { commitOrConflict, getValues } from "../storage/kv.ts";
 import {
   backToDraft,
   draftInput,
@@ -39,11 +39,13 @@ export async function queueDraft(
   scheduler: Scheduler,
   viewer: Viewer,
   id: string,
-  { now, dueAt = now, extend }: {
+  { now, dueAt = now, extend, key }: {
     now: number;
     dueAt?: number;
     /** Adds more writes to the same commit (e.g. alarms for each copy). */
     extend?: (op: Deno.AtomicOperation, copies: Message[]) => Promise<void>;
+    /** The request's Idempotency-Key: a repeat finds what this send queued (`sentWithKey`). */
+    key?: string;
   },
 ): Promise<{ messages: Message[]; events: LiveEvent[] }> {
   const entry = await editableDraft(kv, viewer, id);
@@ -102,8 +104,33 @@ export async function queueDraft(
   );
   for (const event of events) addToFeed(op, event);
   if (individual) await extend?.(op, copies);
+  if (key) {
+    const named = keys.sentByKey(draft.teamId, draft.senderId, key);
+    const sent: SentWithKey = { draftId: draft.id, messageIds: copies.map((m) => m.id) };
+    op.check({ key: named, versionstamp: null }).set(named, sent, { expireIn: SEND_KEY_TTL_MS });
+  }
   await commitOrConflict(op, "This draft changed while sending. Reload and try again.");
   return { messages: copies, events };
+}
+
+/** How long an Idempotency-Key names what its send queued: a day of retries. */
+const SEND_KEY_TTL_MS = 24 * 3600_000;
+
+interface SentWithKey {
+  draftId: string;
+  messageIds: string[];
+}
+
+/**
+ * What the viewer's earlier send with this Idempotency-Key queued, as it is now (null: none did). The same key
+ * used to send another draft is a conflict.
+ */
+export async function sentWithKey(kv: Deno.Kv, viewer: Viewer, draftId: string, key: string) {
+  const sent = (await kv.get<SentWithKey>(keys.sentByKey(viewer.team.id, viewer.user.id, key))).value;
+  if (!sent) return null;
+  if (sent.draftId !== draftId) throw conflict("This Idempotency-Key was used to send another email.");
+  const found = await getValues<Message>(kv, sent.messageIds.map((id) => keys.message(viewer.team.id, id)));
+  return found.filter((m): m is Message => !!m);
 }
 
 /** A failed message of the viewer's, as last read; refuses anyone else's and any other status. */

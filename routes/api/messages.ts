@@ -16,7 +16,8 @@ import { EVENTS_PAGE, getStats, listActivity } from "../../lib/messages/list.ts"
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
 import { discardDraft } from "../../lib/messages/discard.ts";
-import { queueDraft, reopenFailed, retryFailed } from "../../lib/messages/send.ts";
+import { queueDraft, reopenFailed, retryFailed, sentWithKey } from "../../lib/messages/send.ts";
+import { AppError } from "../../lib/http/errors.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
 import { feedPage, outlivedFeed } from "../../lib/realtime/feed.ts";
@@ -76,6 +77,13 @@ async function detail(deps: AppDeps, message: Message, viewer: Viewer) {
       statusLine(message, stats, deps.clock.now(), viewer.user.timeZone, teamSettings(viewer.team)).text,
   };
 }
+
+const IdempotencyHeaders = z.object({
+  "idempotency-key": z.string().regex(DRAFT_KEY, "Idempotency-Key must be 16 to 64 letters, digits, - or _.")
+    .optional().openapi({ example: "k7Qd2v9XbN4mR8sT1wYz" }),
+});
+
+const SentSchema = z.object({ items: z.array(MessageSchema) });
 
 messagesApi.openapi(
   createRoute({
@@ -142,13 +150,7 @@ messagesApi.openapi(
       "for a week, per sender; a key whose draft was discarded makes a new one.",
     security,
     request: {
-      headers: z.object({
-        "idempotency-key": z.string().regex(
-          DRAFT_KEY,
-          "Idempotency-Key must be 16 to 64 letters, digits, - or _.",
-        )
-          .optional().openapi({ example: "k7Qd2v9XbN4mR8sT1wYz" }),
-      }),
+      headers: IdempotencyHeaders,
       ...jsonBody(NewDraft),
     },
     responses: {
@@ -238,20 +240,47 @@ messagesApi.openapi(
     tags: ["Messages"],
     summary:
       "Send a draft now. With sendIndividually, each To recipient gets a copy; all copies are returned.",
+    description:
+      "With an `Idempotency-Key`, the draft is sent once: a repeat with the same key (a retried request whose " +
+      "answer was lost) answers 200 with what that send queued, as it is now, changes nothing, and says so in " +
+      "`Idempotent-Replayed: true`. A key names its send for a day, per sender; the same key used to send " +
+      "another draft is a 409.",
     security,
-    request: { params: IdParams },
-    responses: { 202: json(z.object({ items: z.array(MessageSchema) }), "Queued for delivery"), ...errors },
+    request: { params: IdParams, headers: IdempotencyHeaders },
+    responses: {
+      202: json(SentSchema, "Queued for delivery"),
+      200: json(SentSchema, "What this Idempotency-Key's send queued before (nothing changed)"),
+      ...errors,
+    },
   }),
   async (c) => {
     const deps = c.get("deps");
     const now = deps.clock.now();
+    const v = viewer(c);
     const id = c.req.valid("param").id;
-    const { messages, events } = await queueDraft(deps.kv, deps.scheduler, viewer(c), id, {
-      now,
-      extend: copyAlarms(deps, id, now),
-    });
-    await announce(deps, events, [now]);
-    return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
+    const key = c.req.valid("header")["idempotency-key"];
+    const replay = async () => {
+      const sent = key && await sentWithKey(deps.kv, v, id, key);
+      if (!sent) return null;
+      c.header("Idempotent-Replayed", "true");
+      return c.json({ items: sent.map((m) => pick(MessageSchema, m)) }, 200);
+    };
+    const before = await replay();
+    if (before) return before;
+    try {
+      const { messages, events } = await queueDraft(deps.kv, deps.scheduler, v, id, {
+        now,
+        extend: copyAlarms(deps, id, now),
+        key,
+      });
+      await announce(deps, events, [now]);
+      return c.json({ items: messages.map((m) => pick(MessageSchema, m)) }, 202);
+    } catch (error) {
+      // The same key's request sent it meanwhile: answer with what it queued.
+      const after = error instanceof AppError && error.status === 409 ? await replay() : null;
+      if (after) return after;
+      throw error;
+    }
   },
 );
 
