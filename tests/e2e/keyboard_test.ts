@@ -353,25 +353,30 @@ Deno.test("e2e - keyboard: after 'Mark done' the focus is on the next task to do
   const describedBy = () => page.evaluate(() => document.activeElement?.getAttribute("aria-describedby"));
   const subjectOf = async () => await page.textContent(`#${await describedBy()}`);
 
+  /** Presses Enter on the focused button; the page comes back (a form's answer) saying `toast`. */
+  const pressAndReload = async (toast: string) => {
+    // The page before had a toast too: wait for the new page, not for the old one's toast.
+    const loaded = page.waitForEvent("load");
+    await page.keyboard.press("Enter");
+    await loaded;
+    await page.waitForSelector(`.toast:has-text('${toast}')`);
+  };
+
   // Done in the middle of the list: the page comes back with the focus on the next one, Dan's.
   await page.focus(button("Call Bea"));
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(".toast:has-text('Task done.')");
+  await pressAndReload("Task done.");
   await assertFocus(page, 'button "Mark done"');
   assert.equal(await subjectOf(), "Call Dan", "the task below it");
   // Nothing to do below it: the nearest one above, Ken's. Then none is left: the list.
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(".toast:has-text('Task done.')");
+  await pressAndReload("Task done.");
   await assertFocus(page, 'button "Mark done"');
   assert.equal(await subjectOf(), "Call Ken", "the task above it");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(".toast:has-text('Task done.')");
+  await pressAndReload("Task done.");
   await assertFocus(page, 'section "Tasks"');
   await screenshot(page, "tasks-done-keyboard");
   // Reopened: its own "Mark done" has the focus.
   await page.focus(button("Call Bea"));
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(".toast:has-text('Task reopened.')");
+  await pressAndReload("Task reopened.");
   await assertFocus(page, 'button "Mark done"');
   assert.equal(await subjectOf(), "Call Bea");
   assert.deepEqual(errors, []);
