@@ -360,6 +360,11 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
   await api.call(ana, "PATCH", `/messages/${draft.id}`, 400, { cc: ["nope"] });
   await api.call(ben, "PATCH", `/messages/${draft.id}`, 403, { subject: "Mine now" });
   await api.call(ana, "PATCH", `/messages/${draft.id}`, 200, { subject: "Proposal for Q3, with pricing" });
+  const drafts = await api.call(ana, "GET", "/drafts", 200);
+  assert.deepEqual(drafts.items.map((m: { id: string; subject: string }) => [m.id, m.subject]), [
+    [draft.id, "Proposal for Q3, with pricing"],
+  ]);
+  assert.deepEqual((await api.call(ben, "GET", "/drafts", 200)).items, [], "a sender's own drafts only");
   await api.call(ana, "GET", `/messages/${draft.id}/advice`, 200);
   await api.call(ana, "GET", `/messages/${draft.id}/advice?at=-5`, 400);
   await api.call(ana, "GET", `/messages/${MISSING}/advice`, 404);

@@ -12,7 +12,7 @@ import {
   getMessageBody,
   updateDraft,
 } from "../../lib/messages/drafts.ts";
-import { EVENTS_PAGE, getStats, listActivity } from "../../lib/messages/list.ts";
+import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
 import { discardDraft } from "../../lib/messages/discard.ts";
@@ -170,6 +170,26 @@ messagesApi.openapi(
     if (!event) c.header("Idempotent-Replayed", "true");
     else await announce(deps, [event]);
     return c.json(await detail(deps, message, v), event ? 201 : 200);
+  },
+);
+
+messagesApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/drafts",
+    tags: ["Messages"],
+    summary: "The viewer's drafts (as at the top of Activity), the most recently saved first",
+    security,
+    responses: {
+      200: json(z.object({ items: z.array(MessageSchema) }), "Every draft of the viewer's"),
+      401: errors[401],
+    },
+  }),
+  async (c) => {
+    const { kv } = c.get("deps");
+    const { user, team } = viewer(c);
+    const drafts = await listDrafts(kv, team.id, user.id);
+    return c.json({ items: drafts.map((m) => pick(MessageSchema, m)) }, 200);
   },
 );
 
