@@ -167,6 +167,8 @@ export function TextArea(props: Omit<FieldProps, "type"> & { rows?: number }) {
           name={props.name}
           rows={props.rows ?? 4}
           maxLength={props.maxLength}
+          placeholder={props.placeholder}
+          required={props.required}
           aria-invalid={invalid}
           aria-describedby={describedBy}
         >

@@ -750,7 +750,7 @@ export default function Composer(props: ComposerProps) {
               inputRef={inputs[field]}
               commitRef={commits[field]}
               onType={() => clearError(field)}
-              placeholder={field === "to" ? "Name or email address" : undefined}
+              placeholder={field === "to" ? "Name or email" : undefined}
               after={toggles && toggles.length > 0 && toggles.map((f) => (
                 <button
                   type="button"

@@ -309,6 +309,12 @@ Deno.test("replies - with an inbound domain, Reply-To carries a signed token tha
 Deno.test("replies - 'Reply as recipient' in the Outbox produces a real reply that goes through the pipeline", async () => {
   const { t, ana, id, email } = await setup();
   await using _ = t;
+  // The box starts empty (an example is its placeholder): sending without writing is not a canned reply.
+  const box = (await ana.page(`/outbox/${email.id}`)).html.match(/<textarea[^>]*name="text"[^>]*>([^<]*)</);
+  assert.ok(box, "the reply box");
+  assert.match(box[0], /placeholder="Thanks — this looks good\./);
+  assert.match(box[0], /required/);
+  assert.equal(box[1], "");
   const r = await ana.form(`/outbox/${email.id}/reply`, { text: "Sounds good, let's talk." });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get("location"), `/messages/${id}`);

@@ -151,7 +151,7 @@ outboxPages.get("/outbox/:id", async (c) => {
           <TextArea
             label="Reply"
             name="text"
-            value="Thanks — this looks good. Can we talk on Thursday?"
+            placeholder="Thanks — this looks good. Can we talk on Thursday?"
             required
             rows={3}
           />

@@ -127,7 +127,7 @@ function ResultHeads() {
       <th class="num hide-sm">Opens</th>
       <th class="num hide-sm">Clicks</th>
       <th class="num">Replies</th>
-      <th class="hide-sm">Median reply</th>
+      <th class="num hide-sm">Median reply</th>
     </>
   );
 }
@@ -140,7 +140,7 @@ function ResultCells({ r }: { r?: Results }) {
       <td class="num hide-sm">{pct(r?.openRate ?? null)}</td>
       <td class="num hide-sm">{pct(r?.clickRate ?? null)}</td>
       <td class="num">{pct(r?.replyRate ?? null)}</td>
-      <td class="hide-sm">{duration(r?.medianReplyMs ?? null)}</td>
+      <td class="num hide-sm">{duration(r?.medianReplyMs ?? null)}</td>
     </>
   );
 }

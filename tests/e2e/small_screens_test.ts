@@ -130,6 +130,34 @@ Deno.test("e2e - small screens: a toast's close button is big enough to tap (24Ã
   await context.close();
 });
 
+Deno.test("e2e - small screens: back links, a scheduled row's actions and names in tables are 24 px tall to tap", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  const draft = await pageApi<{ id: string }>(page, "POST", "/messages", {
+    to: [KEN.email],
+    subject: "Later",
+    html: "<p>Hi</p>",
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/schedule`, { at: server.clock.now() + 86_400_000 });
+  const heights = async (selector: string) =>
+    await page.locator(selector).evaluateAll((all) => all.map((e) => e.getBoundingClientRect().height));
+  await page.goto(`${server.url}/`);
+  for (const selector of [".row-schedule a", ".row-schedule .link-button"]) {
+    const tall = await heights(selector);
+    assert.ok(tall.length && tall.every((h) => h >= 24), `${selector}: ${tall}`);
+  }
+  await page.goto(`${server.url}/contacts`);
+  assert.ok((await heights(".table .row-link")).every((h) => h >= 24));
+  await page.goto(`${server.url}/messages/${draft.id}`);
+  const back = await heights(".back-link");
+  assert.ok(back.length === 1 && back[0] >= 24, `the back link is ${back} px tall`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 Deno.test("e2e - small screens: the template editor's version note goes under Save and Cancel, not squeezed beside them", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
