@@ -13,7 +13,7 @@ import {
   withEngagement,
   withLiveRow,
 } from "../lib/messages/rows.ts";
-import { seenAt, statusLine } from "../lib/messages/status.ts";
+import { otherCounts, seenAt, statusLine } from "../lib/messages/status.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { type ActivityFilter, inActivity, openedAsFiltered } from "../lib/messages/activity_filter.ts";
 import { isolated } from "../lib/text/bidi.ts";
@@ -234,6 +234,7 @@ export default function ActivityList(
             const s = row.stats;
             const seen = seenAt(now, s);
             const status = statusLine(row, s, seen, zone, { countProxyOpens });
+            const counts = otherCounts(row, s, { countProxyOpens });
             return (
               <tr key={row.id} data-message={row.id}>
                 <td class="subject-cell">
@@ -248,6 +249,9 @@ export default function ActivityList(
                   <span class={`status status-${status.tone}`} data-testid="status" title={status.detail}>
                     {status.text}
                   </span>
+                  {counts && (
+                    <div class="muted small show-sm row-counts" data-testid="counts-sm">{counts}</div>
+                  )}
                   {row.status === "scheduled" && row.senderId === me && (
                     <ScheduledActions
                       id={row.id}

@@ -78,3 +78,24 @@ export function statusLine(
     ? { text: `Opened once · ${last}`, tone: "green" }
     : { text: `Opened ${opens} times · last opened ${last}`, tone: "green" };
 }
+
+/**
+ * What the status line leaves out, for a phone where the counter columns don't fit: "2 link clicks · 1 file
+ * view", and opens when it says "Replied". Null when there is nothing more to say.
+ */
+export function otherCounts(
+  m: Pick<StatusInput, "follow">,
+  stats: MessageStats | null,
+  { countProxyOpens = false }: { countProxyOpens?: boolean } = {},
+): string | null {
+  if (!stats || m.follow !== "following") return null;
+  const count = (n: number, one: string, many: string) =>
+    n === 0 ? [] : [n === 1 ? `1 ${one}` : `${n} ${many}`];
+  const opens = countedOpens(stats, countProxyOpens);
+  const parts = [
+    ...(stats.replies > 0 ? count(opens, "open", "opens") : []),
+    ...count(stats.clicks, "link click", "link clicks"),
+    ...count(stats.attachmentViews, "file view", "file views"),
+  ];
+  return parts.length ? parts.join(" · ") : null;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { emptyStats } from "../tracking/types.ts";
-import { seenAt, statusLine } from "./status.ts";
+import { otherCounts, seenAt, statusLine } from "./status.ts";
 
 const now = Date.parse("2026-03-03T12:00:00Z");
 const sent = {
@@ -97,4 +97,25 @@ Deno.test("status - a browser clock behind the server's still reads a fresh open
   // A clock ahead is left alone, and with no counters the time is the clock's.
   assert.equal(seenAt(now + 60_000, justOpened), now + 60_000);
   assert.equal(seenAt(behind, null), behind);
+});
+
+Deno.test("status - the counts a phone shows under the status: what the status line leaves out", () => {
+  assert.equal(otherCounts(sent, stats), null);
+  assert.equal(otherCounts(sent, { ...stats, opens: 3 }), null, "the status says the opens");
+  assert.equal(otherCounts(sent, { ...stats, opens: 3, clicks: 1 }), "1 link click");
+  assert.equal(
+    otherCounts(sent, { ...stats, opens: 2, clicks: 2, attachmentViews: 1, replies: 1 }),
+    "2 opens · 2 link clicks · 1 file view",
+    "'Replied' hides the opens",
+  );
+  assert.equal(
+    otherCounts(sent, { ...stats, privacyProxyOpens: 1, replies: 1 }, { countProxyOpens: true }),
+    "1 open",
+  );
+  assert.equal(
+    otherCounts({ follow: "not_following" }, { ...stats, clicks: 4 }),
+    null,
+    "not followed: not counted",
+  );
+  assert.equal(otherCounts(sent, null), null);
 });

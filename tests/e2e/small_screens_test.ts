@@ -17,6 +17,7 @@ import {
   wordsSplitAcrossLines,
 } from "../helpers/e2e_flows.ts";
 import { personRequest } from "../helpers/people.ts";
+import { trackingPaths } from "../helpers/mail.ts";
 import { gmailReply } from "../../lib/inbound/fixtures/mime.ts";
 import { receiveAndFollowUp } from "../../workers/replies.ts";
 
@@ -154,6 +155,33 @@ Deno.test("e2e - small screens: back links, a scheduled row's actions and names 
   await page.goto(`${server.url}/messages/${draft.id}`);
   const back = await heights(".back-link");
   assert.ok(back.length === 1 && back[0] >= 24, `the back link is ${back} px tall`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+Deno.test("e2e - small screens: Activity says under the status what its hidden columns count", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  const { draft } = await draftToNewContact(page, KEN, {
+    subject: "Pricing",
+    html: '<p>See <a href="https://example.com/pricing">pricing</a></p>',
+  });
+  await pageApi(page, "POST", `/messages/${draft.id}/send`);
+  await server.deps.scheduler.drain();
+  server.clock.advance(5 * 60_000);
+  const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  const [sent] = await listOutbox(server.kv, team.id);
+  const { links } = trackingPaths((await getOutboxEntry(server.kv, team.id, sent.id))!.html);
+  await personRequest(server, links[0]);
+  await server.deps.recorder.idle();
+  await page.goto(`${server.url}/`);
+  const counts = page.locator("[data-testid=counts-sm]");
+  assert.equal(await counts.textContent(), "1 link click");
+  assert.ok(await counts.isVisible());
+  await page.setViewportSize({ width: 1366, height: 800 });
+  assert.ok(!await counts.isVisible(), "a laptop has the columns instead");
   assert.deepEqual(errors, []);
   await context.close();
 });
