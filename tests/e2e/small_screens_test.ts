@@ -186,6 +186,28 @@ Deno.test("e2e - small screens: Activity says under the status what its hidden c
   await context.close();
 });
 
+Deno.test("e2e - small screens: a required field the browser scrolls to shows its label below the sticky header", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, { viewport: PHONE });
+  await signUpInBrowser(page, server.url);
+  await page.goto(`${server.url}/contacts/new`);
+  await page.fill("#f-email", "bea@globex.example");
+  // Submitting with First name empty: the browser scrolls to it and asks for it.
+  await page.locator("form button[type=submit]").last().click();
+  await page.waitForFunction(() => document.activeElement?.id === "f-firstName");
+  const [label, nav] = await Promise.all([
+    page.locator("label[for=f-firstName]").boundingBox(),
+    page.locator(".sidenav").boundingBox(),
+  ]);
+  assert.ok(
+    label && nav && label.y >= nav.y + nav.height,
+    `the label at ${label?.y}, the header to ${nav?.y}+${nav?.height}`,
+  );
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 Deno.test("e2e - small screens: the template editor's version note goes under Save and Cancel, not squeezed beside them", async () => {
   await using server = await startServer();
   await using browser = await launchBrowser();
