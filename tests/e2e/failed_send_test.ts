@@ -60,7 +60,10 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   await screenshot(page, "message-failed");
 
   // The Activity list says it in one line. The alert is not raised again on the next page.
-  await page.waitForTimeout(1600); // the toast was up long enough to count as seen
+  // The toast was up long enough to count as seen (1.5 s): the page notes it, and the next page reads the note.
+  await page.waitForFunction(() =>
+    JSON.parse(sessionStorage.getItem("beacon:raised-alerts") ?? "[]").length === 1
+  );
   await page.goto(`${server.url}/`);
   await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
   assert.equal(
@@ -82,13 +85,16 @@ Deno.test("e2e - a refused email says so live, alerts its sender anywhere in Bea
   // toast, still up (errors stay until dismissed), gives its place to "Sending again.".
   await page.goto(`${server.url}/messages/${draft.id}`);
   await page.waitForSelector("beacon-island[data-island=message_header][data-hydrated]");
-  await page.evaluate((id) =>
+  // Raised until it shows: the toaster listens from its first effect, a moment after the page is ready (the same
+  // tag makes a repeat replace the toast, not add one).
+  await page.waitForFunction((id) => {
     dispatchEvent(
       new CustomEvent("beacon:toast", {
         detail: { kind: "error", text: "“Your Q3 proposal” to Ken Sato was not sent", tag: `message:${id}` },
       }),
-    ), draft.id);
-  await page.waitForSelector(".toast-error");
+    );
+    return document.querySelectorAll(".toast-error").length === 1;
+  }, draft.id);
   await page.click("[data-testid=retry-send]");
   await page.waitForSelector(".toast:has-text('Sending again.')");
   assert.equal(await page.locator(".toast-error").count(), 0, "the failure's toast is gone");

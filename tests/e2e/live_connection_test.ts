@@ -16,8 +16,10 @@ import {
   pageApi,
   recipientInbox,
   signUpInBrowser,
+  waitForStreams,
 } from "../helpers/e2e_flows.ts";
 import { fillFeed } from "../helpers/feed.ts";
+import type { LocalHub } from "../../lib/realtime/local_hub.ts";
 
 /**
  * Stops the page's timers a second from now (a retry due meanwhile still runs, and fails: the stream is
@@ -109,8 +111,10 @@ Deno.test("e2e - a page away too long to catch up on everything says so, and a r
   await page.clock.install();
   await page.goto(`${server.url}/`);
   await page.waitForSelector("beacon-island[data-island=activity_list][data-hydrated]");
-  await liveStatus(page, "live");
   const { team } = await pageApi<{ team: { id: string } }>(page, "GET", "/me");
+  // Connected (the status says "live" from the start, before the stream is open).
+  await waitForStreams(server.deps.realtime as LocalHub, team.id, 1);
+  await liveStatus(page, "live");
 
   // More happens than a page catches up on, and this page's connection is lost without it noticing
   // (the events are in the feed, but never reach its stream).

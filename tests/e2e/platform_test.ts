@@ -76,7 +76,7 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   await page.fill("#f-domain", "globex.example");
   await page.fill("#f-industry", "Energy");
   await page.click("text=Create company");
-  await page.waitForURL(/\/companies\/\w+$/);
+  await page.waitForURL(/\/companies\/[0-9A-Z]{26}$/);
   await page.click("text=Add contact");
   await page.fill("#f-firstName", "Bea");
   await page.fill("#f-lastName", "Costa");
@@ -98,7 +98,7 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   await screenshot(page, "contact");
 
   await page.click('.details a[href^="/companies/"]');
-  await page.waitForURL(/\/companies\/\w+$/);
+  await page.waitForURL(/\/companies\/[0-9A-Z]{26}$/);
   assert.match(await page.textContent("table") ?? "", /Bea Costa/);
   await screenshot(page, "company");
 

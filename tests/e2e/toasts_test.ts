@@ -27,6 +27,8 @@ Deno.test("e2e - a toast's time runs only while it can be read; errors stay unti
   await page.clock.install();
   await page.goto(`${server.url}/contacts`);
   await page.waitForSelector("beacon-island[data-island=toaster][data-hydrated]", { state: "attached" });
+  // The toaster listens from its first effect, a frame and a timer after it renders.
+  await page.clock.runFor(100);
 
   // Seen in full, then gone.
   await raise(page, "success", "Saved.");
