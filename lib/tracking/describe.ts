@@ -10,7 +10,11 @@ export function describeEvent(
 ): string {
   if (event.type === "reply" && event.reply) {
     const who = isolated(event.reply.fromName || event.reply.from);
-    const said = event.reply.text ? `: “${isolated(clip(event.reply.text.replace(/\s+/g, " "), 140))}”` : "";
+    // The quotation marks go inside the isolate: a right-to-left reply opens and closes where it is read (right,
+    // then left), not with its closing mark at the start of a wrapped line.
+    const said = event.reply.text
+      ? `: ${isolated(`“${clip(event.reply.text.replace(/\s+/g, " "), 140)}”`)}`
+      : "";
     if (event.reply.autoReply) {
       return `Auto-reply from ${who} (${event.reply.autoReply}) — not counted as a reply`;
     }

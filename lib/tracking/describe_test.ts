@@ -79,4 +79,9 @@ Deno.test("describe event - a long reply is quoted cut at a word, with an ellips
   const quote = long.slice(long.indexOf("“") + 1, -1);
   assert.ok(quote.length <= 140, quote);
   assert.match(quote, /\w…$/, "cut after a whole word, not after a space");
+  // Right to left: the quotation, marks included, is one isolate after the name's.
+  assert.equal(
+    describeEvent({ ...reply(""), reply: { ...reply("").reply!, fromName: "محمد", text: "شكراً، أراك غداً" } }),
+    "\u2068محمد\u2069 replied: \u2068“شكراً، أراك غداً”\u2069",
+  );
 });
