@@ -1,5 +1,7 @@
 /** People vs machines, end to end through the tracking endpoints, and the recipient's side. */
 import assert from "node:assert/strict";
+import { plainReply } from "../lib/inbound/fixtures/mime.ts";
+import { receiveAndFollowUp } from "../workers/replies.ts";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
@@ -161,6 +163,41 @@ Deno.test("recipient - the tracking notice and its opt-out: a GET changes nothin
   assert.equal((await ana.api("GET", `/contacts/${ken.id}`)).json.tracking, "do_not_allow");
   const next = (await ana.api("POST", "/messages", { to: [ken.email], subject: "x", html: "<p>x</p>" })).json;
   assert.equal(next.follow, "blocked");
+});
+
+Deno.test("recipient - an export shows its contact no one else: not who was Bcc'd, not a colleague's reply", async () => {
+  const { t, ana, me, ken, id, email } = await setup({
+    cc: ["mia@globex.example"],
+    bcc: ["lee@hidden.example"],
+  });
+  await using _ = t;
+  await ana.form(`/outbox/${email.id}/reply`, { text: "Thanks, Ken here." });
+  const message = (await ana.api("GET", `/messages/${id}`)).json;
+  const thread = {
+    rfcMessageId: message.rfcMessageId,
+    subject: message.subject,
+    seller: { name: "Ana Lima", address: "ana@acme.example" },
+    sentAt: new Date(start),
+  };
+  const raw = await plainReply(thread, "Mia here: I'll join the call.", {
+    from: "Mia Park <mia@globex.example>",
+    messageId: "<mia-0001@client.example>",
+  });
+  assert.equal((await receiveAndFollowUp(t.deps, raw, { via: "raw", teamId: me.team.id })).status, "matched");
+
+  const exported = (await ana.api("GET", `/contacts/${ken.id}/export`)).json;
+  const [sent] = exported.messages;
+  assert.deepEqual(
+    sent.message.cc.map((r: { email: string }) => r.email),
+    ["mia@globex.example"],
+    "Cc was seen",
+  );
+  assert.deepEqual(sent.message.bcc, [], "Bcc was not");
+  assert.doesNotMatch(JSON.stringify(exported), /lee@hidden\.example/);
+  assert.deepEqual(exported.replies.map((r: { fromAddress: string }) => r.fromAddress), [
+    "ken@globex.example",
+  ]);
+  assert.doesNotMatch(JSON.stringify(exported.replies), /Mia here/);
 });
 
 Deno.test("recipient - export holds everything about a contact; erase leaves no key behind", async () => {

@@ -22,7 +22,8 @@ export async function exportContact(kv: Deno.Kv, teamId: string, contactId: stri
   const messages = await Promise.all(
     (await listMessagesFor(kv, teamId, { type: "contact", id: contactId }, 10_000)).map(
       async ({ message, stats }) => ({
-        message,
+        // The export goes to the contact: Bcc recipients other than them stay hidden, as they were in the email.
+        message: { ...message, bcc: message.bcc.filter((r) => r.email.toLowerCase() === email) },
         body: await getMessageBody(kv, message),
         stats,
         events: (await listEvents(kv, teamId, message.id, { limit: 10_000 })).map(publicEvent),
@@ -31,8 +32,9 @@ export async function exportContact(kv: Deno.Kv, teamId: string, contactId: stri
     ),
   );
   const ids = new Set(messages.map((m) => m.message.id));
+  // Their own replies only: a colleague's reply to the same email is the colleague's.
   const replies = (await listValues<InboundMail>(kv, { prefix: inboundKeys.mail(teamId) }))
-    .filter((m) => m.fromAddress.toLowerCase() === email || (m.messageId && ids.has(m.messageId)));
+    .filter((m) => m.fromAddress.toLowerCase() === email);
   const cards = (await listValues<Card>(kv, { prefix: assistantKeys.card(teamId) }))
     .filter((c) => c.contactId === contactId || ids.has(c.messageId));
   return {
