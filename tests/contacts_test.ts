@@ -237,6 +237,58 @@ Deno.test("contacts - the list page goes to the next page and back to the first,
   assert.deepEqual(links(two.html), { next: null, first: "?q=person" });
 });
 
+Deno.test("contacts - a save over a change made since the form or read is refused, not a silent undo", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const bob = (await ana.api("POST", "/contacts", { firstName: "Bob", email: "bob@globex.example" })).json;
+  // Two tabs open the edit form; the first saves a title.
+  const form = (await ana.page(`/contacts/${bob.id}/edit`)).html;
+  const base = form.match(/name="baseUpdatedAt" value="(\d+)"/)?.[1];
+  assert.equal(base, String(bob.updatedAt), "the form carries the version it shows");
+  t.clock.advance(1000);
+  const fields = { firstName: "Bob", email: "bob@globex.example", tracking: "allow", baseUpdatedAt: base! };
+  assert.equal((await ana.form(`/contacts/${bob.id}`, { ...fields, title: "CTO" })).status, 303);
+  // The second, opened before that save, would put the title back: refused, saying why, nothing saved.
+  const stale = await ana.form(`/contacts/${bob.id}`, { ...fields, phone: "+1 555 0100" });
+  assert.equal(stale.status, 409);
+  const page = await stale.text();
+  assert.match(page, /Someone changed this contact since you opened it\. Reload to see their changes/);
+  assert.match(page, /value="\+1 555 0100"/, "what was typed is kept");
+  const now = (await ana.api("GET", `/contacts/${bob.id}`)).json;
+  assert.deepEqual([now.title, now.phone], ["CTO", ""]);
+
+  // The API checks the same when told what it read; without it, a patch changes only its own fields.
+  const refused = await ana.api("PATCH", `/contacts/${bob.id}`, {
+    phone: "+1 555 0100",
+    baseUpdatedAt: bob.updatedAt,
+  });
+  assert.equal(refused.status, 409);
+  const patched = await ana.api("PATCH", `/contacts/${bob.id}`, {
+    phone: "+1 555 0100",
+    baseUpdatedAt: now.updatedAt,
+  });
+  assert.equal(patched.status, 200);
+  assert.equal((await ana.api("PATCH", `/contacts/${bob.id}`, { lastName: "Marley" })).json.title, "CTO");
+
+  // Companies alike.
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const companyForm = (await ana.page(`/companies/${globex.id}/edit`)).html;
+  const companyBase = companyForm.match(/name="baseUpdatedAt" value="(\d+)"/)![1];
+  t.clock.advance(1000);
+  assert.equal((await ana.api("PATCH", `/companies/${globex.id}`, { industry: "Energy" })).status, 200);
+  const staleCompany = await ana.form(`/companies/${globex.id}`, {
+    name: "Globex Corp",
+    domain: "",
+    industry: "",
+    baseUpdatedAt: companyBase,
+  });
+  assert.equal(staleCompany.status, 409);
+  assert.match(await staleCompany.text(), /Someone changed this company since you opened it/);
+  const kept = (await ana.api("GET", `/companies/${globex.id}`)).json;
+  assert.deepEqual([kept.name, kept.industry], ["Globex", "Energy"]);
+});
+
 Deno.test("contacts - pages: form errors keep input; create, edit, delete with messages", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);

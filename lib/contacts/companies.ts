@@ -1,7 +1,14 @@
 /** Companies: the organisations contacts belong to. */
 import { conflict, notFound } from "../http/errors.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict, getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
+import {
+  commitOrConflict,
+  fieldsIfUnchanged,
+  getValues,
+  listValues,
+  type Page,
+  pageIndex,
+} from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
 import { contactKeys as keys } from "./keys.ts";
 import { CompanyInput } from "./schemas.ts";
@@ -85,7 +92,12 @@ export async function updateCompany(
   const old = entry.value;
   if (!old) throw notFound("No such company.");
   const { name, domain, industry } = old;
-  const data = parse(CompanyInput, { name, domain, industry, ...(input as object) });
+  const data = parse(CompanyInput, {
+    name,
+    domain,
+    industry,
+    ...fieldsIfUnchanged(input, old.updatedAt, "company"),
+  });
   const company: Company = { ...old, ...data, updatedAt: now };
   const op = kv.atomic().check(entry).set(keys.company(teamId, id), company);
   if (sortKey(old.name) !== sortKey(company.name)) {

@@ -3,7 +3,14 @@ import { conflict, invalid, notFound } from "../http/errors.ts";
 import { findSuppression } from "../privacy/suppression.ts";
 import { addCompany, findCompanyByName } from "./companies.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict, getValues, listValues, type Page, pageIndex } from "../storage/kv.ts";
+import {
+  commitOrConflict,
+  fieldsIfUnchanged,
+  getValues,
+  listValues,
+  type Page,
+  pageIndex,
+} from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
 import { contactKeys as keys } from "./keys.ts";
 import { ContactInput } from "./schemas.ts";
@@ -161,6 +168,9 @@ function editableFields(c: Contact): Record<keyof ContactInputType, unknown> {
 }
 
 /** Changes the given fields (the rest stay); the record and all its indexes change in one checked commit. */
+const CHANGED_SINCE =
+  "Someone changed this contact since you opened it. Reload to see their changes, then make yours.";
+
 export async function updateContact(
   kv: Deno.Kv,
   teamId: string,
@@ -171,11 +181,12 @@ export async function updateContact(
   const entry = await kv.get<Contact>(keys.contact(teamId, id));
   const old = entry.value;
   if (!old) throw notFound("No such contact.");
-  const data = parse(ContactInput, { ...editableFields(old), ...(input as object) });
+  const fields = fieldsIfUnchanged(input, old.updatedAt, "contact");
+  const data = parse(ContactInput, { ...editableFields(old), ...fields });
   const { companyId, newCompany, joining } = await contactCompany(kv, teamId, data, now);
   await honourSuppression(kv, teamId, data, input);
-  const { companyName: _, ...fields } = data;
-  const contact: Contact = { ...old, ...fields, companyId, updatedAt: now };
+  const { companyName: _, ...saved } = data;
+  const contact: Contact = { ...old, ...saved, companyId, updatedAt: now };
   const op = kv.atomic().check(entry).set(keys.contact(teamId, id), contact);
   if (old.email !== contact.email) {
     op.check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })

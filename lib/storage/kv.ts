@@ -1,4 +1,4 @@
-import { AppError, invalid } from "../http/errors.ts";
+import { AppError, conflict, invalid } from "../http/errors.ts";
 import { decodeBase64Url, encodeBase64Url } from "../crypto/base64url.ts";
 
 const utf8 = new TextEncoder();
@@ -45,6 +45,21 @@ export async function commitOrConflict(
   const result = await op.commit();
   if (!result.ok) throw new AppError(409, "conflict", message);
   return result;
+}
+
+/**
+ * An update's fields without its `baseUpdatedAt` (the record's `updatedAt` as the caller last read it), refused
+ * as a conflict when the record changed since: a form opened before someone else's save would put back what
+ * they changed. Without one, the update applies as it is.
+ */
+export function fieldsIfUnchanged(input: unknown, updatedAt: number, what: string): Record<string, unknown> {
+  const { baseUpdatedAt, ...fields } = (input ?? {}) as { baseUpdatedAt?: unknown };
+  if (baseUpdatedAt !== undefined && Number(baseUpdatedAt) !== updatedAt) {
+    throw conflict(
+      `Someone changed this ${what} since you opened it. Reload to see their changes, then make yours.`,
+    );
+  }
+  return fields;
 }
 
 /** Deletes every key under a prefix, in atomic batches (KV allows 1,000 mutations per commit). */

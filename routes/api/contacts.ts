@@ -23,8 +23,14 @@ import { CompanySchema, ContactSchema, pick } from "./schemas.ts";
 
 export const contactsApi = apiRouter();
 
-const ContactPatch = ContactInput.partial().openapi("ContactPatch");
-const CompanyPatch = CompanyInput.partial().openapi("CompanyPatch");
+/** The record's `updatedAt` as the caller last read it: when it has changed since, nothing is saved (409). */
+const base = {
+  baseUpdatedAt: z.number().int().optional().openapi({
+    description: "The `updatedAt` last read: when the record has changed since, nothing is saved (409)",
+  }),
+};
+const ContactPatch = ContactInput.partial().extend(base).openapi("ContactPatch");
+const CompanyPatch = CompanyInput.partial().extend(base).openapi("CompanyPatch");
 
 contactsApi.openapi(
   createRoute({

@@ -92,6 +92,7 @@ async function companyFormPage(c: Context<AppEnv>, { id, values, errors, status,
       submit={id ? "Save changes" : "Create company"}
       cancel={page.back.href}
     >
+      {id && <input type="hidden" name="baseUpdatedAt" value={values.baseUpdatedAt} />}
       <Field
         label="Name"
         name="name"
@@ -117,7 +118,12 @@ async function companyFormPage(c: Context<AppEnv>, { id, values, errors, status,
 
 const toList = { href: "/companies", label: "Companies" };
 
-const companyValues = (co: Company) => ({ name: co.name, domain: co.domain ?? "", industry: co.industry });
+const companyValues = (co: Company) => ({
+  name: co.name,
+  domain: co.domain ?? "",
+  industry: co.industry,
+  baseUpdatedAt: String(co.updatedAt),
+});
 
 companyPages.get(
   "/companies/new",

@@ -261,6 +261,7 @@ async function contactFormPage(
       submit={id ? "Save changes" : "Create contact"}
       cancel="/contacts"
     >
+      {id && <input type="hidden" name="baseUpdatedAt" value={values.baseUpdatedAt} />}
       <div class="grid-2">
         <Field
           label="First name"
@@ -373,6 +374,7 @@ function contactValues(contact: Contact, teamHours: BusinessHours): Record<strin
     timeZone: contact.timeZone ?? "",
     tracking: contact.tracking,
     notes: contact.notes,
+    baseUpdatedAt: String(contact.updatedAt),
   };
 }
 
