@@ -40,6 +40,8 @@ export default function TimeZoneField({ name, value, mode, zones = [], label, er
   if (mode === "hidden") return <input type="hidden" name={name} value={zone} />;
 
   const id = `f-${name}`;
+  // A zone the list doesn't name (a legacy one like "EST", set through the API) is kept, not saved over as none.
+  const options = zone && !zones.includes(zone) ? [...zones, zone] : zones;
   return (
     <div class={`field${error ? " has-error" : ""}`}>
       <label for={id}>
@@ -47,7 +49,7 @@ export default function TimeZoneField({ name, value, mode, zones = [], label, er
         {mode === "select" && <span class="optional">optional</span>}
       </label>
       <select id={id} name={name} value={zone} onChange={(e) => setZone(e.currentTarget.value)}>
-        {zones.map((z) => (
+        {options.map((z) => (
           <option value={z} selected={z === zone}>{z ? z.replaceAll("_", " ") : "Not set"}</option>
         ))}
       </select>

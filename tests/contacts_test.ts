@@ -605,3 +605,36 @@ Deno.test("companies - contacts joining the same company at the same time are al
   assert.deepEqual(moved.map((r) => r.status), Array(5).fill(200), JSON.stringify(moved.map((r) => r.json)));
   assert.equal((await ana.api("GET", `/contacts/${lee.id}`)).json.companyId, company.id);
 });
+
+Deno.test("contacts - a zone the edit form's list doesn't name is shown and kept, not saved over as none", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const tz =
+    (await ana.api("POST", "/contacts", { firstName: "Tz", email: "tz@example.com", timeZone: "est" })).json;
+  assert.equal(tz.timeZone, "EST");
+  const form = (await ana.page(`/contacts/${tz.id}/edit`)).html;
+  assert.match(form, /<option value="EST" selected/);
+  const saved = await ana.form(`/contacts/${tz.id}`, {
+    firstName: "Tz",
+    email: "tz@example.com",
+    tracking: "allow",
+    timeZone: "EST",
+  });
+  assert.equal(saved.status, 303);
+  assert.equal((await ana.api("GET", `/contacts/${tz.id}`)).json.timeZone, "EST");
+});
+
+Deno.test("contacts - a company domain with no domain in it is refused by name, not stored as none", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  for (const domain of ["http://", "https:///", "www."]) {
+    const r = await ana.api("POST", "/companies", { name: "Zeta", domain });
+    assert.equal(r.status, 400, domain);
+    assert.deepEqual(r.json.error.fields, { domain: "Enter a domain like example.com." }, domain);
+  }
+  const ok = await ana.api("POST", "/companies", { name: "Zeta", domain: "https://www.zeta.example/about" });
+  assert.equal(ok.json.domain, "zeta.example");
+  assert.equal((await ana.api("POST", "/companies", { name: "Eta", domain: "" })).json.domain, null);
+});

@@ -11,7 +11,11 @@ import {
 const domainField = z.preprocess(
   (value) => value ?? "",
   z.string().trim().toLowerCase()
-    .transform((v) => v.replace(/^https?:\/\//, "").replace(/\/.*$/, "").replace(/^www\./, ""))
+    // A web address gives its domain; one with no domain in it ("http://") is not taken for none.
+    .transform((v) => {
+      const domain = v.replace(/^https?:\/\//, "").replace(/\/.*$/, "").replace(/^www\./, "");
+      return v && !domain ? v : domain;
+    })
     .pipe(
       z.union([
         z.literal(""),
