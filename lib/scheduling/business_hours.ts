@@ -107,7 +107,10 @@ export function validateBusinessHours(input: unknown): ValidationResult {
 
   const start = typeof raw.start === "string" ? parseWallTime(raw.start) : null;
   if (start === null) errors.start = "Use a time like 08:00.";
-  const end = typeof raw.end === "string" ? parseWallTime(raw.end, true) : null;
+  // A day can't end at its first minute: an end of 00:00 is midnight, as the forms' time fields show 24:00.
+  const end = typeof raw.end === "string"
+    ? parseWallTime(raw.end.trim() === "00:00" ? "24:00" : raw.end, true)
+    : null;
   if (end === null) errors.end = "Use a time like 17:00.";
   else if (start !== null && end <= start) errors.end = "The day must end after it starts.";
 

@@ -254,6 +254,9 @@ Deno.test("business hours - validateBusinessHours accepts and normalizes", () =>
   assert.deepEqual(first, { ok: true, value: { ...D } });
   assert.ok(first.ok);
   assert.deepEqual(validateBusinessHours(first.value), first);
+  // An end of 00:00 is midnight, as the forms' time fields show it.
+  const late = validateBusinessHours({ days: [6], start: "18:00", end: "00:00" });
+  assert.deepEqual(late, { ok: true, value: { days: [6], start: "18:00", end: "24:00", closedDates: [] } });
 });
 
 Deno.test("business hours - validateBusinessHours names each bad field", () => {
