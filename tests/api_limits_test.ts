@@ -95,7 +95,10 @@ Deno.test("api limits - the document says which operations can answer 413 and 41
   await using t = await makeTestApp();
   const doc = await (await t.app.request("/api/openapi.json")).json();
   const patch = doc.paths["/messages/{id}"].patch.responses;
-  assert.ok(patch["413"] && patch["415"], "a JSON body");
+  for (const status of ["413", "415"]) {
+    assert.deepEqual(patch[status].content, patch["400"].content, `${status}: the Error schema, as 400's`);
+  }
+  assert.equal(patch["400"].content["application/json"].schema.$ref, "#/components/schemas/Error");
   const upload = doc.paths["/messages/{id}/attachments"].post.responses;
   assert.ok(upload["413"] && !upload["415"], "a file body is not JSON");
   const get = doc.paths["/messages/{id}"].get.responses;
