@@ -3,6 +3,7 @@ import { makeTestApp } from "./helpers/app.ts";
 import { bearer, Client } from "./helpers/client.ts";
 import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
 import { getUser, updateProfile } from "../lib/accounts/users.ts";
+import { outbox } from "./helpers/mail.ts";
 
 Deno.test("accounts - sign up creates a team with its admin and signs in", async () => {
   await using t = await makeTestApp();
@@ -496,4 +497,43 @@ Deno.test("accounts - two admins demoting or removing each other at once leave t
     const users = await Promise.all([anaMe.user.id, kenMe.user.id].map((id) => getUser(t.kv, id)));
     assert.equal(users.filter((u) => u && !u.removedAt && u.role === "admin").length, 1);
   }
+});
+
+Deno.test("accounts - a removed member's scheduled email doesn't go out in their name, nor do their alarms ring", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  const anaMe = await ana.signUp();
+  const invite = await ana.api("POST", "/invites", { email: "carol@example.com" });
+  const carol = new Client(t);
+  await carol.form(new URL(invite.json.url).pathname, {
+    name: "Carol Diaz",
+    password: "another good password",
+  });
+  const carolMe = (await carol.api("GET", "/me")).json;
+  const draft = (await carol.api("POST", "/messages", {
+    to: ["paul@client.example"],
+    subject: "Later",
+    html: "<p>Hi Paul</p>",
+  })).json;
+  const at = t.clock.now() + 3600_000;
+  assert.equal((await carol.api("POST", `/messages/${draft.id}/schedule`, { at })).status, 202);
+  const alarm =
+    (await carol.api("POST", `/messages/${draft.id}/alarms`, { condition: "reminder", at: at + 600_000 }))
+      .json;
+  assert.ok(alarm.id, JSON.stringify(alarm));
+
+  assert.equal((await ana.api("DELETE", `/members/${carolMe.user.id}`)).status, 204);
+  t.clock.advance(2 * 3600_000);
+  await t.deps.scheduler.drain();
+
+  assert.deepEqual(await outbox(t, anaMe.team.id), [], "nothing went out");
+  const message = (await ana.api("GET", `/messages/${draft.id}`)).json;
+  assert.equal(message.status, "failed");
+  assert.equal(message.failure.reason, "Carol Diaz was removed from the team before it went out.");
+  const alarms = await Array.fromAsync(
+    t.kv.list<{ status: string }>({ prefix: ["team", anaMe.team.id, "alarm"] }),
+  );
+  assert.deepEqual(alarms.map((a) => a.value.status), ["cancelled"]);
+  const cards = await Array.fromAsync(t.kv.list({ prefix: ["team", anaMe.team.id, "card"] }));
+  assert.deepEqual(cards, [], "no card for someone who can't see it");
 });

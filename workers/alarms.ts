@@ -17,6 +17,8 @@ import { getContacts } from "../lib/contacts/contacts.ts";
 import { listEvents } from "../lib/messages/list.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
+import { accountKeys } from "../lib/accounts/keys.ts";
+import type { User } from "../lib/accounts/types.ts";
 import { addToFeed, liveEvent, publishAll } from "../lib/realtime/feed.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import type { Job, JobContext } from "../lib/scheduler/scheduler.ts";
@@ -62,9 +64,13 @@ async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: 
   const entry = await kv.get<Alarm>(alarmKeys.alarm(job.teamId, job.payload.alarmId));
   const alarm = entry.value;
   if (!alarm || alarm.status !== "pending" || alarm.job?.id !== job.id) return;
-  const message = (await kv.get<Message>(messageKeys.message(alarm.teamId, alarm.messageId))).value;
+  const [{ value: message }, { value: owner }] = await kv.getMany<[Message, User]>([
+    messageKeys.message(alarm.teamId, alarm.messageId),
+    accountKeys.user(alarm.ownerId),
+  ]);
   const now = clock.now();
-  if (!message) {
+  // Its email gone, or its owner removed from the team: there is no one to tell.
+  if (!message || !owner || owner.removedAt) {
     await kv.atomic().check(entry).set(entry.key, {
       ...alarm,
       status: "cancelled",

@@ -164,13 +164,13 @@ async function deliver(
     accountKeys.user(message.senderId),
     accountKeys.teamProfile(message.teamId),
   ]);
-  if (!sender) {
-    const failure = {
-      reason: "The sender's account no longer exists.",
-      summary: "sender's account removed",
-      at: clock.now(),
-    };
-    return await finish(deps, context, first, (m) => withFailure(m, failure));
+  if (!sender || sender.removedAt) {
+    // A scheduled email of a member removed since does not go out in their name.
+    const failure = sender
+      ? { reason: `${sender.name} was removed from the team before it went out.`, summary: "sender removed" }
+      : { reason: "The sender's account no longer exists.", summary: "sender's account removed" };
+    const failed = (m: Message) => withFailure(m, { ...failure, at: clock.now() });
+    return await finish(deps, context, first, failed, undefined, {}, false);
   }
   if (!team) return;
   let built: Awaited<ReturnType<typeof buildEmail>>;
@@ -287,6 +287,8 @@ async function finish(
   change: (m: Message) => Message,
   extra?: (op: Deno.AtomicOperation, m: Message, before: Message) => void,
   event: Record<string, unknown> = {},
+  /** A failure's alert and card go to its sender: not to one no longer on the team. */
+  tellSender = true,
 ): Promise<void> {
   const { kv, clock, realtime } = deps;
   for (let entry: Deno.KvEntryMaybe<Message> = start;; entry = await kv.get<Message>(entry.key)) {
@@ -297,9 +299,10 @@ async function finish(
       status: next.status,
       ...event,
     }, clock.now())];
-    if (next.status === "failed" && next.failure) live.push(failedAlert(next, next.failure, clock.now()));
+    const failure = tellSender && next.status === "failed" ? next.failure : null;
+    if (failure) live.push(failedAlert(next, failure, clock.now()));
     // A failure is also a card, which reaches a sender with no Beacon page open (and by email, if they asked).
-    const card = next.status === "failed" && next.failure ? await failedCard(deps, next, next.failure) : null;
+    const card = failure ? await failedCard(deps, next, failure) : null;
     const current = entry;
     let created: LiveEvent | null = null;
     const stored = await deps.outcomes.commit(JSON.stringify(entry.key), (op) => {
