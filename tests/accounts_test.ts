@@ -51,6 +51,25 @@ Deno.test("accounts - sign-up errors name the field and write nothing", async ()
   const keys = [];
   for await (const e of t.kv.list({ prefix: [] })) keys.push(e.key[0]);
   assert.deepEqual(keys.filter((k) => k !== "throttle"), []);
+
+  // Spaces alone are no password, here or when changing one.
+  const blank = await c.form("/signup", {
+    teamName: "Acme",
+    name: "Ana",
+    email: "ana@acme.example",
+    password: " ".repeat(12),
+    timeZone: "UTC",
+  });
+  assert.equal(blank.status, 400);
+  assert.match(await blank.text(), /Use at least 10 characters besides spaces/);
+  const ok = new Client(t);
+  await ok.signUp({ email: "bea@acme.example" });
+  const change = await ok.api("POST", "/me/password", {
+    currentPassword: "correct horse battery",
+    newPassword: " ".repeat(20),
+  });
+  assert.equal(change.status, 400);
+  assert.match(change.json.error.fields.newPassword, /besides spaces/);
 });
 
 Deno.test("accounts - one account per email, case-insensitively", async () => {
