@@ -556,3 +556,30 @@ Deno.test("accounts - a removed member's scheduled email doesn't go out in their
   const cards = await Array.fromAsync(t.kv.list({ prefix: ["team", anaMe.team.id, "card"] }));
   assert.deepEqual(cards, [], "no card for someone who can't see it");
 });
+
+Deno.test("accounts - a new token or invite link is shown once after a redirect: reloading makes nothing again", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const created = await ana.form("/settings/tokens", { name: "CRM sync" });
+  assert.equal(created.status, 303);
+  assert.equal(created.headers.get("location"), "/settings/tokens");
+  const shown = (await ana.page("/settings/tokens")).html;
+  const secret = shown.match(/data-testid="new-token">([^<]+)</)?.[1];
+  assert.ok(secret?.startsWith("bcn_"), shown.slice(0, 200));
+  const reloaded = (await ana.page("/settings/tokens")).html;
+  assert.doesNotMatch(reloaded, /data-testid="new-token"/, "shown once");
+  assert.equal(
+    (await ana.api("GET", "/tokens")).json.items.length,
+    1,
+    "one token, however often the page loads",
+  );
+
+  const invited = await ana.form("/team/invites", { email: "erin@example.com", role: "member" });
+  assert.equal(invited.headers.get("location"), "/team#invite-title");
+  const link = (await ana.page("/team")).html.match(/data-testid="invite-link">([^<]+)</)?.[1];
+  assert.ok(link?.includes("/invite/"), "the link, once");
+  assert.doesNotMatch((await ana.page("/team")).html, /data-testid="invite-link"/);
+  const signUp = await new Client(t).page(new URL(link!).pathname);
+  assert.equal(signUp.status, 200, "the link shown still works: nothing replaced it");
+});

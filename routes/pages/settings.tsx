@@ -16,6 +16,7 @@ import NotificationSettings from "../../islands/notification_settings.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { getNotifyPrefs } from "../../lib/assistant/notify_prefs.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
+import { redirectShowingOnce, takeShownOnce } from "../shown_once.ts";
 import { changePassword } from "../../lib/accounts/users.ts";
 import { saveProfile } from "../../workers/notifications.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
@@ -179,14 +180,16 @@ async function renderTokens(
   );
 }
 
-settingsPages.get("/settings/tokens", (c) => renderTokens(c));
+const TOKENS = "/settings/tokens";
 
-settingsPages.post("/settings/tokens", async (c) => {
+settingsPages.get(TOKENS, (c) => renderTokens(c, { secret: takeShownOnce(c, TOKENS)?.secret }));
+
+settingsPages.post(TOKENS, async (c) => {
   const { kv, clock } = c.get("deps");
   const values = await formFields(c);
   const result = await tryForm(() => createApiToken(kv, viewer(c).user, values, clock.now()));
   if (!result.ok) return renderTokens(c, { errors: result.errors, status: result.status });
-  return renderTokens(c, { secret: result.value.secret });
+  return redirectShowingOnce(c, TOKENS, { secret: result.value.secret });
 });
 
 settingsPages.post("/settings/tokens/:id/revoke", async (c) => {

@@ -16,6 +16,7 @@ import {
 } from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
 import { createInvite, type Invite, listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
+import { redirectShowingOnce, takeShownOnce } from "../shown_once.ts";
 import { updateTeamSettings } from "../../lib/accounts/team_settings.ts";
 import { teamSettings, type User } from "../../lib/accounts/types.ts";
 import { listMembers, removeMember, setMemberRole } from "../../lib/accounts/users.ts";
@@ -453,7 +454,10 @@ function MemberRow({ member, me, admin, zone }: { member: User; me: User; admin:
   );
 }
 
-teamPages.get("/team", (c) => renderTeam(c));
+teamPages.get("/team", (c) => {
+  const shown = takeShownOnce(c, "/team");
+  return renderTeam(c, shown?.email && shown.url ? { newLink: { email: shown.email, url: shown.url } } : {});
+});
 
 teamPages.post("/team/settings", async (c) => {
   requireAdmin(c);
@@ -524,7 +528,8 @@ teamPages.post("/team/invites", async (c) => {
     });
   }
   const { invite, token } = result.value;
-  return renderTeam(c, { newLink: { email: invite.email, url: inviteUrl(config.baseUrl, token) } });
+  const shown = { email: invite.email, url: inviteUrl(config.baseUrl, token) };
+  return redirectShowingOnce(c, "/team", shown, "#invite-title");
 });
 
 teamPages.post("/team/invites/:id/revoke", async (c) => {
