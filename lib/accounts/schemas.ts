@@ -6,7 +6,10 @@ export const passwordField = z.string({ error: "Enter a password." })
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(200, "Use at most 200 characters.")
   // Spaces count (a passphrase has them), but spaces alone are no password.
-  .refine((p) => p.trim().length >= MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters besides spaces.`);
+  .refine(
+    (p) => p.trim().length >= MIN_PASSWORD_LENGTH,
+    `Use at least ${MIN_PASSWORD_LENGTH} characters besides spaces.`,
+  );
 
 export const roleField = z.enum(["admin", "member"], { error: "Choose admin or member." });
 
