@@ -395,6 +395,20 @@ Deno.test("accounts - guessing the current password to change it is throttled li
   assert.equal(signIn.status, 429, "the same count as signing in");
   t.clock.advance(15 * 60_000 + 1);
   assert.equal((await bearer(t, token, "POST", "/me/password", right)).status, 204);
+
+  // The other way round: a stranger's wrong sign-ins don't stop the signed-in owner changing the password.
+  assert.equal(
+    (await ana.form("/signin", { email: "ana@example.com", password: "the attacker's own" })).status,
+    303,
+  );
+  for (let i = 0; i < 6; i++) {
+    await new Client(t, "198.51.100.9").form("/signin", { email: "ana@example.com", password: `wrong ${i}` });
+  }
+  const owner = await ana.api("POST", "/me/password", {
+    currentPassword: "the attacker's own",
+    newPassword: "the owner's new one",
+  });
+  assert.equal(owner.status, 204, JSON.stringify(owner.json));
 });
 
 Deno.test("accounts - profile time zone is validated and used", async () => {

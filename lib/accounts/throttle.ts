@@ -2,8 +2,9 @@
  * Sign-in throttling: failed attempts counted per account and per client address in fixed windows. From a
  * browser the account has signed in from before (`devices.ts`) they count per that browser instead of per
  * account, so strangers' guesses can't lock the seller out of their own browser. A wrong current password given
- * to change the password counts against the account too (no address: whoever holds a session or API token may
- * try from anywhere).
+ * to change the password counts on a counter of its own, which alone decides whether a change may be tried (no
+ * address: whoever holds a session or API token may try from anywhere), and against the account as well: so
+ * strangers' guesses at sign-in can't stop the owner changing it, and a session gives no extra guesses.
  */
 import { AppError } from "../http/errors.ts";
 import { addTry, liveCount } from "../storage/window_count.ts";

@@ -114,10 +114,13 @@ export async function changePassword(
   const data = parse(PasswordChangeInput, input);
   const entry = await kv.get<User>(keys.user(userId));
   if (!entry.value) throw notFound("No such user.");
-  const subjects = { account: entry.value.email };
-  await assertSignInAllowed(kv, subjects, now);
+  // Its own counter decides: strangers' guesses at the sign-in page must not stop the signed-in owner. A wrong
+  // guess here counts there too, so whoever holds a session gets no more guesses than at the sign-in page.
+  const changes = { account: `password-change:${userId}` };
+  await assertSignInAllowed(kv, changes, now);
   if (!(await verifyPassword(data.currentPassword, entry.value.passwordHash))) {
-    await recordSignInFailure(kv, subjects, now);
+    await recordSignInFailure(kv, changes, now);
+    await recordSignInFailure(kv, { account: entry.value.email }, now);
     throw invalid({ currentPassword: "That is not your current password." });
   }
   const user = { ...entry.value, passwordHash: await hashPassword(data.newPassword, iterations) };
