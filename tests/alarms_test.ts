@@ -344,7 +344,14 @@ Deno.test("cards and tasks - per user; other teams get 404; a call task shows on
   const bo = new Client(t);
   await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
   assert.equal((await cards(bo)).items.length, 0, "cards are per user");
-  assert.equal((await bo.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" })).status, 403);
+  const others = await bo.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" });
+  assert.equal(others.status, 404, "another seller's card isn't there for them, as a missing one");
+  assert.equal(others.json.error.message, "No such card.");
+  // A request without what it needs says so in words.
+  const noTime = await ana.api("POST", `/cards/${card.id}/actions`, { action: "snooze" });
+  assert.deepEqual(noTime.json.error.fields, { until: "Give a time, like 2026-03-03T09:00:00Z." });
+  const noAction = await ana.api("POST", `/cards/${card.id}/actions`, { action: "explode" });
+  assert.deepEqual(noAction.json.error.fields, { action: "Choose read, dismiss or snooze." });
   assert.equal((await bo.api("PATCH", `/tasks/${task.json.id}`, { done: false })).status, 403);
   const eve = new Client(t);
   await eve.signUp();

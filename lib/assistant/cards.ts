@@ -1,5 +1,5 @@
 /** Action cards: created by first opens, replies and alarms; read, snoozed and dismissed by their seller. */
-import { forbidden, notFound } from "../http/errors.ts";
+import { notFound } from "../http/errors.ts";
 import { recipientLabel } from "../messages/rows.ts";
 import type { Message } from "../messages/types.ts";
 import { addToFeed, liveEvent } from "../realtime/feed.ts";
@@ -88,7 +88,8 @@ export const isUnread = (c: Card) => c.status === "active" && c.readAt === null;
 async function ownCard(kv: Deno.Kv, teamId: string, userId: string, id: string) {
   const entry = await kv.get<Card>(keys.card(teamId, id));
   if (!entry.value) throw notFound("No such card.");
-  if (entry.value.userId !== userId) throw forbidden("This card belongs to someone else.");
+  // Another seller's card is none of this one's business, as their drafts and tokens are: it isn't there.
+  if (entry.value.userId !== userId) throw notFound("No such card.");
   return entry as Deno.KvEntry<Card> & { value: Card };
 }
 

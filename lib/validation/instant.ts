@@ -11,7 +11,7 @@ export const MAX_AHEAD_MS = 365 * 86_400_000;
  * different moment on another machine, and hours off for the seller.
  */
 export const instantField = (example: string) =>
-  z.union([z.number(), z.string()]).transform((value, ctx) => {
+  z.union([z.number(), z.string()], { error: `Give a time, like ${example}.` }).transform((value, ctx) => {
     if (typeof value === "number") {
       if (Number.isFinite(value)) return value;
     } else {

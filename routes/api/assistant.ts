@@ -137,7 +137,7 @@ const CardAction = z.discriminatedUnion("action", [
     action: z.literal("snooze"),
     until: instantField("2026-03-03T09:00:00Z"),
   }),
-]).openapi("CardAction");
+], { error: "Choose read, dismiss or snooze." }).openapi("CardAction");
 
 assistantApi.openapi(
   createRoute({
