@@ -167,10 +167,10 @@ function editableFields(c: Contact): Record<keyof ContactInputType, unknown> {
   };
 }
 
-/** Changes the given fields (the rest stay); the record and all its indexes change in one checked commit. */
-const CHANGED_SINCE =
-  "Someone changed this contact since you opened it. Reload to see their changes, then make yours.";
-
+/**
+ * Changes the given fields (the rest stay); the record and all its indexes change in one checked commit. With a
+ * `baseUpdatedAt` (the edit form's), refused when the contact changed since (`fieldsIfUnchanged`).
+ */
 export async function updateContact(
   kv: Deno.Kv,
   teamId: string,
