@@ -10,7 +10,8 @@
 import assert from "node:assert/strict";
 import { type Schema, Validator } from "@cfworker/json-schema";
 import { ManualClock } from "../lib/clock/clock.ts";
-import { plainReply, type Thread } from "../lib/inbound/fixtures/mime.ts";
+import { plainReply } from "../lib/inbound/fixtures/mime.ts";
+import { threadOf } from "./helpers/replies.ts";
 import { MailerError } from "../lib/mail/mailer.ts";
 import { api as apiRouter } from "../routes/api/mod.ts";
 import { makeTestApp, type TestApp } from "./helpers/app.ts";
@@ -543,12 +544,7 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
 
   // --- Replies: one matched, one that matched nothing (dismissed, put back, attached by hand)
   const message = await api.call(ana, "GET", `/messages/${sentId}`, 200);
-  const thread: Thread = {
-    rfcMessageId: message.rfcMessageId,
-    subject: message.subject,
-    seller: { name: "Ana Lima", address: "ana@acme.example" },
-    sentAt: new Date(start),
-  };
+  const thread = threadOf(message, start);
   const reply = await plainReply(thread, "Thanks, Thursday works.", {
     from: "Ken Sato <ken@globex.example>",
   });

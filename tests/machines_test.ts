@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { plainReply } from "../lib/inbound/fixtures/mime.ts";
 import { receiveAndFollowUp } from "../workers/replies.ts";
+import { threadOf } from "./helpers/replies.ts";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { makeTestApp } from "./helpers/app.ts";
 import { Client } from "./helpers/client.ts";
@@ -173,13 +174,7 @@ Deno.test("recipient - an export shows its contact no one else: not who was Bcc'
   await using _ = t;
   await ana.form(`/outbox/${email.id}/reply`, { text: "Thanks, Ken here." });
   const message = (await ana.api("GET", `/messages/${id}`)).json;
-  const thread = {
-    rfcMessageId: message.rfcMessageId,
-    subject: message.subject,
-    seller: { name: "Ana Lima", address: "ana@acme.example" },
-    sentAt: new Date(start),
-  };
-  const raw = await plainReply(thread, "Mia here: I'll join the call.", {
+  const raw = await plainReply(threadOf(message, start), "Mia here: I'll join the call.", {
     from: "Mia Park <mia@globex.example>",
     messageId: "<mia-0001@client.example>",
   });

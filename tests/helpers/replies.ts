@@ -6,6 +6,19 @@ import { newId } from "../../lib/storage/ids.ts";
 import { trackingKeys } from "../../lib/tracking/keys.ts";
 import { addEvents } from "../../lib/tracking/event_log.ts";
 import { applyEvent, type EngagementEvent, type MessageStats } from "../../lib/tracking/types.ts";
+import type { Thread } from "../../lib/inbound/fixtures/mime.ts";
+
+/** The thread a reply fixture answers: a sent message (as the API gives it), from Ana Lima unless told. */
+export const threadOf = (
+  message: { rfcMessageId: string; subject: string },
+  sentAt: number,
+  seller = { name: "Ana Lima", address: "ana@acme.example" },
+): Thread => ({
+  rfcMessageId: message.rfcMessageId,
+  subject: message.subject,
+  seller,
+  sentAt: new Date(sentAt),
+});
 
 export async function recordReply(
   kv: Deno.Kv,
