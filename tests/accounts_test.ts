@@ -597,3 +597,25 @@ Deno.test("accounts - a new token or invite link is shown once after a redirect:
   const signUp = await new Client(t).page(new URL(link!).pathname);
   assert.equal(signUp.status, 200, "the link shown still works: nothing replaced it");
 });
+
+Deno.test("accounts - 'Sign out everywhere' ends every session of the seller's, this browser's too; tokens stay", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  const token = (await ana.api("POST", "/tokens", { name: "CRM sync" })).json.secret;
+  const laptop = new Client(t);
+  await laptop.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal((await laptop.page("/")).status, 200);
+  assert.match((await ana.page("/settings/profile")).html, /Sign out everywhere/);
+
+  const out = await ana.form("/settings/sessions/end", {});
+  assert.equal(out.status, 303);
+  assert.equal(out.headers.get("location"), "/signin");
+  assert.equal((await ana.page("/")).status, 303, "this browser is signed out");
+  assert.equal((await laptop.page("/")).status, 303, "and the other one");
+  assert.equal(
+    (await bearer(t, token, "GET", "/me")).status,
+    200,
+    "API tokens keep working, as the page says",
+  );
+});

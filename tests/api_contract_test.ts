@@ -607,6 +607,14 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
     newPassword: "a new good password",
   });
   await api.call(ana, "GET", "/me", 401);
+  // Signed in in two browsers, then out of both from one.
+  const [laptop, phone] = [new Client(t), new Client(t)];
+  for (const browser of [laptop, phone]) {
+    await browser.form("/signin", { email: "ana@acme.example", password: "a new good password" });
+  }
+  await api.call(phone, "DELETE", "/me/sessions", 204);
+  await api.call(laptop, "GET", "/me", 401);
+  await api.call(phone, "GET", "/me", 401);
 
   const missed = api.operations.filter((o) => !api.called.has(o.key)).map((o) => o.key);
   assert.deepEqual(missed, [], "every operation in the document is called");

@@ -23,6 +23,7 @@ import { saveProfile } from "../../workers/notifications.ts";
 import { scheduleRetention } from "../../workers/retention.ts";
 import { inviteUrl } from "../pages/team.tsx";
 import { getTeamRecordRoute } from "./helpers.ts";
+import { deleteUserSessions } from "../../lib/accounts/sessions.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, security, tooManyAttempts } from "./openapi.ts";
 import { ApiTokenSchema, InviteSchema, pick, TeamSchema, UserSchema } from "./schemas.ts";
 
@@ -68,10 +69,25 @@ accountsApi.openapi(
 
 accountsApi.openapi(
   createRoute({
+    method: "delete",
+    path: "/me/sessions",
+    tags: ["Account"],
+    summary: "Sign out everywhere: end every session of yours (API tokens keep working)",
+    security,
+    responses: { 204: { description: "Every session ended" }, 401: errors[401], 403: errors[403] },
+  }),
+  async (c) => {
+    await deleteUserSessions(c.get("deps").kv, viewer(c).user.id);
+    return c.body(null, 204);
+  },
+);
+
+accountsApi.openapi(
+  createRoute({
     method: "post",
     path: "/me/password",
     tags: ["Account"],
-    summary: "Change your password (ends every session)",
+    summary: "Change your password (ends every session; API tokens keep working)",
     security,
     request: jsonBody(PasswordChangeInput),
     responses: {

@@ -17,6 +17,9 @@ import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { getNotifyPrefs } from "../../lib/assistant/notify_prefs.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
 import { redirectShowingOnce, takeShownOnce } from "../shown_once.ts";
+import { deleteUserSessions } from "../../lib/accounts/sessions.ts";
+import { deleteCookie } from "hono/cookie";
+import { SESSION_COOKIE } from "../middleware/auth.ts";
 import { changePassword } from "../../lib/accounts/users.ts";
 import { saveProfile } from "../../workers/notifications.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
@@ -85,7 +88,7 @@ function renderProfile(
       </section>
       <section class="card" aria-labelledby="password-title">
         <h2 id="password-title" class="card-title">Password</h2>
-        <p class="muted">Changing it signs you out everywhere else.</p>
+        <p class="muted">Changing it signs you out everywhere else. API tokens keep working.</p>
         <FormAlert errors={state.password?.errors} />
         <Form action="/settings/password" class="stack form-narrow">
           <Field
@@ -98,6 +101,16 @@ function renderProfile(
           />
           <NewPasswordField label="New password" name="newPassword" errors={state.password?.errors} />
           <FormActions submit="Change password" />
+        </Form>
+      </section>
+      <section class="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title" class="card-title">Sessions</h2>
+        <p class="muted">
+          Signs you out of Beacon in every browser, this one too: for a computer you no longer use, or one you
+          signed in on and left. API tokens keep working; revoke them under API tokens.
+        </p>
+        <Form action="/settings/sessions/end">
+          <button class="button button-secondary" type="submit">Sign out everywhere</button>
         </Form>
       </section>
     </>,
@@ -114,6 +127,12 @@ settingsPages.post("/settings/profile", async (c) => {
     return renderProfile(c, { profile: { values, errors: result.errors }, status: result.status });
   }
   return redirectWithFlash(c, "/settings/profile", { kind: "success", text: "Profile saved." });
+});
+
+settingsPages.post("/settings/sessions/end", async (c) => {
+  await deleteUserSessions(c.get("deps").kv, viewer(c).user.id);
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  return redirectWithFlash(c, "/signin", { kind: "info", text: "You are signed out everywhere." });
 });
 
 settingsPages.post("/settings/password", async (c) => {
