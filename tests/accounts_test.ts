@@ -4,6 +4,8 @@ import { bearer, Client } from "./helpers/client.ts";
 import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
 import { getUser, updateProfile } from "../lib/accounts/users.ts";
 import { outbox } from "./helpers/mail.ts";
+import { ResendMailer } from "../lib/mail/resend.ts";
+import { startResendStandIn } from "./standins/resend_standin.ts";
 
 Deno.test("accounts - sign up creates a team with its admin and signs in", async () => {
   await using t = await makeTestApp();
@@ -559,7 +561,8 @@ Deno.test("accounts - a removed member's scheduled email doesn't go out in their
   t.clock.advance(2 * 3600_000);
   await t.deps.scheduler.drain();
 
-  assert.deepEqual(await outbox(t, anaMe.team.id), [], "nothing went out");
+  const toPaul = (await outbox(t, anaMe.team.id)).filter((e) => e.to.includes("paul@client.example"));
+  assert.deepEqual(toPaul, [], "nothing went out");
   const message = (await ana.api("GET", `/messages/${draft.id}`)).json;
   assert.equal(message.status, "failed");
   assert.equal(message.failure.reason, "Carol Diaz was removed from the team before it went out.");
@@ -617,5 +620,42 @@ Deno.test("accounts - 'Sign out everywhere' ends every session of the seller's, 
     (await bearer(t, token, "GET", "/me")).status,
     200,
     "API tokens keep working, as the page says",
+  );
+});
+
+Deno.test("accounts - an invite emails its link to the teammate; one the mailer refuses says to pass it on", async () => {
+  await using resend = startResendStandIn();
+  await using t = await makeTestApp({
+    mailer: () => new ResendMailer({ apiKey: resend.apiKey, baseUrl: resend.url }),
+  });
+  const ana = new Client(t);
+  await ana.signUp({ name: "Ana Lima", email: "ana@acme.example", teamName: "Acme Sales" });
+
+  const created = await ana.api("POST", "/invites", { email: "erin@example.com", role: "member" });
+  assert.equal(created.status, 201);
+  assert.equal(created.json.emailed, true);
+  const [sent] = resend.accepted;
+  assert.deepEqual(sent.body.to, ["erin@example.com"]);
+  assert.equal(sent.body.subject, "Ana Lima invited you to Acme Sales on Beacon");
+  assert.equal(sent.body.reply_to, "ana@acme.example", "a reply reaches who invited");
+  assert.ok(
+    String(sent.body.html).includes(created.json.url) && String(sent.body.text).includes(created.json.url),
+  );
+  assert.equal((await new Client(t).page(new URL(created.json.url).pathname)).status, 200, "its link works");
+
+  // The mailer refuses: the invite stands, and the page says to send the link by hand.
+  resend.failNext(422, 1, {}, { body: { name: "validation_error", message: "Invalid `to` field." } });
+  const refused = await ana.form("/team/invites", { email: "finn@example.com", role: "member" });
+  assert.equal(refused.status, 303);
+  const page = (await ana.page("/team")).html;
+  assert.match(
+    page,
+    /The invite email to <strong>finn@example\.com<\/strong> could not be sent: copy its link/,
+  );
+  assert.match(page, /data-testid="invite-link">[^<]+\/invite\//);
+  assert.ok(
+    (await ana.api("GET", "/invites")).json.items.some((i: { email: string }) =>
+      i.email === "finn@example.com"
+    ),
   );
 });

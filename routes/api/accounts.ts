@@ -1,7 +1,7 @@
 /** API: the signed-in user, team members, invites, API tokens. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
-import { createInvite, listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
+import { listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
 import {
   ApiTokenInput,
   InviteInput,
@@ -21,7 +21,7 @@ import { teamSettings } from "../../lib/accounts/types.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { saveProfile } from "../../workers/notifications.ts";
 import { scheduleRetention } from "../../workers/retention.ts";
-import { inviteUrl } from "../pages/team.tsx";
+import { inviteByEmail } from "../../lib/accounts/invite_email.ts";
 import { getTeamRecordRoute } from "./helpers.ts";
 import { deleteUserSessions } from "../../lib/accounts/sessions.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, security, tooManyAttempts } from "./openapi.ts";
@@ -192,6 +192,7 @@ accountsApi.openapi(
 const CreatedInvite = z.object({
   invite: InviteSchema,
   url: z.string().openapi({ description: "The one-time link; shown only in this response" }),
+  emailed: z.boolean().openapi({ description: "The link was emailed to the address; if not, pass it on" }),
 }).openapi("CreatedInvite");
 
 accountsApi.openapi(
@@ -199,15 +200,22 @@ accountsApi.openapi(
     method: "post",
     path: "/invites",
     tags: ["Team"],
-    summary: "Invite a teammate (admins); returns the one-time link",
+    summary: "Invite a teammate (admins): emails them the one-time link, and returns it",
     security,
     request: jsonBody(InviteInput),
     responses: { 201: json(CreatedInvite, "The invite and its link"), ...errors },
   }),
   async (c) => {
-    const { kv, clock, config } = c.get("deps");
-    const { invite, token } = await createInvite(kv, viewer(c).user, c.req.valid("json"), clock.now());
-    return c.json({ invite: pick(InviteSchema, invite), url: inviteUrl(config.baseUrl, token) }, 201);
+    const { kv, clock, config, mailer } = c.get("deps");
+    const { user, team } = viewer(c);
+    const { invite, url, emailed } = await inviteByEmail(
+      { kv, mailer, baseUrl: config.baseUrl, from: config.mail.from },
+      user,
+      team,
+      c.req.valid("json"),
+      clock.now(),
+    );
+    return c.json({ invite: pick(InviteSchema, invite), url, emailed }, 201);
   },
 );
 

@@ -15,7 +15,8 @@ import {
   Select,
 } from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
-import { createInvite, type Invite, listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
+import { type Invite, listInvites, revokeInvite } from "../../lib/accounts/invites.ts";
+import { inviteByEmail } from "../../lib/accounts/invite_email.ts";
 import { redirectShowingOnce, takeShownOnce } from "../shown_once.ts";
 import { updateTeamSettings } from "../../lib/accounts/team_settings.ts";
 import { teamSettings, type User } from "../../lib/accounts/types.ts";
@@ -38,10 +39,6 @@ import { render } from "../render.tsx";
 export const teamPages = new Hono<AppEnv>();
 
 const roleLabel = (role: string) => role === "admin" ? "Admin" : "Member";
-
-export function inviteUrl(baseUrl: string, token: string) {
-  return `${baseUrl}/invite/${token}`;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Business hours: the form fields, shared with the contact form (routes/pages/contacts.tsx)
@@ -232,7 +229,7 @@ function BusinessHoursCard(
 async function renderTeam(
   c: Context<AppEnv>,
   extra: {
-    newLink?: { email: string; url: string };
+    newLink?: { email: string; url: string; emailed: boolean };
     values?: Record<string, string>;
     errors?: FieldErrors;
     status?: 400 | 409;
@@ -355,8 +352,12 @@ async function renderTeam(
           {extra.newLink && (
             <div class="alert alert-success" role="status">
               <p>
-                Invite link for{" "}
-                <strong>{extra.newLink.email}</strong>. It works once, for seven days, and is shown only now:
+                {extra.newLink.emailed ? <>Invite emailed to{" "}</> : <>The invite email to{" "}</>}
+                <strong>{extra.newLink.email}</strong>
+                {extra.newLink.emailed
+                  ? ". Its link works once, for seven days; here it is too, shown only now:"
+                  : " could not be sent: copy its link and send it yourself. It works once, for seven days, " +
+                    "and is shown only now:"}
               </p>
               <div class="copy-row">
                 <code class="code-block" data-testid="invite-link">{extra.newLink.url}</code>
@@ -456,7 +457,12 @@ function MemberRow({ member, me, admin, zone }: { member: User; me: User; admin:
 
 teamPages.get("/team", (c) => {
   const shown = takeShownOnce(c, "/team");
-  return renderTeam(c, shown?.email && shown.url ? { newLink: { email: shown.email, url: shown.url } } : {});
+  return renderTeam(
+    c,
+    shown?.email && shown.url
+      ? { newLink: { email: shown.email, url: shown.url, emailed: shown.emailed === "yes" } }
+      : {},
+  );
 });
 
 teamPages.post("/team/settings", async (c) => {
@@ -517,9 +523,18 @@ teamPages.post("/team/hours", async (c) => {
 
 teamPages.post("/team/invites", async (c) => {
   requireAdmin(c);
-  const { kv, clock, config } = c.get("deps");
+  const { kv, clock, config, mailer } = c.get("deps");
   const values = await formFields(c);
-  const result = await tryForm(() => createInvite(kv, viewer(c).user, values, clock.now()));
+  const { user, team } = viewer(c);
+  const result = await tryForm(() =>
+    inviteByEmail(
+      { kv, mailer, baseUrl: config.baseUrl, from: config.mail.from },
+      user,
+      team,
+      values,
+      clock.now(),
+    )
+  );
   if (!result.ok) {
     return renderTeam(c, {
       values,
@@ -527,8 +542,8 @@ teamPages.post("/team/invites", async (c) => {
       status: result.status === 429 ? 400 : result.status,
     });
   }
-  const { invite, token } = result.value;
-  const shown = { email: invite.email, url: inviteUrl(config.baseUrl, token) };
+  const { invite, url, emailed } = result.value;
+  const shown = { email: invite.email, url, emailed: emailed ? "yes" : "no" };
   return redirectShowingOnce(c, "/team", shown, "#invite-title");
 });
 
