@@ -382,7 +382,7 @@ async function renderTeam(
               required
               options={[{ value: "member", label: "Member" }, { value: "admin", label: "Admin" }]}
             />
-            <button class="button button-primary" type="submit">Create invite link</button>
+            <button class="button button-primary" type="submit">Send invite</button>
           </Form>
           {invites.length > 0 && (
             <>

@@ -151,7 +151,7 @@ Deno.test("e2e - admins export and erase a contact, set tracking and retention, 
   // A member sees none of it.
   await page.goto(`${server.url}/team`);
   await page.fill("#f-email", "joe@acme.example");
-  await page.click("text=Create invite link");
+  await page.click("text=Send invite");
   const link = (await page.textContent("[data-testid=invite-link]"))!.trim();
   const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const joe = await other.newPage();

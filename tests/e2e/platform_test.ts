@@ -41,7 +41,7 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   // Invite a teammate.
   await page.click("nav >> text=Team");
   await page.fill("#f-email", "ken@acme.example");
-  await page.click("text=Create invite link");
+  await page.click("text=Send invite");
   const link = (await page.textContent("[data-testid=invite-link]"))!.trim();
   assert.match(link, /\/invite\/[\w-]{43}$/);
   await admin.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
@@ -110,7 +110,7 @@ Deno.test("e2e - a team signs up, invites a teammate, and adds a company and a c
   );
   await screenshot(ken, "contacts");
   await ken.goto(`${server.url}/team`);
-  assert.equal(await ken.locator("text=Create invite link").count(), 0, "members cannot invite");
+  assert.equal(await ken.locator("text=Send invite").count(), 0, "members cannot invite");
 
   // A seller whose zone is not the browser's is offered the browser's on their profile.
   await pageApi(page, "PATCH", "/me", { timeZone: "America/New_York" });
