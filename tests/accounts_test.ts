@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeTestApp } from "./helpers/app.ts";
-import { bearer, Client } from "./helpers/client.ts";
+import { bearer, Client, teammate } from "./helpers/client.ts";
 import { INVITE_TTL_MS } from "../lib/accounts/invites.ts";
 import { getUser, updateProfile } from "../lib/accounts/users.ts";
 import { outbox } from "./helpers/mail.ts";
@@ -297,9 +297,7 @@ Deno.test("accounts - members cannot manage the team; the last admin stays an ad
   await using t = await makeTestApp();
   const ana = new Client(t);
   const anaMe = await ana.signUp();
-  const invite = await ana.api("POST", "/invites", { email: "ken@example.com" });
-  const ken = new Client(t);
-  await ken.form(new URL(invite.json.url).pathname, { name: "Ken", password: "another good password" });
+  const ken = await teammate(t, ana, "ken@example.com", "Ken");
   const kenMe = (await ken.api("GET", "/me")).json;
 
   assert.equal((await ken.api("POST", "/invites", { email: "x@example.com" })).status, 403);
@@ -538,12 +536,7 @@ Deno.test("accounts - a removed member's scheduled email doesn't go out in their
   await using t = await makeTestApp();
   const ana = new Client(t);
   const anaMe = await ana.signUp();
-  const invite = await ana.api("POST", "/invites", { email: "carol@example.com" });
-  const carol = new Client(t);
-  await carol.form(new URL(invite.json.url).pathname, {
-    name: "Carol Diaz",
-    password: "another good password",
-  });
+  const carol = await teammate(t, ana, "carol@example.com", "Carol Diaz");
   const carolMe = (await carol.api("GET", "/me")).json;
   const draft = (await carol.api("POST", "/messages", {
     to: ["paul@client.example"],

@@ -4,7 +4,7 @@ import { assistantKeys } from "../lib/assistant/keys.ts";
 import { ManualClock } from "../lib/clock/clock.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
-import { Client } from "./helpers/client.ts";
+import { Client, teammate } from "./helpers/client.ts";
 import { personRequest } from "./helpers/people.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
@@ -340,9 +340,7 @@ Deno.test("cards and tasks - per user; other teams get 404; a call task shows on
   assert.match(contactPage.html, /Call Ken about the proposal/);
   assert.equal((await ana.api("PATCH", `/tasks/${task.json.id}`, { done: true })).json.done, true);
 
-  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
-  const bo = new Client(t);
-  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  const bo = await teammate(t, ana, "bo@acme.example", "Bo");
   assert.equal((await cards(bo)).items.length, 0, "cards are per user");
   const others = await bo.api("POST", `/cards/${card.id}/actions`, { action: "dismiss" });
   assert.equal(others.status, 404, "another seller's card isn't there for them, as a missing one");

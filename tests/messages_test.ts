@@ -3,7 +3,7 @@ import { MailerError, type OutgoingEmail, type SendOptions } from "../lib/mail/m
 import { OutboxMailer } from "../lib/mail/outbox.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { makeTestApp } from "./helpers/app.ts";
-import { Client } from "./helpers/client.ts";
+import { Client, teammate } from "./helpers/client.ts";
 import { personRequest } from "./helpers/people.ts";
 import { outbox, outboxAfter, sendEmail, trackingPaths } from "./helpers/mail.ts";
 
@@ -480,9 +480,7 @@ Deno.test("messages - a failed email goes back to a draft to fix and send again;
   assert.equal((await ana.api("GET", `/messages/${id}`)).json.status, "failed");
 
   // Another seller can't; a message that isn't failed can't.
-  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
-  const bo = new Client(t);
-  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  const bo = await teammate(t, ana, "bo@acme.example", "Bo");
   assert.equal((await bo.api("POST", `/messages/${id}/edit`)).status, 403);
 
   const reopened = await ana.api("POST", `/messages/${id}/edit`);
@@ -615,9 +613,7 @@ Deno.test("messages - activity search: subject and recipients, every word, any c
 Deno.test("messages - drafts belong to their sender; sent messages can't be edited", async () => {
   await using t = await makeTestApp();
   const { ana, ken } = await team(t);
-  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
-  const bo = new Client(t);
-  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  const bo = await teammate(t, ana, "bo@acme.example", "Bo");
   const draft =
     (await ana.api("POST", "/messages", { to: [ken.email], subject: "Mine", html: "<p>x</p>" })).json;
   const compose = await ana.page(`/compose/${draft.id}`);

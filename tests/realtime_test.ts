@@ -22,7 +22,7 @@ import type { SupabaseRealtime } from "../lib/realtime/supabase.ts";
 import { RECHECK_MS, RECONNECT_WINDOW_MS } from "../routes/api/live.ts";
 import { serveHandler } from "../routes/serve.ts";
 import { makeTestApp } from "./helpers/app.ts";
-import { Client } from "./helpers/client.ts";
+import { Client, teammate } from "./helpers/client.ts";
 import { outbox, sendEmail, trackingPaths } from "./helpers/mail.ts";
 import { fillFeed } from "./helpers/feed.ts";
 import { standinEnv, startSupabaseStandin } from "./standins/supabase_standin.ts";
@@ -224,9 +224,7 @@ Deno.test("realtime - a live stream ends once its session does: a removed member
   await using t = await makeTestApp();
   const ana = new Client(t);
   const me = await ana.signUp();
-  const invite = await ana.api("POST", "/invites", { email: "ken@example.com" });
-  const ken = new Client(t);
-  await ken.form(new URL(invite.json.url).pathname, { name: "Ken", password: "another good password" });
+  const ken = await teammate(t, ana, "ken@example.com", "Ken");
   const kenId = (await ken.api("GET", "/me")).json.user.id;
   const open = async (client: Client) => {
     const reader = (await client.request("/api/live")).body!.pipeThrough(new TextDecoderStream()).getReader();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { gmailReply, outlookReply, plainReply } from "../lib/inbound/fixtures/mime.ts";
 import { makeTestApp } from "./helpers/app.ts";
-import { bearer, Client } from "./helpers/client.ts";
+import { bearer, Client, teammate } from "./helpers/client.ts";
 import { outbox, sendEmail } from "./helpers/mail.ts";
 
 const start = Date.parse("2026-03-02T09:00:00Z");
@@ -182,9 +182,7 @@ Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand"
   const r = await post(raw);
   assert.equal(r.json.status, "unmatched", "never by subject alone");
   // Unplaced mail (a stranger's, spam) is for admins to place: to a member it does not exist, not even by id.
-  const invite = await ana.api("POST", "/invites", { email: "kim@acme.example" });
-  const kim = new Client(t);
-  await kim.form(new URL(invite.json.url).pathname, { name: "Kim", password: "another good password" });
+  const kim = await teammate(t, ana, "kim@acme.example", "Kim");
   const mailId = r.json.inbound.id;
   for (const path of [`/inbound/${mailId}`, `/inbound/${mailId}/raw`]) {
     assert.equal((await kim.api("GET", path)).status, 404, path);
@@ -272,9 +270,7 @@ Deno.test("replies - unmatched mail: suggested by its sender, dismissed and put 
   const late = await ana.api("POST", `/inbound/${inboundId}/dismiss`);
   assert.equal(late.status, 409);
   assert.equal((await ana.api("GET", `/inbound/${inboundId}`)).json.matchedVia, "by_hand");
-  const invite = await ana.api("POST", "/invites", { email: "kim@acme.example" });
-  const kim = new Client(t);
-  await kim.form(new URL(invite.json.url).pathname, { name: "Kim", password: "another good password" });
+  const kim = await teammate(t, ana, "kim@acme.example", "Kim");
   assert.equal((await kim.api("POST", `/inbound/${inboundId}/restore`)).status, 403);
   const eve = new Client(t);
   await eve.signUp();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../lib/clock/clock.ts";
 import { OutboxMailer } from "../lib/mail/outbox.ts";
 import { makeTestApp } from "./helpers/app.ts";
-import { Client } from "./helpers/client.ts";
+import { Client, teammate } from "./helpers/client.ts";
 import { outbox } from "./helpers/mail.ts";
 
 const start = Date.parse("2026-03-02T09:00:00Z"); // a Monday
@@ -89,9 +89,7 @@ Deno.test("scheduling - only the sender reschedules or cancels; other teams get 
   const { t, ana, draft } = await setup();
   await using _ = t;
   await ana.api("POST", `/messages/${draft.id}/schedule`, { at: start + 3600_000 });
-  const invite = await ana.api("POST", "/invites", { email: "bo@acme.example" });
-  const bo = new Client(t);
-  await bo.form(new URL(invite.json.url).pathname, { name: "Bo", password: "another good password" });
+  const bo = await teammate(t, ana, "bo@acme.example", "Bo");
   assert.equal(
     (await bo.api("PATCH", `/messages/${draft.id}/schedule`, { at: start + 7200_000 })).status,
     403,

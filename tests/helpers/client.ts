@@ -109,6 +109,14 @@ export class Client extends BrowserClient {
   }
 }
 
+/** A teammate's browser: invited by `admin` through the API, joined through the invite page, signed in. */
+export async function teammate(t: TestApp, admin: Client, email: string, name: string): Promise<Client> {
+  const invite = await admin.api("POST", "/invites", { email });
+  const client = new Client(t);
+  await client.form(new URL(invite.json.url).pathname, { name, password: "another good password" });
+  return client;
+}
+
 /** A bearer-token API caller (no cookies, no CSRF). */
 export async function bearer(t: TestApp, token: string, method: string, path: string, body?: unknown) {
   const response = await t.app.request(`http://beacon.test/api${path}`, {
