@@ -62,7 +62,8 @@ export interface Received {
   events: LiveEvent[];
 }
 
-const MAX_RAW_BYTES = 25 * 1024 * 1024;
+/** The largest raw email Beacon takes (requests bigger than this are refused before they are read). */
+export const MAX_RAW_BYTES = 25 * 1024 * 1024;
 /**
  * The texts kept on the mail's record, in characters: KV stores a string in up to 2 bytes a character and a
  * value in at most 64 KiB, so together they stay well under it. Longer mail is cut ("…"); its original is

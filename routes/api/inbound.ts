@@ -12,8 +12,6 @@ import { apiRouter, errors, IdParams, json, jsonBody, orNull, security, tooLarge
 
 export const inboundApi = apiRouter();
 
-export const MAX_RAW = 25 * 1024 * 1024;
-
 const InboundSchema = z.object({
   id: z.string(),
   via: z.enum(["resend", "raw", "outbox"]),
@@ -56,7 +54,6 @@ inboundApi.openapi(
     const { team } = viewer(c);
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (!raw.byteLength) throw invalid({ body: "Send the message as the request body." });
-    if (raw.byteLength > MAX_RAW) throw new AppError(413, "too_large", "Messages can be at most 25 MB.");
     const received = await receiveAndFollowUp(deps, raw, { via: "raw", teamId: team.id });
     return c.json(
       { status: received.status, inbound: received.mail ? pickInbound(received.mail) : null },

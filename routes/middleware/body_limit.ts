@@ -8,7 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../lib/http/errors.ts";
 import type { AppEnv } from "../deps.ts";
-import { MAX_RAW } from "../api/inbound.ts";
+import { MAX_RAW_BYTES } from "../../lib/inbound/receive.ts";
 
 /** Every request body but raw mail and attachments. */
 export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
@@ -25,7 +25,7 @@ const ATTACHMENT_UPLOAD = /^\/api\/messages\/[^/]+\/attachments$/;
 
 export function limitBodies(): MiddlewareHandler<AppEnv> {
   const usual = limit(MAX_REQUEST_BYTES, "Request bodies");
-  const mail = limit(MAX_RAW, "Messages");
+  const mail = limit(MAX_RAW_BYTES, "Messages");
   return (c, next) => {
     if (!c.req.raw.body) return next();
     if (c.req.method === "POST" && ATTACHMENT_UPLOAD.test(c.req.path)) return next();
