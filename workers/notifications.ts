@@ -13,7 +13,7 @@ import {
 import { type Card, CARD_TITLES } from "../lib/assistant/types.ts";
 import type { User } from "../lib/accounts/types.ts";
 import { getUser, updateProfile } from "../lib/accounts/users.ts";
-import { renderEmail } from "../lib/messages/render.ts";
+import { beaconEmail } from "../lib/mail/beacon_email.ts";
 import type { LiveEvent } from "../lib/realtime/realtime.ts";
 import { removeJob } from "../lib/scheduler/scheduler.ts";
 import type { Job, JobRef } from "../lib/scheduler/scheduler.ts";
@@ -50,18 +50,10 @@ function cardLine(card: Card, user: User, now: number): string {
 }
 
 async function mailSeller(deps: AppDeps, user: User, subject: string, html: string, key: string) {
-  const rendered = renderEmail(html, { tracking: null });
-  await deps.mailer.send({
-    from: `"Beacon" <${deps.config.mail.from}>`,
-    to: [user.email],
-    cc: [],
-    bcc: [],
-    subject,
-    html: rendered.html,
-    text: rendered.text,
-    headers: { "Auto-Submitted": "auto-generated" },
-    attachments: [],
-  }, { teamId: user.teamId, idempotencyKey: key });
+  await deps.mailer.send(
+    beaconEmail({ from: deps.config.mail.from, to: user.email, subject, html }),
+    { teamId: user.teamId, idempotencyKey: key },
+  );
 }
 
 const escape = (s: string) =>

@@ -5,7 +5,7 @@
 import type { Mailer, OutgoingEmail } from "../mail/mailer.ts";
 import { createInvite, type Invite } from "./invites.ts";
 import type { Team, User } from "./types.ts";
-import { renderEmail } from "../messages/render.ts";
+import { beaconEmail } from "../mail/beacon_email.ts";
 import { escapeHtml } from "../templates/merge.ts";
 
 export interface InviteLetter {
@@ -24,19 +24,13 @@ export function inviteEmail(letter: InviteLetter): OutgoingEmail {
   const html = `<p>${who} invited you to join ${team} on Beacon, where your team writes to customers and ` +
     `sees what they do with the emails.</p><p><a href="${escapeHtml(letter.url)}">Join ${team}</a></p>` +
     `<p>The link works once, for seven days. If you didn't expect it, you can ignore this email.</p>`;
-  const rendered = renderEmail(html, { tracking: null });
-  return {
-    from: `"Beacon" <${letter.from}>`,
-    to: [letter.to],
-    cc: [],
-    bcc: [],
+  return beaconEmail({
+    from: letter.from,
+    to: letter.to,
     replyTo: letter.inviter.email,
     subject: `${letter.inviter.name} invited you to ${letter.team} on Beacon`,
-    html: rendered.html,
-    text: rendered.text,
-    headers: { "Auto-Submitted": "auto-generated" },
-    attachments: [],
-  };
+    html,
+  });
 }
 
 /** Sends it; false (logged) when the mailer refused, so the page can say to pass the link on by hand. */
