@@ -170,7 +170,7 @@ async function deliver(
       ? { reason: `${sender.name} was removed from the team before it went out.`, summary: "sender removed" }
       : { reason: "The sender's account no longer exists.", summary: "sender's account removed" };
     const failed = (m: Message) => withFailure(m, { ...failure, at: clock.now() });
-    return await finish(deps, context, first, failed, undefined, {}, false);
+    return await finish(deps, context, first, failed, { tellSender: false });
   }
   if (!team) return;
   let built: Awaited<ReturnType<typeof buildEmail>>;
@@ -210,13 +210,16 @@ async function deliver(
       failure: null,
       lateByMs: context.lateBy > 60_000 ? context.lateBy : null,
       listKey: newId(now),
-    }), (op, m, before) => {
-      // Listed again as of now: Activity and timelines show it above what went out before it.
-      relist(op, before, m);
-      op.set(trackingKeys.stats(m.teamId, m.id), emptyStats(m, now))
-        .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id })
-        .set(messageKeys.byProviderId(m.providerId!), { teamId: m.teamId, messageId: m.id });
-    }, context.lateBy > 60_000 ? { lateByMs: context.lateBy } : {});
+    }), {
+      extra: (op, m, before) => {
+        // Listed again as of now: Activity and timelines show it above what went out before it.
+        relist(op, before, m);
+        op.set(trackingKeys.stats(m.teamId, m.id), emptyStats(m, now))
+          .set(messageKeys.byRfcId(m.rfcMessageId!), { teamId: m.teamId, messageId: m.id })
+          .set(messageKeys.byProviderId(m.providerId!), { teamId: m.teamId, messageId: m.id });
+      },
+      event: context.lateBy > 60_000 ? { lateByMs: context.lateBy } : {},
+    });
   } catch (error) {
     await onError(deps, job, context, first, error);
   }
@@ -285,10 +288,14 @@ async function finish(
   context: JobContext,
   start: Deno.KvEntryMaybe<Message>,
   change: (m: Message) => Message,
-  extra?: (op: Deno.AtomicOperation, m: Message, before: Message) => void,
-  event: Record<string, unknown> = {},
-  /** A failure's alert and card go to its sender: not to one no longer on the team. */
-  tellSender = true,
+  { extra, event = {}, tellSender = true }: {
+    /** More writes for the same commit. */
+    extra?: (op: Deno.AtomicOperation, m: Message, before: Message) => void;
+    /** Extra detail for the live update. */
+    event?: Record<string, unknown>;
+    /** A failure's alert and card go to its sender: not to one no longer on the team. */
+    tellSender?: boolean;
+  } = {},
 ): Promise<void> {
   const { kv, clock, realtime } = deps;
   for (let entry: Deno.KvEntryMaybe<Message> = start;; entry = await kv.get<Message>(entry.key)) {
