@@ -105,6 +105,64 @@ Deno.test("api limits - the document says which operations can answer 413 and 41
   assert.ok(!get["413"] && !get["415"], "no body");
 });
 
+Deno.test("api limits - a field the endpoint doesn't read is refused by name, nested ones by path, and changes nothing", async () => {
+  await using t = await makeTestApp();
+  const { ana } = await seller(t);
+  const draft = (await ana.api("POST", "/messages", { subject: "Kept", html: "<p>Hi</p>" })).json;
+  const patched = await ana.api("PATCH", `/messages/${draft.id}`, {
+    subjet: "Changed",
+    html: "<p>Changed</p>",
+    regarding: { type: "contact", id: "01M998VJ3DXYKXD9E3JDMSJD7Z", name: "Ken" },
+  });
+  assert.equal(patched.status, 400);
+  const unread =
+    "This endpoint has no such field; the API document (/api/openapi.json) lists the ones it takes.";
+  assert.deepEqual(patched.json.error.fields, { subjet: unread, "regarding.name": unread });
+  assert.deepEqual(
+    ((await ana.api("GET", `/messages/${draft.id}`)).json as { subject: string; html: string }).subject,
+    "Kept",
+  );
+  assert.match((await ana.api("GET", `/messages/${draft.id}`)).json.html, /<p>Hi<\/p>/);
+
+  const contact = await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    email: "ken@globex.example",
+    compnay: "Globex",
+  });
+  assert.equal(contact.status, 400);
+  assert.deepEqual(Object.keys(contact.json.error.fields), ["compnay"]);
+  assert.equal((await ana.api("GET", "/contacts")).json.items.length, 0);
+
+  // A field the schema reads but finds wrong is reported as before; the unread ones once the rest is right.
+  const invalid = await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    email: "not an address",
+    compnay: "G",
+  });
+  assert.deepEqual(Object.keys(invalid.json.error.fields), ["email"]);
+});
+
+Deno.test("api limits - the document closes every request body's objects to fields it doesn't list", async () => {
+  await using t = await makeTestApp();
+  const doc = await (await t.app.request("/api/openapi.json")).json();
+  const schemas = doc.components.schemas;
+  for (const name of ["ContactInput", "ContactPatch", "DraftPatch", "TeamSettingsInput"]) {
+    assert.equal(schemas[name].additionalProperties, false, name);
+  }
+  assert.equal(
+    schemas.DraftPatch.properties.regarding.additionalProperties,
+    false,
+    "nested objects too",
+  );
+  const cardAction = doc.paths["/cards/{id}/actions"].post.requestBody.content["application/json"].schema;
+  const options = schemas[cardAction.$ref.split("/").at(-1)].oneOf;
+  assert.ok(
+    options.length > 1 &&
+      options.every((o: { additionalProperties?: boolean }) => o.additionalProperties === false),
+  );
+  assert.equal(schemas.Contact.additionalProperties, undefined, "responses are left as they are");
+});
+
 Deno.test("api limits - a cursor of another list or team, or none at all, is a 400 on cursor", async () => {
   await using t = await makeTestApp();
   const { ana } = await seller(t);

@@ -55,7 +55,37 @@ export function apiDocument() {
       if (requestBody.content?.["application/json"]) responses["415"] ??= documented(notJson);
     }
   }
+  closeRequestBodies(doc);
   return doc;
+}
+
+type Schema = Record<string, unknown>;
+
+/**
+ * Marks the objects of every JSON request body `additionalProperties: false`, as `apiRouter` refuses fields an
+ * endpoint doesn't read: the body's schema, the components it refers to, and the objects within them.
+ */
+function closeRequestBodies(doc: ReturnType<typeof api.getOpenAPI31Document>) {
+  const components = (doc.components?.schemas ?? {}) as Record<string, Schema>;
+  const seen = new Set<Schema>();
+  const close = (schema: unknown): void => {
+    if (typeof schema !== "object" || schema === null || seen.has(schema as Schema)) return;
+    const s = schema as Schema;
+    seen.add(s);
+    if (typeof s.$ref === "string") return close(components[s.$ref.replace("#/components/schemas/", "")]);
+    if ([s.type].flat().includes("object") && s.properties) s.additionalProperties ??= false;
+    for (const child of Object.values((s.properties ?? {}) as Schema)) close(child);
+    for (const child of [s.items, ...((s.anyOf ?? []) as unknown[]), ...((s.oneOf ?? []) as unknown[])]) {
+      close(child);
+    }
+  };
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const body =
+        (operation as { requestBody?: { content?: Record<string, { schema?: unknown }> } }).requestBody;
+      close(body?.content?.["application/json"]?.schema);
+    }
+  }
 }
 
 /** An error answer as the document writes it (the generator turns the routes' own into this). */

@@ -1,16 +1,28 @@
 /** Shared pieces of the JSON API: the router factory, error and common schemas. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { fieldErrorsFromIssues, invalid } from "../../lib/http/errors.ts";
+import { unknownFields } from "../../lib/validation/unknown_fields.ts";
 import type { AppEnv } from "../deps.ts";
 
-/** An API router whose validation failures become 400s naming each field, like everywhere else. */
+/**
+ * An API router whose validation failures become 400s naming each field, like everywhere else. A JSON body's
+ * fields the endpoint doesn't read are refused by name too, once the rest is valid: a misspelt `subjet` would
+ * otherwise be dropped and the call answer 200 without it. (The pages' forms parse with the same schemas in
+ * `lib/`, where the fields a form adds, like `_csrf`, are simply not read.)
+ */
 export function apiRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
+    defaultHook: async (result, c) => {
       if (!result.success) throw invalid(fieldErrorsFromIssues(result.error.issues));
+      if (result.target !== "json") return;
+      const unknown = unknownFields(await c.req.json(), result.data);
+      if (unknown.length) throw invalid(Object.fromEntries(unknown.map((field) => [field, UNKNOWN_FIELD])));
     },
   });
 }
+
+const UNKNOWN_FIELD =
+  "This endpoint has no such field; the API document (/api/openapi.json) lists the ones it takes.";
 
 export const ErrorBody = z.object({
   error: z.object({
