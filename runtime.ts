@@ -25,6 +25,7 @@ import { registerNotifications } from "./workers/notifications.ts";
 import { registerAttachmentCleanup } from "./workers/replies.ts";
 import { registerRetention } from "./workers/retention.ts";
 import { afterTrackingCommit } from "./workers/engagement.ts";
+import { CsrfTokens } from "./lib/accounts/csrf.ts";
 
 export interface RuntimeParts {
   kv: Deno.Kv;
@@ -69,6 +70,7 @@ export function assemble(parts: RuntimeParts): AppDeps {
     recorder: new EventRecorder(kv),
     signer: new TrackingSigner(parts.secrets.tracking),
     replyTokens: new ReplyTokenSigner(parts.secrets.tracking),
+    csrf: new CsrfTokens(parts.secrets.session),
     blobs: parts.blobs ?? new KvBlobStore(kv),
   };
   registerDelivery(deps);

@@ -10,6 +10,7 @@ import type { EventRecorder } from "../lib/tracking/recorder.ts";
 import type { TrackingSigner } from "../lib/tracking/tokens.ts";
 import type { ReplyTokenSigner } from "../lib/inbound/reply_token.ts";
 import type { BlobStore } from "../lib/storage/blobs.ts";
+import type { CsrfTokens } from "../lib/accounts/csrf.ts";
 
 export interface AppDeps {
   kv: Deno.Kv;
@@ -22,6 +23,8 @@ export interface AppDeps {
   recorder: EventRecorder;
   signer: TrackingSigner;
   replyTokens: ReplyTokenSigner;
+  /** The pages' CSRF tokens, signed with the session secret. */
+  csrf: CsrfTokens;
   blobs: BlobStore;
   /** Cache-busting hash of the island bundle. */
   assetsHash: string;
@@ -47,6 +50,9 @@ export type AppEnv = {
     /** How the request was authenticated. */
     via: "session" | "token" | null;
     sessionToken: string | null;
+    /** The browser's random CSRF cookie (request context sets it). */
+    csrfCookie: string;
+    /** The token the pages carry and changes must send back: the cookie bound to the session (authenticate). */
     csrfToken: string;
   };
   Bindings: { remoteAddr?: Deno.NetAddr };

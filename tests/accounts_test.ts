@@ -233,7 +233,11 @@ Deno.test("accounts - CSRF: state changes without the token are refused, with it
   const crossSite = await ana.request("/api/contacts", {
     method: "POST",
     body: JSON.stringify({ firstName: "Ken", email: "ken@example.com" }),
-    headers: { "content-type": "application/json", "x-csrf-token": ana.csrf, origin: "https://evil.example" },
+    headers: {
+      "content-type": "application/json",
+      "x-csrf-token": await ana.csrfToken(),
+      origin: "https://evil.example",
+    },
   });
   assert.equal(crossSite.status, 403);
   assert.equal((await ana.api("GET", "/contacts")).json.items.length, 0, "nothing was written");
@@ -241,6 +245,46 @@ Deno.test("accounts - CSRF: state changes without the token are refused, with it
     (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).status,
     201,
   );
+});
+
+Deno.test("accounts - a CSRF token works only in the browser and session it was made for", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp({ email: "ana@example.com" });
+  const eve = new Client(t);
+  await eve.signUp({ email: "eve@example.com" });
+  const contacts = async () => (await ana.api("GET", "/contacts")).json.items.length;
+
+  // Eve can set cookies for the site (a sibling subdomain, plain HTTP): she plants her own CSRF cookie in
+  // Ana's browser and posts her own token with it. With a plain double submit the two matched.
+  const planted = new Client(t);
+  planted.cookies = new Map([...ana.cookies, ["beacon_csrf", eve.cookies.get("beacon_csrf")!]]);
+  const forged = await planted.request("/api/contacts", {
+    method: "POST",
+    body: JSON.stringify({ firstName: "Ken", email: "ken@example.com" }),
+    headers: { "content-type": "application/json", "x-csrf-token": await eve.csrfToken() },
+  });
+  assert.equal(forged.status, 403);
+  assert.equal((await forged.json()).error.code, "csrf");
+  assert.equal(await contacts(), 0);
+
+  // A token from before signing in again is the old session's.
+  const before = await ana.csrfToken();
+  await ana.page("/signin");
+  const again = await ana.form("/signin", { email: "ana@example.com", password: "correct horse battery" });
+  assert.equal(again.status, 303);
+  const stale = await ana.request("/api/contacts", {
+    method: "POST",
+    body: JSON.stringify({ firstName: "Ken", email: "ken@example.com" }),
+    headers: { "content-type": "application/json", "x-csrf-token": before },
+  });
+  assert.equal(stale.status, 403);
+  assert.equal(await contacts(), 0);
+  assert.equal(
+    (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).status,
+    201,
+  );
+  assert.notEqual(await ana.csrfToken(), before, "the pages of the new session carry a new token");
 });
 
 Deno.test("accounts - invites: one-time link, joins as the given role, expires", async () => {
@@ -397,6 +441,8 @@ Deno.test("accounts - guessing the current password to change it is throttled li
   assert.equal((await bearer(t, token, "POST", "/me/password", right)).status, 204);
 
   // The other way round: a stranger's wrong sign-ins don't stop the signed-in owner changing the password.
+  // (The change ended Ana's session: she opens the sign-in page again, whose form has a token of no session.)
+  await ana.page("/signin");
   assert.equal(
     (await ana.form("/signin", { email: "ana@example.com", password: "the attacker's own" })).status,
     303,
@@ -461,13 +507,14 @@ Deno.test("accounts - a form posted after the session ended goes to sign-in, the
   await using t = await makeTestApp();
   const ana = new Client(t);
   await ana.signUp({ email: "ana@example.com" });
-  // Signed out in another tab: this tab's form comes back with its token, but no session.
+  // Signed out in another tab: this tab's form comes back with the token of the session that ended.
+  const token = await ana.csrfToken();
   const otherTab = new Client(t);
   otherTab.cookies = ana.cookies;
   assert.equal((await otherTab.form("/signout", {})).status, 303);
   const posted = await ana.request("/contacts", {
     method: "POST",
-    body: new URLSearchParams({ _csrf: ana.csrf, firstName: "Ken", email: "ken@example.com" }),
+    body: new URLSearchParams({ _csrf: token, firstName: "Ken", email: "ken@example.com" }),
     redirect: "manual",
     headers: {
       "content-type": "application/x-www-form-urlencoded",

@@ -17,17 +17,17 @@ async function seller(t: TestApp) {
 }
 
 /** A request as the pages' scripts send it (session cookie and CSRF header), with a body as given. */
-function raw(
+async function raw(
   client: Client,
   method: string,
   path: string,
   body: BodyInit,
   headers: Record<string, string> = {},
 ) {
-  return client.request(`/api${path}`, {
+  return await client.request(`/api${path}`, {
     method,
     body,
-    headers: { "x-csrf-token": client.csrf, ...headers },
+    headers: { "x-csrf-token": await client.csrfToken(), ...headers },
   });
 }
 

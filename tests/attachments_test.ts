@@ -35,7 +35,7 @@ async function setup(env: Record<string, string> = {}) {
       {
         method: "POST",
         body: bytes as BodyInit,
-        headers: { "content-type": type, "x-csrf-token": ana.csrf },
+        headers: { "content-type": type, "x-csrf-token": await ana.csrfToken() },
       },
     );
     return { status: response.status, json: await response.json() };
@@ -169,7 +169,7 @@ Deno.test("attachments - other teams get 404; unsafe types are never served inli
   const steal = await eve.request(`/api/messages/${draft.id}/attachments?filename=x.pdf`, {
     method: "POST",
     body: "x",
-    headers: { "x-csrf-token": eve.csrf },
+    headers: { "x-csrf-token": await eve.csrfToken() },
   });
   assert.equal(steal.status, 404);
 });

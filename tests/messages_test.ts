@@ -131,7 +131,11 @@ async function keyedDraft(client: Client, key: string, body: unknown) {
   const response = await client.request("/api/messages", {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-csrf-token": client.csrf, "idempotency-key": key },
+    headers: {
+      "content-type": "application/json",
+      "x-csrf-token": await client.csrfToken(),
+      "idempotency-key": key,
+    },
   });
   return {
     status: response.status,
@@ -144,7 +148,7 @@ async function keyedDraft(client: Client, key: string, body: unknown) {
 async function keyedSend(client: Client, id: string, key: string) {
   const response = await client.request(`/api/messages/${id}/send`, {
     method: "POST",
-    headers: { "x-csrf-token": client.csrf, "idempotency-key": key },
+    headers: { "x-csrf-token": await client.csrfToken(), "idempotency-key": key },
   });
   return {
     status: response.status,

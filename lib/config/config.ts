@@ -72,7 +72,7 @@ export class ConfigError extends Error {
 /** Variables a production start-up refuses to run without, with what each is for. */
 export const REQUIRED_IN_PRODUCTION: Record<string, string> = {
   BEACON_BASE_URL: "the public URL of this deployment, used in tracking links",
-  BEACON_SESSION_SECRET: "kept for signing session-bound values (32+ random characters)",
+  BEACON_SESSION_SECRET: "signs CSRF tokens, bound to each session (32+ random characters)",
   BEACON_TRACKING_SECRET: "signs tracking tokens (32+ random characters)",
 };
 

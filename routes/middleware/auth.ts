@@ -25,6 +25,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     } else if (getCookie(c, SESSION_COOKIE)) {
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
     }
+    // Bound to the live session, or to none: a stale session cookie is deleted above, so the browser won't send
+    // it with the form. A token-authenticated call needs no CSRF token.
+    if (c.get("via") !== "token") {
+      c.set("csrfToken", await c.get("deps").csrf.tokenFor(c.get("csrfCookie"), c.get("sessionToken") ?? ""));
+    }
     await next();
   };
 }
@@ -83,20 +88,23 @@ export function viewer(c: Context<AppEnv>): Viewer {
  */
 export function requireUserPage(): MiddlewareHandler<AppEnv> {
   return async function requireUserPage(c, next) {
-    if (!c.get("user")) {
-      const posted = c.req.method !== "GET";
-      const back = posted ? postedFrom(c) ?? "/" : c.req.path + (new URL(c.req.url).search);
-      const signIn = `/signin?next=${encodeURIComponent(back)}`;
-      if (!posted && !getCookie(c, SESSION_COOKIE)) return c.redirect(signIn, 303);
-      return redirectWithFlash(c, signIn, {
-        kind: "info",
-        text: posted
-          ? "Your session ended, so that wasn't saved. Sign in, then try again."
-          : "Your session ended. Sign in to carry on.",
-      });
-    }
+    if (!c.get("user")) return toSignIn(c);
     await next();
   };
+}
+
+/** To sign in, and then back to the page asked for (or the one a form was posted from), saying why. */
+export function toSignIn(c: Context<AppEnv>) {
+  const posted = c.req.method !== "GET";
+  const back = posted ? postedFrom(c) ?? "/" : c.req.path + (new URL(c.req.url).search);
+  const signIn = `/signin?next=${encodeURIComponent(back)}`;
+  if (!posted && !getCookie(c, SESSION_COOKIE)) return c.redirect(signIn, 303);
+  return redirectWithFlash(c, signIn, {
+    kind: "info",
+    text: posted
+      ? "Your session ended, so that wasn't saved. Sign in, then try again."
+      : "Your session ended. Sign in to carry on.",
+  });
 }
 
 /** API: 401 for anyone not signed in or without a valid token. */

@@ -1,7 +1,7 @@
 /**
  * CSRF protection for every state-changing request made with a cookie: the token
- * from the CSRF cookie must come back in the `_csrf` form field or the
- * `X-CSRF-Token` header (double submit), and a cross-site Origin is refused.
+ * the pages carry (the browser's CSRF cookie bound to its session, lib/accounts/csrf.ts) must come back in the
+ * `_csrf` form field or the `X-CSRF-Token` header (a signed double submit), and a cross-site Origin is refused.
  * Bearer-token API calls carry no ambient credentials and are exempt.
  */
 import type { MiddlewareHandler } from "hono";
@@ -9,6 +9,7 @@ import { AppError } from "../../lib/http/errors.ts";
 import { timingSafeEqualText } from "../../lib/crypto/tokens.ts";
 import type { AppEnv } from "../deps.ts";
 import { isApi, postedFrom, redirectWithFlash } from "./request_context.ts";
+import { toSignIn } from "./auth.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -29,8 +30,11 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     }
     if (!sent || !timingSafeEqualText(sent, c.get("csrfToken"))) {
       // A page's form whose token has gone (cookies cleared, another browser session): back to that page,
-      // which has a fresh token, saying so; an island's call gets the error to show.
+      // which has a fresh token, saying so; an island's call gets the error to show. A token is bound to the
+      // session it was made in, so a form sent with one after that session ended (signed out in another tab)
+      // is sent to sign in first, as any page of the app would be then.
       if (!isApi(c.req.path)) {
+        if (sent && !c.get("user")) return toSignIn(c);
         return redirectWithFlash(c, postedFrom(c) ?? "/", {
           kind: "error",
           text: "That form had expired, so nothing was saved. Please try again.",

@@ -1,4 +1,7 @@
-/** First middleware: deps and the CSRF token cookie; and the one-time flash message, which pages take. */
+/**
+ * First middleware: deps and the CSRF cookie (`authenticate` binds the pages' token to the session, see
+ * lib/accounts/csrf.ts); and the one-time flash message, which pages take.
+ */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../../lib/crypto/tokens.ts";
@@ -16,17 +19,18 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set("via", null);
     c.set("sessionToken", null);
 
-    let csrf = getCookie(c, CSRF_COOKIE);
-    if (!csrf || !/^[\w-]{43}$/.test(csrf)) {
-      csrf = randomToken(32);
-      setCookie(c, CSRF_COOKIE, csrf, {
+    let browser = getCookie(c, CSRF_COOKIE);
+    if (!browser || !/^[\w-]{43}$/.test(browser)) {
+      browser = randomToken(32);
+      setCookie(c, CSRF_COOKIE, browser, {
         httpOnly: true,
         sameSite: "Lax",
         secure: deps.config.production,
         path: "/",
       });
     }
-    c.set("csrfToken", csrf);
+    c.set("csrfCookie", browser);
+    c.set("csrfToken", "");
     await next();
   };
 }

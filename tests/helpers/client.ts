@@ -11,9 +11,7 @@ export abstract class BrowserClient {
   /** Sends one request, its Cookie header already set; `path` is absolute ("/signin"). */
   protected abstract send(path: string, init: RequestInit): Promise<Response>;
 
-  get csrf(): string {
-    return this.cookies.get("beacon_csrf") ?? "";
-  }
+  #csrf = { token: "", cookies: "" };
 
   /** The Cookie header this client sends. */
   get cookieHeader(): string {
@@ -45,9 +43,8 @@ export abstract class BrowserClient {
 
   /** Posts a form with the CSRF token, as a page would. */
   async form(path: string, fields: Record<string, string>, { csrf = true } = {}): Promise<Response> {
-    await this.ensureCsrf();
     const body = new URLSearchParams(fields);
-    if (csrf) body.set("_csrf", this.csrf);
+    if (csrf) body.set("_csrf", await this.csrfToken());
     return await this.request(path, {
       method: "POST",
       body,
@@ -59,11 +56,11 @@ export abstract class BrowserClient {
   /** Calls the JSON API with the session cookie and CSRF header, as islands do. */
   // deno-lint-ignore no-explicit-any
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    await this.ensureCsrf();
+    const csrf = await this.csrfToken();
     const response = await this.request(`/api${path}`, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { "content-type": "application/json", "x-csrf-token": this.csrf },
+      headers: { "content-type": "application/json", "x-csrf-token": csrf },
     });
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : null };
@@ -90,9 +87,19 @@ export abstract class BrowserClient {
     return me.json as { user: { id: string; email: string; teamId: string }; team: { id: string } };
   }
 
-  /** A first visit, for the CSRF cookie. */
-  private async ensureCsrf(): Promise<void> {
-    if (!this.csrf) await (await this.request("/signin")).body?.cancel();
+  /**
+   * The CSRF token as the pages give it to this browser, read off a page's meta tag: on a first visit, and again
+   * once the cookies it is bound to (the CSRF cookie and the session's) have changed, after signing in or out.
+   */
+  async csrfToken(): Promise<string> {
+    const cookies = () => `${this.cookies.get("beacon_csrf")} ${this.cookies.get("beacon_session")}`;
+    if (this.#csrf.token && this.#csrf.cookies === cookies()) return this.#csrf.token;
+    let page = await this.page("/signin?next=/settings/profile");
+    if (page.status === 302) page = await this.page(page.response.headers.get("location")!);
+    const token = page.html.match(/<meta name="csrf-token" content="([^"]*)"/)?.[1];
+    if (!token) throw new Error(`no CSRF token on ${page.response.url || "the page"} (${page.status})`);
+    this.#csrf = { token, cookies: cookies() };
+    return token;
   }
 }
 
