@@ -8,8 +8,11 @@ import { EmptyState, PageHeader, type PageHeaderProps, Pager, SearchBox } from "
  */
 export function ListPage(
   { search, items, cursor = null, paged = false, empty, children, ...header }: PageHeaderProps & {
-    /** What is searched for, the box's placeholder, and what the list holds ("companies"). */
-    search?: { q: string; placeholder: string; plural: string };
+    /**
+     * What is searched for, the box's placeholder, what the list holds ("companies"), and the list's other
+     * query parameters (a filter), which a search and the pages keep.
+     */
+    search?: { q: string; placeholder: string; plural: string; params?: Record<string, string> };
     items: readonly unknown[];
     /** Where the next page starts, for lists shown a page at a time. */
     cursor?: string | null;
@@ -21,10 +24,11 @@ export function ListPage(
   },
 ) {
   const q = search?.q ?? "";
+  const params = search?.params ?? {};
   return (
     <>
       <PageHeader {...header} />
-      {search && <SearchBox q={q} placeholder={search.placeholder} />}
+      {search && <SearchBox q={q} placeholder={search.placeholder} params={params} />}
       {items.length > 0
         ? children
         : search && q
@@ -34,7 +38,7 @@ export function ListPage(
           </EmptyState>
         )
         : empty}
-      <Pager cursor={cursor} params={q ? { q } : {}} paged={paged} />
+      <Pager cursor={cursor} params={q ? { ...params, q } : params} paged={paged} />
     </>
   );
 }

@@ -358,9 +358,19 @@ export function DataTable(
 }
 
 /** A list's search box on its own: a form of one field. */
-export function SearchBox({ q, placeholder }: { q: string; placeholder: string }) {
+export function SearchBox(
+  { q, placeholder, params = {} }: {
+    q: string;
+    placeholder: string;
+    /** The list's other query parameters (a filter), kept by a search. */
+    params?: Record<string, string>;
+  },
+) {
   return (
     <form method="get" class="search" role="search">
+      {Object.entries(params).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <Icon name="search" />
       <SearchInput q={q} placeholder={placeholder} label={placeholder} />
     </form>

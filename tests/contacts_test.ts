@@ -6,6 +6,7 @@ import { sendEmail } from "./helpers/mail.ts";
 import { listMessagesFor } from "../lib/messages/list.ts";
 import { TIMELINE_PAGE } from "../routes/pages/timeline.tsx";
 import { contactKeys } from "../lib/contacts/keys.ts";
+import { ManualClock } from "../lib/clock/clock.ts";
 
 Deno.test("contacts - create, read, patch and delete through the API", async () => {
   await using t = await makeTestApp();
@@ -68,12 +69,14 @@ Deno.test("contacts - validation names each field and writes nothing", async () 
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.code, "validation");
   assert.deepEqual(Object.keys(bad.json.error.fields).sort(), [
+    "companyId",
     "email",
     "firstName",
     "phone",
     "timeZone",
     "tracking",
-  ]);
+  ], "an unknown company is named with the rest, not after they are fixed");
+  assert.equal(bad.json.error.fields.companyId, "Choose a company of your team.");
   assert.match(bad.json.error.fields.timeZone, /"Mars\/Olympus" is not an IANA time zone/);
   const noCompany = await ana.api("POST", "/contacts", {
     firstName: "A",
@@ -82,7 +85,57 @@ Deno.test("contacts - validation names each field and writes nothing", async () 
   });
   assert.equal(noCompany.status, 400);
   assert.match(noCompany.json.error.fields.companyId, /company of your team/);
+  const longId = await ana.api("POST", "/contacts", {
+    firstName: "",
+    email: "a@example.com",
+    companyId: "x".repeat(3000),
+  });
+  assert.equal(longId.status, 400, "not a key KV would refuse");
+  assert.deepEqual(longId.json.error.fields, {
+    firstName: "Enter a first name.",
+    companyId: "Choose a company of your team.",
+  });
   assert.equal(await countKeys(t.kv), before);
+
+  // A change, and the form, alike.
+  const ken = (await ana.api("POST", "/contacts", { firstName: "Ken", email: "ken@example.com" })).json;
+  const saved = await countKeys(t.kv);
+  const patch = await ana.api("PATCH", `/contacts/${ken.id}`, {
+    email: "nope",
+    companyId: "01JD0000000000000000000000",
+    companyName: "x".repeat(121),
+  });
+  assert.equal(patch.status, 400);
+  assert.deepEqual(Object.keys(patch.json.error.fields).sort(), ["companyId", "companyName", "email"]);
+  const both = await ana.api("POST", "/contacts", {
+    firstName: "",
+    email: "a@b.example",
+    companyId: "01JD0000000000000000000000",
+    companyName: "Initech",
+  });
+  assert.deepEqual(Object.keys(both.json.error.fields).sort(), ["companyName", "firstName"]);
+  assert.match(both.json.error.fields.companyName, /not both/);
+  const misspelt = await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    email: "ken2@example.com",
+    compnyName: "Initech",
+    companyId: "01JD0000000000000000000000",
+  });
+  assert.deepEqual(Object.keys(misspelt.json.error.fields).sort(), ["companyId", "compnyName"]);
+  for (const path of ["/contacts", `/contacts/${ken.id}`]) {
+    const form = await ana.form(path, {
+      firstName: "Ken",
+      email: "bad",
+      tracking: "allow",
+      companyId: "01JD0000000000000000000000",
+    });
+    assert.equal(form.status, 400, path);
+    const html = await form.text();
+    assert.match(html, /Enter a valid email address/, path);
+    assert.match(html, /Choose a company of your team\./, path);
+  }
+  assert.equal(await countKeys(t.kv), saved, "nothing written");
+  assert.equal((await ana.api("GET", `/contacts/${ken.id}`)).json.email, "ken@example.com");
 });
 
 Deno.test("contacts - typed names and subjects lose bidi overrides, which would make them display as something else", async () => {
@@ -197,6 +250,8 @@ Deno.test("contacts - list is by name, searchable, and paginates with a cursor",
     ) => c.firstName);
   assert.deepEqual(await search("elo"), ["Élodie"], "accents ignored");
   assert.deepEqual(await search("globex"), ["Carla"], "company name");
+  await ana.api("PATCH", `/companies/${globex.id}`, { domain: "globex.com" });
+  assert.deepEqual(await search("globex.com"), ["Carla"], "company domain, her own address elsewhere");
   assert.deepEqual(await search("sales"), ["Farah"], "title");
   const paged = await ana.api("GET", "/contacts?q=example.com&limit=4");
   assert.equal(paged.json.items.length, 4);
@@ -637,4 +692,156 @@ Deno.test("contacts - a company domain with no domain in it is refused by name, 
   const ok = await ana.api("POST", "/companies", { name: "Zeta", domain: "https://www.zeta.example/about" });
   assert.equal(ok.json.domain, "zeta.example");
   assert.equal((await ana.api("POST", "/companies", { name: "Eta", domain: "" })).json.domain, null);
+});
+
+Deno.test("contacts - the page shows the closed dates ahead of the hours advice uses, soonest first", async () => {
+  await using t = await makeTestApp({ clock: new ManualClock(Date.parse("2026-12-24T20:00:00Z")) });
+  const ana = new Client(t);
+  await ana.signUp();
+  const hours = (closedDates: string[]) => ({
+    days: [1, 2, 3, 4, 5],
+    start: "09:00",
+    end: "17:00",
+    closedDates,
+  });
+  // 20:00 on the 24th in London is already the 25th in Tokyo: their calendar decides what is past.
+  const ken = (await ana.api("POST", "/contacts", {
+    firstName: "Ken",
+    email: "ken@example.com",
+    timeZone: "Asia/Tokyo",
+    businessHours: hours(["2027-01-01", "2026-12-24", "2026-12-25", "2026-12-31"]),
+  })).json;
+  const closed = async (id: string) => {
+    const html = (await ana.page(`/contacts/${id}`)).html;
+    const part = html.match(/data-testid="contact-closed-dates">([\s\S]*?)<\/div>/)?.[1];
+    return part?.replace(/<[^>]+>/g, "").replaceAll("\u00a0", " ") ?? null;
+  };
+  assert.equal(await closed(ken.id), "Closed Fri 25 Dec, Thu 31 Dec, Fri 1 Jan 2027");
+  assert.match(
+    (await ana.page(`/contacts/${ken.id}`)).html,
+    /<time datetime="2026-12-25">Fri\u00a025\u00a0Dec<\/time>/,
+  );
+
+  const many = ["2027-01-04", "2027-01-05", "2027-01-06", "2027-01-07", "2027-01-08", "2027-01-11"];
+  await ana.api("PATCH", `/contacts/${ken.id}`, { businessHours: hours(many) });
+  assert.match(
+    await closed(ken.id) ?? "",
+    /^Closed Mon 4 Jan 2027, Tue 5 Jan 2027, Wed 6 Jan 2027, Thu 7 Jan 2027, Fri 8 Jan 2027/,
+  );
+  assert.match(
+    (await ana.page(`/contacts/${ken.id}`)).html,
+    /<details class="why"><summary>1 more<\/summary><span class="why-text"><time datetime="2027-01-11">Mon\u00a011\u00a0Jan\u00a02027<\/time><\/span><\/details>/,
+    "the first few, the rest behind “1 more”",
+  );
+  await ana.api("PATCH", `/contacts/${ken.id}`, { businessHours: hours(["2026-12-01"]) });
+  assert.equal(await closed(ken.id), null, "none ahead: nothing said");
+
+  // Without hours of their own, the team's closed dates are theirs.
+  const lee = (await ana.api("POST", "/contacts", { firstName: "Lee", email: "lee@example.com" })).json;
+  assert.equal(await closed(lee.id), null);
+  const settings = (await ana.api("GET", "/team/settings")).json;
+  await ana.api("PATCH", "/team/settings", {
+    businessHours: { ...settings.businessHours, closedDates: ["2026-12-28"] },
+  });
+  assert.equal(await closed(lee.id), "Closed Mon 28 Dec");
+});
+
+Deno.test("companies - a company's contacts come a page at a time by name, in the API and on its page", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const other = (await ana.api("POST", "/companies", { name: "Initech" })).json;
+  // Globex's people and others, their names interleaved; added out of order.
+  for (const [i, name] of ["Zoe", "Ánia", "Bob", "Carla", "Dmitri", "Élodie", "Farah", "Gus"].entries()) {
+    await ana.api("POST", "/contacts", {
+      firstName: name,
+      email: `${i}@globex.example`,
+      companyId: globex.id,
+    });
+    await ana.api("POST", "/contacts", {
+      firstName: `${name}o`,
+      email: `${i}@initech.example`,
+      companyId: other.id,
+    });
+  }
+  await ana.api("POST", "/contacts", { firstName: "Dan", email: "dan@example.com" });
+  type Page = { items: { firstName: string }[]; cursor: string | null };
+  const pages = async (query: string) => {
+    const out: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; json: Page } = await ana.api(
+        "GET",
+        `/companies/${globex.id}/contacts?${query}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      assert.equal(page.status, 200);
+      out.push(page.json.items.map((c) => c.firstName));
+      cursor = page.json.cursor;
+    } while (cursor);
+    return out;
+  };
+  assert.deepEqual(await pages("limit=3"), [
+    ["Ánia", "Bob", "Carla"],
+    ["Dmitri", "Élodie", "Farah"],
+    ["Gus", "Zoe"],
+  ]);
+  assert.deepEqual(await pages("limit=8"), [[
+    "Ánia",
+    "Bob",
+    "Carla",
+    "Dmitri",
+    "Élodie",
+    "Farah",
+    "Gus",
+    "Zoe",
+  ]]);
+  assert.deepEqual(await pages("limit=1&q=ar"), [["Carla"], ["Farah"]], "searched like the team's list");
+  const foreign = (await ana.api("GET", "/contacts?limit=1")).json.cursor;
+  assert.equal(
+    (await ana.api("GET", `/companies/${globex.id}/contacts?cursor=${foreign}&limit=1`)).status,
+    200,
+    "the team's list cursors page a company's too",
+  );
+  assert.equal((await ana.api("GET", `/companies/${globex.id}/contacts?cursor=nonsense`)).status, 400);
+
+  // Its page lists a page of them, then leads to all of them: the contacts list, filtered to the company.
+  for (let i = 0; i < 45; i++) {
+    const n = String(i).padStart(2, "0");
+    await ana.api("POST", "/contacts", {
+      firstName: `Person ${n}`,
+      email: `p${n}@globex.example`,
+      companyId: globex.id,
+    });
+  }
+  const zoe = (await ana.api("GET", `/companies/${globex.id}/contacts?q=zoe`)).json.items[0];
+  const names = (html: string) =>
+    [...html.matchAll(/class="row-link" href="\/contacts\/\w+">([^<]+)</g)].map((m) => m[1]);
+  const page = (await ana.page(`/companies/${globex.id}`)).html;
+  assert.equal(names(page).length, 50);
+  assert.equal(names(page).at(-1), "Person 42");
+  assert.match(page, new RegExp(`href="/contacts\\?company=${globex.id}"[^>]*>All 53 contacts →`));
+  // The timeline's live updates still follow everyone at the company, also those not listed.
+  assert.doesNotMatch(page, new RegExp(`href="/contacts/${zoe.id}"`));
+  const timeline = JSON.parse(
+    page.match(/data-island="message_timeline" data-props="([^"]*)"/)![1].replaceAll("&quot;", '"'),
+  );
+  assert.equal(timeline.of.contactIds.length, 53);
+  assert.ok(timeline.of.contactIds.includes(zoe.id));
+
+  const list = (await ana.page(`/contacts?company=${globex.id}`)).html;
+  assert.match(list, /<h1[^>]*>Contacts at Globex<\/h1>/);
+  assert.equal(names(list).length, 50);
+  assert.ok(!names(list).some((n) => n.endsWith("o")), "only Globex's people, not Initech's");
+  assert.match(
+    list,
+    new RegExp(`<input type="hidden" name="company" value="${globex.id}"/>`),
+    "a search keeps to it",
+  );
+  const next = list.match(/href="([^"]*)"[^>]*>Next page/)![1].replaceAll("&amp;", "&");
+  assert.match(next, new RegExp(`^\\?company=${globex.id}&cursor=`));
+  assert.deepEqual(names((await ana.page(`/contacts${next}`)).html), ["Person 43", "Person 44", "Zoe"]);
+  assert.deepEqual(names((await ana.page(`/contacts?company=${globex.id}&q=zoe`)).html), ["Zoe"]);
+  assert.equal((await ana.page(`/contacts?company=01JD0000000000000000000000`)).status, 404);
+  assert.equal((await ana.page(`/contacts?company=${"x".repeat(3000)}`)).status, 404);
 });

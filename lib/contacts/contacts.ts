@@ -1,5 +1,12 @@
 /** Contacts: the people engagement is shown against. Emails are unique per team, case-insensitively. */
-import { conflict, invalid, notFound } from "../http/errors.ts";
+import {
+  AppError,
+  conflict,
+  type FieldErrors,
+  fieldErrorsFromIssues,
+  invalid,
+  notFound,
+} from "../http/errors.ts";
 import { findSuppression } from "../privacy/suppression.ts";
 import { addCompany, findCompanyByName } from "./companies.ts";
 import { newId } from "../storage/ids.ts";
@@ -11,7 +18,6 @@ import {
   type Page,
   pageIndex,
 } from "../storage/kv.ts";
-import { parse } from "../validation/parse.ts";
 import { contactKeys as keys } from "./keys.ts";
 import { ContactInput } from "./schemas.ts";
 import type { ContactInput as ContactInputType } from "./schemas.ts";
@@ -67,7 +73,7 @@ async function checkJoinedCompany(kv: Deno.Kv, joining: Deno.KvEntry<Company> | 
 async function contactCompany(
   kv: Deno.Kv,
   teamId: string,
-  { companyId, companyName }: ContactInputType,
+  { companyId, companyName }: Pick<ContactInputType, "companyId" | "companyName">,
   now: number,
 ): Promise<{ companyId: string | null; newCompany: Company | null; joining: Deno.KvEntry<Company> | null }> {
   if (!companyName) {
@@ -94,6 +100,48 @@ async function contactCompany(
   return { companyId: company.id, newCompany: company, joining: null };
 }
 
+/**
+ * A contact's company fields checked on their own, as `contactCompany` checks them: the errors it would give.
+ * Each field the schema refuses is left out (it has its own error already).
+ */
+async function companyErrors(kv: Deno.Kv, teamId: string, input: unknown): Promise<FieldErrors> {
+  const raw = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const field = <K extends "companyId" | "companyName">(name: K) => {
+    const parsed = ContactInput.shape[name].safeParse(raw[name]);
+    return parsed.success ? parsed.data : null;
+  };
+  try {
+    // Only reads: a company it would make is never written (so its time, 0, doesn't matter).
+    await contactCompany(kv, teamId, { companyId: field("companyId"), companyName: field("companyName") }, 0);
+    return {};
+  } catch (error) {
+    if (error instanceof AppError && error.status === 400 && error.fields) return error.fields;
+    throw error;
+  }
+}
+
+/**
+ * The 400 for a contact's input refused with `fields`, naming an unknown company with them: one answer lists
+ * everything to fix, though only the database knows the team's companies.
+ */
+export async function contactInvalid(
+  kv: Deno.Kv,
+  teamId: string,
+  input: unknown,
+  fields: FieldErrors,
+): Promise<AppError> {
+  return invalid({ ...await companyErrors(kv, teamId, input), ...fields });
+}
+
+/** A contact's fields, parsed; every bad one, an unknown company included, is named in one 400. */
+async function parseContact(kv: Deno.Kv, teamId: string, input: unknown): Promise<ContactInputType> {
+  const result = ContactInput.safeParse(input);
+  if (!result.success) {
+    throw await contactInvalid(kv, teamId, input, fieldErrorsFromIssues(result.error.issues));
+  }
+  return result.data;
+}
+
 /** Why a contact's commit failed when the email was free: the new company's name was taken meanwhile. */
 const COMPANY_ADDED = "A company of this name was just added by someone else. Try again to use it.";
 
@@ -105,7 +153,7 @@ export async function createContact(
   input: unknown,
   now: number,
 ): Promise<Contact> {
-  const data = parse(ContactInput, input);
+  const data = await parseContact(kv, teamId, input);
   const { companyId, newCompany, joining } = await contactCompany(kv, teamId, data, now);
   // A new contact for a listed address (say, after a deletion) starts as the recipient asked.
   await honourSuppression(kv, teamId, data, null);
@@ -182,7 +230,7 @@ export async function updateContact(
   const old = entry.value;
   if (!old) throw notFound("No such contact.");
   const fields = fieldsIfUnchanged(input, old.updatedAt, "contact");
-  const data = parse(ContactInput, { ...editableFields(old), ...fields });
+  const data = await parseContact(kv, teamId, { ...editableFields(old), ...fields });
   const { companyId, newCompany, joining } = await contactCompany(kv, teamId, data, now);
   await honourSuppression(kv, teamId, data, input);
   const { companyName: _, ...saved } = data;
@@ -246,23 +294,85 @@ export async function deleteContact(kv: Deno.Kv, teamId: string, id: string): Pr
   await commitOrConflict(op);
 }
 
-/** Contacts by name, a page at a time; `q` matches name, email, title and company name. */
+export interface ContactListOptions {
+  q?: string;
+  limit?: number;
+  cursor?: string;
+  /** Only the people at this company. */
+  companyId?: string;
+}
+
+/** Contacts by name, a page at a time; `q` matches name, email, title and company name or domain. */
 export async function listContacts(
   kv: Deno.Kv,
   teamId: string,
-  { q = "", limit = 50, cursor }: { q?: string; limit?: number; cursor?: string },
+  { companyId, ...options }: ContactListOptions,
 ): Promise<Page<Contact>> {
-  const needle = sortKey(q);
-  const companyNames = needle ? await companyNameMap(kv, teamId) : new Map<string, string>();
+  if (companyId) return await listCompanyContactsPage(kv, teamId, companyId, options);
+  const { limit = 50, cursor } = options;
   return pageIndex<Contact>(kv, keys.contactByName(teamId), {
     limit,
     cursor,
     load: (ids) => getContacts(kv, teamId, ids),
-    keep: (c) =>
-      !needle ||
-      sortKey(`${contactName(c)} ${c.email} ${c.title} ${companyNames.get(c.companyId ?? "") ?? ""}`)
-        .includes(needle),
+    keep: await contactSearch(kv, teamId, options.q),
   });
+}
+
+/** Whether a contact matches a search `q`. */
+async function contactSearch(kv: Deno.Kv, teamId: string, q = ""): Promise<(c: Contact) => boolean> {
+  const needle = sortKey(q);
+  if (!needle) return () => true;
+  const companies = await companyMap(kv, teamId, companySearchText);
+  return (c) =>
+    sortKey(`${contactName(c)} ${c.email} ${c.title} ${companies.get(c.companyId ?? "") ?? ""}`)
+      .includes(needle);
+}
+
+/** What a contact search matches of their company: its name and its domain ("acme.com"). */
+const companySearchText = (c: Company) => `${c.name} ${c.domain ?? ""}`;
+
+export interface CompanyContactsPage extends Page<Contact> {
+  /** The ids of everyone at the company now, not only this page's. */
+  contactIds: string[];
+}
+
+/**
+ * The people at a company by name, a page at a time, in the order (and with the cursors) of the team's list.
+ * The company's own index has them by id, so a page walks the team's name index reading only their records;
+ * when they all fit on the first page, they are read and sorted at once instead (most companies).
+ */
+export async function listCompanyContactsPage(
+  kv: Deno.Kv,
+  teamId: string,
+  companyId: string,
+  { q, limit = 50, cursor }: Omit<ContactListOptions, "companyId">,
+): Promise<CompanyContactsPage> {
+  const contactIds = await listCompanyContactIds(kv, teamId, companyId);
+  const search = await contactSearch(kv, teamId, q);
+  // Someone who left the company since its index was read is not shown.
+  const keep = (c: Contact) => c.companyId === companyId && search(c);
+  if (!cursor && contactIds.length <= limit) {
+    const all = (await getContacts(kv, teamId, contactIds)).filter((c): c is Contact => !!c && keep(c));
+    return { items: all.sort(byNameKey), cursor: null, contactIds };
+  }
+  const members = new Set(contactIds);
+  const page = await pageIndex<Contact>(kv, keys.contactByName(teamId), {
+    limit,
+    cursor,
+    load: async (ids) => {
+      const found = await getContacts(kv, teamId, ids.filter((id) => members.has(id)));
+      const byId = new Map(found.filter((c) => c !== null).map((c) => [c.id, c]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    keep,
+  });
+  return { ...page, contactIds };
+}
+
+/** The order of the name index (`contactByName`): by sort name, then id. */
+function byNameKey(a: Contact, b: Contact): number {
+  const [x, y] = [nameKey(a), nameKey(b)];
+  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** The ids of the people at a company now. */
@@ -276,8 +386,13 @@ export async function listCompanyContacts(kv: Deno.Kv, teamId: string, companyId
   return contacts.sort((a, b) => nameKey(a).localeCompare(nameKey(b)));
 }
 
-/** id → name of every company of the team, for showing and searching contacts. */
-export async function companyNameMap(kv: Deno.Kv, teamId: string): Promise<Map<string, string>> {
+/** id → `text` of every company of the team. */
+async function companyMap<T>(kv: Deno.Kv, teamId: string, text: (c: Company) => T): Promise<Map<string, T>> {
   const companies = await listValues<Company>(kv, { prefix: keys.company(teamId) });
-  return new Map(companies.map((c) => [c.id, c.name]));
+  return new Map(companies.map((c) => [c.id, text(c)]));
+}
+
+/** id → name of every company of the team, for showing contacts. */
+export function companyNameMap(kv: Deno.Kv, teamId: string): Promise<Map<string, string>> {
+  return companyMap(kv, teamId, (c) => c.name);
 }

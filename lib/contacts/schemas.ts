@@ -32,7 +32,9 @@ export const ContactInput = z.object({
   firstName: nameField("a first name", 80),
   lastName: optionalText(80),
   email: emailField,
-  companyId: z.string().trim().optional().nullable().transform((v) => v || null)
+  // No id Beacon gives out is this long (and KV refuses keys over 2 KB).
+  companyId: z.string().trim().max(100, "Choose a company of your team.").optional().nullable()
+    .transform((v) => v || null)
     .openapi({ type: ["string", "null"] }),
   companyName: typedText().max(120, "At most 120 characters.").optional().nullable()
     .transform((v) => v || null)

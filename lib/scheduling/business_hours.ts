@@ -305,3 +305,18 @@ export function formatLocal(at: number, zone: string): string {
   const z = zoned(at, zone);
   return `${DAY_NAMES[z.dayOfWeek - 1]} ${wallTimeText(z.hour * 60 + z.minute)}`;
 }
+
+/**
+ * A closed date as people read it: "Fri 25 Dec 2026", or "Fri 25 Dec" when it falls in `thisYear`. A text that
+ * isn't a date is given back as it is.
+ */
+export function closedDateText(date: string, thisYear?: number): string {
+  try {
+    const day = temporal().PlainDate.from(date);
+    const text = (options: Intl.DateTimeFormatOptions) => day.toLocaleString("en-GB", options);
+    const year = day.year === thisYear ? undefined : "numeric";
+    return `${text({ weekday: "short" })} ${text({ day: "numeric", month: "short", year })}`;
+  } catch {
+    return date;
+  }
+}

@@ -15,7 +15,7 @@ import {
   listCompanies,
   updateCompany,
 } from "../../lib/contacts/companies.ts";
-import { listCompanyContacts } from "../../lib/contacts/contacts.ts";
+import { listCompanyContactsPage } from "../../lib/contacts/contacts.ts";
 import { type Company, contactName } from "../../lib/contacts/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
@@ -23,7 +23,7 @@ import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
 import { olderCursor, timeline, TimelinePager } from "./timeline.tsx";
-import { DangerZone, TrackingBadge } from "./contacts.tsx";
+import { CONTACTS_PAGE, DangerZone, TrackingBadge } from "./contacts.tsx";
 
 export const companyPages = new Hono<AppEnv>();
 
@@ -154,7 +154,7 @@ companyPages.get("/companies/:id", async (c) => {
   const { kv } = c.get("deps");
   const { team } = viewer(c);
   const company = await getCompany(kv, team.id, c.req.param("id"));
-  const contacts = await listCompanyContacts(kv, team.id, company.id);
+  const people = await listCompanyContactsPage(kv, team.id, company.id, { limit: CONTACTS_PAGE });
   const emails = await timeline(
     kv,
     team.id,
@@ -180,7 +180,7 @@ companyPages.get("/companies/:id", async (c) => {
       />
       <section class="card" aria-labelledby="people">
         <h2 id="people" class="card-title">Contacts</h2>
-        {contacts.length === 0
+        {people.items.length === 0
           ? <EmptyState icon="contacts" title="No contacts at this company yet" />
           : (
             <DataTable
@@ -193,7 +193,7 @@ companyPages.get("/companies/:id", async (c) => {
                 </>
               }
             >
-              {contacts.map((contact) => (
+              {people.items.map((contact) => (
                 <tr>
                   <td>
                     <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
@@ -209,6 +209,13 @@ companyPages.get("/companies/:id", async (c) => {
               ))}
             </DataTable>
           )}
+        {people.cursor && (
+          <nav class="pager" aria-label="More contacts">
+            <a class="button button-secondary" href={`/contacts?company=${company.id}`}>
+              All {people.contactIds.length} contacts →
+            </a>
+          </nav>
+        )}
       </section>
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title" class="card-title">Timeline</h2>
@@ -219,7 +226,8 @@ companyPages.get("/companies/:id", async (c) => {
             ? "No older emails."
             : `Emails to people at ${company.name} and what happens to them will appear here.`,
           countProxyOpens: teamSettings(team).countProxyOpens,
-          of: { contactIds: contacts.map((c) => c.id), companyId: company.id },
+          // Everyone at the company, not only the contacts listed above: an email to any of them joins live.
+          of: { contactIds: people.contactIds, companyId: company.id },
           members: emails.members,
           newest: !emails.paged,
         })}

@@ -21,7 +21,7 @@ import {
 } from "../../components/ui.tsx";
 import MessageTimeline from "../../islands/message_timeline.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
-import { listCompanies } from "../../lib/contacts/companies.ts";
+import { getCompany, listCompanies } from "../../lib/contacts/companies.ts";
 import {
   companyNameMap,
   createContact,
@@ -44,7 +44,8 @@ import {
 } from "../../lib/privacy/suppression.ts";
 import { listContactTasks } from "../../lib/assistant/tasks.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
-import { type BusinessHours, formatHours } from "../../lib/scheduling/business_hours.ts";
+import { type BusinessHours, closedDateText, formatHours } from "../../lib/scheduling/business_hours.ts";
+import { zoned } from "../../lib/scheduling/temporal.ts";
 import type { Task } from "../../lib/assistant/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
@@ -56,29 +57,53 @@ import { olderCursor, timeline, TimelinePager } from "./timeline.tsx";
 
 export const contactPages = new Hono<AppEnv>();
 
+/** The list, or with `?company=` the people at that company (where its page's "All N contacts" leads). */
 contactPages.get("/contacts", async (c) => {
   const { kv } = c.get("deps");
   const { team } = viewer(c);
   const q = c.req.query("q") ?? "";
-  const page = await listContacts(kv, team.id, { q, cursor: c.req.query("cursor"), limit: 50 });
-  const companies = await companyNameMap(kv, team.id);
+  const companyId = c.req.query("company");
+  const at = companyId ? await getCompany(kv, team.id, companyId) : null;
+  const page = await listContacts(kv, team.id, {
+    q,
+    cursor: c.req.query("cursor"),
+    limit: CONTACTS_PAGE,
+    companyId: at?.id,
+  });
+  // Their company is the list's own when it is filtered to one (no column for it then).
+  const companies = at ? new Map<string, string>() : await companyNameMap(kv, team.id);
   const optOuts = await findSuppressions(kv, team.id, page.items.map((contact) => contact.email));
+  const add = at ? `/contacts/new?company=${at.id}` : "/contacts/new";
   return render(
     c,
-    { title: "Contacts" },
+    { title: at ? `Contacts at ${at.name}` : "Contacts" },
     <ListPage
-      title="Contacts"
-      subtitle="The people your team emails."
-      actions={<NewButton href="/contacts/new">New contact</NewButton>}
-      search={{ q, placeholder: "Search by name, email, title or company", plural: "contacts" }}
+      title={at ? `Contacts at ${at.name}` : "Contacts"}
+      subtitle={at
+        ? (
+          <>
+            Everyone at {at.name}, by name. <a href="/contacts">Show all contacts</a>
+          </>
+        )
+        : "The people your team emails."}
+      back={at ? { href: `/companies/${at.id}`, label: at.name } : undefined}
+      actions={<NewButton href={add}>New contact</NewButton>}
+      search={{
+        q,
+        placeholder: at ? `Search the people at ${at.name}` : "Search by name, email, title or company",
+        plural: "contacts",
+        params: at ? { company: at.id } : {},
+      }}
       items={page.items}
       cursor={page.cursor}
       paged={Boolean(c.req.query("cursor"))}
       empty={
         <EmptyState
           icon="contacts"
-          title="No contacts yet"
-          action={<a class="button button-primary" href="/contacts/new">Add your first contact</a>}
+          title={at ? `No contacts at ${at.name} yet` : "No contacts yet"}
+          action={
+            <a class="button button-primary" href={add}>{at ? "Add a contact" : "Add your first contact"}</a>
+          }
         >
           Contacts hold each customer's time zone and tracking preference, and later their timeline.
         </EmptyState>
@@ -89,7 +114,7 @@ contactPages.get("/contacts", async (c) => {
           <>
             <th>Name</th>
             <th>Email</th>
-            <th class="hide-sm">Company</th>
+            {!at && <th class="hide-sm">Company</th>}
             <th class="hide-sm">Time zone</th>
             <th class="hide-sm">Tracking</th>
           </>
@@ -109,7 +134,7 @@ contactPages.get("/contacts", async (c) => {
                 </div>
               )}
             </td>
-            <td class="hide-sm free-text">{companies.get(contact.companyId ?? "") ?? "—"}</td>
+            {!at && <td class="hide-sm free-text">{companies.get(contact.companyId ?? "") ?? "—"}</td>}
             <td class="hide-sm">{contact.timeZone ?? <span class="muted">Not set</span>}</td>
             <td class="hide-sm">
               <TrackingBadge contact={contact} optOut={optOuts[i]} />
@@ -120,6 +145,9 @@ contactPages.get("/contacts", async (c) => {
     </ListPage>,
   );
 });
+
+/** Contacts a list page shows at a time (the company's page shows as many before "All N contacts"). */
+export const CONTACTS_PAGE = 50;
 
 /** "Email bounced — mailbox does not exist, 3 Mar": set from the provider's delivery reports. */
 export function deliveryIssueText(
@@ -412,7 +440,7 @@ contactPages.post("/contacts", async (c) => {
 });
 
 contactPages.get("/contacts/:id", async (c) => {
-  const { kv } = c.get("deps");
+  const { kv, clock } = c.get("deps");
   const { team, user } = viewer(c);
   const contact = await getContact(kv, team.id, c.req.param("id"));
   const companies = await companyNameMap(kv, team.id);
@@ -473,6 +501,11 @@ contactPages.get("/contacts/:id", async (c) => {
                   {formatHours(teamSettings(team).businessHours)} <span class="muted">(the team's)</span>
                 </>
               )}
+              <ClosedDates
+                hours={contact.businessHours ?? teamSettings(team).businessHours}
+                zone={contact.timeZone ?? user.timeZone}
+                now={clock.now()}
+              />
             </dd>
             <dt>Tracking</dt>
             <dd>
@@ -516,6 +549,43 @@ contactPages.get("/contacts/:id", async (c) => {
     </>,
   );
 });
+
+/** How many closed dates the contact's page lists before "N more". */
+const CLOSED_DATES_SHOWN = 5;
+
+/**
+ * The closed dates (holidays) of the hours send-time advice uses for the contact that are still ahead in their
+ * calendar (today included), soonest first: past ones don't help to choose when to write.
+ */
+function ClosedDates({ hours, zone, now }: { hours: BusinessHours; zone: string; now: number }) {
+  const today = zoned(now, zone).toPlainDate();
+  const ahead = hours.closedDates.filter((date) => date >= today.toString()).sort();
+  if (!ahead.length) return null;
+  const list = (dates: string[]) =>
+    dates.map((date, i) => (
+      <>
+        {i > 0 && ", "}
+        {/* A date doesn't break across lines. */}
+        <time datetime={date}>{closedDateText(date, today.year).replaceAll(" ", "\u00a0")}</time>
+      </>
+    ));
+  const more = ahead.slice(CLOSED_DATES_SHOWN);
+  return (
+    <div class="muted small" data-testid="contact-closed-dates">
+      Closed {list(ahead.slice(0, CLOSED_DATES_SHOWN))}
+      {more.length > 0 && (
+        <>
+          {" "}
+          {/* The small inline disclosure of the engagement panel's "why?". */}
+          <details class="why">
+            <summary>{more.length} more</summary>
+            <span class="why-text">{list(more)}</span>
+          </details>
+        </>
+      )}
+    </div>
+  );
+}
 
 /** Admins: export everything about the contact, or erase it (after a confirmation page). */
 function DataRights({ contact }: { contact: Contact }) {

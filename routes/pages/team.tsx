@@ -24,6 +24,7 @@ import { listMembers, removeMember, setMemberRole } from "../../lib/accounts/use
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import {
   type BusinessHours,
+  closedDateText,
   formatHours,
   validateBusinessHours,
 } from "../../lib/scheduling/business_hours.ts";
@@ -131,18 +132,6 @@ export function HoursFields(
   );
 }
 
-/** "Fri 25 Dec 2026" for a closed date. */
-function closedDateText(date: string): string {
-  try {
-    const d = Temporal.PlainDate.from(date);
-    return `${WEEKDAYS[d.dayOfWeek - 1]} ${
-      d.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric" })
-    }`;
-  } catch {
-    return date;
-  }
-}
-
 function BusinessHoursCard(
   { hours, form, errors, admin }: {
     hours: BusinessHours;
@@ -164,7 +153,9 @@ function BusinessHoursCard(
         <p>
           <strong>{formatHours(hours)}</strong>
           {hours.closedDates.length > 0 && (
-            <span class="muted">· closed {hours.closedDates.map(closedDateText).join(", ")}</span>
+            <span class="muted">
+              · closed {hours.closedDates.map((date) => closedDateText(date)).join(", ")}
+            </span>
           )}
         </p>
       )}
