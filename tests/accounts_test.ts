@@ -626,10 +626,20 @@ Deno.test("accounts - a new token or invite link is shown once after a redirect:
   assert.ok(secret?.startsWith("bcn_"), shown.slice(0, 200));
   const reloaded = (await ana.page("/settings/tokens")).html;
   assert.doesNotMatch(reloaded, /data-testid="new-token"/, "shown once");
+  assert.match(reloaded, /CRM sync.*Read and write.*never used/s);
+  const readOnly = await ana.form("/settings/tokens", { name: "BI dashboard", access: "read" });
+  assert.equal(readOnly.status, 303);
+  const bi = (await ana.page("/settings/tokens")).html.match(/data-testid="new-token">([^<]+)</)![1];
+  await bearer(t, bi, "GET", "/me");
+  t.clock.advance(3 * 3_600_000);
+  assert.match((await ana.page("/settings/tokens")).html, /BI dashboard.*Read only.*last used 3 hours ago/s);
+  const refused = await ana.form("/settings/tokens", { name: "Typo", access: "everything" });
+  assert.equal(refused.status, 400);
+  assert.match(await refused.text(), /Choose read or write/);
   assert.equal(
     (await ana.api("GET", "/tokens")).json.items.length,
-    1,
-    "one token, however often the page loads",
+    2,
+    "one token each time the form was sent, however often the page loads",
   );
 
   const invited = await ana.form("/team/invites", { email: "erin@example.com", role: "member" });

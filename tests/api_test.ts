@@ -81,6 +81,47 @@ Deno.test("api - tokens: shown once, stored hashed, work as bearer without CSRF,
   assert.equal((await bearer(t, secret, "GET", "/me")).status, 401);
 });
 
+Deno.test("api - a read-only token can only GET; each token says when it was last used, to the hour", async () => {
+  await using t = await makeTestApp();
+  const c = new Client(t);
+  await c.signUp();
+  const created = await c.api("POST", "/tokens", { name: "BI dashboard", access: "read" });
+  assert.equal(created.status, 201);
+  assert.equal(created.json.token.access, "read");
+  assert.equal(created.json.token.lastUsedAt, null);
+  const secret: string = created.json.secret;
+
+  assert.equal((await bearer(t, secret, "GET", "/contacts")).status, 200);
+  const write = await bearer(t, secret, "POST", "/contacts", { firstName: "Ken", email: "ken@example.com" });
+  assert.equal(write.status, 403);
+  assert.equal(write.json.error.code, "read_only_token");
+  assert.match(write.json.error.message, /can only read/);
+  assert.equal((await bearer(t, secret, "DELETE", `/tokens/${created.json.token.id}`)).status, 403);
+  assert.equal((await c.api("GET", "/contacts")).json.items.length, 0, "nothing was written");
+
+  const usedAt = t.clock.now();
+  const listed = async () => (await c.api("GET", "/tokens")).json.items[0];
+  assert.equal((await listed()).lastUsedAt, usedAt);
+  t.clock.advance(30 * 60_000);
+  await bearer(t, secret, "GET", "/me");
+  assert.equal((await listed()).lastUsedAt, usedAt, "not written again within the hour");
+  t.clock.advance(31 * 60_000);
+  await bearer(t, secret, "GET", "/me");
+  assert.equal((await listed()).lastUsedAt, t.clock.now());
+
+  // Revoked while in use: noting a use never brings it back.
+  assert.equal((await c.api("DELETE", `/tokens/${created.json.token.id}`)).status, 204);
+  t.clock.advance(2 * 3_600_000);
+  assert.equal((await bearer(t, secret, "GET", "/me")).status, 401);
+  assert.equal((await c.api("GET", "/tokens")).json.items.length, 0);
+
+  const full = await c.api("POST", "/tokens", { name: "CRM sync" });
+  assert.equal(full.json.token.access, "write", "write is the default");
+  const bad = await c.api("POST", "/tokens", { name: "x", access: "admin" });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.fields.access, "Choose read or write.");
+});
+
 Deno.test("api - bad JSON bodies get a 400 naming the fields", async () => {
   await using t = await makeTestApp();
   const c = new Client(t);
@@ -110,6 +151,7 @@ Deno.test("api - a body that isn't JSON is a 400 on every endpoint that takes on
   const c = new Client(t);
   await c.signUp();
   const secret: string = (await c.api("POST", "/tokens", { name: "CRM sync" })).json.secret;
+  await bearer(t, secret, "GET", "/me"); // its first use is noted; uses within the hour write nothing
   const doc = await (await t.app.request("/api/openapi.json")).json();
   const before = await Array.fromAsync(t.kv.list({ prefix: [] }));
   let checked = 0;

@@ -1,11 +1,14 @@
-/** Personal API tokens: shown once, stored hashed, scoped to the user's team. */
+/**
+ * Personal API tokens: shown once, stored hashed, scoped to the user's team, read-only or not, with when each
+ * was last used (to the hour, so a busy integration doesn't write on every call).
+ */
 import { notFound } from "../http/errors.ts";
 import { randomToken, sha256Hex } from "../crypto/tokens.ts";
 import { newId } from "../storage/ids.ts";
 import { listValues } from "../storage/kv.ts";
 import { parse } from "../validation/parse.ts";
 import { accountKeys as keys } from "./keys.ts";
-import { ApiTokenInput } from "./schemas.ts";
+import { ApiTokenInput, type TokenAccess } from "./schemas.ts";
 import type { User } from "./types.ts";
 
 export const TOKEN_PREFIX = "bcn_";
@@ -17,14 +20,37 @@ export interface ApiToken {
   name: string;
   /** The first characters, so a user can tell tokens apart. */
   hint: string;
+  access: TokenAccess;
   createdAt: number;
+  /** To the hour (`LAST_USED_STEP_MS`); null until first used. */
+  lastUsedAt: number | null;
 }
 
+/** What a bearer secret's hash leads to. Tokens made before access and use were kept have neither. */
 interface TokenRef {
   teamId: string;
   tokenId: string;
   userId: string;
+  access?: TokenAccess;
+  lastUsedAt?: number | null;
 }
+
+/** A bearer secret that is one of the team's tokens. */
+export interface ResolvedToken extends TokenRef {
+  access: TokenAccess;
+  lastUsedAt: number | null;
+  hash: string;
+}
+
+/** A token's last use is written again only once it is this old. */
+export const LAST_USED_STEP_MS = 3_600_000;
+
+/** Fields of tokens stored before they were kept. */
+const withDefaults = <T extends { access?: TokenAccess; lastUsedAt?: number | null }>(t: T) => ({
+  ...t,
+  access: t.access ?? "write",
+  lastUsedAt: t.lastUsedAt ?? null,
+});
 
 export async function createApiToken(
   kv: Deno.Kv,
@@ -41,9 +67,17 @@ export async function createApiToken(
     userId: user.id,
     name: data.name,
     hint: secret.slice(0, 10),
+    access: data.access,
     createdAt: now,
+    lastUsedAt: null,
   };
-  const ref: TokenRef = { teamId: user.teamId, tokenId: token.id, userId: user.id };
+  const ref: TokenRef = {
+    teamId: user.teamId,
+    tokenId: token.id,
+    userId: user.id,
+    access: token.access,
+    lastUsedAt: null,
+  };
   await kv.atomic()
     .set(keys.apiToken(user.teamId, token.id), { ...token, hash })
     .set(keys.apiTokenByHash(hash), ref)
@@ -53,7 +87,7 @@ export async function createApiToken(
 
 export async function listApiTokens(kv: Deno.Kv, user: User): Promise<ApiToken[]> {
   const all = await listValues<ApiToken & { hash: string }>(kv, { prefix: keys.apiToken(user.teamId) });
-  return all.filter((t) => t.userId === user.id).map(({ hash: _, ...token }) => token);
+  return all.filter((t) => t.userId === user.id).map(({ hash: _, ...token }) => withDefaults(token));
 }
 
 export async function revokeApiToken(kv: Deno.Kv, user: User, tokenId: string): Promise<void> {
@@ -65,8 +99,27 @@ export async function revokeApiToken(kv: Deno.Kv, user: User, tokenId: string): 
     .commit();
 }
 
-/** The user id and team a bearer secret stands for, or null. */
-export async function resolveApiToken(kv: Deno.Kv, secret: string): Promise<TokenRef | null> {
+/** The user id, team and access a bearer secret stands for, or null. */
+export async function resolveApiToken(kv: Deno.Kv, secret: string): Promise<ResolvedToken | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
-  return (await kv.get<TokenRef>(keys.apiTokenByHash(await sha256Hex(secret)))).value;
+  const hash = await sha256Hex(secret);
+  const ref = (await kv.get<TokenRef>(keys.apiTokenByHash(hash))).value;
+  return ref && { ...withDefaults(ref), hash };
+}
+
+/**
+ * Notes that a token was just used, when what is kept is over an hour old. Never brings back a token revoked
+ * meanwhile (the commit checks both records), and a lost race changes nothing: the other request noted it.
+ */
+export async function noteTokenUse(kv: Deno.Kv, token: ResolvedToken, now: number): Promise<void> {
+  if (token.lastUsedAt !== null && now - token.lastUsedAt < LAST_USED_STEP_MS) return;
+  const [record, ref] = await kv.getMany<[ApiToken, TokenRef]>([
+    keys.apiToken(token.teamId, token.tokenId),
+    keys.apiTokenByHash(token.hash),
+  ]);
+  if (!record.value || !ref.value) return;
+  await kv.atomic().check(record, ref)
+    .set(record.key, { ...record.value, lastUsedAt: now })
+    .set(ref.key, { ...ref.value, lastUsedAt: now })
+    .commit();
 }

@@ -52,6 +52,13 @@ export const AcceptInviteInput = z.object({
 
 export const RoleInput = z.object({ role: roleField }).openapi("RoleInput");
 
+/** What a token may do: `read` only asks (GET), `write` does everything its owner can. */
+export const TOKEN_ACCESS = ["read", "write"] as const;
+export type TokenAccess = (typeof TOKEN_ACCESS)[number];
+
 export const ApiTokenInput = z.object({
   name: nameField("a name for the token", 60),
+  access: z.enum(TOKEN_ACCESS, { message: "Choose read or write." }).default("write").openapi({
+    description: "read: the token can only make GET requests; write (the default): everything you can do",
+  }),
 }).openapi("ApiTokenInput");

@@ -43,7 +43,9 @@ const errorResponse = (description: string) => ({
 export const errors = {
   400: errorResponse("Invalid input; `fields` names each bad field."),
   401: errorResponse("Not signed in, or the API token is not valid."),
-  403: errorResponse("Not allowed for your role, or a CSRF check failed."),
+  403: errorResponse(
+    "Not allowed for your role, a CSRF check failed, or a read-only API token asked for a change.",
+  ),
   404: errorResponse("No such record in your team."),
   409: errorResponse("Conflicts with existing data, or changed concurrently."),
 } as const;

@@ -1,6 +1,7 @@
 /** Response shapes of the JSON API (the OpenAPI document's components). */
 import { z } from "@hono/zod-openapi";
 import { orNull } from "./openapi.ts";
+import { TOKEN_ACCESS } from "../../lib/accounts/schemas.ts";
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -59,7 +60,11 @@ export const ApiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   hint: z.string(),
+  access: z.enum(TOKEN_ACCESS).openapi({ description: "read: GET requests only; write: everything" }),
   createdAt: z.number(),
+  lastUsedAt: z.number().nullable().openapi({
+    description: "When it was last used, to the hour; null if never",
+  }),
 }).openapi("ApiToken");
 
 /** Strips internal fields so responses match their schema exactly. */

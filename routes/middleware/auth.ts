@@ -1,7 +1,8 @@
 /** Resolves who is asking: a session cookie (pages, islands) or a bearer API token. */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { resolveApiToken } from "../../lib/accounts/api_tokens.ts";
+import { noteTokenUse, resolveApiToken } from "../../lib/accounts/api_tokens.ts";
+import type { TokenAccess } from "../../lib/accounts/schemas.ts";
 import { createSession, readSession, SESSION_TTL_MS } from "../../lib/accounts/sessions.ts";
 import { DEVICE_TTL_MS, knownDevice, rememberDevice } from "../../lib/accounts/devices.ts";
 import { getTeam, getUser } from "../../lib/accounts/users.ts";
@@ -17,6 +18,13 @@ export const DEVICE_COOKIE = "beacon_device";
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const found = await signedInUser(c);
+    if (found?.access === "read" && !READS.has(c.req.method)) {
+      throw new AppError(
+        403,
+        "read_only_token",
+        "This API token can only read (GET requests). Make one with write access under Settings → API tokens.",
+      );
+    }
     if (found) {
       if (found.via === "session") c.set("sessionToken", getCookie(c, SESSION_COOKIE)!);
       await setViewer(c, found.user, found.via);
@@ -34,21 +42,25 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   };
 }
 
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 const bearerToken = (c: Context<AppEnv>) => c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
 /**
  * The user a request's API token (or else its session cookie) stands for now, or null: an unknown, revoked or
- * expired one, or one of a removed member. A live stream asks again while it is open.
+ * expired one, or one of a removed member. A live stream asks again while it is open. A token's use is noted.
  */
 export async function signedInUser(
   c: Context<AppEnv>,
-): Promise<{ user: User; via: "session" | "token" } | null> {
+): Promise<{ user: User; via: "session" | "token"; access?: TokenAccess } | null> {
   const { kv, clock } = c.get("deps");
   const bearer = bearerToken(c);
   if (bearer) {
-    const ref = await resolveApiToken(kv, bearer);
-    const user = ref && await getUser(kv, ref.userId);
-    return user && !user.removedAt && user.teamId === ref!.teamId ? { user, via: "token" } : null;
+    const token = await resolveApiToken(kv, bearer);
+    const user = token && await getUser(kv, token.userId);
+    if (!user || user.removedAt || user.teamId !== token!.teamId) return null;
+    await noteTokenUse(kv, token!, clock.now());
+    return { user, via: "token", access: token!.access };
   }
   const token = getCookie(c, SESSION_COOKIE);
   const session = token ? await readSession(kv, token, clock.now()) : null;

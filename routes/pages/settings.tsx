@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { island } from "../../components/island.ts";
 import {
+  Badge,
   EmptyState,
   Field,
   Form,
@@ -10,12 +11,18 @@ import {
   FormAlert,
   NewPasswordField,
   PageHeader,
+  Select,
 } from "../../components/ui.tsx";
 import CopyButton from "../../islands/copy_button.tsx";
 import NotificationSettings from "../../islands/notification_settings.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { getNotifyPrefs } from "../../lib/assistant/notify_prefs.ts";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/accounts/api_tokens.ts";
+import {
+  createApiToken,
+  LAST_USED_STEP_MS,
+  listApiTokens,
+  revokeApiToken,
+} from "../../lib/accounts/api_tokens.ts";
 import { redirectShowingOnce, takeShownOnce } from "../shown_once.ts";
 import { deleteUserSessions } from "../../lib/accounts/sessions.ts";
 import { deleteCookie } from "hono/cookie";
@@ -23,7 +30,7 @@ import { SESSION_COOKIE } from "../middleware/auth.ts";
 import { changePassword } from "../../lib/accounts/users.ts";
 import { saveProfile } from "../../workers/notifications.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
-import { formatDate } from "../../lib/time/format.ts";
+import { formatDate, formatRelative } from "../../lib/time/format.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
@@ -149,7 +156,12 @@ settingsPages.post("/settings/password", async (c) => {
 
 async function renderTokens(
   c: Context<AppEnv>,
-  state: { secret?: string; errors?: FieldErrors; status?: 400 | 409 | 429 } = {},
+  state: {
+    secret?: string;
+    values?: Record<string, string>;
+    errors?: FieldErrors;
+    status?: 400 | 409 | 429;
+  } = {},
 ) {
   const { user } = viewer(c);
   const tokens = await listApiTokens(c.get("deps").kv, user);
@@ -176,7 +188,25 @@ async function renderTokens(
         )}
         <FormAlert errors={state.errors} />
         <Form action="/settings/tokens" class="inline-form">
-          <Field label="Token name" name="name" errors={state.errors} placeholder="CRM sync" required />
+          <Field
+            label="Token name"
+            name="name"
+            value={state.values?.name}
+            errors={state.errors}
+            placeholder="CRM sync"
+            required
+          />
+          <Select
+            label="Access"
+            name="access"
+            required
+            value={state.values?.access ?? "write"}
+            errors={state.errors}
+            options={[
+              { value: "write", label: "Read and write" },
+              { value: "read", label: "Read only (GET requests)" },
+            ]}
+          />
           <button class="button button-primary" type="submit">Create token</button>
         </Form>
         {tokens.length === 0 ? <EmptyState icon="key" title="No tokens yet" /> : (
@@ -185,7 +215,13 @@ async function renderTokens(
               <li class="list-row">
                 <span>
                   <strong>{t.name}</strong> <code class="muted">{t.hint}…</code>{" "}
-                  <span class="muted small">· created {formatDate(t.createdAt, user.timeZone)}</span>
+                  {t.access === "read" ? <Badge tone="blue">Read only</Badge> : <Badge>Read and write</Badge>}
+                  {" "}
+                  <span class="muted small">
+                    · created {formatDate(t.createdAt, user.timeZone)} · {t.lastUsedAt === null
+                      ? "never used"
+                      : `last used ${lastUsed(t.lastUsedAt, c.get("deps").clock.now(), user.timeZone)}`}
+                  </span>
                 </span>
                 <Form action={`/settings/tokens/${t.id}/revoke`}>
                   <button class="button button-ghost button-small danger-text" type="submit">Revoke</button>
@@ -201,13 +237,17 @@ async function renderTokens(
 
 const TOKENS = "/settings/tokens";
 
+/** When a token was last used: it is kept to the hour, so within the last one it was "in the last hour". */
+const lastUsed = (at: number, now: number, zone: string) =>
+  now - at < LAST_USED_STEP_MS ? "in the last hour" : formatRelative(at, now, zone);
+
 settingsPages.get(TOKENS, (c) => renderTokens(c, { secret: takeShownOnce(c, TOKENS)?.secret }));
 
 settingsPages.post(TOKENS, async (c) => {
   const { kv, clock } = c.get("deps");
   const values = await formFields(c);
   const result = await tryForm(() => createApiToken(kv, viewer(c).user, values, clock.now()));
-  if (!result.ok) return renderTokens(c, { errors: result.errors, status: result.status });
+  if (!result.ok) return renderTokens(c, { values, errors: result.errors, status: result.status });
   return redirectShowingOnce(c, TOKENS, { secret: result.value.secret });
 });
 
