@@ -16,7 +16,7 @@ export interface CompanyHit {
   domain: string | null;
 }
 
-export const contactLabel = (c: ContactHit) => [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email;
+export { contactLabel } from "../../lib/contacts/types.ts";
 
 export async function searchContacts(q: string, limit = 8): Promise<ContactHit[]> {
   const page = await api<{ items: ContactHit[] }>(

@@ -21,7 +21,7 @@ import {
 import { contactKeys as keys } from "./keys.ts";
 import { ContactInput } from "./schemas.ts";
 import type { ContactInput as ContactInputType } from "./schemas.ts";
-import { type Company, type Contact, contactName, sortKey } from "./types.ts";
+import { type Company, type Contact, contactName, contactSortKey, sortKey } from "./types.ts";
 
 const EMAIL_TAKEN = "Another contact already has this email address.";
 
@@ -145,8 +145,6 @@ async function parseContact(kv: Deno.Kv, teamId: string, input: unknown): Promis
 /** Why a contact's commit failed when the email was free: the new company's name was taken meanwhile. */
 const COMPANY_ADDED = "A company of this name was just added by someone else. Try again to use it.";
 
-const nameKey = (c: Contact) => sortKey(contactName(c));
-
 export async function createContact(
   kv: Deno.Kv,
   teamId: string,
@@ -163,7 +161,7 @@ export async function createContact(
     .check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })
     .set(keys.contact(teamId, contact.id), contact)
     .set(keys.contactByEmail(teamId, contact.email), contact.id)
-    .set(keys.contactByName(teamId, nameKey(contact), contact.id), contact.id);
+    .set(keys.contactByName(teamId, contactSortKey(contact), contact.id), contact.id);
   if (contact.companyId) {
     op.set(keys.contactByCompany(teamId, contact.companyId, contact.id), contact.id);
   }
@@ -241,9 +239,9 @@ export async function updateContact(
       .delete(keys.contactByEmail(teamId, old.email))
       .set(keys.contactByEmail(teamId, contact.email), id);
   }
-  if (nameKey(old) !== nameKey(contact)) {
-    op.delete(keys.contactByName(teamId, nameKey(old), id))
-      .set(keys.contactByName(teamId, nameKey(contact), id), id);
+  if (contactSortKey(old) !== contactSortKey(contact)) {
+    op.delete(keys.contactByName(teamId, contactSortKey(old), id))
+      .set(keys.contactByName(teamId, contactSortKey(contact), id), id);
   }
   if (old.companyId !== contact.companyId) {
     if (old.companyId) op.delete(keys.contactByCompany(teamId, old.companyId, id));
@@ -289,7 +287,7 @@ export async function deleteContact(kv: Deno.Kv, teamId: string, id: string): Pr
   const op = kv.atomic().check(entry)
     .delete(keys.contact(teamId, id))
     .delete(keys.contactByEmail(teamId, contact.email))
-    .delete(keys.contactByName(teamId, nameKey(contact), id));
+    .delete(keys.contactByName(teamId, contactSortKey(contact), id));
   if (contact.companyId) op.delete(keys.contactByCompany(teamId, contact.companyId, id));
   await commitOrConflict(op);
 }
@@ -371,7 +369,7 @@ export async function listCompanyContactsPage(
 
 /** The order of the name index (`contactByName`): by sort name, then id. */
 function byNameKey(a: Contact, b: Contact): number {
-  const [x, y] = [nameKey(a), nameKey(b)];
+  const [x, y] = [contactSortKey(a), contactSortKey(b)];
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -383,7 +381,7 @@ export function listCompanyContactIds(kv: Deno.Kv, teamId: string, companyId: st
 export async function listCompanyContacts(kv: Deno.Kv, teamId: string, companyId: string) {
   const ids = await listCompanyContactIds(kv, teamId, companyId);
   const contacts = (await getContacts(kv, teamId, ids)).filter((c): c is Contact => !!c);
-  return contacts.sort((a, b) => nameKey(a).localeCompare(nameKey(b)));
+  return contacts.sort((a, b) => contactSortKey(a).localeCompare(contactSortKey(b)));
 }
 
 /** id → `text` of every company of the team. */

@@ -29,7 +29,8 @@ const domainField = z.preprocess(
 ).openapi({ type: ["string", "null"], example: "example.com" });
 
 export const ContactInput = z.object({
-  firstName: nameField("a first name", 80),
+  // A contact may be an address alone (info@, a name not known yet): it is shown, and sorted, by its address.
+  firstName: optionalText(80),
   lastName: optionalText(80),
   email: emailField,
   // No id Beacon gives out is this long (and KV refuses keys over 2 KB).

@@ -33,9 +33,24 @@ export interface Company {
   updatedAt: number;
 }
 
+/** The contact's name; "" for a contact known by address alone. */
 export function contactName(c: Pick<Contact, "firstName" | "lastName">): string {
   return [c.firstName, c.lastName].filter(Boolean).join(" ");
 }
+
+/** What a contact is shown as: their name, or their address when they have none. */
+export function contactLabel(c: Pick<Contact, "firstName" | "lastName" | "email">): string {
+  return contactName(c) || c.email;
+}
+
+/** What to call a contact in a sentence ("Ana's business hours"): the first name, else what they're shown as. */
+export function callName(c: Pick<Contact, "firstName" | "lastName" | "email">): string {
+  return c.firstName || contactLabel(c);
+}
+
+/** Where a contact sorts in the team's name index (`contact_by_name`): by what they are shown as. */
+export const contactSortKey = (c: Pick<Contact, "firstName" | "lastName" | "email">) =>
+  sortKey(contactLabel(c));
 
 /** The key contacts and companies sort by: case- and accent-insensitive. */
 export function sortKey(text: string): string {

@@ -3,7 +3,7 @@ import type { Team, User } from "../accounts/types.ts";
 import { teamSettings } from "../accounts/types.ts";
 import { getCompany } from "../contacts/companies.ts";
 import { findContactByEmail, getContact } from "../contacts/contacts.ts";
-import { type Contact, contactName, type TrackingPreference } from "../contacts/types.ts";
+import { callName, type Contact, contactName, type TrackingPreference } from "../contacts/types.ts";
 import { findSuppressions } from "../privacy/suppression.ts";
 import { AppError, forbidden, invalid, notFound } from "../http/errors.ts";
 import { addChunks, deleteChunks, readTextChunks } from "../storage/chunks.ts";
@@ -155,7 +155,7 @@ export async function resolveDraft(
       snippet: htmlToPlainText(html).slice(0, 200),
       template: data.template,
       recipientTime: everyone.length === 1 && everyone[0].contact?.timeZone
-        ? { name: everyone[0].contact.firstName, zone: everyone[0].contact.timeZone }
+        ? { name: callName(everyone[0].contact), zone: everyone[0].contact.timeZone }
         : null,
     },
     html,

@@ -11,7 +11,7 @@ import type { Alarm } from "../alarms/types.ts";
 import { assistantKeys } from "../assistant/keys.ts";
 import type { Card, Task } from "../assistant/types.ts";
 import { contactKeys } from "../contacts/keys.ts";
-import { type Contact, contactName, sortKey } from "../contacts/types.ts";
+import { type Contact, contactSortKey } from "../contacts/types.ts";
 import { notFound } from "../http/errors.ts";
 import { inboundKeys } from "../inbound/keys.ts";
 import type { InboundMail } from "../inbound/receive.ts";
@@ -178,7 +178,7 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
   del.add(
     contactKeys.contact(teamId, contactId),
     contactKeys.contactByEmail(teamId, email),
-    contactKeys.contactByName(teamId, sortKey(contactName(contact)), contactId),
+    contactKeys.contactByName(teamId, contactSortKey(contact), contactId),
   );
   if (contact.companyId) del.add(contactKeys.contactByCompany(teamId, contact.companyId, contactId));
   report.keysDeleted = await del.commit();

@@ -6,7 +6,7 @@
 import { type Team, teamSettings } from "../accounts/types.ts";
 import { listCompanyContacts } from "../contacts/contacts.ts";
 import type { Contact } from "../contacts/types.ts";
-import { contactName } from "../contacts/types.ts";
+import { callName } from "../contacts/types.ts";
 import { getContacts } from "../contacts/contacts.ts";
 import { listActivity, listEvents, listMessagesFor } from "../messages/list.ts";
 import { toOnePerson } from "../messages/send_rules.ts";
@@ -101,7 +101,7 @@ export async function adviseSendTime(
   const people = await Promise.all(message.to.map(async (r) => {
     const contact = r.contactId ? contacts.get(r.contactId) ?? null : null;
     const hours: BusinessHours = contact?.businessHours ?? teamHours;
-    const name = contact ? contact.firstName || contactName(contact) : r.email;
+    const name = contact ? callName(contact) : r.email;
     return {
       r,
       contact,

@@ -4,7 +4,7 @@
  * team), and `rankTemplates` (ranking.ts) over them. The levels are built by `evidenceLevels`, which is pure.
  */
 import { contactKeys } from "../contacts/keys.ts";
-import { type Company, type Contact, contactName, sortKey } from "../contacts/types.ts";
+import { type Company, type Contact, contactLabel, sortKey } from "../contacts/types.ts";
 import { AppError } from "../http/errors.ts";
 import { getMessage, type Viewer } from "../messages/drafts.ts";
 import type { Message } from "../messages/types.ts";
@@ -120,7 +120,7 @@ export function targetOf(contact: Contact | null, company: Company | null): Targ
   if (!contact) return NO_TARGET;
   return {
     contactId: contact.id,
-    contactName: contactName(contact) || contact.email,
+    contactName: contactLabel(contact),
     companyId: company?.id ?? null,
     companyName: company?.name ?? "",
     role: titleRole(contact.title),

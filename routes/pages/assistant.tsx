@@ -8,7 +8,7 @@ import { listCards } from "../../lib/assistant/cards.ts";
 import { listTasks, setTaskDone } from "../../lib/assistant/tasks.ts";
 import type { Task } from "../../lib/assistant/types.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
-import { contactName } from "../../lib/contacts/types.ts";
+import { contactLabel } from "../../lib/contacts/types.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
 import type { AppEnv } from "../deps.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -45,7 +45,7 @@ assistantPages.get("/tasks", async (c) => {
   const contacts = await getContacts(kv, team.id, [
     ...new Set(tasks.map((t) => t.contactId).filter((id): id is string => !!id)),
   ]);
-  const names = new Map(contacts.filter((x) => !!x).map((x) => [x!.id, contactName(x!)]));
+  const names = new Map(contacts.filter((x) => !!x).map((x) => [x!.id, contactLabel(x!)]));
   const now = clock.now();
   return render(
     c,

@@ -16,7 +16,7 @@ import {
   updateCompany,
 } from "../../lib/contacts/companies.ts";
 import { listCompanyContactsPage } from "../../lib/contacts/contacts.ts";
-import { type Company, contactName } from "../../lib/contacts/types.ts";
+import { type Company, contactLabel } from "../../lib/contacts/types.ts";
 import type { AppEnv } from "../deps.ts";
 import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -196,7 +196,7 @@ companyPages.get("/companies/:id", async (c) => {
               {people.items.map((contact) => (
                 <tr>
                   <td>
-                    <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
+                    <a class="row-link" href={`/contacts/${contact.id}`}>{contactLabel(contact)}</a>
                   </td>
                   <td class="truncate" title={contact.email}>
                     <EmailAddress address={contact.email} />

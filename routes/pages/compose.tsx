@@ -8,7 +8,7 @@ import { teamSettings } from "../../lib/accounts/types.ts";
 import { listAlarms } from "../../lib/alarms/alarms.ts";
 import { getCompany } from "../../lib/contacts/companies.ts";
 import { getContact } from "../../lib/contacts/contacts.ts";
-import { contactName } from "../../lib/contacts/types.ts";
+import { contactLabel, contactName } from "../../lib/contacts/types.ts";
 import type { ComposerDraft, ComposerProps } from "../../lib/messages/composer_props.ts";
 import {
   DRAFT_KEY,
@@ -30,7 +30,7 @@ async function regardingLabel(kv: Deno.Kv, teamId: string, regarding: Regarding 
   if (!regarding) return null;
   try {
     const label = regarding.type === "contact"
-      ? contactName(await getContact(kv, teamId, regarding.id))
+      ? contactLabel(await getContact(kv, teamId, regarding.id))
       : (await getCompany(kv, teamId, regarding.id)).name;
     return { ...regarding, label };
   } catch {
@@ -125,7 +125,7 @@ composePages.get("/compose", async (c) => {
     prefill: contact
       ? {
         to: [{ email: contact.email, name: contactName(contact), contactId: contact.id }],
-        regarding: { type: "contact", id: contact.id, label: contactName(contact) },
+        regarding: { type: "contact", id: contact.id, label: contactLabel(contact) },
       }
       : null,
     followByDefault: teamSettings(team).followByDefault,

@@ -31,7 +31,7 @@ import {
   listContacts,
   updateContact,
 } from "../../lib/contacts/contacts.ts";
-import { type Company, type Contact, contactName } from "../../lib/contacts/types.ts";
+import { callName, type Company, type Contact, contactLabel, contactName } from "../../lib/contacts/types.ts";
 import type { FieldErrors } from "../../lib/http/errors.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
 import { formatDate, formatDateTime } from "../../lib/time/format.ts";
@@ -123,7 +123,9 @@ contactPages.get("/contacts", async (c) => {
         {page.items.map((contact, i) => (
           <tr>
             <td>
-              <a class="row-link" href={`/contacts/${contact.id}`}>{contactName(contact)}</a>
+              <a class="row-link" href={`/contacts/${contact.id}`}>
+                {contactName(contact) || <EmailAddress address={contact.email} />}
+              </a>
               {contact.title && <div class="muted small">{contact.title}</div>}
             </td>
             <td class="truncate" title={contact.email}>
@@ -296,7 +298,6 @@ async function contactFormPage(
           name="firstName"
           value={values.firstName}
           errors={errors}
-          required
           autofocus
         />
         <Field label="Last name" name="lastName" value={values.lastName} errors={errors} />
@@ -308,7 +309,7 @@ async function contactFormPage(
         value={values.email}
         errors={errors}
         required
-        hint={owner && owner.id !== id && <a href={`/contacts/${owner.id}`}>Open {contactName(owner)}</a>}
+        hint={owner && owner.id !== id && <a href={`/contacts/${owner.id}`}>Open {contactLabel(owner)}</a>}
       />
       <div class="grid-2">
         <div>
@@ -435,7 +436,7 @@ contactPages.post("/contacts", async (c) => {
   }
   return redirectWithFlash(c, `/contacts/${result.value.id}`, {
     kind: "success",
-    text: `${contactName(result.value)} was added.`,
+    text: `${contactLabel(result.value)} was added.`,
   });
 });
 
@@ -454,12 +455,12 @@ contactPages.get("/contacts/:id", async (c) => {
   );
   return render(
     c,
-    { title: contactName(contact) },
+    { title: contactLabel(contact) },
     <>
       <PageHeader
-        title={contactName(contact)}
+        title={contactLabel(contact)}
         subtitle={[contact.title, companies.get(contact.companyId ?? "")].filter(Boolean).join(" · ") ||
-          contact.email}
+          (contactName(contact) ? contact.email : undefined)}
         back={{ href: "/contacts", label: "Contacts" }}
         actions={
           <>
@@ -532,7 +533,7 @@ contactPages.get("/contacts/:id", async (c) => {
             zone: user.timeZone,
             emptyText: emails.paged
               ? "No older emails."
-              : `Emails to ${contact.firstName} and what happens to them will appear here.`,
+              : `Emails to ${callName(contact)} and what happens to them will appear here.`,
             countProxyOpens: teamSettings(team).countProxyOpens,
             of: { contactIds: [contact.id] },
             members: emails.members,
@@ -589,7 +590,7 @@ function ClosedDates({ hours, zone, now }: { hours: BusinessHours; zone: string;
 
 /** Admins: export everything about the contact, or erase it (after a confirmation page). */
 function DataRights({ contact }: { contact: Contact }) {
-  const name = contactName(contact) || contact.email;
+  const name = contactLabel(contact);
   return (
     <section class="card data-rights" aria-labelledby="data-rights-title">
       <h2 id="data-rights-title" class="card-title">Data rights</h2>
@@ -640,7 +641,7 @@ const emails = (n: number) => `${n} email${n === 1 ? "" : "s"}`;
 async function renderErase(c: Context<AppEnv>, contact: Contact, error?: string) {
   const { team } = viewer(c);
   const preview = await erasePreview(c.get("deps").kv, team.id, contact);
-  const name = contactName(contact) || contact.email;
+  const name = contactLabel(contact);
   return render(
     c,
     { title: `Erase ${name}`, status: error ? 400 : 200 },
@@ -712,7 +713,7 @@ contactPages.post("/contacts/:id/erase", async (c) => {
     return renderErase(c, contact, "Tick the box to confirm: erasing can't be undone.");
   }
   const report = await eraseContact(kv, team.id, contact.id);
-  const name = contactName(contact) || contact.email;
+  const name = contactLabel(contact);
   const parts = [
     `${emails(report.messagesDeleted)} deleted`,
     ...(report.messagesRedacted ? [`${emails(report.messagesRedacted)} kept with ${name} redacted`] : []),
@@ -730,8 +731,8 @@ contactPages.get("/contacts/:id/edit", async (c) => {
   const { team, user } = viewer(c);
   const contact = await getContact(kv, team.id, c.req.param("id"));
   return contactFormPage(c, {
-    title: `Edit ${contactName(contact)}`,
-    back: { href: `/contacts/${contact.id}`, label: contactName(contact) },
+    title: `Edit ${contactLabel(contact)}`,
+    back: { href: `/contacts/${contact.id}`, label: contactLabel(contact) },
     id: contact.id,
     values: contactValues(contact, teamSettings(team).businessHours),
     optOut: await findSuppression(kv, team.id, contact.email),
@@ -768,7 +769,7 @@ contactPages.post("/contacts/:id", async (c) => {
 async function renderDelete(c: Context<AppEnv>, contact: Contact) {
   const { kv } = c.get("deps");
   const { team } = viewer(c);
-  const name = contactName(contact) || contact.email;
+  const name = contactLabel(contact);
   const optOut = await findSuppression(kv, team.id, contact.email);
   return render(
     c,
@@ -818,7 +819,10 @@ contactPages.post("/contacts/:id/delete", async (c) => {
   // Only the confirmation page's form deletes; any other post (an old Delete button) is asked first.
   if ((await formFields(c)).confirm !== "yes") return renderDelete(c, contact);
   await deleteContact(kv, team.id, contact.id);
-  return redirectWithFlash(c, "/contacts", { kind: "success", text: `${contactName(contact)} was deleted.` });
+  return redirectWithFlash(c, "/contacts", {
+    kind: "success",
+    text: `${contactLabel(contact)} was deleted.`,
+  });
 });
 
 /** Admins lift a recipient's own opt-out only when that person asked to be tracked again, and say so. */
@@ -827,7 +831,7 @@ async function renderLiftOptOut(c: Context<AppEnv>, contact: Contact, error?: st
   const { team, user } = viewer(c);
   const optOut = await findSuppression(kv, team.id, contact.email);
   if (!optOut) return c.redirect(`/contacts/${contact.id}`, 303);
-  const name = contactName(contact) || contact.email;
+  const name = contactLabel(contact);
   return render(
     c,
     { title: `Lift ${name}'s request`, status: error ? 400 : 200 },
@@ -872,9 +876,7 @@ contactPages.post("/contacts/:id/opt-out", async (c) => {
   await liftSuppression(kv, team.id, contact.email);
   return redirectWithFlash(c, `/contacts/${contact.id}`, {
     kind: "success",
-    text: `${
-      contactName(contact) || contact.email
-    }'s request was lifted. Tracking stays off until you allow it.`,
+    text: `${contactLabel(contact)}'s request was lifted. Tracking stays off until you allow it.`,
   });
 });
 

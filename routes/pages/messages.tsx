@@ -13,7 +13,7 @@ import { listAlarms } from "../../lib/alarms/alarms.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { memberNames, userNames } from "../../lib/accounts/users.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
-import { contactName } from "../../lib/contacts/types.ts";
+import { callName } from "../../lib/contacts/types.ts";
 import { getMessage, getMessageBody } from "../../lib/messages/drafts.ts";
 import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
 import type { ActivityFilter } from "../../lib/messages/activity_filter.ts";
@@ -273,9 +273,7 @@ messagePages.get("/messages/:id", async (c) => {
                 .map((r) => [r.email.toLowerCase(), r.name]),
             ),
             zone: user.timeZone,
-            recipient: contact?.timeZone
-              ? { name: contact.firstName || contactName(contact), zone: contact.timeZone }
-              : null,
+            recipient: contact?.timeZone ? { name: callName(contact), zone: contact.timeZone } : null,
             note: engagementNote(message),
           })}
           {island(AlarmEditor, {

@@ -19,7 +19,7 @@ import TemplateEditor from "../../islands/template_editor.tsx";
 import TemplatePicker from "../../islands/template_picker.tsx";
 import { userNames } from "../../lib/accounts/users.ts";
 import { companyNameMap, listContacts } from "../../lib/contacts/contacts.ts";
-import { contactName } from "../../lib/contacts/types.ts";
+import { contactLabel } from "../../lib/contacts/types.ts";
 import { AppError } from "../../lib/http/errors.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { type LibraryItem, templateLibrary } from "../../lib/templates/recommend.ts";
@@ -80,7 +80,7 @@ async function contactOptions(kv: Deno.Kv, teamId: string) {
   ]);
   return page.items.map((c) => ({
     id: c.id,
-    label: [contactName(c) || c.email, companies.get(c.companyId ?? "")].filter(Boolean).join(" · "),
+    label: [contactLabel(c), companies.get(c.companyId ?? "")].filter(Boolean).join(" · "),
   }));
 }
 
