@@ -786,6 +786,86 @@ Deno.test("contacts - the page shows the closed dates ahead of the hours advice 
   assert.equal(await closed(lee.id), "Closed Mon 28 Dec");
 });
 
+Deno.test("contacts - the form adds and removes a contact's closed dates, kept when the contact is saved", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const hours = {
+    firstName: "Ken",
+    email: "ken@example.com",
+    tracking: "allow",
+    hours_own: "1",
+    hours_day1: "1",
+    hours_day2: "1",
+    hours_day3: "1",
+    hours_day4: "1",
+    hours_day5: "1",
+    hours_start: "09:00",
+    hours_end: "17:00",
+  };
+  const contacts = async () => (await ana.api("GET", "/contacts")).json.items.length;
+  const dates = (html: string) => [...html.matchAll(/<time datetime="([\d-]+)">/g)].map((m) => m[1]);
+
+  const added = await ana.form("/contacts", { ...hours, action: "add", hours_addClosedDate: "2026-12-24" });
+  assert.equal(added.status, 200);
+  let html = await added.text();
+  assert.deepEqual(dates(html), ["2026-12-24"]);
+  assert.match(html, /aria-label="Remove Thu 24 Dec 2026"/);
+  assert.ok(
+    html.indexOf('value="save"') < html.indexOf('value="remove:'),
+    "Enter in a field saves, not removes",
+  );
+  assert.match(html, /<input[^>]*name="hours_addClosedDate"[^>]*autofocus/, "the focus stays by the dates");
+  assert.doesNotMatch(html, /<input[^>]*name="firstName"[^>]*autofocus/);
+  assert.equal(await contacts(), 0, "nothing saved yet");
+
+  html = await (await ana.form("/contacts", {
+    ...hours,
+    hours_closedDates: "2026-12-24",
+    action: "add",
+    hours_addClosedDate: "2026-12-31",
+  })).text();
+  assert.deepEqual(dates(html), ["2026-12-24", "2026-12-31"]);
+  html = await (await ana.form("/contacts", {
+    ...hours,
+    hours_closedDates: "2026-12-24,2026-12-31",
+    action: "remove:2026-12-24",
+  })).text();
+  assert.deepEqual(dates(html), ["2026-12-31"]);
+  const none = await ana.form("/contacts", { ...hours, action: "add", hours_addClosedDate: "" });
+  assert.equal(none.status, 400);
+  assert.match(await none.text(), /Choose a date to add\./);
+  assert.equal(await contacts(), 0);
+
+  const saved = await ana.form("/contacts", { ...hours, hours_closedDates: "2026-12-31" });
+  assert.equal(saved.status, 303);
+  const ken = (await ana.api("GET", "/contacts")).json.items[0];
+  assert.deepEqual(ken.businessHours.closedDates, ["2026-12-31"]);
+
+  // Editing: the dates are listed to remove; removing one and saving keeps the rest of the contact.
+  const edit = (await ana.page(`/contacts/${ken.id}/edit`)).html;
+  assert.deepEqual(dates(edit), ["2026-12-31"]);
+  const baseUpdatedAt = edit.match(/name="baseUpdatedAt" value="(\d+)"/)![1];
+  const removed = await ana.form(`/contacts/${ken.id}`, {
+    ...hours,
+    baseUpdatedAt,
+    hours_closedDates: "2026-12-31",
+    action: "remove:2026-12-31",
+  });
+  assert.equal(removed.status, 200);
+  assert.deepEqual(dates(await removed.text()), []);
+  assert.deepEqual(
+    (await ana.api("GET", `/contacts/${ken.id}`)).json.businessHours.closedDates,
+    ["2026-12-31"],
+    "not saved until the contact is",
+  );
+  assert.equal(
+    (await ana.form(`/contacts/${ken.id}`, { ...hours, baseUpdatedAt, hours_closedDates: "" })).status,
+    303,
+  );
+  assert.deepEqual((await ana.api("GET", `/contacts/${ken.id}`)).json.businessHours.closedDates, []);
+});
+
 Deno.test("companies - a company's contacts come a page at a time by name, in the API and on its page", async () => {
   await using t = await makeTestApp();
   const ana = new Client(t);

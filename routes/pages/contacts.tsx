@@ -52,7 +52,14 @@ import { formFields, tryForm } from "../form.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
-import { HoursFields, hoursForm, hoursFromFields } from "./team.tsx";
+import {
+  closedDatesAfter,
+  ClosedDatesField,
+  HoursFields,
+  hoursForm,
+  hoursFromFields,
+  SaveOnEnter,
+} from "../../components/hours_fields.tsx";
 import { olderCursor, timeline, TimelinePager } from "./timeline.tsx";
 
 export const contactPages = new Hono<AppEnv>();
@@ -206,10 +213,26 @@ function contactInput(values: Record<string, string>): Record<string, unknown> {
     businessHours: values.hours_own
       ? {
         ...hoursFromFields(values, "hours_"),
-        closedDates: (values.hours_closed || "").split(",").filter(Boolean),
+        closedDates: closedDatesAfter(values, "hours_").closedDates,
       }
       : null,
   };
+}
+
+/**
+ * "Add date" or "Remove" in the contact form: the form again with the change, saved with the rest only when the
+ * contact is; null when the form was sent to save.
+ */
+function closedDateEdit(values: Record<string, string>) {
+  const { closedDates, edit, error } = closedDatesAfter(values, "hours_");
+  if (!edit) return null;
+  const shown = {
+    ...values,
+    hours_own: "1",
+    hours_closedDates: closedDates.join(","),
+    hours_addClosedDate: "",
+  };
+  return { values: shown, errors: error, status: error ? 400 as const : undefined, focusClosedDates: true };
 }
 
 /** A contact's hours as form fields; without their own, the team's fill the (hidden) fields to start from. */
@@ -219,7 +242,7 @@ function hoursValues(own: BusinessHours | null | undefined, team: BusinessHours)
     hours_own: own ? "1" : "",
     hours_start: h.start,
     hours_end: h.end,
-    hours_closed: own ? own.closedDates.join(",") : "",
+    hours_closedDates: own ? own.closedDates.join(",") : "",
   };
   for (const d of h.days) out[`hours_day${d}`] = "1";
   return out;
@@ -227,16 +250,18 @@ function hoursValues(own: BusinessHours | null | undefined, team: BusinessHours)
 
 /** The optional "Own business hours" part of the contact form: off means the team's hours. */
 function OwnHours(
-  { values, errors, teamHours }: {
+  { values, errors, teamHours, focusClosedDates }: {
     values: Record<string, string>;
     errors?: FieldErrors;
     teamHours: BusinessHours;
+    focusClosedDates?: boolean;
   },
 ) {
   const own = !!values.hours_own;
   const hoursErrors: Record<string, string> = {};
   for (const [key, message] of Object.entries(errors ?? {})) {
     if (key.startsWith("businessHours.")) hoursErrors[key.slice("businessHours.".length)] ??= message;
+    else if (key === "addClosedDate") hoursErrors.addClosedDate = message;
     else if (key === "businessHours") hoursErrors.days ??= message;
   }
   const { days, start, end } = hoursFromFields(values, "hours_");
@@ -260,8 +285,14 @@ function OwnHours(
           errors={hoursErrors}
           legend="Working days"
         />
+        <ClosedDatesField
+          prefix="hours_"
+          dates={closedDatesAfter(values, "hours_").closedDates}
+          errors={hoursErrors}
+          hint="Their holidays and other days off. Added and removed dates are kept when you save the contact."
+          autofocus={focusClosedDates}
+        />
       </div>
-      <input type="hidden" name="hours_closed" value={values.hours_closed ?? ""} />
     </fieldset>
   );
 }
@@ -272,7 +303,11 @@ function OwnHours(
  */
 async function contactFormPage(
   c: Context<AppEnv>,
-  { id, values, errors, status, optOut, ...page }: FormPageState & { optOut?: Suppression | null },
+  { id, values, errors, status, optOut, focusClosedDates, ...page }: FormPageState & {
+    optOut?: Suppression | null;
+    /** Back from "Add date" or "Remove": the date field has the focus, where the seller was. */
+    focusClosedDates?: boolean;
+  },
 ) {
   const { team, user } = viewer(c);
   const { kv } = c.get("deps");
@@ -291,6 +326,7 @@ async function contactFormPage(
       submit={id ? "Save changes" : "Create contact"}
       cancel="/contacts"
     >
+      <SaveOnEnter />
       {id && <input type="hidden" name="baseUpdatedAt" value={values.baseUpdatedAt} />}
       <div class="grid-2">
         <Field
@@ -298,7 +334,7 @@ async function contactFormPage(
           name="firstName"
           value={values.firstName}
           errors={errors}
-          autofocus
+          autofocus={!focusClosedDates}
         />
         <Field label="Last name" name="lastName" value={values.lastName} errors={errors} />
       </div>
@@ -381,7 +417,12 @@ async function contactFormPage(
             ]}
           />
         )}
-      <OwnHours values={values} errors={errors} teamHours={teamSettings(team).businessHours} />
+      <OwnHours
+        values={values}
+        errors={errors}
+        teamHours={teamSettings(team).businessHours}
+        focusClosedDates={focusClosedDates}
+      />
       <TextArea label="Notes" name="notes" value={values.notes} errors={errors} rows={4} maxLength={5000} />
     </FormPage>,
   );
@@ -424,15 +465,12 @@ contactPages.post("/contacts", async (c) => {
   const { kv, clock } = c.get("deps");
   const { team } = viewer(c);
   const values = await formFields(c);
+  const page = { title: "New contact", back: toList };
+  const edited = closedDateEdit(values);
+  if (edited) return contactFormPage(c, { ...page, ...edited });
   const result = await tryForm(() => createContact(kv, team.id, contactInput(values), clock.now()));
   if (!result.ok) {
-    return contactFormPage(c, {
-      title: "New contact",
-      back: toList,
-      values,
-      errors: result.errors,
-      status: result.status,
-    });
+    return contactFormPage(c, { ...page, values, errors: result.errors, status: result.status });
   }
   return redirectWithFlash(c, `/contacts/${result.value.id}`, {
     kind: "success",
@@ -750,17 +788,17 @@ contactPages.post("/contacts/:id", async (c) => {
   const id = c.req.param("id");
   const contact = await getContact(kv, team.id, id);
   const values = await formFields(c);
+  const page = {
+    title: "Edit contact",
+    back: { href: `/contacts/${id}`, label: "Contact" },
+    id,
+    optOut: await findSuppression(kv, team.id, contact.email),
+  };
+  const edited = closedDateEdit(values);
+  if (edited) return contactFormPage(c, { ...page, ...edited });
   const result = await tryForm(() => updateContact(kv, team.id, id, contactInput(values), clock.now()));
   if (!result.ok) {
-    return contactFormPage(c, {
-      title: "Edit contact",
-      back: { href: `/contacts/${id}`, label: "Contact" },
-      id,
-      values,
-      errors: result.errors,
-      status: result.status,
-      optOut: await findSuppression(kv, team.id, contact.email),
-    });
+    return contactFormPage(c, { ...page, values, errors: result.errors, status: result.status });
   }
   return redirectWithFlash(c, `/contacts/${id}`, { kind: "success", text: "Contact saved." });
 });

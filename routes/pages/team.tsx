@@ -36,101 +36,19 @@ import { formFields, tryForm } from "../form.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
+import {
+  closedDatesAfter,
+  ClosedDatesField,
+  HoursFields,
+  type HoursForm,
+  hoursForm,
+  hoursFromFields,
+  SaveOnEnter,
+} from "../../components/hours_fields.tsx";
 
 export const teamPages = new Hono<AppEnv>();
 
 const roleLabel = (role: string) => role === "admin" ? "Admin" : "Member";
-
-// ---------------------------------------------------------------------------------------------------------
-// Business hours: the form fields, shared with the contact form (routes/pages/contacts.tsx)
-
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-/** Business hours as a form shows them: days ticked, times as typed. */
-export interface HoursForm {
-  days: number[];
-  start: string;
-  end: string;
-  closedDates: string[];
-}
-
-/** A `type=time` field cannot show "24:00": the end of the day is shown (and read back) as 00:00. */
-export const hoursForm = (h: BusinessHours): HoursForm => ({
-  ...h,
-  end: h.end === "24:00" ? "00:00" : h.end,
-});
-
-/** The days and times a form posted (`<prefix>day1`…`day7`, `start`, `end`), in the shape the lib expects. */
-export function hoursFromFields(fields: Record<string, string>, prefix = ""): Omit<HoursForm, "closedDates"> {
-  const end = (fields[`${prefix}end`] ?? "").trim();
-  return {
-    days: [1, 2, 3, 4, 5, 6, 7].filter((d) => fields[`${prefix}day${d}`]),
-    start: (fields[`${prefix}start`] ?? "").trim(),
-    end: end === "00:00" ? "24:00" : end,
-  };
-}
-
-/** Days of the week and the start and end of the working day, with the lib's messages under each. */
-export function HoursFields(
-  { prefix = "", value, errors, legend }: {
-    prefix?: string;
-    value: HoursForm;
-    errors?: Record<string, string>;
-    legend: string;
-  },
-) {
-  const id = (name: string) => `f-${prefix}${name}`;
-  return (
-    <div class="hours-fields">
-      <fieldset class={`field hours-days${errors?.days ? " has-error" : ""}`}>
-        <legend>{legend}</legend>
-        <div class="day-picks">
-          {WEEKDAYS.map((day, i) => (
-            <label class="day-pick" title={WEEKDAY_NAMES[i]}>
-              <input
-                type="checkbox"
-                name={`${prefix}day${i + 1}`}
-                value="1"
-                checked={value.days.includes(i + 1)}
-                aria-label={WEEKDAY_NAMES[i]}
-              />
-              <span aria-hidden="true">{day}</span>
-            </label>
-          ))}
-        </div>
-        {errors?.days && <p class="error-text">{errors.days}</p>}
-      </fieldset>
-      <div class="hours-times">
-        <div class={`field${errors?.start ? " has-error" : ""}`}>
-          <label for={id("start")}>Starts</label>
-          <input
-            id={id("start")}
-            type="time"
-            name={`${prefix}start`}
-            value={value.start}
-            aria-invalid={errors?.start ? "true" : undefined}
-            aria-describedby={errors?.start ? `${id("start")}-error` : undefined}
-          />
-          {errors?.start && <p class="error-text" id={`${id("start")}-error`}>{errors.start}</p>}
-        </div>
-        <div class={`field${errors?.end ? " has-error" : ""}`}>
-          <label for={id("end")}>Ends</label>
-          <input
-            id={id("end")}
-            type="time"
-            name={`${prefix}end`}
-            value={value.end}
-            aria-invalid={errors?.end ? "true" : undefined}
-            aria-describedby={`${id("end")}-hint${errors?.end ? ` ${id("end")}-error` : ""}`}
-          />
-          <p class="hint" id={`${id("end")}-hint`}>Midnight (00:00) means until the end of the day.</p>
-          {errors?.end && <p class="error-text" id={`${id("end")}-error`}>{errors.end}</p>}
-        </div>
-      </div>
-    </div>
-  );
-}
 
 function BusinessHoursCard(
   { hours, form, errors, admin }: {
@@ -141,7 +59,6 @@ function BusinessHoursCard(
   },
 ) {
   const value = form ?? hoursForm(hours);
-  const dateErrors = Object.entries(errors ?? {}).filter(([k]) => k.startsWith("closedDates"));
   return (
     <section class="card" id="hours" aria-labelledby="hours-title">
       <h2 id="hours-title" class="card-title">Business hours</h2>
@@ -162,50 +79,14 @@ function BusinessHoursCard(
       {admin && (
         <Form action="/team/hours" class="stack hours-form">
           {/* Enter in a field saves (the first submit button is the default one). */}
-          <button type="submit" name="action" value="save" class="sr-only" tabindex={-1} aria-hidden="true">
-            Save
-          </button>
+          <SaveOnEnter />
           {errors?._ && <div class="alert alert-error" role="alert">{errors._}</div>}
           <HoursFields value={value} errors={errors} legend="Open days" />
-          <input type="hidden" name="closedDates" value={value.closedDates.join(",")} />
-          <fieldset class="field closed-dates">
-            <legend>Closed dates</legend>
-            <p class="hint">Holidays and other days off: no one is expected to read email.</p>
-            {value.closedDates.length > 0
-              ? (
-                <ul class="list closed-list" data-testid="closed-dates">
-                  {value.closedDates.map((date) => (
-                    <li class="list-row" key={date}>
-                      <time datetime={date}>{closedDateText(date)}</time>
-                      <button
-                        type="submit"
-                        name="action"
-                        value={`remove:${date}`}
-                        class="button button-ghost button-small danger-text"
-                        aria-label={`Remove ${closedDateText(date)}`}
-                      >
-                        Remove
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              )
-              : <p class="muted small">No closed dates.</p>}
-            <div class={`closed-add${errors?.addClosedDate ? " has-error" : ""}`}>
-              <label class="sr-only" for="f-addClosedDate">Closed date to add</label>
-              <input
-                id="f-addClosedDate"
-                type="date"
-                name="addClosedDate"
-                aria-invalid={errors?.addClosedDate ? "true" : undefined}
-              />
-              <button type="submit" name="action" value="add" class="button button-secondary button-small">
-                Add date
-              </button>
-            </div>
-            {errors?.addClosedDate && <p class="error-text">{errors.addClosedDate}</p>}
-            {dateErrors.map(([key, message]) => <p class="error-text" key={key}>{message}</p>)}
-          </fieldset>
+          <ClosedDatesField
+            dates={value.closedDates}
+            errors={errors}
+            hint="Holidays and other days off: no one is expected to read email."
+          />
           <div class="form-actions">
             <button class="button button-secondary" type="submit" name="action" value="save">
               Save business hours
@@ -483,30 +364,18 @@ teamPages.post("/team/settings", async (c) => {
 teamPages.post("/team/hours", async (c) => {
   requireAdmin(c);
   const fields = await formFields(c);
-  const action = fields.action ?? "save";
-  let closedDates = (fields.closedDates ?? "").split(",").map((d) => d.trim()).filter(Boolean);
-  const form: HoursForm = { ...hoursFromFields(fields), closedDates };
-  const shown = { ...form, end: form.end === "24:00" ? "00:00" : form.end };
-  if (action === "add") {
-    const added = (fields.addClosedDate ?? "").trim();
-    if (!added) {
-      return renderTeam(c, {
-        status: 400,
-        hours: { form: shown, errors: { addClosedDate: "Choose a date to add." } },
-      });
-    }
-    closedDates = [...closedDates, added];
-  } else if (action.startsWith("remove:")) {
-    closedDates = closedDates.filter((d) => d !== action.slice("remove:".length));
-  }
-  const result = validateBusinessHours({ ...form, closedDates });
+  const times = hoursFromFields(fields);
+  const shown = { ...times, end: times.end === "24:00" ? "00:00" : times.end };
+  const { closedDates, edit, error } = closedDatesAfter(fields);
+  if (error) return renderTeam(c, { status: 400, hours: { form: { ...shown, closedDates }, errors: error } });
+  const result = validateBusinessHours({ ...times, closedDates });
   if (!result.ok) {
     return renderTeam(c, { status: 400, hours: { form: { ...shown, closedDates }, errors: result.errors } });
   }
   await updateTeamSettings(c.get("deps").kv, viewer(c).user, { businessHours: result.value });
-  const text = action === "add"
+  const text = edit === "add"
     ? "Closed date added. Business hours saved."
-    : action.startsWith("remove:")
+    : edit === "remove"
     ? "Closed date removed. Business hours saved."
     : "Business hours saved.";
   return redirectWithFlash(c, "/team#hours", { kind: "success", text });
