@@ -543,6 +543,24 @@ Deno.test("accounts - a form posted after the session ended goes to sign-in, the
   assert.equal(first.response.headers.get("location"), `/signin?next=${encodeURIComponent("/contacts")}`);
   assert.doesNotMatch(await flashOn(stranger, "/signin"), /session ended/);
 
+  // A sign-in form whose browser has lost its cookies since (a restart restoring its tabs) had no session to
+  // end: it says the form expired, back on the sign-in page.
+  const restored = new Client(t);
+  const anonymous = await restored.csrfToken();
+  restored.cookies.delete("beacon_csrf");
+  const retried = await restored.request("/signin", {
+    method: "POST",
+    body: new URLSearchParams({
+      _csrf: anonymous,
+      email: "ana@example.com",
+      password: "correct horse battery",
+    }),
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", referer: "http://beacon.test/signin" },
+  });
+  assert.equal(retried.headers.get("location"), "/signin");
+  assert.match(await flashOn(restored, "/signin"), /That form had expired, so nothing was saved/);
+
   // A form posted from another site's page doesn't send the seller there.
   const elsewhere = await new Client(t).request("/contacts", {
     method: "POST",

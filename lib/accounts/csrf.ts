@@ -16,9 +16,15 @@ export class CsrfTokens {
     this.#key = importHmacKey(secret);
   }
 
-  /** The token for a browser's CSRF cookie and session cookie ("" when it has none). */
+  /**
+   * The token for a browser's CSRF cookie and session cookie ("" when it has none). It begins with "s" when
+   * made in a session and "a" when not, so a refused one can say which it was (`madeInSession`).
+   */
   async tokenFor(browser: string, session: string): Promise<string> {
     const mac = await hmac(await this.#key, `csrf:${browser.length}:${browser}:${session}`);
-    return encodeBase64Url(mac.subarray(0, 24));
+    return (session ? "s" : "a") + encodeBase64Url(mac.subarray(0, 24));
   }
 }
+
+/** Whether a token was made in a session (one that may have ended since), as its first letter says. */
+export const madeInSession = (token: string) => token.startsWith("s");

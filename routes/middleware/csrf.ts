@@ -10,6 +10,7 @@ import { timingSafeEqualText } from "../../lib/crypto/tokens.ts";
 import type { AppEnv } from "../deps.ts";
 import { isApi, postedFrom, redirectWithFlash } from "./request_context.ts";
 import { toSignIn } from "./auth.ts";
+import { madeInSession } from "../../lib/accounts/csrf.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -34,7 +35,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       // session it was made in, so a form sent with one after that session ended (signed out in another tab)
       // is sent to sign in first, as any page of the app would be then.
       if (!isApi(c.req.path)) {
-        if (sent && !c.get("user")) return toSignIn(c);
+        if (sent && madeInSession(sent) && !c.get("user")) return toSignIn(c);
         return redirectWithFlash(c, postedFrom(c) ?? "/", {
           kind: "error",
           text: "That form had expired, so nothing was saved. Please try again.",
