@@ -257,6 +257,18 @@ Deno.test("cards - first open makes one 'Email opened' card and a toast for the 
   assert.equal(alerts[0].userId, me.user.id);
 });
 
+Deno.test("cards - an email with a Cc or Bcc shares one pixel: its first open is 'Someone', not the To person", async () => {
+  for (const copy of [{ cc: ["bea@globex.example"] }, { bcc: ["bea@globex.example"] }]) {
+    const { t, ana, open, live } = await setup(copy);
+    await using _ = t;
+    await open();
+    const { items } = await cards(ana);
+    assert.equal(items[0].headline, "Someone opened your email", JSON.stringify(copy));
+    const alert = live.find((e) => e.type === "alert.first_open")!;
+    assert.equal((alert.data as { who: string }).who, "Someone");
+  }
+});
+
 Deno.test("cards - snooze brings a card back unread at its time; dismiss hides it", async () => {
   const { t, ana, open } = await setup();
   await using _ = t;

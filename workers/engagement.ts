@@ -15,6 +15,7 @@ import { isHumanEvent } from "../lib/tracking/types.ts";
 import type { AppDeps } from "../routes/deps.ts";
 import { cardAbout } from "./alarms.ts";
 import { notifyByEmail } from "./notifications.ts";
+import { toOnePerson } from "../lib/messages/send_rules.ts";
 
 export async function afterTrackingCommit(deps: AppDeps, committed: Committed[]): Promise<void> {
   await publishAll(deps.realtime, [...new Set(committed.map((c) => c.live))]);
@@ -39,9 +40,10 @@ export async function afterTrackingCommit(deps: AppDeps, committed: Committed[])
 /** The "Email opened" card and the toast, once per message. */
 async function openedCard(deps: AppDeps, message: Message, at: number): Promise<LiveEvent[]> {
   const now = deps.clock.now();
-  // One To recipient: them, by their contact's name; several share one pixel, so who opened isn't known.
+  // One recipient: them, by their contact's name; several (a Cc or Bcc too) share one pixel, so who opened
+  // isn't known.
   const { people, links } = await cardAbout(deps.kv, message);
-  const who = people.length === 1 ? people[0].name : "Someone";
+  const who = toOnePerson(message) && people.length === 1 ? people[0].name : "Someone";
   const card = cardFor(
     message,
     { kind: "email_opened", headline: `${who} opened your email`, eventAt: at },
