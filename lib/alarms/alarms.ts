@@ -217,7 +217,7 @@ export async function listAlarms(kv: Deno.Kv, teamId: string, messageId: string)
  */
 export async function settleAlarms(
   kv: Deno.Kv,
-  message: Pick<Message, "teamId" | "id" | "to">,
+  message: Pick<Message, "teamId" | "id" | "to" | "cc" | "bcc">,
   now: number,
 ): Promise<LiveEvent[]> {
   const events: LiveEvent[] = [];

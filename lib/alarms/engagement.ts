@@ -4,9 +4,18 @@ import { countsAsReply, type EngagementEvent, isHumanEvent } from "../tracking/t
 import type { Engagement } from "./evaluate.ts";
 
 /** People's opens only: prefetches and machine opens (privacy proxies, scanners) don't settle "not opened". */
-export function engagementOf(message: Pick<Message, "to">, events: EngagementEvent[]): Engagement {
+export function engagementOf(
+  message: Pick<Message, "to" | "cc" | "bcc">,
+  events: EngagementEvent[],
+): Engagement {
   const to = message.to.map((r) => r.email);
+  const names = Object.fromEntries(
+    [...message.to, ...message.cc, ...message.bcc].filter((r) => r.name).map((
+      r,
+    ) => [r.email.toLowerCase(), r.name]),
+  );
   return {
+    names,
     to,
     opens: events.filter((e) => e.type === "open" && isHumanEvent(e))
       .map((e) => ({ by: e.recipient === null ? null : to[e.recipient] ?? null, at: e.at })),

@@ -9,6 +9,8 @@ export interface Engagement {
   opens: { by: string | null; at: number }[];
   /** Replies from recipients (auto-replies and third parties excluded). */
   replies: { by: string; at: number }[];
+  /** Recipients' names by lower-cased address, for saying who did what; an address without one is said. */
+  names?: Record<string, string>;
 }
 
 export type Verdict = { holds: true } | { holds: false; outcome: string };
@@ -27,11 +29,14 @@ export function watched(alarm: Pick<Alarm, "recipients">, engagement: Engagement
  */
 export function evaluate(alarm: Pick<Alarm, "condition" | "recipients">, engagement: Engagement): Verdict {
   const people = watched(alarm, engagement);
+  const called = (email: string) => engagement.names?.[lower(email)] || email;
   if (alarm.condition === "reminder") return { holds: true };
   if (alarm.condition === "not_opened") {
     const open = engagement.opens.find((o) => o.by === null || people.includes(lower(o.by)));
-    return open ? { holds: false, outcome: open.by ? `Opened by ${open.by}` : "Opened" } : { holds: true };
+    return open
+      ? { holds: false, outcome: open.by ? `Opened by ${called(open.by)}` : "Opened" }
+      : { holds: true };
   }
   const reply = engagement.replies.find((r) => people.includes(lower(r.by)));
-  return reply ? { holds: false, outcome: `${reply.by} replied` } : { holds: true };
+  return reply ? { holds: false, outcome: `${called(reply.by)} replied` } : { holds: true };
 }

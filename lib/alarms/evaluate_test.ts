@@ -31,6 +31,11 @@ Deno.test("alarms - no reply holds until a watched recipient replies; reminders 
     holds: false,
     outcome: "lee@globex.example replied",
   });
+  const names = { "lee@globex.example": "Lee Park" };
+  assert.deepEqual(evaluate(all, { to, opens: [], replies: [{ by: "LEE@globex.example", at: 2 }], names }), {
+    holds: false,
+    outcome: "Lee Park replied",
+  }, "said by name when the email had one for them");
   assert.equal(
     evaluate({ condition: "reminder", recipients: [] }, {
       to,
