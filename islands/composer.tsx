@@ -26,6 +26,7 @@ import type { Advice } from "../lib/scheduling/advice_service.ts";
 import { formatTime } from "../lib/time/format.ts";
 import { AlarmsHead } from "./composer/alarms_head.tsx";
 import { FollowPanel } from "./composer/follow.tsx";
+import { untrackedLinks } from "../lib/messages/link_text.ts";
 import {
   type Chip,
   chipOf,
@@ -356,12 +357,15 @@ export default function Composer(props: ComposerProps) {
     });
   }
   const saver = saverRef.current;
+  // Links that will go out untracked, as their text shows their address (counted in the browser only).
+  const [untracked, setUntracked] = useState(0);
   const { hostRef, editorRef, ready, failed: editorFailed, formats, mod } = useEditor(htmlRef, {
     placeholder: PLACEHOLDER,
     labelledBy: "composer-body-label",
     describedBy: "composer-body-error",
     onUpdate: (html) => {
       htmlRef.current = html;
+      setUntracked(untrackedIn(html));
       clearError("html");
       saver.change();
     },
@@ -369,6 +373,9 @@ export default function Composer(props: ComposerProps) {
     onLinkShortcut: () => linkBox.open(),
   });
   const linkBox = useLinkBox(editorRef);
+  useEffect(() => {
+    if (ready) setUntracked(untrackedIn(htmlRef.current));
+  }, [ready]);
 
   /** Changes the form; by default the change is saved after a pause. */
   function update(patch: Partial<ComposerForm>, save = true) {
@@ -933,6 +940,7 @@ export default function Composer(props: ComposerProps) {
         sendIndividually={form.sendIndividually}
         individualError={errors.cc ? null : individualProblem(form)}
         busy={followBusy}
+        untrackedLinks={untracked}
         onFollow={follow}
         onRetry={() => follow(true)}
         onIndividually={(value) => {
@@ -1065,4 +1073,9 @@ export default function Composer(props: ComposerProps) {
       )}
     </section>
   );
+}
+
+/** How many links of the body go out untracked because their text is their address. */
+function untrackedIn(html: string): number {
+  return html.includes("<a") ? untrackedLinks(new DOMParser().parseFromString(html, "text/html")) : 0;
 }

@@ -22,6 +22,8 @@ interface Props {
    * would drop the keyboard focus of the button just pressed to the top of the page.
    */
   busy: boolean;
+  /** Links whose text is their address: they go out as they are, untracked (lib/messages/link_text.ts). */
+  untrackedLinks: number;
   onFollow(want: boolean): void;
   onRetry(): void;
   onIndividually(value: boolean): void;
@@ -125,6 +127,16 @@ export function FollowPanel(p: Props) {
             )}
         </div>
       </div>
+
+      {p.follow === "following" && p.untrackedLinks > 0 && (
+        <p class="follow-note" data-testid="untracked-links">
+          {p.untrackedLinks === 1 ? "1 link shows" : `${p.untrackedLinks} links show`}{" "}
+          its web address as its text, so {p.untrackedLinks === 1 ? "it goes" : "they go"}{" "}
+          out as written and clicks on {p.untrackedLinks === 1 ? "it" : "them"}{" "}
+          aren't counted (a tracked link behind a shown address looks like phishing to mail filters). To count
+          clicks, give the link words, like “the proposal”.
+        </p>
+      )}
 
       {p.follow === "blocked" && showPrefs && (
         <ul class="prefs" id="composer-prefs" aria-label="Recipients' tracking preferences">

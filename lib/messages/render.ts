@@ -3,7 +3,7 @@
  *
  * - `sanitizeEmailHtml` is the one allowlist: everything stored, shown or sent passes through it.
  * - `collectLinks` numbers the http(s) destinations; a link's index is its tracking link index. A link whose
- *   text is a web address is never tracked (see `WEB_ADDRESS`).
+ *   text is a web address is never tracked (see `showsAddress` in link_text.ts).
  * - `renderEmail` sanitizes again, swaps each http(s) href for its tracked URL, adds the open pixel
  *   and builds the plain-text alternative.
  *
@@ -17,6 +17,7 @@ import { compile } from "html-to-text";
 // @ts-types="@types/html-to-text"
 import type { FormatCallback, HtmlToTextOptions } from "html-to-text";
 import { firstLetterDirection } from "../text/bidi.ts";
+import { showsAddress, TRACKABLE_SCHEME } from "./link_text.ts";
 
 export interface RenderOptions {
   /** null for a message that is not followed: no pixel, links untouched. */
@@ -37,7 +38,6 @@ export interface RenderOptions {
 
 const LINK_SCHEME = /^(?:https?|mailto|tel):/i;
 const HONEYPOT = "display:none;max-height:0;overflow:hidden;font-size:0;line-height:0;mso-hide:all;";
-const TRACKABLE_SCHEME = /^https?:/i;
 const IMAGE_SCHEME = /^(?:https?|cid):/i;
 
 const DIR = { name: "dir", values: ["ltr", "rtl", "auto"] };
@@ -189,13 +189,6 @@ export function sanitizeEmailHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE).trim();
 }
 
-/**
- * Link text that is a web address (`https://acme.example/x`, `acme.example`, `www.Acme.example/pricing`). Such a
- * link keeps its own URL: a tracked URL behind a shown address is what Thunderbird's "This message might be a
- * scam", Outlook's and spam filters' phishing rules look for (the address shown is not where the link goes).
- */
-const WEB_ADDRESS = /^(?:https?:\/\/)?(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d+)?(?:[/?#]\S*)?$/iu;
-
 interface Anchor {
   href: string;
   /** Its text is a web address: the link is never tracked. */
@@ -222,7 +215,7 @@ function anchors(html: string): Anchor[] {
     },
     exclusiveFilter: (frame) => {
       const link = frame.tag === "a" && frame.attribs.href ? open.pop() : undefined;
-      if (link) link.showsAddress = WEB_ADDRESS.test(frame.text.trim());
+      if (link) link.showsAddress = showsAddress(frame.text);
       return bareTag(frame);
     },
   });
@@ -236,8 +229,8 @@ function anchors(html: string): Anchor[] {
  */
 export function collectLinks(html: string): string[] {
   const links: string[] = [];
-  for (const { href, showsAddress } of anchors(html)) {
-    if (!showsAddress && TRACKABLE_SCHEME.test(href) && !links.includes(href)) links.push(href);
+  for (const { href, showsAddress: untracked } of anchors(html)) {
+    if (!untracked && TRACKABLE_SCHEME.test(href) && !links.includes(href)) links.push(href);
   }
   return links;
 }

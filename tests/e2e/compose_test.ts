@@ -550,3 +550,37 @@ Deno.test("e2e - compose: a Hebrew or Arabic paragraph reads right to left and i
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - compose: a link that shows its address is said to go out untracked, until it has words", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await signUp(browser, server.url, "ana@acme.example");
+  await openComposer(page, server.url);
+  await page.fill("#composer-to", "ken@globex.example");
+  await page.click(".composer-editor .ProseMirror");
+  await page.keyboard.type("Our prices: ");
+  // A link made with nothing selected takes its address as its text.
+  await page.keyboard.press("ControlOrMeta+k");
+  await page.fill("#composer-link-input", "acme.example/pricing");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('.ProseMirror a[href="https://acme.example/pricing"]');
+  const note = page.locator("[data-testid=untracked-links]");
+  await note.waitFor();
+  assert.match(
+    await note.textContent() ?? "",
+    /^1 link shows its web address as its text, so it goes out as written/,
+  );
+  await screenshot(page, "compose-untracked-link");
+
+  // The same link on words is tracked: the note goes.
+  await page.keyboard.press("ControlOrMeta+z");
+  await page.keyboard.type("see the price list");
+  await selectBackInEditor(page, ".composer-editor", "the price list");
+  await page.keyboard.press("ControlOrMeta+k");
+  await page.fill("#composer-link-input", "acme.example/pricing");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('.ProseMirror a[href="https://acme.example/pricing"]:text("the price list")');
+  await note.waitFor({ state: "detached" });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
