@@ -64,7 +64,7 @@ Deno.test("messages - not followed and blocked emails carry no pixel and no rewr
   const sent = (await ana.api("GET", `/messages/${draft.id}`)).json;
   assert.equal(sent.statusText, "Sent · not followed");
   const page = await ana.page(`/messages/${draft.id}`);
-  assert.match(page.html, /ken@globex\.example asked not to be tracked/);
+  assert.match(page.html, /Not followed: Ken Sato doesn.t allow tracking \(contact preference\)/);
 });
 
 Deno.test("messages - the team setting decides whether new emails are followed", async () => {

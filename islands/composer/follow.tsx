@@ -69,12 +69,12 @@ export function FollowPanel(p: Props) {
             ? (
               <>
                 <strong>Still blocked</strong> — {blockers.join(", ")}{" "}
-                {blockers.length === 1 ? "asks" : "ask"} not to be tracked
+                {blockers.length === 1 ? "doesn't" : "don't"} allow tracking
               </>
             )
             : (
               <>
-                <strong>Blocked</strong> — a recipient asked not to be tracked
+                <strong>Blocked</strong> — a recipient's contact preference doesn't allow tracking
               </>
             ))}
         </p>

@@ -162,9 +162,11 @@ function recipientList(list: Recipient[], contacts: Set<string>) {
 /** Why engagement is partial or missing, said plainly. */
 function engagementNote(message: Message): string | null {
   if (message.follow === "blocked") {
-    return `Not followed: ${
-      message.blockedBy.join(", ")
-    } asked not to be tracked, so this email has no pixel and its links are not redirected.`;
+    const recipients = [...message.to, ...message.cc, ...message.bcc];
+    const names = message.blockedBy.map((email) => recipients.find((r) => r.email === email)?.name || email);
+    return `Not followed: ${names.join(", ")} ${
+      names.length === 1 ? "doesn't" : "don't"
+    } allow tracking (contact preference), so this email has no pixel and its links are not redirected.`;
   }
   if (message.follow === "not_following") {
     return "Not followed: this email has no pixel and its links are not redirected.";

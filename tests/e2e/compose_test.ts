@@ -314,7 +314,7 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.fill("#composer-subject", "A question");
   await page.click('button[aria-label="Remove ken@localhost"]');
 
-  // Cc is behind its toggle; a recipient who asked not to be tracked blocks following.
+  // Cc is behind its toggle; a recipient whose contact doesn't allow tracking blocks following.
   assert.equal(await page.locator("#composer-cc").count(), 0);
   await page.click("button.composer-toggle:has-text('Cc')");
   await focused(page, "#composer-cc");
@@ -323,7 +323,7 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.keyboard.press("Tab");
   await page.waitForFunction(() =>
     document.querySelector("[data-testid=follow-text]")?.textContent?.includes(
-      "Blocked — a recipient asked not to be tracked",
+      "Blocked — a recipient's contact preference doesn't allow tracking",
     )
   );
   await page.click("text=View preferences");
@@ -341,12 +341,12 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   await page.waitForSelector("text=Not following — no tracking pixel, links are not redirected");
   await saved(page);
   await page.click('button >> text="Follow"');
-  await page.waitForSelector("text=Blocked — a recipient asked not to be tracked");
+  await page.waitForSelector("text=Blocked — a recipient's contact preference doesn't allow tracking");
   await page.click("text=Retry follow");
   await saved(page);
   // Nothing changed: it says so, by name (announced: the line is a live region).
   await page.waitForSelector(
-    "[data-testid=follow-text]:has-text('Still blocked — Dan Ortiz asks not to be tracked')",
+    '[data-testid=follow-text]:has-text("Still blocked — Dan Ortiz doesn\'t allow tracking")',
   );
 
   // Cc with "send individually" is refused before sending, in the server's words.
