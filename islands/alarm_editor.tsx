@@ -58,6 +58,9 @@ export default function AlarmEditor(props: Props) {
   const [alarms, setAlarms] = useState(props.alarms);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  /** A field the server refused is marked so, and tied to its message, for screen readers. */
+  const invalid = (field: string) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `alarm-${field}-error` } : {};
   const [busy, setBusy] = useState(false);
   const [tools, setTools] = useState<TimeTools | null>(null);
   // Keyboard focus: into the form when it opens; back to what opened it (Edit) or to "Add alarm" when it
@@ -263,6 +266,7 @@ export default function AlarmEditor(props: Props) {
             <label for="alarm-condition">Alarm</label>
             <select
               id="alarm-condition"
+              {...invalid("condition")}
               value={draft.condition}
               onChange={(e) => setDraft({ ...draft, condition: e.currentTarget.value as AlarmCondition })}
             >
@@ -273,7 +277,7 @@ export default function AlarmEditor(props: Props) {
             {!props.followed && (
               <p class="hint">This email isn't followed, so only reminders are possible.</p>
             )}
-            {errors.condition && <p class="error-text">{errors.condition}</p>}
+            {errors.condition && <p class="error-text" id="alarm-condition-error">{errors.condition}</p>}
           </div>
           <div class={`field${errors.at ? " has-error" : ""}`}>
             <label for="alarm-at">
@@ -282,6 +286,7 @@ export default function AlarmEditor(props: Props) {
             <input
               id="alarm-at"
               type="datetime-local"
+              {...invalid("at")}
               value={draft.local}
               onInput={(e) => setDraft({ ...draft, local: e.currentTarget.value })}
               required
@@ -300,7 +305,7 @@ export default function AlarmEditor(props: Props) {
             {chosenAt && theirTime(chosenAt) && (
               <p class="hint" data-testid="alarm-their-time">{theirTime(chosenAt)}</p>
             )}
-            {errors.at && <p class="error-text">{errors.at}</p>}
+            {errors.at && <p class="error-text" id="alarm-at-error">{errors.at}</p>}
           </div>
           {draft.condition !== "reminder" && recipients.length > 1 && (
             <fieldset class="field">
@@ -331,11 +336,13 @@ export default function AlarmEditor(props: Props) {
             </label>
             <input
               id="alarm-comment"
+              {...invalid("comment")}
               value={draft.comment}
               maxLength={500}
               placeholder="e.g. Call Ken if there's no answer"
               onInput={(e) => setDraft({ ...draft, comment: e.currentTarget.value })}
             />
+            {errors.comment && <p class="error-text" id="alarm-comment-error">{errors.comment}</p>}
           </div>
           <div class="form-actions">
             <button

@@ -93,6 +93,10 @@ Deno.test("e2e - keyboard: the alarm form takes the focus when it opens and give
   await page.keyboard.press("Enter");
   await page.waitForSelector("form.alarm-form .has-error");
   await assertFocus(page, 'button "Add alarm"');
+  // The field says it is wrong, and why, to a screen reader that goes to it.
+  assert.equal(await page.getAttribute("#alarm-at", "aria-invalid"), "true");
+  const why = await page.getAttribute("#alarm-at", "aria-describedby");
+  assert.equal(await page.textContent(`#${why}`), "Choose a time in the future.");
   await page.keyboard.press("Escape");
   await page.waitForSelector("form.alarm-form", { state: "detached" });
   await assertFocus(page, 'button "Add alarm"');
