@@ -57,7 +57,15 @@ Deno.test("attachments - a followed PDF goes out as a tracked link; opening it i
   assert.equal(email.attachments.length, 0, "not attached");
   const path = email.html.match(/href="http:\/\/beacon\.test(\/t\/a\/[\w-]+)"/)?.[1];
   assert.ok(path, "a tracked attachment link");
-  assert.match(email.html, /Proposal 2027\.pdf/);
+  // The file's name is the link (a mail client's attachment, not a word "Open" beside it).
+  assert.match(
+    email.html,
+    /Attachment: <a href="http:\/\/beacon\.test\/t\/a\/[\w-]+"[^>]*>Proposal 2027\.pdf \([\d.]+ KB\)<\/a>/,
+  );
+  assert.match(
+    email.text,
+    /Attachment: Proposal 2027\.pdf \([\d.]+ KB\) <http:\/\/beacon\.test\/t\/a\/[\w-]+>/,
+  );
   t.clock.advance(10 * 60_000); // read a while after it arrived
   const served = await personRequest(t, path);
   assert.equal(served.status, 200);

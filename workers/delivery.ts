@@ -96,8 +96,9 @@ async function buildEmail(
   const files = message.attachments ?? [];
   const linked = followed ? files.filter((a) => a.followed) : [];
   const footer = await Promise.all(linked.map(async (file) => ({
-    text: `📎 ${file.filename} (${formatBytes(file.size)})`,
-    linkText: "Open",
+    // The file's name is the link, as mail clients show an attachment; no emoji, which some fonts lack.
+    text: "Attachment:",
+    linkText: `${file.filename} (${formatBytes(file.size)})`,
     linkUrl: trackingUrl(
       config.baseUrl,
       "attachment",
