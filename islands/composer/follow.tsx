@@ -130,11 +130,8 @@ export function FollowPanel(p: Props) {
 
       {p.follow === "following" && p.untrackedLinks > 0 && (
         <p class="follow-note" data-testid="untracked-links">
-          {p.untrackedLinks === 1 ? "1 link shows" : `${p.untrackedLinks} links show`}{" "}
-          its web address as its text, so {p.untrackedLinks === 1 ? "it goes" : "they go"}{" "}
-          out as written and clicks on {p.untrackedLinks === 1 ? "it" : "them"}{" "}
-          aren't counted (a tracked link behind a shown address looks like phishing to mail filters). To count
-          clicks, give the link words, like “the proposal”.
+          Links showing their own address go out as written, untracked (mail filters distrust a tracked link
+          behind a shown address): {p.untrackedLinks} here. To count clicks, link words, like “the proposal”.
         </p>
       )}
 
