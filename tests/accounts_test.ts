@@ -651,12 +651,16 @@ Deno.test("accounts - a new token or invite link is shown once after a redirect:
   await bearer(t, bi, "GET", "/me");
   t.clock.advance(3 * 3_600_000);
   assert.match((await ana.page("/settings/tokens")).html, /BI dashboard.*Read only.*last used 3 hours ago/s);
+  await ana.form("/settings/tokens", { name: "Nightly", access: "write", expiresInDays: "1" });
+  assert.match((await ana.page("/settings/tokens")).html, /Nightly.*expires \d+ \w+ \d{4}/s);
+  t.clock.advance(2 * 86_400_000);
+  assert.match((await ana.page("/settings/tokens")).html, /Nightly.*Expired.*expired \d+ \w+ \d{4}/s);
   const refused = await ana.form("/settings/tokens", { name: "Typo", access: "everything" });
   assert.equal(refused.status, 400);
   assert.match(await refused.text(), /Choose read or write/);
   assert.equal(
     (await ana.api("GET", "/tokens")).json.items.length,
-    2,
+    3,
     "one token each time the form was sent, however often the page loads",
   );
 

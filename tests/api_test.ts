@@ -122,6 +122,41 @@ Deno.test("api - a read-only token can only GET; each token says when it was las
   assert.equal(bad.json.error.fields.access, "Choose read or write.");
 });
 
+Deno.test("api - a token made to expire works until then, and is then a 401 saying so", async () => {
+  await using t = await makeTestApp();
+  const c = new Client(t);
+  await c.signUp();
+  const day = 86_400_000;
+  const created = await c.api("POST", "/tokens", { name: "Trial sync", expiresInDays: 7 });
+  assert.equal(created.status, 201);
+  assert.equal(created.json.token.expiresAt, t.clock.now() + 7 * day);
+  const secret: string = created.json.secret;
+  t.clock.advance(7 * day - 1);
+  assert.equal((await bearer(t, secret, "GET", "/me")).status, 200);
+  t.clock.advance(1);
+  const expired = await bearer(t, secret, "GET", "/me");
+  assert.equal(expired.status, 401);
+  assert.equal(expired.json.error.code, "token_expired");
+  assert.match(expired.json.error.message, /^This API token expired on \d{4}-\d\d-\d\d\. Make a new one/);
+  assert.equal(
+    (await c.api("GET", "/tokens")).json.items[0].expiresAt,
+    created.json.token.expiresAt,
+    "still listed",
+  );
+
+  assert.equal(
+    (await c.api("POST", "/tokens", { name: "Forever" })).json.token.expiresAt,
+    null,
+    "never, unless asked",
+  );
+  for (const expiresInDays of [0, 1.5, "soon", 4000]) {
+    const bad = await c.api("POST", "/tokens", { name: "Bad", expiresInDays });
+    assert.equal(bad.status, 400, String(expiresInDays));
+    assert.ok(bad.json.error.fields.expiresInDays, String(expiresInDays));
+  }
+  assert.equal((await c.api("GET", "/tokens")).json.items.length, 2);
+});
+
 Deno.test("api - bad JSON bodies get a 400 naming the fields", async () => {
   await using t = await makeTestApp();
   const c = new Client(t);

@@ -24,21 +24,25 @@ export interface ApiToken {
   createdAt: number;
   /** To the hour (`LAST_USED_STEP_MS`); null until first used. */
   lastUsedAt: number | null;
+  /** From then on the token is refused (401 `token_expired`); null: it never expires. */
+  expiresAt: number | null;
 }
 
-/** What a bearer secret's hash leads to. Tokens made before access and use were kept have neither. */
+/** What a bearer secret's hash leads to. Tokens made before access, use and expiry were kept have none. */
 interface TokenRef {
   teamId: string;
   tokenId: string;
   userId: string;
   access?: TokenAccess;
   lastUsedAt?: number | null;
+  expiresAt?: number | null;
 }
 
 /** A bearer secret that is one of the team's tokens. */
 export interface ResolvedToken extends TokenRef {
   access: TokenAccess;
   lastUsedAt: number | null;
+  expiresAt: number | null;
   hash: string;
 }
 
@@ -46,11 +50,20 @@ export interface ResolvedToken extends TokenRef {
 export const LAST_USED_STEP_MS = 3_600_000;
 
 /** Fields of tokens stored before they were kept. */
-const withDefaults = <T extends { access?: TokenAccess; lastUsedAt?: number | null }>(t: T) => ({
+const withDefaults = <
+  T extends { access?: TokenAccess; lastUsedAt?: number | null; expiresAt?: number | null },
+>(t: T) => ({
   ...t,
   access: t.access ?? "write",
   lastUsedAt: t.lastUsedAt ?? null,
+  expiresAt: t.expiresAt ?? null,
 });
+
+const DAY_MS = 86_400_000;
+
+/** Whether a token has expired at `now`. */
+export const tokenExpired = (t: { expiresAt: number | null }, now: number) =>
+  t.expiresAt !== null && now >= t.expiresAt;
 
 export async function createApiToken(
   kv: Deno.Kv,
@@ -70,6 +83,7 @@ export async function createApiToken(
     access: data.access,
     createdAt: now,
     lastUsedAt: null,
+    expiresAt: data.expiresInDays === null ? null : now + data.expiresInDays * DAY_MS,
   };
   const ref: TokenRef = {
     teamId: user.teamId,
@@ -77,6 +91,7 @@ export async function createApiToken(
     userId: user.id,
     access: token.access,
     lastUsedAt: null,
+    expiresAt: token.expiresAt,
   };
   await kv.atomic()
     .set(keys.apiToken(user.teamId, token.id), { ...token, hash })

@@ -61,4 +61,10 @@ export const ApiTokenInput = z.object({
   access: z.enum(TOKEN_ACCESS, { message: "Choose read or write." }).default("write").openapi({
     description: "read: the token can only make GET requests; write (the default): everything you can do",
   }),
+  // A form sends the days as text, "" for never; the API sends a number or null.
+  expiresInDays: z.preprocess(
+    (v) => v === "" || v === undefined ? null : typeof v === "string" ? Number(v) : v,
+    z.number({ message: "Choose when it expires." }).int("Choose when it expires.")
+      .min(1, "Choose when it expires.").max(3650, "A token expires within ten years, or never.").nullable(),
+  ).openapi({ type: ["integer", "null"], description: "Days it works for; null or left out: never expires" }),
 }).openapi("ApiTokenInput");

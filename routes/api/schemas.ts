@@ -65,6 +65,9 @@ export const ApiTokenSchema = z.object({
   lastUsedAt: z.number().nullable().openapi({
     description: "When it was last used, to the hour; null if never",
   }),
+  expiresAt: z.number().nullable().openapi({
+    description: "When it stops working (401 token_expired); null: never",
+  }),
 }).openapi("ApiToken");
 
 /** Strips internal fields so responses match their schema exactly. */

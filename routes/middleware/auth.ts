@@ -1,7 +1,7 @@
 /** Resolves who is asking: a session cookie (pages, islands) or a bearer API token. */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { noteTokenUse, resolveApiToken } from "../../lib/accounts/api_tokens.ts";
+import { noteTokenUse, resolveApiToken, tokenExpired } from "../../lib/accounts/api_tokens.ts";
 import type { TokenAccess } from "../../lib/accounts/schemas.ts";
 import { createSession, readSession, SESSION_TTL_MS } from "../../lib/accounts/sessions.ts";
 import { DEVICE_TTL_MS, knownDevice, rememberDevice } from "../../lib/accounts/devices.ts";
@@ -57,6 +57,14 @@ export async function signedInUser(
   const bearer = bearerToken(c);
   if (bearer) {
     const token = await resolveApiToken(kv, bearer);
+    if (token && tokenExpired(token, clock.now())) {
+      throw new AppError(
+        401,
+        "token_expired",
+        `This API token expired on ${new Date(token.expiresAt!).toISOString().slice(0, 10)}. ` +
+          "Make a new one under Settings → API tokens.",
+      );
+    }
     const user = token && await getUser(kv, token.userId);
     if (!user || user.removedAt || user.teamId !== token!.teamId) return null;
     await noteTokenUse(kv, token!, clock.now());

@@ -18,10 +18,12 @@ import NotificationSettings from "../../islands/notification_settings.tsx";
 import TimeZoneField from "../../islands/time_zone_field.tsx";
 import { getNotifyPrefs } from "../../lib/assistant/notify_prefs.ts";
 import {
+  type ApiToken,
   createApiToken,
   LAST_USED_STEP_MS,
   listApiTokens,
   revokeApiToken,
+  tokenExpired,
 } from "../../lib/accounts/api_tokens.ts";
 import { redirectShowingOnce, takeShownOnce } from "../shown_once.ts";
 import { deleteUserSessions } from "../../lib/accounts/sessions.ts";
@@ -165,6 +167,7 @@ async function renderTokens(
 ) {
   const { user } = viewer(c);
   const tokens = await listApiTokens(c.get("deps").kv, user);
+  const now = c.get("deps").clock.now();
   return render(
     c,
     { title: "API tokens", status: state.status },
@@ -207,6 +210,19 @@ async function renderTokens(
               { value: "read", label: "Read only (GET requests)" },
             ]}
           />
+          <Select
+            label="Expires"
+            name="expiresInDays"
+            required
+            value={state.values?.expiresInDays ?? "90"}
+            errors={state.errors}
+            options={[
+              { value: "30", label: "In 30 days" },
+              { value: "90", label: "In 90 days" },
+              { value: "365", label: "In a year" },
+              { value: "", label: "Never" },
+            ]}
+          />
           <button class="button button-primary" type="submit">Create token</button>
         </Form>
         {tokens.length === 0 ? <EmptyState icon="key" title="No tokens yet" /> : (
@@ -216,12 +232,8 @@ async function renderTokens(
                 <span>
                   <strong>{t.name}</strong> <code class="muted">{t.hint}…</code>{" "}
                   {t.access === "read" ? <Badge tone="blue">Read only</Badge> : <Badge>Read and write</Badge>}
-                  {" "}
-                  <span class="muted small">
-                    · created {formatDate(t.createdAt, user.timeZone)} · {t.lastUsedAt === null
-                      ? "never used"
-                      : `last used ${lastUsed(t.lastUsedAt, c.get("deps").clock.now(), user.timeZone)}`}
-                  </span>
+                  {tokenExpired(t, now) && <Badge tone="red">Expired</Badge>}{" "}
+                  <span class="muted small">· {tokenDetails(t, now, user.timeZone)}</span>
                 </span>
                 <Form action={`/settings/tokens/${t.id}/revoke`}>
                   <button class="button button-ghost button-small danger-text" type="submit">Revoke</button>
@@ -236,6 +248,16 @@ async function renderTokens(
 }
 
 const TOKENS = "/settings/tokens";
+
+/** "created 7 Dec 2026 · expires 7 Mar 2027 · last used 3 hours ago" */
+function tokenDetails(t: ApiToken, now: number, zone: string): string {
+  return [
+    `created ${formatDate(t.createdAt, zone)}`,
+    t.expiresAt !== null &&
+    `${tokenExpired(t, now) ? "expired" : "expires"} ${formatDate(t.expiresAt, zone)}`,
+    t.lastUsedAt === null ? "never used" : `last used ${lastUsed(t.lastUsedAt, now, zone)}`,
+  ].filter(Boolean).join(" · ");
+}
 
 /** When a token was last used: it is kept to the hour, so within the last one it was "in the last hour". */
 const lastUsed = (at: number, now: number, zone: string) =>
