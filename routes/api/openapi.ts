@@ -42,7 +42,7 @@ const errorResponse = (description: string) => ({
 /** The error responses every authenticated endpoint can give. */
 export const errors = {
   400: errorResponse("Invalid input; `fields` names each bad field."),
-  401: errorResponse("Not signed in, or the API token is not valid."),
+  401: errorResponse("Not signed in, or the API token is not valid (`token_expired` when it has expired)."),
   403: errorResponse(
     "Not allowed for your role, a CSRF check failed, or a read-only API token asked for a change.",
   ),
