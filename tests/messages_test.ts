@@ -666,3 +666,21 @@ Deno.test("messages - activity list filters: mine/team, followed, opened", async
   assert.match(page.html, /Opened once/);
   assert.ok(followed);
 });
+
+Deno.test("messages - a send refused for unfilled merge fields names each place they are, subject and body", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const draft = (await ana.api("POST", "/messages", {
+    to: ["info@initech.example"],
+    subject: "Quick question, {{contact.first_name}}",
+    html: "<p>Hi {{ contact.first_name }},</p><p>{{company.name}} and us?</p>",
+  })).json;
+  const sent = await ana.api("POST", `/messages/${draft.id}/send`);
+  assert.equal(sent.status, 400);
+  assert.deepEqual(sent.json.error.fields, {
+    subject: "Fill in or remove {{contact.first_name}}: merge fields are filled when a template is inserted.",
+    html: "Fill in or remove {{ contact.first_name }}: merge fields are filled when a template is inserted.",
+  });
+  assert.equal((await ana.api("GET", `/messages/${draft.id}`)).json.status, "draft", "nothing sent");
+});

@@ -14,10 +14,12 @@ export function sendProblems(
   }
   if (!m.subject.trim()) problems.subject = "Add a subject.";
   if (!text.trim()) problems.html = "Write a message.";
-  const unfilled = `${m.subject} ${text}`.match(/\{\{\s*[^{}]*?\s*\}\}/)?.[0];
-  if (unfilled) {
-    problems[m.subject.includes(unfilled) ? "subject" : "html"] =
-      `Fill in or remove ${unfilled}: merge fields are filled when a template is inserted.`;
+  // Each of subject and body names its own first unfilled merge field, so one try shows every place to fix.
+  for (const [field, value] of [["subject", m.subject], ["html", text]] as const) {
+    const unfilled = value.match(/\{\{\s*[^{}]*?\s*\}\}/)?.[0];
+    if (unfilled && !problems[field]) {
+      problems[field] = `Fill in or remove ${unfilled}: merge fields are filled when a template is inserted.`;
+    }
   }
   if (m.sendIndividually && m.to.length > 1 && (m.cc.length || m.bcc.length)) {
     problems.cc =
