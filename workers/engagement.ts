@@ -43,7 +43,7 @@ async function openedCard(deps: AppDeps, message: Message, at: number): Promise<
   // One recipient: them, by their contact's name; several (a Cc or Bcc too) share one pixel, so who opened
   // isn't known.
   const { people, links } = await cardAbout(deps.kv, message);
-  const who = toOnePerson(message) && people.length === 1 ? people[0].name : "Someone";
+  const who = toOnePerson(message) ? people[0].name : "Someone";
   const card = cardFor(
     message,
     { kind: "email_opened", headline: `${who} opened your email`, eventAt: at },

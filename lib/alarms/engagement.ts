@@ -1,5 +1,5 @@
 /** The engagement an alarm is checked against, from a message's stored events. */
-import type { Message } from "../messages/types.ts";
+import { allRecipients, type Message } from "../messages/types.ts";
 import { countsAsReply, type EngagementEvent, isHumanEvent } from "../tracking/types.ts";
 import type { Engagement } from "./evaluate.ts";
 
@@ -10,9 +10,7 @@ export function engagementOf(
 ): Engagement {
   const to = message.to.map((r) => r.email);
   const names = Object.fromEntries(
-    [...message.to, ...message.cc, ...message.bcc].filter((r) => r.name).map((
-      r,
-    ) => [r.email.toLowerCase(), r.name]),
+    allRecipients(message).filter((r) => r.name).map((r) => [r.email.toLowerCase(), r.name]),
   );
   return {
     names,

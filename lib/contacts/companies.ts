@@ -1,6 +1,6 @@
 /** Companies: the organisations contacts belong to. */
 import { conflict, notFound } from "../http/errors.ts";
-import { newId } from "../storage/ids.ts";
+import { MAX_ID_LENGTH, newId } from "../storage/ids.ts";
 import {
   commitOrConflict,
   fieldsIfUnchanged,
@@ -71,8 +71,8 @@ export async function createCompany(kv: Deno.Kv, teamId: string, input: unknown,
 }
 
 export async function getCompany(kv: Deno.Kv, teamId: string, id: string): Promise<Company> {
-  // No id Beacon gives out is this long (a link's `?company=`), and KV refuses keys over 2 KB.
-  const company = id.length > 100 ? null : (await kv.get<Company>(keys.company(teamId, id))).value;
+  // A link's `?company=` may be any length.
+  const company = id.length > MAX_ID_LENGTH ? null : (await kv.get<Company>(keys.company(teamId, id))).value;
   if (!company) throw notFound("No such company.");
   return company;
 }

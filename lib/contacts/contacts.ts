@@ -378,10 +378,10 @@ export function listCompanyContactIds(kv: Deno.Kv, teamId: string, companyId: st
   return listValues<string>(kv, { prefix: keys.contactByCompany(teamId, companyId) });
 }
 
+/** Everyone at a company now, in no particular order (pages list them with `listCompanyContactsPage`). */
 export async function listCompanyContacts(kv: Deno.Kv, teamId: string, companyId: string) {
   const ids = await listCompanyContactIds(kv, teamId, companyId);
-  const contacts = (await getContacts(kv, teamId, ids)).filter((c): c is Contact => !!c);
-  return contacts.sort((a, b) => contactSortKey(a).localeCompare(contactSortKey(b)));
+  return (await getContacts(kv, teamId, ids)).filter((c): c is Contact => !!c);
 }
 
 /** id → `text` of every company of the team. */

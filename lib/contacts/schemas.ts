@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_ID_LENGTH } from "../storage/ids.ts";
 import { BusinessHoursField } from "../accounts/team_settings.ts";
 import {
   emailField,
@@ -33,8 +34,7 @@ export const ContactInput = z.object({
   firstName: optionalText(80),
   lastName: optionalText(80),
   email: emailField,
-  // No id Beacon gives out is this long (and KV refuses keys over 2 KB).
-  companyId: z.string().trim().max(100, "Choose a company of your team.").optional().nullable()
+  companyId: z.string().trim().max(MAX_ID_LENGTH, "Choose a company of your team.").optional().nullable()
     .transform((v) => v || null)
     .openapi({ type: ["string", "null"] }),
   companyName: typedText().max(120, "At most 120 characters.").optional().nullable()

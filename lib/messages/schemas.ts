@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { emailField, typedText } from "../validation/fields.ts";
 
 import { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS } from "./limits.ts";
+import { MAX_ID_LENGTH } from "../storage/ids.ts";
 
 export { MAX_BODY_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_CHARS };
 
@@ -26,9 +27,10 @@ export const DraftInput = z.object({
   }).nullable().default(null),
   followWanted: z.boolean().optional(),
   sendIndividually: z.boolean().default(false),
-  template: z.object({ id: z.string().max(100), version: z.number().int().positive() }).nullable().default(
-    null,
-  )
+  template: z.object({ id: z.string().max(MAX_ID_LENGTH), version: z.number().int().positive() }).nullable()
+    .default(
+      null,
+    )
     .openapi({ description: "The template (and version) the email was written from" }),
 }).openapi("DraftInput");
 export type DraftInput = z.output<typeof DraftInput>;

@@ -18,6 +18,9 @@ export function newId(now = Date.now()): string {
   return next(now);
 }
 
+/** No id Beacon gives out is longer (ULIDs are 26 characters), and KV refuses keys over 2 KB. */
+export const MAX_ID_LENGTH = 100;
+
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export function isId(value: unknown): value is string {

@@ -45,7 +45,8 @@ const contactPage = (c: Context<AppEnv>, { items, cursor }: Page<Contact>) =>
 /**
  * The router's own check of a contact's body, except that a body it refuses (bad fields, or fields the endpoint
  * doesn't take) also gets an unknown company named (only the database knows the team's companies): one 400
- * lists everything to fix, as the form does.
+ * lists everything to fix, as the form does. (Typed as the router's own hook: the route types accept a hook's
+ * promise only of that type, not a plain `async` function's.)
  */
 function contactBody<T, P extends string>(
   result: Parameters<Hook<T, AppEnv, P, unknown>>[0],

@@ -3,6 +3,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { fieldErrorsFromIssues, invalid } from "../../lib/http/errors.ts";
 import { unknownFields } from "../../lib/validation/unknown_fields.ts";
 import type { AppEnv } from "../deps.ts";
+import { MAX_ID_LENGTH } from "../../lib/storage/ids.ts";
 
 /**
  * An API router whose validation failures become 400s naming each field, like everywhere else. A JSON body's
@@ -74,9 +75,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
  */
 export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
-/** A record's id in a path: no id Beacon gives out is this long (and KV refuses keys over 2 KB). */
+/** A record's id in a path, no longer than any Beacon gives out. */
 export const pathId = (name: string) =>
-  z.string().max(100, "No id is this long: use one the API gave out.").openapi({
+  z.string().max(MAX_ID_LENGTH, "No id is this long: use one the API gave out.").openapi({
     param: { name, in: "path" },
   });
 

@@ -788,17 +788,18 @@ contactPages.post("/contacts/:id", async (c) => {
   const id = c.req.param("id");
   const contact = await getContact(kv, team.id, id);
   const values = await formFields(c);
-  const page = {
+  // The form again (a refused save, a closed date added or removed), with the opt-out it shows.
+  const page = async () => ({
     title: "Edit contact",
     back: { href: `/contacts/${id}`, label: "Contact" },
     id,
     optOut: await findSuppression(kv, team.id, contact.email),
-  };
+  });
   const edited = closedDateEdit(values);
-  if (edited) return contactFormPage(c, { ...page, ...edited });
+  if (edited) return contactFormPage(c, { ...await page(), ...edited });
   const result = await tryForm(() => updateContact(kv, team.id, id, contactInput(values), clock.now()));
   if (!result.ok) {
-    return contactFormPage(c, { ...page, values, errors: result.errors, status: result.status });
+    return contactFormPage(c, { ...await page(), values, errors: result.errors, status: result.status });
   }
   return redirectWithFlash(c, `/contacts/${id}`, { kind: "success", text: "Contact saved." });
 });

@@ -21,7 +21,7 @@ import { toDraftRow } from "../../lib/messages/draft_rows.ts";
 import { toOnePerson } from "../../lib/messages/send_rules.ts";
 import { readEventPage } from "../../lib/tracking/event_log.ts";
 import { toRow } from "../../lib/messages/rows.ts";
-import type { Message, Recipient } from "../../lib/messages/types.ts";
+import { allRecipients, type Message, type Recipient } from "../../lib/messages/types.ts";
 import { isolated } from "../../lib/text/bidi.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { AppEnv } from "../deps.ts";
@@ -162,8 +162,9 @@ function recipientList(list: Recipient[], contacts: Set<string>) {
 /** Why engagement is partial or missing, said plainly. */
 function engagementNote(message: Message): string | null {
   if (message.follow === "blocked") {
-    const recipients = [...message.to, ...message.cc, ...message.bcc];
-    const names = message.blockedBy.map((email) => recipients.find((r) => r.email === email)?.name || email);
+    const names = message.blockedBy.map((email) =>
+      allRecipients(message).find((r) => r.email === email)?.name || email
+    );
     return `Not followed: ${names.join(", ")} ${
       names.length === 1 ? "doesn't" : "don't"
     } allow tracking (contact preference), so this email has no pixel and its links are not redirected.`;
