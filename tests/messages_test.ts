@@ -295,6 +295,41 @@ Deno.test("messages - a change made to an older revision of a draft is refused a
   assert.deepEqual([now.html, now.revision], ["<p>B</p>", 4]);
 });
 
+Deno.test("messages - a draft regarding a record deleted since is still saved and sent, regarding nothing", async () => {
+  await using t = await makeTestApp();
+  const { ana, ken } = await team(t);
+  const company = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const about = (regarding: unknown) =>
+    ana.api("POST", "/messages", { to: [ken.email], subject: "Pricing", html: "<p>Hi</p>", regarding });
+  const forKen = (await about({ type: "contact", id: ken.id })).json;
+  const forGlobex = (await about({ type: "company", id: company.id })).json;
+  assert.equal((await ana.api("DELETE", `/companies/${company.id}`)).status, 204);
+  // A save that leaves Regarding alone, or sends it back as it was (the composer sends the whole draft).
+  const saved = await ana.api("PATCH", `/messages/${forGlobex.id}`, { subject: "Pricing, again" });
+  assert.equal(saved.status, 200);
+  assert.equal(saved.json.regarding, null);
+  // A deleted record chosen anew is refused, naming the field.
+  const chosen = await ana.api("PATCH", `/messages/${forGlobex.id}`, {
+    regarding: { type: "company", id: company.id },
+  });
+  assert.equal(chosen.status, 400);
+  assert.ok(chosen.json.error.fields.regarding);
+
+  // Sending a draft whose Regarding was deleted after its last save.
+  const other = (await ana.api("POST", "/contacts", { email: "lee@initech.example" })).json;
+  const forLee = (await about({ type: "contact", id: other.id })).json;
+  assert.equal((await ana.api("DELETE", `/contacts/${other.id}`)).status, 204);
+  assert.equal((await ana.api("POST", `/messages/${forLee.id}/send`)).status, 202);
+  await t.deps.scheduler.drain();
+  const sent = (await ana.api("GET", `/messages/${forLee.id}`)).json;
+  assert.deepEqual([sent.status, sent.regarding], ["sent", null]);
+  // The one regarding a contact who still exists keeps it.
+  assert.deepEqual((await ana.api("GET", `/messages/${forKen.id}`)).json.regarding, {
+    type: "contact",
+    id: ken.id,
+  });
+});
+
 Deno.test("messages - a body too large to store is refused by its size in bytes, naming the field; nothing changes", async () => {
   await using t = await makeTestApp();
   const { ana } = await team(t);

@@ -62,17 +62,25 @@ export async function resolveRecipients(kv: Deno.Kv, teamId: string, emails: str
   return out;
 }
 
-async function checkRegarding(kv: Deno.Kv, teamId: string, regarding: Regarding | null) {
+/**
+ * The record a draft is regarding. One the draft already had that has been deleted since is dropped (null),
+ * so the draft can still be saved and sent; a new choice must exist.
+ */
+async function checkRegarding(
+  kv: Deno.Kv,
+  teamId: string,
+  regarding: Regarding | null,
+  saved: Regarding | null,
+): Promise<{ contact: Contact | null; companyId: string | null; regarding: Regarding } | null> {
   if (!regarding) return null;
   try {
     return regarding.type === "contact"
-      ? { contact: await getContact(kv, teamId, regarding.id), companyId: null }
-      : { contact: null, companyId: (await getCompany(kv, teamId, regarding.id)).id };
+      ? { contact: await getContact(kv, teamId, regarding.id), companyId: null, regarding }
+      : { contact: null, companyId: (await getCompany(kv, teamId, regarding.id)).id, regarding };
   } catch (error) {
-    if (error instanceof AppError && error.status === 404) {
-      throw invalid({ regarding: "Choose a contact or company of your team." });
-    }
-    throw error;
+    if (!(error instanceof AppError && error.status === 404)) throw error;
+    if (saved?.type === regarding.type && saved.id === regarding.id) return null;
+    throw invalid({ regarding: "Choose a contact or company of your team." });
   }
 }
 
@@ -111,7 +119,11 @@ export async function resolveDraft(
   kv: Deno.Kv,
   teamId: string,
   input: unknown,
-  defaults: { followWanted: boolean },
+  defaults: {
+    followWanted: boolean;
+    /** What the draft is regarding as saved: dropped if since deleted (`checkRegarding`). */
+    savedRegarding?: Regarding | null;
+  },
 ): Promise<Resolved> {
   const data = parse(DraftInput, input);
   const [to, cc, bcc] = await Promise.all([
@@ -120,7 +132,7 @@ export async function resolveDraft(
     resolveRecipients(kv, teamId, data.bcc),
   ]);
   const [regarding] = await Promise.all([
-    checkRegarding(kv, teamId, data.regarding),
+    checkRegarding(kv, teamId, data.regarding, defaults.savedRegarding ?? null),
     checkTemplate(kv, teamId, data.template),
   ]);
   const everyone = [...to, ...cc, ...bcc];
@@ -142,7 +154,7 @@ export async function resolveDraft(
       cc: cc.map(strip),
       bcc: bcc.map(strip),
       subject: data.subject,
-      regarding: data.regarding,
+      regarding: regarding?.regarding ?? null,
       followWanted,
       follow,
       blockedBy,
@@ -273,7 +285,6 @@ export async function draftInput(kv: Deno.Kv, message: Message) {
   };
 }
 
-/** Reads a draft the viewer may edit: their own, still a draft. */
 /**
  * `old` (scheduled, or failed) as a draft again, with what that takes added to `op`: a copy made by "send
  * individually" gets a body of its own (it shared its group's), and it leaves the Activity list and the contact
@@ -304,6 +315,7 @@ export async function backToDraft(
   return message;
 }
 
+/** Reads a draft the viewer may edit: their own, still a draft. */
 export async function editableDraft(kv: Deno.Kv, viewer: Viewer, id: string) {
   const entry = await kv.get<Message>(keys.message(viewer.team.id, id));
   const message = entry.value;
@@ -341,7 +353,10 @@ export async function updateDraft(
     );
   }
   const merged = { ...(await draftInput(kv, old)), ...changes };
-  const { fields, html } = await resolveDraft(kv, viewer.team.id, merged, { followWanted: old.followWanted });
+  const { fields, html } = await resolveDraft(kv, viewer.team.id, merged, {
+    followWanted: old.followWanted,
+    savedRegarding: old.regarding,
+  });
   const message: Message = { ...old, ...fields, updatedAt: now, revision: revision + 1 };
   const op = kv.atomic().check(entry);
   deleteChunks(op, keys.body(old.teamId, old.id), old.bodyChunks);

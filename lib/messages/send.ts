@@ -52,9 +52,8 @@ export async function queueDraft(
   const draft = entry.value;
   const html = await getMessageBody(kv, draft);
   // Preferences may have changed since the draft was saved: resolve again.
-  const { fields } = await resolveDraft(kv, viewer.team.id, await draftInput(kv, draft), {
-    followWanted: draft.followWanted,
-  });
+  const saved = { followWanted: draft.followWanted, savedRegarding: draft.regarding };
+  const { fields } = await resolveDraft(kv, viewer.team.id, await draftInput(kv, draft), saved);
   const problems = sendProblems(fields, htmlToPlainText(html));
   if (Object.keys(problems).length) throw invalid(problems, "This email can't be sent yet.");
 
@@ -73,9 +72,7 @@ export async function queueDraft(
       ? await resolveDraft(kv, viewer.team.id, {
         ...(await draftInput(kv, draft)),
         to: to.map((r) => r.email),
-      }, {
-        followWanted: draft.followWanted,
-      })
+      }, saved)
       : { fields };
     const message: Message = {
       ...draft,
