@@ -365,6 +365,16 @@ Deno.test("contacts - a save over a change made since the form or read is refuse
   });
   assert.equal(patched.status, 200);
   assert.equal((await ana.api("PATCH", `/contacts/${bob.id}`, { lastName: "Marley" })).json.title, "CTO");
+  // A patch that changes nothing isn't saved, so a save based on what was read before it still goes through.
+  const read = (await ana.api("GET", `/contacts/${bob.id}`)).json;
+  t.clock.advance(1000);
+  for (const noChange of [{}, { lastName: "Marley" }]) {
+    assert.equal((await ana.api("PATCH", `/contacts/${bob.id}`, noChange)).json.updatedAt, read.updatedAt);
+  }
+  assert.equal(
+    (await ana.api("PATCH", `/contacts/${bob.id}`, { title: "CEO", baseUpdatedAt: read.updatedAt })).status,
+    200,
+  );
 
   // Companies alike.
   const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
@@ -382,6 +392,11 @@ Deno.test("contacts - a save over a change made since the form or read is refuse
   assert.match(await staleCompany.text(), /Someone changed this company since you opened it/);
   const kept = (await ana.api("GET", `/companies/${globex.id}`)).json;
   assert.deepEqual([kept.name, kept.industry], ["Globex", "Energy"]);
+  t.clock.advance(1000);
+  assert.equal(
+    (await ana.api("PATCH", `/companies/${globex.id}`, { name: "Globex" })).json.updatedAt,
+    kept.updatedAt,
+  );
 });
 
 Deno.test("contacts - pages: form errors keep input; create, edit, delete with messages", async () => {
@@ -606,6 +621,18 @@ Deno.test("contacts - a new company typed in the contact form is made with the c
   assert.equal(moved.status, 200);
   const initech = (await ana.api("GET", "/companies?q=initech")).json.items[0];
   assert.equal(moved.json.companyId, initech.id);
+  // A company by name alone moves them too: the one they were at is what the name replaces.
+  const byName = await ana.api("PATCH", `/contacts/${ken.id}`, { companyName: "Hooli Labs" });
+  assert.equal(byName.status, 200);
+  assert.equal(byName.json.companyId, (await ana.api("GET", "/companies?q=hooli")).json.items[0].id);
+  assert.equal(
+    (await ana.api("PATCH", `/contacts/${ken.id}`, { companyName: "newco" })).json.companyId,
+    newCo.id,
+  );
+  assert.equal(
+    (await ana.api("PATCH", `/contacts/${ken.id}`, { companyId: initech.id, companyName: "Other" })).status,
+    400,
+  );
   assert.equal(
     (await ana.api("POST", "/contacts", {
       firstName: "Ken",
@@ -614,9 +641,9 @@ Deno.test("contacts - a new company typed in the contact form is made with the c
     })).status,
     409,
   );
-  assert.equal(
-    (await ana.api("GET", "/companies?q=hooli")).json.items.length,
-    0,
+  assert.deepEqual(
+    (await ana.api("GET", "/companies?q=hooli")).json.items.map((c: { name: string }) => c.name),
+    ["Hooli Labs"],
     "a failed contact makes no company",
   );
 });

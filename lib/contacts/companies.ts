@@ -2,6 +2,7 @@
 import { conflict, notFound } from "../http/errors.ts";
 import { MAX_ID_LENGTH, newId } from "../storage/ids.ts";
 import {
+  changesNothing,
   commitOrConflict,
   fieldsIfUnchanged,
   getValues,
@@ -100,6 +101,7 @@ export async function updateCompany(
     ...fieldsIfUnchanged(input, old.updatedAt, "company"),
   });
   const company: Company = { ...old, ...data, updatedAt: now };
+  if (changesNothing(old, company)) return old;
   const op = kv.atomic().check(entry).set(keys.company(teamId, id), company);
   if (sortKey(old.name) !== sortKey(company.name)) {
     op.delete(keys.companyByName(teamId, sortKey(old.name), id))

@@ -11,6 +11,7 @@ import { findSuppression } from "../privacy/suppression.ts";
 import { addCompany, findCompanyByName } from "./companies.ts";
 import { newId } from "../storage/ids.ts";
 import {
+  changesNothing,
   commitOrConflict,
   fieldsIfUnchanged,
   getValues,
@@ -228,11 +229,14 @@ export async function updateContact(
   const old = entry.value;
   if (!old) throw notFound("No such contact.");
   const fields = fieldsIfUnchanged(input, old.updatedAt, "contact");
-  const data = await parseContact(kv, teamId, { ...editableFields(old), ...fields });
+  // A new company typed by name replaces the one the contact was at (which `editableFields` carries).
+  const company = fields.companyName && !("companyId" in fields) ? { companyId: null } : {};
+  const data = await parseContact(kv, teamId, { ...editableFields(old), ...fields, ...company });
   const { companyId, newCompany, joining } = await contactCompany(kv, teamId, data, now);
   await honourSuppression(kv, teamId, data, input);
   const { companyName: _, ...saved } = data;
   const contact: Contact = { ...old, ...saved, companyId, updatedAt: now };
+  if (changesNothing(old, contact)) return old;
   const op = kv.atomic().check(entry).set(keys.contact(teamId, id), contact);
   if (old.email !== contact.email) {
     op.check({ key: keys.contactByEmail(teamId, contact.email), versionstamp: null })

@@ -42,7 +42,8 @@ export const ContactInput = z.object({
     .openapi({
       type: ["string", "null"],
       description:
-        "Instead of companyId: the company of this name (ignoring case), made with the contact if new",
+        "Instead of companyId: the company of this name (ignoring case), made with the contact if new. " +
+        "In a change it replaces the company the contact was at.",
     }),
   title: optionalText(120),
   phone: z.string().trim().max(40, "At most 40 characters.")
@@ -52,7 +53,7 @@ export const ContactInput = z.object({
     .default("allow"),
   notes: optionalText(5000),
   businessHours: BusinessHoursField.nullable().optional().transform((v) => v ?? null)
-    .openapi({ description: "Own working hours; null uses the team's" }),
+    .openapi({ type: ["object", "null"], description: "Own working hours; null uses the team's" }),
 }).openapi("ContactInput");
 export type ContactInput = z.output<typeof ContactInput>;
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { AppError, conflict, invalid } from "../http/errors.ts";
 import { decodeBase64Url, encodeBase64Url } from "../crypto/base64url.ts";
 
@@ -60,6 +61,14 @@ export function fieldsIfUnchanged(input: unknown, updatedAt: number, what: strin
     );
   }
   return fields;
+}
+
+/**
+ * Whether an update changes nothing but `updatedAt`: then it isn't written, so it neither moves the record's
+ * `updatedAt` nor makes someone else's save, based on the one before, a conflict.
+ */
+export function changesNothing<T extends { updatedAt: number }>(old: T, updated: T): boolean {
+  return isDeepStrictEqual({ ...updated, updatedAt: old.updatedAt }, old);
 }
 
 /** Deletes every key under a prefix, in atomic batches (KV allows 1,000 mutations per commit). */
