@@ -46,6 +46,12 @@ Deno.test("advice - a time outside the recipient's hours is said plainly, with t
     "Tue 08:00 in Tokyo",
   );
   assert.match(json.recommendation.label, /Tue 08:00 Ken's time/);
+  // `at` may be an ISO 8601 time too, as everywhere else in the API; one without an offset is refused.
+  const iso = await ana.api("GET", `/messages/${draft.id}/advice?at=2026-03-02T19:00:00%2B09:00`);
+  assert.deepEqual(iso.json, json);
+  const local = await ana.api("GET", `/messages/${draft.id}/advice?at=2026-03-02T19:00:00`);
+  assert.equal(local.status, 400);
+  assert.match(local.json.error.fields.at, /offset/);
 });
 
 Deno.test("advice - the recipient's own replies and clicks decide the hour once there are enough", async () => {

@@ -6,7 +6,8 @@ import { invalid } from "../http/errors.ts";
 export const MAX_AHEAD_MS = 365 * 86_400_000;
 
 /**
- * Epoch milliseconds, or an ISO 8601 date-time with `Z` or an offset. A date-time without one is refused:
+ * Epoch milliseconds (a number, or its digits as text, as in a query), or an ISO 8601 date-time with `Z` or an
+ * offset. A date-time without one is refused:
  * `Date.parse` would read it in the server's zone (UTC on Deno Deploy), so the same text would name a
  * different moment on another machine, and hours off for the seller.
  */
@@ -14,6 +15,8 @@ export const instantField = (example: string) =>
   z.union([z.number(), z.string()], { error: `Give a time, like ${example}.` }).transform((value, ctx) => {
     if (typeof value === "number") {
       if (Number.isFinite(value)) return value;
+    } else if (/^\d{1,15}$/.test(value.trim())) {
+      return Number(value);
     } else {
       try {
         return Temporal.Instant.from(value.trim()).epochMilliseconds;

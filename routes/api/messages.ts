@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { checkSendBeforeAlarms, copyAlarmsToCopies } from "../../lib/alarms/alarms.ts";
 import { shareAttachments } from "../../lib/attachments/attachments.ts";
 import { adviseSendTime } from "../../lib/scheduling/advice_service.ts";
+import { instantField } from "../../lib/validation/instant.ts";
 import {
   createDraft,
   createDraftOnce,
@@ -575,7 +576,7 @@ messagesApi.openapi(
     security,
     request: {
       params: IdParams,
-      query: z.object({ at: z.coerce.number().int().positive().optional() }),
+      query: z.object({ at: instantField("2026-03-03T09:10:00Z").optional() }),
     },
     responses: { 200: json(AdviceSchema, "Advice"), 400: errors[400], 401: errors[401], 404: errors[404] },
   }),
