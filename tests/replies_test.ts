@@ -179,6 +179,11 @@ Deno.test("replies - unmatched mail waits for an admin, who attaches it by hand"
     "Is this about the proposal?",
     { from: "Ken Sato <ken@globex.example>", inReplyTo: null, references: null, subject: "Proposal for Q3" },
   );
+  // Bytes that aren't an email (no From address) are refused, and nothing is kept for admins to clear.
+  const garbage = await post(new TextEncoder().encode("garbage"));
+  assert.equal(garbage.status, 400);
+  assert.match(garbage.json.error.fields.body, /no From address/);
+  assert.equal((await ana.api("GET", "/inbound/unmatched")).json.items.length, 0);
   const r = await post(raw);
   assert.equal(r.json.status, "unmatched", "never by subject alone");
   // Unplaced mail (a stranger's, spam) is for admins to place: to a member it does not exist, not even by id.

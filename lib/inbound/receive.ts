@@ -57,7 +57,8 @@ export interface ReceiveDeps {
 }
 
 export interface Received {
-  status: "matched" | "unmatched" | "duplicate" | "unrouted";
+  /** `not_mail`: no From address, so not an email (bytes of something else); nothing is kept. */
+  status: "matched" | "unmatched" | "duplicate" | "unrouted" | "not_mail";
   mail?: InboundMail;
   events: LiveEvent[];
 }
@@ -107,6 +108,7 @@ export async function receiveInbound(
   source: { via: InboundMail["via"]; teamId?: string; envelopeTo?: string[] },
 ): Promise<Received> {
   const parsed = await parseInbound(raw);
+  if (!parsed.from?.address) return { status: "not_mail", events: [] };
   const match = await matchReply(parsed, {
     lookup: messageLookup(deps.kv),
     tokens: deps.replyTokens,

@@ -55,6 +55,9 @@ inboundApi.openapi(
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (!raw.byteLength) throw invalid({ body: "Send the message as the request body." });
     const received = await receiveAndFollowUp(deps, raw, { via: "raw", teamId: team.id });
+    if (received.status === "not_mail") {
+      throw invalid({ body: "This is not an email: it has no From address. Send the raw RFC 822 message." });
+    }
     return c.json(
       { status: received.status, inbound: received.mail ? pickInbound(received.mail) : null },
       202,
