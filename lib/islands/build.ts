@@ -73,6 +73,7 @@ export async function buildIslands(root = "."): Promise<BuildManifest> {
     stderr: "piped",
   }).output();
   if (code !== 0) throw new Error(`island build failed:\n${new TextDecoder().decode(stderr)}`);
+  await refuseServerImports(`${root}/${BUILD_DIR}`);
   const manifest = { hash, builtAt: new Date().toISOString() };
   await Deno.writeTextFile(`${root}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
   return manifest;
@@ -96,4 +97,18 @@ if (import.meta.main) {
   const started = performance.now();
   const manifest = await buildIslands();
   console.log(`islands built in ${Math.round(performance.now() - started)} ms (hash ${manifest.hash})`);
+}
+
+/**
+ * A module an island imports that imports a Node built-in (`node:util`, say) bundles into an import no browser
+ * can load: the island then fails in the page. The build refuses it, naming the chunk, instead.
+ */
+export async function refuseServerImports(dir: string) {
+  for await (const file of files(dir)) {
+    if (!file.endsWith(".js")) continue;
+    const found = (await Deno.readTextFile(file)).match(/["'](node:[a-z_/]+)["']/);
+    if (found) {
+      throw new Error(`island build failed: ${file} imports ${found[1]}, which browsers can't load`);
+    }
+  }
 }

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import { AppError, conflict, invalid } from "../http/errors.ts";
 import { decodeBase64Url, encodeBase64Url } from "../crypto/base64url.ts";
 
@@ -65,10 +64,11 @@ export function fieldsIfUnchanged(input: unknown, updatedAt: number, what: strin
 
 /**
  * Whether an update changes nothing but `updatedAt`: then it isn't written, so it neither moves the record's
- * `updatedAt` nor makes someone else's save, based on the one before, a conflict.
+ * `updatedAt` nor makes someone else's save, based on the one before, a conflict. `updated` is `old` spread
+ * with the changes (`{ ...old, ...changes }`), so its fields come in `old`'s order and the JSON compares alike.
  */
 export function changesNothing<T extends { updatedAt: number }>(old: T, updated: T): boolean {
-  return isDeepStrictEqual({ ...updated, updatedAt: old.updatedAt }, old);
+  return JSON.stringify({ ...updated, updatedAt: old.updatedAt }) === JSON.stringify(old);
 }
 
 /** Deletes every key under a prefix, in atomic batches (KV allows 1,000 mutations per commit). */
