@@ -561,6 +561,81 @@ Deno.test("tasks - an open task stays on the list however many newer ones were d
   assert.equal((await list())[0].id, old);
 });
 
+Deno.test("tasks - a task's subject, notes and time change, by the API and its edit page; deleted, nothing is left", async () => {
+  const { t, ana } = await setup();
+  await using _ = t;
+  const ken = (await ana.api("GET", "/contacts")).json.items[0];
+  const task = (await ana.api("POST", "/tasks", {
+    subject: "Call Ken",
+    dueAt: start + 24 * hour,
+    notes: "Budget",
+    contactId: ken.id,
+  })).json;
+  assert.deepEqual((await ana.api("GET", `/tasks/${task.id}`)).json, task);
+  const moved = await ana.api("PATCH", `/tasks/${task.id}`, {
+    subject: "Call Ken Sato",
+    dueAt: "2026-03-04T10:00:30Z",
+  });
+  assert.deepEqual(
+    [moved.status, moved.json.subject, moved.json.dueAt, moved.json.notes, moved.json.done],
+    [200, "Call Ken Sato", Date.parse("2026-03-04T10:00:30Z"), "Budget", false],
+  );
+  const past = await ana.api("PATCH", `/tasks/${task.id}`, { subject: "Call", dueAt: start - hour });
+  assert.equal(past.status, 400);
+  assert.equal(past.json.error.fields.dueAt, "Choose a time in the future.");
+  assert.equal(
+    (await ana.api("GET", `/tasks/${task.id}`)).json.subject,
+    "Call Ken Sato",
+    "nothing of it saved",
+  );
+
+  // The page: an Edit link on the list; the form shows the time in the seller's zone (Lisbon: UTC in March).
+  assert.match((await ana.page("/tasks")).html, new RegExp(`href="/tasks/${task.id}/edit"`));
+  assert.match(
+    (await ana.page(`/tasks/${task.id}/edit`)).html,
+    /name="dueAt" type="datetime-local" value="2026-03-04T10:00"/,
+  );
+  // Overdue, it is renamed with its time as shown (to the minute): that is its own time, kept to the second,
+  // not a new one in the past.
+  t.clock.set(Date.parse("2026-03-05T09:00:00Z"));
+  const fields = { subject: "Call Ken, again", dueAt: "2026-03-04T10:00", notes: "Budget" };
+  assert.equal((await ana.form(`/tasks/${task.id}`, fields)).status, 303);
+  const renamed = (await ana.api("GET", `/tasks/${task.id}`)).json;
+  assert.deepEqual([renamed.subject, renamed.dueAt], ["Call Ken, again", Date.parse("2026-03-04T10:00:30Z")]);
+  // A new time that has passed is refused beside its field, with what was typed kept.
+  const refused = await ana.form(`/tasks/${task.id}`, { ...fields, dueAt: "2026-03-05T08:00" });
+  assert.equal(refused.status, 400);
+  const html = await refused.text();
+  assert.match(html, /Choose a time in the future\./);
+  assert.match(
+    html,
+    /name="dueAt" type="datetime-local" value="2026-03-05T08:00" required autofocus/,
+    "focused",
+  );
+  assert.equal((await ana.form(`/tasks/${task.id}`, { ...fields, dueAt: "" })).status, 400);
+  assert.equal(
+    (await ana.form(`/tasks/${task.id}`, { ...fields, dueAt: "2026-03-06T15:30", notes: "" })).status,
+    303,
+  );
+  const now = (await ana.api("GET", `/tasks/${task.id}`)).json;
+  assert.deepEqual([now.dueAt, now.notes], [Date.parse("2026-03-06T15:30:00Z"), ""]);
+
+  // Another seller's task is not theirs to read, change or delete.
+  const bo = await teammate(t, ana, "bo@acme.example", "Bo");
+  for (const [method, body] of [["GET"], ["PATCH", { subject: "Mine" }], ["DELETE"]] as const) {
+    assert.equal((await bo.api(method, `/tasks/${task.id}`, body)).status, 403, method);
+  }
+  assert.equal((await bo.page(`/tasks/${task.id}/edit`)).status, 403);
+  assert.equal((await bo.form(`/tasks/${task.id}/delete`, {})).status, 403);
+
+  assert.equal((await ana.form(`/tasks/${task.id}/delete`, {})).status, 303);
+  assert.equal((await ana.api("GET", `/tasks/${task.id}`)).status, 404);
+  assert.deepEqual((await ana.api("GET", "/tasks")).json.items, []);
+  const left = (await Array.fromAsync(t.kv.list({ prefix: [] }))).filter((e) => e.key.includes(task.id));
+  assert.deepEqual(left.map((e) => e.key), [], "no index keeps it");
+  assert.equal((await ana.api("DELETE", `/tasks/${task.id}`)).status, 404);
+});
+
 Deno.test("alarms - an alarm changed in another tab while 'send individually' copies it fails the send, not the change", async () => {
   const t = await makeTestApp({ clock: new ManualClock(start) });
   await using _ = t;

@@ -462,6 +462,10 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
   await api.call(ana, "PATCH", `/tasks/${task.id}`, 200, { done: true });
   await api.call(ben, "PATCH", `/tasks/${task.id}`, 403, { done: false });
   await api.call(ana, "PATCH", `/tasks/${MISSING}`, 404, { done: false });
+  await api.call(ana, "GET", `/tasks/${task.id}`, 200);
+  await api.call(ana, "PATCH", `/tasks/${task.id}`, 200, { subject: "Call Ken about the pilot", notes: "" });
+  await api.call(ana, "DELETE", `/tasks/${task.id}`, 204);
+  await api.call(ana, "GET", `/tasks/${task.id}`, 404);
 
   // --- A scheduled send, moved, then cancelled and discarded
   const later = await api.call(ana, "POST", "/messages", 201, {

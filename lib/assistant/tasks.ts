@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { getContact } from "../contacts/contacts.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { newId } from "../storage/ids.ts";
-import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
+import { changesNothing, commitOrConflict, getValues, listValues } from "../storage/kv.ts";
 import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
 import { typedText } from "../validation/fields.ts";
@@ -79,19 +79,62 @@ export async function listContactTasks(kv: Deno.Kv, teamId: string, contactId: s
   return (await getValues<Task>(kv, ids.map((id) => keys.task(teamId, id)))).filter((t): t is Task => !!t);
 }
 
-export async function setTaskDone(
-  kv: Deno.Kv,
-  user: { id: string; teamId: string },
-  id: string,
-  done: boolean,
-  now: number,
-): Promise<Task> {
+/** What a change to a task may set: any of these, the rest stay. */
+export const TaskChange = z.object({
+  subject: TaskInput.shape.subject,
+  notes: TaskInput.shape.notes.removeDefault(),
+  dueAt: TaskInput.shape.dueAt,
+  done: z.boolean({ error: "Choose done (true) or not (false)." }),
+}).partial().openapi("TaskChange");
+
+type Seller = { id: string; teamId: string };
+
+/** The seller's own task, with its entry's versionstamp (a 404 when there is none, 403 when it is another's). */
+async function ownTask(kv: Deno.Kv, user: Seller, id: string): Promise<Deno.KvEntry<Task>> {
   const entry = await kv.get<Task>(keys.task(user.teamId, id));
   if (!entry.value) throw notFound("No such task.");
   if (entry.value.userId !== user.id) throw forbidden("This task belongs to someone else.");
-  const task = { ...entry.value, done, doneAt: done ? now : null, updatedAt: now };
+  return entry as Deno.KvEntry<Task>;
+}
+
+export async function getTask(kv: Deno.Kv, user: Seller, id: string): Promise<Task> {
+  return (await ownTask(kv, user, id)).value;
+}
+
+/**
+ * Changes a task's subject, notes, due time or done state. A new due time must be ahead (an unchanged one
+ * may have passed: an overdue call is renamed as it is). A change that changes nothing is not saved.
+ */
+export async function updateTask(kv: Deno.Kv, user: Seller, id: string, input: unknown, now: number) {
+  const change = parse(TaskChange, input);
+  const entry = await ownTask(kv, user, id);
+  const old = entry.value;
+  if (change.dueAt !== undefined && change.dueAt !== old.dueAt) checkFuture(change.dueAt, now, "dueAt");
+  const task: Task = { ...old, ...change, updatedAt: now };
+  if (change.done !== undefined && change.done !== old.done) task.doneAt = change.done ? now : null;
+  if (changesNothing(old, task)) return old;
   const open = keys.openTaskByUser(task.teamId, task.userId, task.id);
   const op = kv.atomic().check(entry).set(entry.key, task);
-  await commitOrConflict(done ? op.delete(open) : op.set(open, task.id));
+  await commitOrConflict(task.done ? op.delete(open) : op.set(open, task.id));
   return task;
+}
+
+export const setTaskDone = (kv: Deno.Kv, user: Seller, id: string, done: boolean, now: number) =>
+  updateTask(kv, user, id, { done }, now);
+
+/** Every key a task is stored under: the record and its indexes. */
+export function taskKeys(task: Pick<Task, "teamId" | "userId" | "id" | "contactId">): Deno.KvKey[] {
+  return [
+    keys.task(task.teamId, task.id),
+    keys.taskByUser(task.teamId, task.userId, task.id),
+    keys.openTaskByUser(task.teamId, task.userId, task.id),
+    ...(task.contactId ? [keys.taskByContact(task.teamId, task.contactId, task.id)] : []),
+  ];
+}
+
+export async function deleteTask(kv: Deno.Kv, user: Seller, id: string): Promise<void> {
+  const entry = await ownTask(kv, user, id);
+  const op = kv.atomic().check(entry);
+  for (const key of taskKeys(entry.value)) op.delete(key);
+  await commitOrConflict(op);
 }

@@ -9,6 +9,7 @@
 import { alarmKeys } from "../alarms/keys.ts";
 import type { Alarm } from "../alarms/types.ts";
 import { assistantKeys } from "../assistant/keys.ts";
+import { taskKeys } from "../assistant/tasks.ts";
 import type { Card, Task } from "../assistant/types.ts";
 import { contactKeys } from "../contacts/keys.ts";
 import { type Contact, contactSortKey } from "../contacts/types.ts";
@@ -145,9 +146,7 @@ export async function eraseContact(kv: Deno.Kv, teamId: string, contactId: strin
   // Tasks about them; tasks about their deleted emails lose the link.
   for (const task of await listValues<Task>(kv, { prefix: assistantKeys.task(teamId) })) {
     if (task.contactId === contactId) {
-      del.add(assistantKeys.task(teamId, task.id), assistantKeys.taskByUser(teamId, task.userId, task.id));
-      del.add(assistantKeys.openTaskByUser(teamId, task.userId, task.id));
-      del.add(assistantKeys.taskByContact(teamId, contactId, task.id));
+      del.add(...taskKeys(task));
     } else if (task.messageId && gone.has(task.messageId)) {
       await kv.set(assistantKeys.task(teamId, task.id), { ...task, messageId: null });
     }

@@ -3,7 +3,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { addAlarm, AlarmInput, listAlarms, removeAlarm, updateAlarm } from "../../lib/alarms/alarms.ts";
 import { dismissCard, isUnread, listCards, markCardsRead, snoozeCard } from "../../lib/assistant/cards.ts";
 import { getNotifyPrefs, NotifyPrefsInput } from "../../lib/assistant/notify_prefs.ts";
-import { createTask, listTasks, setTaskDone, TaskInput } from "../../lib/assistant/tasks.ts";
+import {
+  createTask,
+  deleteTask,
+  getTask,
+  listTasks,
+  TaskChange,
+  TaskInput,
+  updateTask,
+} from "../../lib/assistant/tasks.ts";
 import { getMessage } from "../../lib/messages/drafts.ts";
 import { instantField } from "../../lib/validation/instant.ts";
 import { saveNotifyPrefs } from "../../workers/notifications.ts";
@@ -211,24 +219,52 @@ assistantApi.openapi(
 
 assistantApi.openapi(
   createRoute({
+    method: "get",
+    path: "/tasks/{id}",
+    tags: ["Assistant"],
+    summary: "One of your tasks",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(TaskSchema, "The task"), ...errors },
+  }),
+  async (c) => {
+    const task = await getTask(c.get("deps").kv, viewer(c).user, c.req.valid("param").id);
+    return c.json(pick(TaskSchema, task), 200);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
     method: "patch",
     path: "/tasks/{id}",
     tags: ["Assistant"],
-    summary: "Mark a task done or open again",
+    summary:
+      "Change a task: its subject, notes or due time (a new one must be ahead), or mark it done or open",
     security,
-    request: { params: IdParams, ...jsonBody(z.object({ done: z.boolean() }).openapi("TaskDone")) },
+    request: { params: IdParams, ...jsonBody(TaskChange) },
     responses: { 200: json(TaskSchema, "The task"), ...errors },
   }),
   async (c) => {
     const deps = c.get("deps");
-    const task = await setTaskDone(
-      deps.kv,
-      viewer(c).user,
-      c.req.valid("param").id,
-      c.req.valid("json").done,
-      deps.clock.now(),
-    );
+    const { id } = c.req.valid("param");
+    const task = await updateTask(deps.kv, viewer(c).user, id, c.req.valid("json"), deps.clock.now());
     return c.json(pick(TaskSchema, task), 200);
+  },
+);
+
+assistantApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/tasks/{id}",
+    tags: ["Assistant"],
+    summary: "Delete a task",
+    security,
+    request: { params: IdParams },
+    responses: { 204: { description: "Deleted" }, ...errors },
+  }),
+  async (c) => {
+    await deleteTask(c.get("deps").kv, viewer(c).user, c.req.valid("param").id);
+    return c.body(null, 204);
   },
 );
 

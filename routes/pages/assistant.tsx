@@ -1,19 +1,24 @@
 /** The assistant (action cards) and My tasks. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { island } from "../../components/island.ts";
 import { ListPage } from "../../components/list_page.tsx";
-import { EmptyState, Form, PageHeader } from "../../components/ui.tsx";
+import { FormPage } from "../../components/form_page.tsx";
+import { EmptyState, Field, Form, PageHeader, TextArea } from "../../components/ui.tsx";
 import AssistantBoard from "../../islands/assistant_board.tsx";
 import { listCards } from "../../lib/assistant/cards.ts";
-import { listTasks, setTaskDone } from "../../lib/assistant/tasks.ts";
+import { deleteTask, getTask, listTasks, setTaskDone, updateTask } from "../../lib/assistant/tasks.ts";
 import type { Task } from "../../lib/assistant/types.ts";
 import { getContacts } from "../../lib/contacts/contacts.ts";
 import { contactLabel } from "../../lib/contacts/types.ts";
+import { type FieldErrors, invalid } from "../../lib/http/errors.ts";
+import { fromLocalInput, toLocalInput } from "../../lib/scheduling/quick.ts";
 import { formatDateTime } from "../../lib/time/format.ts";
 import type { AppEnv } from "../deps.ts";
+import { formFields, tryForm } from "../form.ts";
 import { viewer } from "../middleware/auth.ts";
 import { redirectWithFlash } from "../middleware/request_context.ts";
 import { render } from "../render.tsx";
+import { DangerZone } from "./contacts.tsx";
 
 export const assistantPages = new Hono<AppEnv>();
 
@@ -92,16 +97,25 @@ assistantPages.get("/tasks", async (c) => {
                 </div>
                 {task.notes && <div class="small">{task.notes}</div>}
               </div>
-              <Form action={`/tasks/${task.id}/${task.done ? "reopen" : "done"}`}>
-                <button
-                  class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
-                  type="submit"
+              <div class="row-actions">
+                <a
+                  class="button button-small button-ghost"
+                  href={`/tasks/${task.id}/edit`}
                   aria-describedby={`task-${task.id}`}
-                  autoFocus={task === focusTask}
                 >
-                  {task.done ? "Reopen" : "Mark done"}
-                </button>
-              </Form>
+                  Edit
+                </a>
+                <Form action={`/tasks/${task.id}/${task.done ? "reopen" : "done"}`}>
+                  <button
+                    class={`button button-small ${task.done ? "button-ghost" : "button-secondary"}`}
+                    type="submit"
+                    aria-describedby={`task-${task.id}`}
+                    autoFocus={task === focusTask}
+                  >
+                    {task.done ? "Reopen" : "Mark done"}
+                  </button>
+                </Form>
+              </div>
             </li>
           ))}
         </ul>
@@ -130,3 +144,89 @@ for (const [action, done] of [["done", true], ["reopen", false]] as const) {
     });
   });
 }
+
+/** A task's edit form: subject, due time in the seller's zone, notes; and deleting it. */
+function taskFormPage(
+  c: Context<AppEnv>,
+  { task, values, errors, status }: {
+    task: Task;
+    values: Record<string, string>;
+    errors?: FieldErrors;
+    status?: 400 | 409 | 429;
+  },
+) {
+  const zone = viewer(c).user.timeZone;
+  return render(
+    c,
+    { title: "Edit task", status },
+    <FormPage
+      title="Edit task"
+      back={{ href: "/tasks", label: "My tasks" }}
+      action={`/tasks/${task.id}`}
+      errors={errors}
+      submit="Save changes"
+      cancel="/tasks"
+      after={
+        <DangerZone action={`/tasks/${task.id}/delete`} label="Delete task">
+          The task goes from your list. Nothing else changes.
+        </DangerZone>
+      }
+    >
+      <Field
+        label="Subject"
+        name="subject"
+        value={values.subject}
+        errors={errors}
+        required
+        autofocus={!errors?.dueAt || !!errors.subject}
+      />
+      <Field
+        label="Due"
+        name="dueAt"
+        type="datetime-local"
+        value={values.dueAt}
+        errors={errors}
+        required
+        autofocus={!!errors?.dueAt && !errors.subject}
+        hint={`Your time (${zone}). A new time must be ahead.`}
+      />
+      <TextArea label="Notes" name="notes" value={values.notes} errors={errors} rows={4} />
+    </FormPage>,
+  );
+}
+
+assistantPages.get("/tasks/:id/edit", async (c) => {
+  const { user } = viewer(c);
+  const task = await getTask(c.get("deps").kv, user, c.req.param("id"));
+  return taskFormPage(c, {
+    task,
+    values: { subject: task.subject, notes: task.notes, dueAt: toLocalInput(task.dueAt, user.timeZone) },
+  });
+});
+
+assistantPages.post("/tasks/:id", async (c) => {
+  const { kv, clock } = c.get("deps");
+  const { user } = viewer(c);
+  const task = await getTask(kv, user, c.req.param("id"));
+  const values = await formFields(c);
+  const result = await tryForm(() => {
+    // The time as the form showed it (to the minute) is the task's own: unchanged, even if it has passed.
+    const shown = values.dueAt === toLocalInput(task.dueAt, user.timeZone);
+    const dueAt = shown ? task.dueAt : fromLocalInput(values.dueAt ?? "", user.timeZone);
+    if (dueAt === null) throw invalid({ dueAt: "Choose a date and time." });
+    return updateTask(
+      kv,
+      user,
+      task.id,
+      { subject: values.subject, notes: values.notes, dueAt },
+      clock.now(),
+    );
+  });
+  if (!result.ok) return taskFormPage(c, { task, values, errors: result.errors, status: result.status });
+  return redirectWithFlash(c, `/tasks?focus=${task.id}`, { kind: "success", text: "Task saved." });
+});
+
+assistantPages.post("/tasks/:id/delete", async (c) => {
+  await deleteTask(c.get("deps").kv, viewer(c).user, c.req.param("id"));
+  return redirectWithFlash(c, "/tasks?focus=list", { kind: "success", text: "Task deleted." });
+});

@@ -74,6 +74,11 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
   server.clock.advance(5 * 60_000);
   await personRequest(server, trackingPaths(sent.html).pixel!);
   await fetch(`${server.url}${trackingPaths(sent.html).pixel}`).then((r) => r.body?.cancel());
+  const task = await pageApi<{ id: string }>(page, "POST", "/tasks", {
+    subject: "Call Ken about the proposal",
+    dueAt: server.clock.now() + 86_400_000,
+    contactId: contact.id,
+  });
   const outboxId = await page.evaluate(async () =>
     (await (await fetch("/outbox")).text()).match(/href="\/outbox\/([^"]+)"/)?.[1]
   );
@@ -116,6 +121,7 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
       (page) => page.waitForSelector("text=Ken Sato opened your email"),
     ],
     ["tasks", "/tasks"],
+    ["task form", `/tasks/${task.id}/edit`],
     ["templates", "/templates"],
     ["template", `/templates/${template.id}`],
     ["template editor", `/templates/${template.id}/edit`],
