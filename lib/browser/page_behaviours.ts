@@ -82,10 +82,26 @@ export function navShowsWhereYouAre(): void {
     nav.toggleAttribute("data-more-after", overflow > 1 && nav.scrollLeft < overflow - 1);
   };
   // Only as far as it takes to show the link clear of the fade: Compose, first in the row, stays in view if it can.
-  const link = nav.querySelector<HTMLElement>("[aria-current=page]")?.getBoundingClientRect();
-  const beyond = link ? link.right + FADE_PX - nav.getBoundingClientRect().right : 0;
-  if (beyond > 0) nav.scrollLeft += beyond;
+  showCurrentLink(nav, FADE_PX);
   edges();
   nav.addEventListener("scroll", edges, { passive: true });
   new ResizeObserver(edges).observe(nav);
+  // A page's own tabs (Settings) scroll alike on a phone: the current one is shown, not cut at the edge.
+  for (const tabs of document.querySelectorAll<HTMLElement>("nav.tabs")) showCurrentLink(tabs, 0);
+}
+
+/** Scrolls a row of links sideways just far enough to show its current page's link `margin` px clear of its end. */
+function showCurrentLink(row: HTMLElement, margin: number): void {
+  const link = row.querySelector<HTMLElement>("[aria-current=page]")?.getBoundingClientRect();
+  const beyond = link ? link.right + margin - row.getBoundingClientRect().right : 0;
+  if (beyond > 0) row.scrollLeft += beyond;
+}
+
+/**
+ * A form the server sent back with errors: the focus goes to the first field it marked invalid (in page order),
+ * which also scrolls it into view, rather than staying at the top of the page or on a field autofocus picked
+ * that has no error. A screen reader then reads the field with its error.
+ */
+export function focusFirstInvalidField(): void {
+  document.querySelector<HTMLElement>("main form [aria-invalid=true]")?.focus();
 }

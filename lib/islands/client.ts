@@ -8,6 +8,7 @@ import { type IslandName, islands } from "../../islands/registry.ts";
 import {
   closeMenusOnEscapeOrClickAway,
   fitEmailFrames,
+  focusFirstInvalidField,
   navShowsWhereYouAre,
   slashFocusesSearch,
 } from "../browser/page_behaviours.ts";
@@ -27,3 +28,4 @@ fitEmailFrames();
 closeMenusOnEscapeOrClickAway();
 slashFocusesSearch();
 navShowsWhereYouAre();
+focusFirstInvalidField();

@@ -172,14 +172,7 @@ function taskFormPage(
         </DangerZone>
       }
     >
-      <Field
-        label="Subject"
-        name="subject"
-        value={values.subject}
-        errors={errors}
-        required
-        autofocus={!errors?.dueAt || !!errors.subject}
-      />
+      <Field label="Subject" name="subject" value={values.subject} errors={errors} required autofocus />
       <Field
         label="Due"
         name="dueAt"
@@ -187,7 +180,6 @@ function taskFormPage(
         value={values.dueAt}
         errors={errors}
         required
-        autofocus={!!errors?.dueAt && !errors.subject}
         hint={`Your time (${zone}). A new time must be ahead.`}
       />
       <TextArea label="Notes" name="notes" value={values.notes} errors={errors} rows={4} />

@@ -453,3 +453,30 @@ Deno.test("e2e - keyboard: tabbing back up a long list never hides the focused r
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+Deno.test("e2e - keyboard: a form the server sends back with an error has the focus on that field, in view", async () => {
+  await using server = await startServer();
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser, {
+    viewport: { width: 390, height: 844 },
+    consoleErrorsExcept: /(409 \(Conflict\))/,
+  });
+  await signUpInBrowser(page, server.url);
+  await pageApi(page, "POST", "/contacts", KEN);
+  // Ken's address again: First name (the form's autofocus) is fine, Email is not.
+  await page.goto(`${server.url}/contacts/new`);
+  await page.fill("#f-firstName", "Kenji");
+  await page.fill("#f-email", KEN.email);
+  await Promise.all([page.waitForEvent("load"), page.click("button:has-text('Create contact')")]);
+  await assertFocus(page, `input "#f-email"`);
+  // The Team page's invite form is far down a phone's screen: its refused address (Ana's own) is scrolled to.
+  await page.goto(`${server.url}/team`);
+  await page.fill("#f-email", "ana@acme.example");
+  await Promise.all([page.waitForEvent("load"), page.click("button:has-text('Send invite')")]);
+  await assertFocus(page, `input "#f-email"`);
+  const box = (await page.locator("#f-email").boundingBox())!;
+  assert.ok(box.y > 0 && box.y + box.height < 844, `the field is on the screen (y ${box.y})`);
+  await screenshot(page, "team-invite-error-phone");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

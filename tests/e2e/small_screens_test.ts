@@ -270,6 +270,11 @@ Deno.test("e2e - small screens: the navigation row opens on the current page's l
   await nav.evaluate((el) => el.scrollTo({ left: 0 }));
   await page.waitForFunction(() => !document.querySelector("nav.sidenav")!.hasAttribute("data-more-before"));
   assert.deepEqual(await edges(), [false, true]);
+  // A page's own tabs too: Settings opens on API tokens, the last tab, shown whole rather than cut at the edge.
+  await page.goto(`${server.url}/settings/tokens`);
+  await page.waitForSelector("beacon-island[data-hydrated]", { state: "attached" });
+  const tab = await page.locator("nav.tabs [aria-current=page]").boundingBox();
+  assert.ok(tab && tab.x >= 0 && tab.x + tab.width <= PHONE.width, `the tab is at ${JSON.stringify(tab)}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
