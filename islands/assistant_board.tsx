@@ -8,7 +8,7 @@ import { inPlaceOf, useReturnFocus } from "../lib/browser/return_focus.ts";
 import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { FieldErrors } from "../lib/http/errors.ts";
-import { type Card, CARD_TITLES, sortCards } from "../lib/assistant/types.ts";
+import { type Card, CARD_TITLES, isUnread, sortCards } from "../lib/assistant/types.ts";
 import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
 import { formatDateTime, formatDuration, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
@@ -158,21 +158,16 @@ function SnoozeMenu(
 ) {
   const [custom, setCustom] = useState("");
   const [error, setError] = useState<string | undefined>();
-  const menu = useRef<HTMLDetailsElement>(null);
   const inputId = `snooze-${card.id}`;
-  // The menu stays open when the time is refused, with the reason beside the field.
-  const choose = async (until: number) => {
-    const refused = (await onSnooze(until))?.until;
-    setError(refused);
-    if (!refused && menu.current) menu.current.open = false;
-  };
+  // The menu stays open when the time is refused, with the reason beside the field (the board closes it).
+  const choose = async (until: number) => setError((await onSnooze(until))?.until);
   const now = Date.now();
   const options = [
     { label: "1 hour", at: now + 3600_000 },
     { label: "Tomorrow 09:00", at: atLocal(now, zone, 1, "09:00") },
   ];
   return (
-    <details class="menu snooze" ref={menu}>
+    <details class="menu snooze">
       <summary class="button button-ghost button-small">Snooze</summary>
       <div class="menu-panel">
         {options.map((o) => (
@@ -231,17 +226,31 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
         sortCards([card, ...all.filter((c) => c.id !== card.id)].filter((c) => c.status !== "dismissed"))
       );
     });
-    // Cards on screen count as seen after a moment.
-    const read = setTimeout(() => {
-      for (const c of initial.filter((c) => c.status === "active" && !c.readAt)) {
-        api("POST", `/cards/${c.id}/actions`, { action: "read" }).catch(() => {});
-      }
-    }, 1500);
-    return () => {
-      off();
-      clearTimeout(read);
-    };
+    return off;
   }, []);
+
+  // Cards on screen count as seen after a moment: those the page came with and those that arrive live, once
+  // the page is in view (a card that arrives in a background tab stays unread until the seller looks).
+  const marked = useRef(new Set<string>());
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const markShown = () => {
+      clearTimeout(timer);
+      if (document.visibilityState !== "visible") return;
+      timer = setTimeout(() => {
+        for (const c of cards.filter((c) => isUnread(c) && !marked.current.has(c.id))) {
+          marked.current.add(c.id);
+          api("POST", `/cards/${c.id}/actions`, { action: "read" }).catch(() => marked.current.delete(c.id));
+        }
+      }, 1500);
+    };
+    markShown();
+    document.addEventListener("visibilitychange", markShown);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", markShown);
+    };
+  }, [cards]);
 
   /**
    * Acts on a card: null once done. Fields the API refused go back to the form that sent them; other failures
@@ -277,6 +286,33 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
     );
   };
 
+  /** A snoozed card goes below the active ones at once (its live event follows), with the focus kept in place. */
+  const snooze = async (card: Card, index: number, until: number) => {
+    const refused = await act(
+      card,
+      { action: "snooze", until },
+      `Snoozed until ${formatDateTime(until, zone, Date.now())}.`,
+    );
+    if (refused) return refused;
+    const sorted = sortCards(
+      cards.map((c) => c.id === card.id ? { ...c, status: "snoozed" as const, snoozedUntil: until } : c),
+    );
+    const menu = board.current?.querySelector<HTMLDetailsElement>(`[data-card="${card.id}"] details.snooze`);
+    if (menu) menu.open = false;
+    if (sorted[index]?.id === card.id) {
+      // It stays where it is (the last active card): the focus goes back to its Snooze button, as Escape leaves it.
+      menu?.querySelector("summary")?.focus();
+    } else {
+      // It goes below the active cards: on to the card now in its place, as after a dismissal.
+      (document.activeElement as HTMLElement | null)?.blur();
+      focus.restore(() =>
+        inPlaceOf(board.current?.querySelectorAll(".action-card") ?? [], index) ?? board.current
+      );
+    }
+    setCards(sorted);
+    return null;
+  };
+
   if (cards.length === 0) {
     return (
       <div class="empty card" tabIndex={-1} ref={board as Ref<HTMLDivElement>}>
@@ -294,7 +330,7 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
         <li
           key={card.id}
           class={`action-card${card.status === "snoozed" ? " is-snoozed" : ""}${
-            !card.readAt && card.status === "active" ? " is-unread" : ""
+            isUnread(card) ? " is-unread" : ""
           }`}
           data-card={card.id}
           data-kind={card.kind}
@@ -349,12 +385,7 @@ export default function AssistantBoard({ cards: initial, zone }: Props) {
             <SnoozeMenu
               card={card}
               zone={zone}
-              onSnooze={(until) =>
-                act(
-                  card,
-                  { action: "snooze", until },
-                  `Snoozed until ${formatDateTime(until, zone, Date.now())}.`,
-                )}
+              onSnooze={(until) => snooze(card, index, until)}
             />
             <button
               type="button"

@@ -83,8 +83,6 @@ export async function listCards(kv: Deno.Kv, teamId: string, userId: string, lim
   return sortCards(page.items);
 }
 
-export const isUnread = (c: Card) => c.status === "active" && c.readAt === null;
-
 async function ownCard(kv: Deno.Kv, teamId: string, userId: string, id: string) {
   const entry = await kv.get<Card>(keys.card(teamId, id));
   if (!entry.value) throw notFound("No such card.");

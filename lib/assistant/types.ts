@@ -78,6 +78,9 @@ export interface Task {
   updatedAt: number;
 }
 
+/** A card the seller hasn't seen yet: active, never read (the bell counts these). */
+export const isUnread = (c: Card) => c.status === "active" && c.readAt === null;
+
 /** Active cards first, then by urgency, then newest. Pure. */
 export function sortCards(cards: Card[]): Card[] {
   return [...cards].sort((a, b) =>

@@ -1,7 +1,8 @@
 /** API: alarms on messages, the assistant's cards, tasks, and notification preferences. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { addAlarm, AlarmInput, listAlarms, removeAlarm, updateAlarm } from "../../lib/alarms/alarms.ts";
-import { dismissCard, isUnread, listCards, markCardsRead, snoozeCard } from "../../lib/assistant/cards.ts";
+import { dismissCard, listCards, markCardsRead, snoozeCard } from "../../lib/assistant/cards.ts";
+import { isUnread } from "../../lib/assistant/types.ts";
 import { getNotifyPrefs, NotifyPrefsInput } from "../../lib/assistant/notify_prefs.ts";
 import {
   createTask,

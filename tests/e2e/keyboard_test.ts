@@ -184,6 +184,32 @@ Deno.test("e2e - keyboard: dismissing a card moves the focus to the next card, t
   await context.close();
 });
 
+Deno.test("e2e - keyboard: snoozing a card moves the focus to the card now in its place; the last one keeps it", async () => {
+  await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
+  await using browser = await launchBrowser();
+  const { context, page, errors } = await newSellerPage(browser);
+  await assistantWithReminders(server, page, ["Pilot", "Pricing"]);
+  const snoozeFirstActive = async () => {
+    const card = page.locator(".action-card:not(.is-snoozed)").first();
+    await card.locator("summary:has-text('Snooze')").focus();
+    await page.keyboard.press("Enter");
+    await card.locator(".menu-panel button:has-text('1 hour')").focus();
+    await page.keyboard.press("Enter");
+  };
+  const first = await page.textContent(".action-card >> nth=0 >> .action-card-sub a");
+  await snoozeFirstActive();
+  // The snoozed card goes below the active one; the focus is on the card that took its place.
+  await page.waitForFunction(() => document.querySelector(".action-card:last-child.is-snoozed"));
+  await assertFocus(page, `a "${await page.textContent(".action-card >> nth=0 >> .action-card-sub a")}"`);
+  assert.notEqual(await page.textContent(".action-card >> nth=0 >> .action-card-sub a"), first);
+  // The last active card stays where it is (above the snoozed one): the focus goes back to its Snooze button.
+  await snoozeFirstActive();
+  await page.waitForFunction(() => document.querySelectorAll(".action-card.is-snoozed").length === 2);
+  await assertFocus(page, 'summary "Snooze"');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 Deno.test("e2e - keyboard: 'Plan a call' puts the focus in its form; Escape or adding the call brings it back", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
