@@ -75,6 +75,23 @@ Deno.test("alarms - an open before the deadline resolves 'not opened' at once; n
   assert.equal(notOpened.status, "resolved");
   assert.equal(notOpened.outcome, "Opened by Ken Sato", "by the name the email went to");
   assert.equal(reminder.status, "pending", "reminders always go off");
+  // Opened now, a new alarm for no open could never go off: refused, saying who opened it, nothing added.
+  const again = await ana.api("POST", `/messages/${id}/alarms`, {
+    condition: "not_opened",
+    at: start + 5 * hour,
+  });
+  assert.equal(again.status, 400);
+  assert.equal(
+    again.json.error.fields.condition,
+    "Opened by Ken Sato already, so this alarm would never go off. Use “Remind me at” instead.",
+  );
+  // Nor can the reminder be turned into one; a "no reply" alarm is still fine.
+  assert.equal((await ana.api("PATCH", `/alarms/${reminder.id}`, { condition: "not_opened" })).status, 400);
+  assert.equal(
+    (await ana.api("POST", `/messages/${id}/alarms`, { condition: "no_reply", at: start + 5 * hour })).status,
+    201,
+  );
+  assert.equal((await ana.api("GET", `/messages/${id}/alarms`)).json.items.length, 3);
   t.clock.set(start + 3 * hour);
   await t.deps.scheduler.drain();
   const kinds = (await cards(ana)).items.map((c: { kind: string }) => c.kind).sort();

@@ -78,6 +78,25 @@ export async function checkSendBeforeAlarms(
   });
 }
 
+/**
+ * An alarm for an open or a reply that has already come would never go off: refused, saying who did it, rather
+ * than listed as set. (Later engagement settles alarms as it arrives: `settleAlarms`.)
+ */
+async function checkNotAnswered(
+  kv: Deno.Kv,
+  message: Message,
+  alarm: Pick<Alarm, "condition" | "recipients">,
+) {
+  if (alarm.condition === "reminder" || message.status !== "sent") return;
+  const history = await readEvents(kv, message.teamId, message.id, { reverse: true, limit: 1000 });
+  const verdict = evaluate(alarm, engagementOf(message, history));
+  if (!verdict.holds) {
+    throw invalid({
+      condition: `${verdict.outcome} already, so this alarm would never go off. Use “Remind me at” instead.`,
+    });
+  }
+}
+
 async function ownMessage(kv: Deno.Kv, viewer: Viewer, messageId: string) {
   const message = await getMessage(kv, viewer.team.id, messageId);
   if (message.senderId !== viewer.user.id) throw forbidden("Only the sender sets alarms on an email.");
@@ -97,6 +116,7 @@ export async function addAlarm(
   checkFits(message, data);
   const dueAt = checkFuture(data.at, now, "at");
   checkAfterSend(message, data.condition, dueAt);
+  await checkNotAnswered(kv, message, data);
   const op = kv.atomic();
   const alarm: Alarm = {
     id: newId(now),
@@ -165,6 +185,7 @@ export async function updateAlarm(
   checkFits(message, data);
   const dueAt = data.at === old.dueAt ? old.dueAt : checkFuture(data.at, now, "at");
   checkAfterSend(message, data.condition, dueAt);
+  await checkNotAnswered(kv, message, data);
   const op = kv.atomic().check(entry);
   const alarm: Alarm = {
     ...old,
