@@ -992,3 +992,17 @@ Deno.test("companies - a company's contacts come a page at a time by name, in th
   assert.equal((await ana.page(`/contacts?company=01JD0000000000000000000000`)).status, 404);
   assert.equal((await ana.page(`/contacts?company=${"x".repeat(3000)}`)).status, 404);
 });
+
+Deno.test("contacts - an email written from a contact's page leads back to them; one from elsewhere to Activity", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const ken =
+    (await ana.api("POST", "/contacts", { firstName: "Ken", lastName: "Sato", email: "ken@globex.example" }))
+      .json;
+  const contactPage = (await ana.page(`/contacts/${ken.id}`)).html;
+  assert.match(contactPage, new RegExp(`href="/compose\\?to=${ken.id}"`));
+  const composer = (await ana.page(`/compose?to=${ken.id}`)).html;
+  assert.match(composer, new RegExp(`<a class="back-link" href="/contacts/${ken.id}">← Ken Sato</a>`));
+  assert.match((await ana.page("/compose")).html, /<a class="back-link" href="\/">← Activity<\/a>/);
+});

@@ -70,14 +70,14 @@ export async function composerDraft(kv: Deno.Kv, v: Viewer, message: Message): P
  * The composer's page. Never kept in a cache: a draft changes as it is written and stops being one when sent,
  * so Back after Send asks the server again, which answers with the sent email's page.
  */
-function page(c: Context<AppEnv>, props: ComposerProps) {
+function page(c: Context<AppEnv>, props: ComposerProps, back = { href: "/", label: "Activity" }) {
   c.header("Cache-Control", "no-store");
   const title = props.draft ? "Edit draft" : "New email";
   return render(
     c,
     { title },
     <>
-      <PageHeader title={title} back={{ href: "/", label: "Activity" }} />
+      <PageHeader title={title} back={back} />
       {island(Composer, props)}
     </>,
   );
@@ -134,7 +134,12 @@ composePages.get("/compose", async (c) => {
     alarms: [],
     attachmentLimits: config.attachments,
   };
-  return page(c, props);
+  // Written from a contact's page ("Email"): the way back is to them.
+  return page(
+    c,
+    props,
+    contact ? { href: `/contacts/${contact.id}`, label: contactLabel(contact) } : undefined,
+  );
 });
 
 composePages.get("/compose/:id", async (c) => {
