@@ -448,6 +448,17 @@ export default function Composer(props: ComposerProps) {
       refuse(bad);
       return RED;
     }
+    // A new email not saved yet: what Send would refuse (no recipient, no subject…) is said before its first
+    // save, so one sent empty by mistake leaves no empty draft behind. (A saved draft's save comes first: it may
+    // be refused for a change made elsewhere, which the seller settles before anything else.)
+    const problems = saver.id
+      ? {}
+      : errorsOf(sendProblems(formRef.current, hostRef.current?.textContent ?? ""));
+    if (Object.keys(problems).length) {
+      setErrors(problems);
+      focusFirstError(problems);
+      return Object.values(problems)[0]!;
+    }
     sendingRef.current = true;
     setSending(at ? "later" : "now");
     setErrors({});

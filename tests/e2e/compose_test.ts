@@ -251,6 +251,11 @@ Deno.test("e2e - compose errors: missing subject, refused address, blocked track
   assert.equal(dan.status, 201);
 
   await openComposer(page, server.url);
+  // Send on an empty new email: what is missing is said, and no empty draft is left behind.
+  await page.click(".composer-send");
+  await page.waitForSelector("#composer-to-error");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "composer-to");
+  assert.deepEqual((await apiCall(page, server.url, "GET", "/drafts")).json.items, []);
   await pickContact(page, "#composer-to", "bea", "Bea Costa");
   await page.click(".composer-editor .ProseMirror");
   await page.keyboard.type("Hi Bea, a quick question.");
