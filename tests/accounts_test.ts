@@ -395,6 +395,19 @@ Deno.test("accounts - password change checks the current one and ends other sess
   });
   assert.equal(wrong.status, 400);
   assert.match(await wrong.text(), /not your current password/);
+  // A wrong current password and a new one too short: both said at once, not one after the other.
+  const both = await (await ana.form("/settings/password", {
+    currentPassword: "nope nope nope",
+    newPassword: "short",
+  })).text();
+  assert.match(both, /not your current password/);
+  assert.match(both, /Use at least 10 characters/);
+  const onlyNew = await (await ana.form("/settings/password", {
+    currentPassword: "correct horse battery",
+    newPassword: "short",
+  })).text();
+  assert.doesNotMatch(onlyNew, /not your current password/);
+  assert.match(onlyNew, /Use at least 10 characters/);
 
   const ok = await ana.form("/settings/password", {
     currentPassword: "correct horse battery",

@@ -1,5 +1,5 @@
 /** Teams and their users: sign-up, sign-in, profiles, members. */
-import { conflict, forbidden, invalid, notFound } from "../http/errors.ts";
+import { conflict, fieldErrorsFromIssues, forbidden, invalid, notFound } from "../http/errors.ts";
 import { commitOrConflict, getValues, listValues } from "../storage/kv.ts";
 import { newId } from "../storage/ids.ts";
 import { parse, presentFields } from "../validation/parse.ts";
@@ -111,19 +111,23 @@ export async function changePassword(
   input: unknown,
   { now, iterations = DEFAULT_ITERATIONS }: AccountOptions,
 ): Promise<User> {
-  const data = parse(PasswordChangeInput, input);
+  const parsed = PasswordChangeInput.safeParse(input);
+  const problems = parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues);
   const entry = await kv.get<User>(keys.user(userId));
   if (!entry.value) throw notFound("No such user.");
   // Its own counter decides: strangers' guesses at the sign-in page must not stop the signed-in owner. A wrong
   // guess here counts there too, so whoever holds a session gets no more guesses than at the sign-in page.
   const changes = { account: `password-change:${userId}` };
   await assertSignInAllowed(kv, changes, now);
-  if (!(await verifyPassword(data.currentPassword, entry.value.passwordHash))) {
+  // The current password is checked even when the new one is refused, so both are said at once.
+  const current = (input as { currentPassword?: unknown } | null)?.currentPassword;
+  if (typeof current === "string" && current && !(await verifyPassword(current, entry.value.passwordHash))) {
     await recordSignInFailure(kv, changes, now);
     await recordSignInFailure(kv, { account: entry.value.email }, now);
-    throw invalid({ currentPassword: "That is not your current password." });
+    problems.currentPassword = "That is not your current password.";
   }
-  const user = { ...entry.value, passwordHash: await hashPassword(data.newPassword, iterations) };
+  if (!parsed.success || Object.keys(problems).length) throw invalid(problems);
+  const user = { ...entry.value, passwordHash: await hashPassword(parsed.data.newPassword, iterations) };
   await commitOrConflict(kv.atomic().check(entry).set(keys.user(userId), user));
   await deleteUserSessions(kv, userId);
   return user;
