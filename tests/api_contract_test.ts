@@ -435,6 +435,10 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
   await api.call(ana, "GET", `/messages/${MISSING}`, 404);
   await api.call(ana, "GET", `/messages/${sentId}/events`, 200);
   await api.call(ana, "GET", `/messages/${MISSING}/events`, 404);
+  await api.call(ana, "GET", `/contacts/${ken.id}/messages?limit=1`, 200);
+  await api.call(ana, "GET", `/contacts/${MISSING}/messages`, 404);
+  await api.call(ana, "GET", `/companies/${globex.id}/messages`, 200);
+  await api.call(ana, "GET", `/companies/${globex.id}/messages?cursor=nope`, 400);
   await api.call(ana, "GET", "/feed?after=00000000000000000000000000", 200);
   await api.call(ana, "GET", "/feed", 400);
   await api.call(ana, "GET", "/realtime/token", 404);

@@ -1006,3 +1006,40 @@ Deno.test("contacts - an email written from a contact's page leads back to them;
   assert.match(composer, new RegExp(`<a class="back-link" href="/contacts/${ken.id}">← Ken Sato</a>`));
   assert.match((await ana.page("/compose")).html, /<a class="back-link" href="\/">← Activity<\/a>/);
 });
+
+Deno.test("contacts - a contact's and a company's emails, newest first, a page at a time, in the API", async () => {
+  await using t = await makeTestApp();
+  const ana = new Client(t);
+  await ana.signUp();
+  const globex = (await ana.api("POST", "/companies", { name: "Globex" })).json;
+  const ken =
+    (await ana.api("POST", "/contacts", { email: "ken@globex.example", companyId: globex.id })).json;
+  const lee =
+    (await ana.api("POST", "/contacts", { email: "lee@globex.example", companyId: globex.id })).json;
+  for (const [to, subject] of [["ken", "First"], ["lee", "Second"], ["ken", "Third"]]) {
+    t.clock.advance(60_000);
+    await sendEmail(t, ana, { to: [`${to}@globex.example`], subject });
+  }
+  // A draft to Ken is his sender's, not his timeline's.
+  await ana.api("POST", "/messages", { to: [ken.email], subject: "Unsent" });
+  const subjects = (page: { json: { items: { message: { subject: string } }[] } }) =>
+    page.json.items.map((i) => i.message.subject);
+
+  const first = await ana.api("GET", `/contacts/${ken.id}/messages?limit=1`);
+  assert.deepEqual(subjects(first), ["Third"]);
+  assert.equal(first.json.items[0].statusText, "Not opened yet");
+  const next = await ana.api("GET", `/contacts/${ken.id}/messages?limit=1&cursor=${first.json.cursor}`);
+  assert.deepEqual([subjects(next), next.json.cursor], [["First"], null]);
+  assert.deepEqual(subjects(await ana.api("GET", `/companies/${globex.id}/messages`)), [
+    "Third",
+    "Second",
+    "First",
+  ]);
+  assert.deepEqual(subjects(await ana.api("GET", `/contacts/${lee.id}/messages`)), ["Second"]);
+
+  const eve = new Client(t);
+  await eve.signUp();
+  assert.equal((await eve.api("GET", `/contacts/${ken.id}/messages`)).status, 404, "another team's contact");
+  const bad = await ana.api("GET", `/companies/${globex.id}/messages?cursor=nope`);
+  assert.deepEqual([bad.status, Object.keys(bad.json.error.fields)], [400, ["cursor"]]);
+});

@@ -13,12 +13,22 @@ import {
   getMessageBody,
   updateDraft,
 } from "../../lib/messages/drafts.ts";
-import { EVENTS_PAGE, getStats, listActivity, listDrafts } from "../../lib/messages/list.ts";
+import {
+  EVENTS_PAGE,
+  getStats,
+  listActivity,
+  listDrafts,
+  listMessagesFor,
+  type MessageWithStats,
+} from "../../lib/messages/list.ts";
+import { listKeyOf } from "../../lib/messages/listing.ts";
+import { getContact } from "../../lib/contacts/contacts.ts";
+import { getCompany } from "../../lib/contacts/companies.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
 import { cancelSchedule, checkSendTime, reschedule, scheduleDraft } from "../../lib/messages/schedule.ts";
 import { discardDraft } from "../../lib/messages/discard.ts";
 import { queueDraft, reopenFailed, retryFailed, sentWithKey } from "../../lib/messages/send.ts";
-import { AppError } from "../../lib/http/errors.ts";
+import { AppError, invalid } from "../../lib/http/errors.ts";
 import { statusLine } from "../../lib/messages/status.ts";
 import type { Message } from "../../lib/messages/types.ts";
 import { feedPage, outlivedFeed } from "../../lib/realtime/feed.ts";
@@ -86,6 +96,62 @@ const IdempotencyHeaders = z.object({
 
 const SentSchema = z.object({ items: z.array(MessageSchema) });
 
+/** A message as lists give it: with its stats and its status in words, in the viewer's zone. */
+const activityItem = (deps: AppDeps, { user, team }: Viewer) => {
+  const now = deps.clock.now();
+  return ({ message, stats }: MessageWithStats) => ({
+    message: pick(MessageSchema, message),
+    stats: stats && pick(StatsSchema, stats),
+    statusText: statusLine(message, stats, now, user.timeZone, teamSettings(team)).text,
+  });
+};
+
+const ActivityPage = z.object({ items: z.array(ActivityItemSchema), cursor: z.string().nullable() });
+
+/** A contact's or company's emails, as their page's timeline lists them (`listMessagesFor`). */
+function timelineRoute(type: "contact" | "company") {
+  const plural = type === "contact" ? "contacts" : "companies";
+  messagesApi.openapi(
+    createRoute({
+      method: "get",
+      path: `/${plural}/{id}/messages`,
+      tags: ["Messages"],
+      summary: type === "contact"
+        ? "A contact's emails, newest first: those sent to them or regarding them (their timeline)"
+        : "A company's emails, newest first: those regarding it, sent to someone there then, or to the people " +
+          "there now (its timeline)",
+      security,
+      request: {
+        params: IdParams,
+        query: z.object({
+          cursor: z.string().optional().openapi({ description: "The `cursor` of the previous page" }),
+          limit: z.coerce.number().int().min(1).max(100).default(25),
+        }),
+      },
+      responses: { 200: json(ActivityPage, "A page"), ...errors },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const v = viewer(c);
+      const { id } = c.req.valid("param");
+      const { cursor, limit } = c.req.valid("query");
+      await (type === "contact" ? getContact : getCompany)(deps.kv, v.team.id, id);
+      if (cursor !== undefined && !isId(cursor)) {
+        throw invalid({ cursor: "Use the `cursor` of the previous page." });
+      }
+      // One more than the page, to know whether another follows. Drafts are their sender's, not a timeline's.
+      const listed = await listMessagesFor(deps.kv, v.team.id, { type, id }, limit + 1, cursor);
+      const page = listed.slice(0, limit);
+      return c.json({
+        items: page.filter(({ message }) => message.status !== "draft").map(activityItem(deps, v)),
+        cursor: listed.length > limit ? listKeyOf(page.at(-1)!.message) : null,
+      }, 200);
+    },
+  );
+}
+timelineRoute("contact");
+timelineRoute("company");
+
 messagesApi.openapi(
   createRoute({
     method: "get",
@@ -107,7 +173,7 @@ messagesApi.openapi(
       }),
     },
     responses: {
-      200: json(z.object({ items: z.array(ActivityItemSchema), cursor: z.string().nullable() }), "A page"),
+      200: json(ActivityPage, "A page"),
       400: errors[400],
       401: errors[401],
     },
@@ -126,15 +192,7 @@ messagesApi.openapi(
       cursor: q.cursor,
       limit: q.limit,
     });
-    const now = deps.clock.now();
-    return c.json({
-      items: page.items.map(({ message, stats }) => ({
-        message: pick(MessageSchema, message),
-        stats: stats && pick(StatsSchema, stats),
-        statusText: statusLine(message, stats, now, user.timeZone, teamSettings(team)).text,
-      })),
-      cursor: page.cursor,
-    }, 200);
+    return c.json({ items: page.items.map(activityItem(deps, viewer(c))), cursor: page.cursor }, 200);
   },
 );
 
