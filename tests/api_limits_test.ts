@@ -115,8 +115,8 @@ Deno.test("api limits - a field the endpoint doesn't read is refused by name, ne
     regarding: { type: "contact", id: "01M998VJ3DXYKXD9E3JDMSJD7Z", name: "Ken" },
   });
   assert.equal(patched.status, 400);
-  const unread =
-    "This endpoint has no such field; the API document (/api/openapi.json) lists the ones it takes.";
+  const unread = "This endpoint has no such field or parameter; the API document (/api/openapi.json) lists " +
+    "the ones it takes.";
   assert.deepEqual(patched.json.error.fields, { subjet: unread, "regarding.name": unread });
   assert.deepEqual(
     ((await ana.api("GET", `/messages/${draft.id}`)).json as { subject: string; html: string }).subject,
@@ -140,6 +140,11 @@ Deno.test("api limits - a field the endpoint doesn't read is refused by name, ne
     compnay: "G",
   });
   assert.deepEqual(Object.keys(invalid.json.error.fields), ["email"]);
+
+  // A query parameter the endpoint doesn't read alike: `status` would otherwise list every status.
+  const filtered = await ana.api("GET", "/messages?status=draft&scope=mine");
+  assert.deepEqual([filtered.status, filtered.json.error.fields], [400, { status: unread }]);
+  assert.equal((await ana.api("GET", "/messages?scope=mine&limit=5")).status, 200);
 });
 
 Deno.test("api limits - the document closes every request body's objects to fields it doesn't list", async () => {

@@ -7,23 +7,27 @@ import { MAX_ID_LENGTH } from "../../lib/storage/ids.ts";
 
 /**
  * An API router whose validation failures become 400s naming each field, like everywhere else. A JSON body's
- * fields the endpoint doesn't read are refused by name too, once the rest is valid: a misspelt `subjet` would
- * otherwise be dropped and the call answer 200 without it. (The pages' forms parse with the same schemas in
+ * fields and a query's parameters the endpoint doesn't read are refused by name too, once the rest is valid: a
+ * misspelt `subjet` would otherwise be dropped and the call answer 200 without it, and `?status=draft` would
+ * list every status. (The pages' forms parse with the same schemas in
  * `lib/`, where the fields a form adds, like `_csrf`, are simply not read.)
  */
 export function apiRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: async (result, c) => {
       if (!result.success) throw invalid(fieldErrorsFromIssues(result.error.issues));
-      if (result.target !== "json") return;
-      const unknown = unknownFields(await c.req.json(), result.data);
+      const unknown = result.target === "json"
+        ? unknownFields(await c.req.json(), result.data)
+        : result.target === "query"
+        ? Object.keys(c.req.queries()).filter((name) => !Object.hasOwn(result.data as object, name))
+        : [];
       if (unknown.length) throw invalid(Object.fromEntries(unknown.map((field) => [field, UNKNOWN_FIELD])));
     },
   });
 }
 
 const UNKNOWN_FIELD =
-  "This endpoint has no such field; the API document (/api/openapi.json) lists the ones it takes.";
+  "This endpoint has no such field or parameter; the API document (/api/openapi.json) lists the ones it takes.";
 
 export const ErrorBody = z.object({
   error: z.object({
