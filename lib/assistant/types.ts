@@ -81,11 +81,18 @@ export interface Task {
 /** A card the seller hasn't seen yet: active, never read (the bell counts these). */
 export const isUnread = (c: Card) => c.status === "active" && c.readAt === null;
 
-/** Active cards first, then by urgency, then newest. Pure. */
+/**
+ * Active cards first, by urgency, then newest; then the snoozed, the soonest back first. Ties go by id, so the
+ * order is the same however the list was put together (a live update puts its card first before sorting).
+ * Pure.
+ */
 export function sortCards(cards: Card[]): Card[] {
+  const back = (c: Card) => c.status === "snoozed" ? c.snoozedUntil ?? 0 : 0;
   return [...cards].sort((a, b) =>
     Number(b.status === "active") - Number(a.status === "active") ||
+    back(a) - back(b) ||
     URGENCY[b.kind] - URGENCY[a.kind] ||
-    b.createdAt - a.createdAt
+    b.createdAt - a.createdAt ||
+    (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
   );
 }

@@ -184,27 +184,30 @@ Deno.test("e2e - keyboard: dismissing a card moves the focus to the next card, t
   await context.close();
 });
 
-Deno.test("e2e - keyboard: snoozing a card moves the focus to the card now in its place; the last one keeps it", async () => {
+Deno.test("e2e - keyboard: snoozing a card moves the focus to the card now in its place, or keeps it on Snooze when it stays", async () => {
   await using server = await startServer({ clock: new ManualClock(Date.now(), true) });
   await using browser = await launchBrowser();
   const { context, page, errors } = await newSellerPage(browser);
   await assistantWithReminders(server, page, ["Pilot", "Pricing"]);
-  const snoozeFirstActive = async () => {
+  const snoozeFirstActive = async (choice: string) => {
     const card = page.locator(".action-card:not(.is-snoozed)").first();
     await card.locator("summary:has-text('Snooze')").focus();
     await page.keyboard.press("Enter");
-    await card.locator(".menu-panel button:has-text('1 hour')").focus();
+    await card.locator(`.menu-panel button:has-text('${choice}')`).focus();
     await page.keyboard.press("Enter");
   };
-  const first = await page.textContent(".action-card >> nth=0 >> .action-card-sub a");
-  await snoozeFirstActive();
+  const subjectAt = (n: number) => page.textContent(`.action-card >> nth=${n} >> .action-card-sub a`);
+  const [first, second] = [await subjectAt(0), await subjectAt(1)];
+  await snoozeFirstActive("Tomorrow 09:00");
   // The snoozed card goes below the active one; the focus is on the card that took its place.
   await page.waitForFunction(() => document.querySelector(".action-card:last-child.is-snoozed"));
-  await assertFocus(page, `a "${await page.textContent(".action-card >> nth=0 >> .action-card-sub a")}"`);
-  assert.notEqual(await page.textContent(".action-card >> nth=0 >> .action-card-sub a"), first);
-  // The last active card stays where it is (above the snoozed one): the focus goes back to its Snooze button.
-  await snoozeFirstActive();
+  assert.deepEqual([await subjectAt(0), await subjectAt(1)], [second, first]);
+  await assertFocus(page, `a "${second}"`);
+  // The last active card, snoozed for an hour, comes back before the other: it stays first, and the focus goes
+  // back to its Snooze button.
+  await snoozeFirstActive("1 hour");
   await page.waitForFunction(() => document.querySelectorAll(".action-card.is-snoozed").length === 2);
+  assert.deepEqual([await subjectAt(0), await subjectAt(1)], [second, first]);
   await assertFocus(page, 'summary "Snooze"');
   assert.deepEqual(errors, []);
   await context.close();
