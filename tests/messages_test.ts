@@ -660,6 +660,11 @@ Deno.test("messages - drafts belong to their sender; sent messages can't be edit
   assert.equal(compose.response.headers.get("cache-control"), "no-store", "Back must ask the server again");
   assert.equal((await bo.api("PATCH", `/messages/${draft.id}`, { subject: "Hijack" })).status, 403);
   assert.equal((await bo.api("POST", `/messages/${draft.id}/send`)).status, 403);
+  // Unsent, it isn't there for a teammate to read; its sender reads it.
+  for (const path of ["", "/events", "/alarms", "/advice"]) {
+    assert.equal((await bo.api("GET", `/messages/${draft.id}${path}`)).status, 404, path);
+    assert.equal((await ana.api("GET", `/messages/${draft.id}${path}`)).status, 200, path);
+  }
   await ana.api("POST", `/messages/${draft.id}/send`);
   await t.deps.scheduler.drain();
   assert.equal((await ana.api("PATCH", `/messages/${draft.id}`, { subject: "Late" })).status, 409);

@@ -34,6 +34,16 @@ export async function getMessage(kv: Deno.Kv, teamId: string, id: string): Promi
   return message;
 }
 
+/**
+ * A message as the viewer may read it: any of the team's once it has been sent or scheduled, a draft only by
+ * its sender (it is nobody else's business until it goes out: to them it isn't there).
+ */
+export async function readableMessage(kv: Deno.Kv, viewer: Viewer, id: string): Promise<Message> {
+  const message = await getMessage(kv, viewer.team.id, id);
+  if (message.status === "draft" && message.senderId !== viewer.user.id) throw notFound("No such message.");
+  return message;
+}
+
 /** The sanitized HTML body. Copies made by "send individually" share their group's body. */
 export function getMessageBody(kv: Deno.Kv, message: Message): Promise<string> {
   return readTextChunks(kv, keys.body(message.teamId, bodyId(message)), message.bodyChunks);

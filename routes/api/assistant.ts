@@ -13,7 +13,7 @@ import {
   TaskInput,
   updateTask,
 } from "../../lib/assistant/tasks.ts";
-import { getMessage } from "../../lib/messages/drafts.ts";
+import { readableMessage } from "../../lib/messages/drafts.ts";
 import { instantField } from "../../lib/validation/instant.ts";
 import { saveNotifyPrefs } from "../../workers/notifications.ts";
 import { viewer } from "../middleware/auth.ts";
@@ -39,10 +39,10 @@ assistantApi.openapi(
   }),
   async (c) => {
     const { kv } = c.get("deps");
-    const { team } = viewer(c);
-    const message = await getMessage(kv, team.id, c.req.valid("param").id);
+    const v = viewer(c);
+    const message = await readableMessage(kv, v, c.req.valid("param").id);
     return c.json(
-      { items: (await listAlarms(kv, team.id, message.id)).map((a) => pick(AlarmSchema, a)) },
+      { items: (await listAlarms(kv, v.team.id, message.id)).map((a) => pick(AlarmSchema, a)) },
       200,
     );
   },

@@ -8,7 +8,7 @@ import {
 import { contentDisposition, servingType } from "../../lib/attachments/files.ts";
 import { teamSettings } from "../../lib/accounts/types.ts";
 import { invalid, notFound } from "../../lib/http/errors.ts";
-import { getMessage } from "../../lib/messages/drafts.ts";
+import { readableMessage } from "../../lib/messages/drafts.ts";
 import { viewer } from "../middleware/auth.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, pathId, security, tooLarge } from "./openapi.ts";
 
@@ -134,9 +134,10 @@ attachmentsApi.openapi(
   }),
   async (c) => {
     const deps = c.get("deps");
-    const { team } = viewer(c);
+    const v = viewer(c);
+    const { team } = v;
     const { id, blobId } = c.req.valid("param");
-    const message = await getMessage(deps.kv, team.id, id);
+    const message = await readableMessage(deps.kv, v, id);
     const file = (message.attachments ?? []).find((a) => a.blobId === blobId);
     const meta = file && await deps.blobs.meta(team.id, blobId);
     if (!file || !meta) throw notFound("No such attachment.");

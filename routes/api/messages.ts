@@ -9,8 +9,8 @@ import {
   createDraft,
   createDraftOnce,
   DRAFT_KEY,
-  getMessage,
   getMessageBody,
+  readableMessage,
   updateDraft,
 } from "../../lib/messages/drafts.ts";
 import {
@@ -265,7 +265,7 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const { user, team } = viewer(c);
-    const message = await getMessage(deps.kv, team.id, c.req.valid("param").id);
+    const message = await readableMessage(deps.kv, { user, team }, c.req.valid("param").id);
     return c.json(await detail(deps, message, { user, team }), 200);
   },
 );
@@ -445,8 +445,9 @@ messagesApi.openapi(
   }),
   async (c) => {
     const { kv } = c.get("deps");
-    const { team } = viewer(c);
-    const message = await getMessage(kv, team.id, c.req.valid("param").id);
+    const v = viewer(c);
+    const { team } = v;
+    const message = await readableMessage(kv, v, c.req.valid("param").id);
     const [page, stats] = await Promise.all([
       readEventPage(kv, team.id, message.id, c.req.valid("query")),
       getStats(kv, team.id, message.id),
@@ -641,7 +642,7 @@ messagesApi.openapi(
   async (c) => {
     const deps = c.get("deps");
     const { user, team } = viewer(c);
-    const message = await getMessage(deps.kv, team.id, c.req.valid("param").id);
+    const message = await readableMessage(deps.kv, { user, team }, c.req.valid("param").id);
     const advice = await adviseSendTime(deps.kv, team, user, message, {
       at: c.req.valid("query").at ?? null,
       now: deps.clock.now(),
