@@ -589,6 +589,18 @@ Deno.test("tasks - a task's subject, notes and time change, by the API and its e
     contactId: ken.id,
   })).json;
   assert.deepEqual((await ana.api("GET", `/tasks/${task.id}`)).json, task);
+  // About a contact or an email the team doesn't have: the fields are named, nothing is made.
+  const unknown = await ana.api("POST", "/tasks", {
+    subject: "Call",
+    dueAt: start + hour,
+    contactId: "01M998VJ3DXYKXD9E3JDMSJD7Z",
+    messageId: "01M998VJ3DXYKXD9E3JDMSJD7Z",
+  });
+  assert.deepEqual([unknown.status, Object.keys(unknown.json.error.fields)], [400, [
+    "contactId",
+    "messageId",
+  ]]);
+  assert.equal((await ana.api("GET", "/tasks")).json.items.length, 1);
   const moved = await ana.api("PATCH", `/tasks/${task.id}`, {
     subject: "Call Ken Sato",
     dueAt: "2026-03-04T10:00:30Z",

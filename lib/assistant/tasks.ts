@@ -1,7 +1,8 @@
 /** Tasks: phone calls and other follow-ups a seller plans, from a card or by hand. */
 import { z } from "@hono/zod-openapi";
-import { getContact } from "../contacts/contacts.ts";
-import { forbidden, notFound } from "../http/errors.ts";
+import { contactKeys } from "../contacts/keys.ts";
+import { messageKeys } from "../messages/keys.ts";
+import { forbidden, invalid, notFound } from "../http/errors.ts";
 import { newId } from "../storage/ids.ts";
 import { changesNothing, commitOrConflict, getValues, listValues } from "../storage/kv.ts";
 import { checkFuture, instantField } from "../validation/instant.ts";
@@ -31,7 +32,16 @@ export async function createTask(
   const data = parse(TaskInput, input);
   // A call is planned ahead, like an alarm: a time already past is a mistake, not a plan.
   checkFuture(data.dueAt, now, "dueAt");
-  if (data.contactId) await getContact(kv, user.teamId, data.contactId);
+  // What it is about must be the team's: an id that isn't is a field to fix, as a draft's `regarding` is.
+  const [contact, message] = await Promise.all([
+    data.contactId ? kv.get(contactKeys.contact(user.teamId, data.contactId)) : null,
+    data.messageId ? kv.get(messageKeys.message(user.teamId, data.messageId)) : null,
+  ]);
+  const unknown = {
+    ...(contact && !contact.value ? { contactId: "Choose a contact of your team." } : {}),
+    ...(message && !message.value ? { messageId: "Choose an email of your team." } : {}),
+  };
+  if (Object.keys(unknown).length) throw invalid(unknown);
   const task: Task = {
     id: newId(now),
     teamId: user.teamId,
