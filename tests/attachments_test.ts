@@ -182,6 +182,21 @@ Deno.test("attachments - other teams get 404; unsafe types are never served inli
   assert.equal(steal.status, 404);
 });
 
+Deno.test("attachments - a file sent with no type of its own (curl's form default) gets its name's type", async () => {
+  const { t, upload } = await setup();
+  await using _ = t;
+  const bytes = new TextEncoder().encode("%PDF-1.4");
+  const typeOf = async (name: string, type: string) => (await upload(name, bytes, type)).json.contentType;
+  assert.equal(await typeOf("Proposal 2027.PDF", "application/x-www-form-urlencoded"), "application/pdf");
+  assert.equal(await typeOf("chart.png", "application/octet-stream"), "image/png");
+  assert.equal(
+    await typeOf("notes.txt", "text/plain; charset=utf-8"),
+    "text/plain",
+    "a type of its own is kept",
+  );
+  assert.equal(await typeOf("data.unknownext", "application/octet-stream"), "application/octet-stream");
+});
+
 Deno.test("attachments - a copy of 'send individually' made a draft again drops a file; the other copy still sends it", async () => {
   const { t, ana, me, draft, upload } = await setup();
   await using _ = t;

@@ -2,6 +2,7 @@
  * Attachments on drafts: upload (streamed into the blob store, within the size limits),
  * follow or not, remove. Only the sender changes a draft's files.
  */
+import { lookup } from "mime-types";
 import { editableDraft, type Viewer } from "../messages/drafts.ts";
 import type { Message, MessageAttachment } from "../messages/types.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
@@ -24,6 +25,24 @@ export interface AttachmentDeps {
   scheduler: Scheduler;
   limits: { maxFileBytes: number; maxMessageBytes: number };
   followByDefault: boolean;
+}
+
+/** Content-Types that say nothing about the file: what a tool sends when it wasn't told (curl's form default). */
+const NO_TYPE = new Set([
+  "",
+  "application/octet-stream",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+]);
+
+/**
+ * A file's type: the one it was sent with, or, where that says nothing, the one its name's extension
+ * stands for (`proposal.pdf`: application/pdf), so it is shown and served as what it is.
+ */
+export function uploadedType(declared: string, filename: string): string {
+  const type = declared.split(";")[0].trim().toLowerCase();
+  if (!NO_TYPE.has(type)) return type;
+  return lookup(filename) || "application/octet-stream";
 }
 
 export async function uploadAttachment(
@@ -61,7 +80,7 @@ export async function uploadAttachment(
   });
   await op.commit();
   const filename = safeFilename(file.filename);
-  const contentType = file.contentType.split(";")[0].trim().toLowerCase() || "application/octet-stream";
+  const contentType = uploadedType(file.contentType, filename);
   const meta = await blobs.put(viewer.team.id, { filename, contentType }, body, {
     maxBytes: room,
     now,

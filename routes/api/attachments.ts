@@ -36,6 +36,9 @@ attachmentsApi.openapi(
     tags: ["Attachments"],
     summary:
       "Attach a file to a draft: the request body is the file itself (streamed), its type in Content-Type",
+    description:
+      "A Content-Type that says nothing of the file (none, `application/octet-stream`, or a form " +
+      "encoding, as curl sends by default) is read from the file name's extension instead.",
     security,
     request: {
       params: IdParams,
