@@ -122,6 +122,9 @@ Deno.test("replies - on an email to several, the card is about whoever replied, 
   assert.deepEqual([card.personName, card.recipientLabel], ["Bea Costa", "Ken Sato +1"]);
   // Her timeline names her too, not by her address.
   assert.match((await ana.page(`/contacts/${bea.id}`)).html, /Bea Costa replied: “Count me in\.”/);
+  // The reply event says whose it is (To's second), as a shared pixel's open can't.
+  const [reply] = (await ana.api("GET", `/messages/${ids[0]}/events`)).json.items;
+  assert.deepEqual([reply.type, reply.recipient], ["reply", 1]);
 });
 
 Deno.test("replies - a long reply's card quotes its start, cut at a word with '…'", async () => {

@@ -223,6 +223,10 @@ async function recordReply(
     messageKeys.message(mail.teamId, mail.messageId!),
   ]);
   if (stats.value) event.sinceSendMs = Math.max(0, now - stats.value.sentAt);
+  // A reply says who wrote it, as a shared pixel can't: a To recipient's is theirs.
+  const from = mail.fromAddress.toLowerCase();
+  const index = message.value?.to.findIndex((r) => r.email.toLowerCase() === from) ?? -1;
+  if (index >= 0) event.recipient = index;
   // Mail without a display name is named as the email named its recipient, as the Assistant's card names them.
   if (!mail.fromName && message.value) {
     const { to, cc, bcc } = message.value;
