@@ -436,6 +436,8 @@ Deno.test("api contract - every operation answers as the OpenAPI document says",
   await api.call(ana, "GET", `/messages/${sentId}/events`, 200);
   await api.call(ana, "GET", `/messages/${MISSING}/events`, 404);
   await api.call(ana, "GET", `/contacts/${ken.id}/messages?limit=1`, 200);
+  await api.call(ana, "GET", `/contacts/${ken.id}/opt-out`, 404);
+  await api.call(ana, "DELETE", `/contacts/${ken.id}/opt-out`, 404);
   await api.call(ana, "GET", `/contacts/${MISSING}/messages`, 404);
   await api.call(ana, "GET", `/companies/${globex.id}/messages`, 200);
   await api.call(ana, "GET", `/companies/${globex.id}/messages?cursor=nope`, 400);

@@ -162,6 +162,7 @@ Deno.test("tracking preference - only an admin lifts an opt-out, and only saying
 
   assert.equal((await ana.form(`/contacts/${dana.id}/opt-out`, { confirm: "yes" })).status, 303);
   assert.equal(await followOfNewDraft(ana), "blocked", "the contact still says do not allow");
+  assert.equal((await ana.api("GET", `/contacts/${dana.id}/opt-out`)).status, 404, "lifted");
   assert.equal((await bo.api("PATCH", `/contacts/${dana.id}`, { tracking: "allow" })).status, 200);
   assert.equal(await followOfNewDraft(ana), "following");
 });
@@ -195,4 +196,18 @@ Deno.test("contacts - deleting is for admins, asks first, and says what happens 
   const message = await ana.page(`/messages/${sent}`);
   assert.doesNotMatch(message.html, new RegExp(`/contacts/${dana.id}`));
   assert.match(message.html, /Dana Reyes &lt;dana@globex\.example>/);
+});
+
+Deno.test("tracking preference - the API reads an opt-out, and an admin lifts it", async () => {
+  const { t, ana, bo, me, dana } = await setup();
+  await using _ = t;
+  assert.equal((await bo.api("GET", `/contacts/${dana.id}/opt-out`)).status, 404, "none yet");
+  await danaOptsOut(t, ana, me.team.id);
+  const read = await bo.api("GET", `/contacts/${dana.id}/opt-out`);
+  assert.deepEqual([read.status, read.json.source, typeof read.json.at], [200, "recipient", "number"]);
+  assert.equal((await bo.api("DELETE", `/contacts/${dana.id}/opt-out`)).status, 403, "members can't lift it");
+  assert.equal((await ana.api("DELETE", `/contacts/${dana.id}/opt-out`)).status, 204);
+  assert.equal((await ana.api("GET", `/contacts/${dana.id}/opt-out`)).status, 404);
+  assert.equal((await ana.api("DELETE", `/contacts/${dana.id}/opt-out`)).status, 404, "nothing left to lift");
+  assert.equal(await followOfNewDraft(ana), "blocked", "the contact still says do not allow");
 });

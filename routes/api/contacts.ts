@@ -1,7 +1,8 @@
 /** API: contacts and companies. */
 import { createRoute, type Hook, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { AppError } from "../../lib/http/errors.ts";
+import { AppError, notFound } from "../../lib/http/errors.ts";
+import { findSuppression, liftSuppression } from "../../lib/privacy/suppression.ts";
 import {
   createCompany,
   deleteCompany,
@@ -21,7 +22,7 @@ import { CompanyInput, ContactInput } from "../../lib/contacts/schemas.ts";
 import type { Contact } from "../../lib/contacts/types.ts";
 import type { Page } from "../../lib/storage/kv.ts";
 import type { AppEnv } from "../deps.ts";
-import { viewer } from "../middleware/auth.ts";
+import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { deleteTeamRecordRoute, getTeamRecordRoute } from "./helpers.ts";
 import { apiRouter, errors, IdParams, json, jsonBody, pageOf, PageQuery, security } from "./openapi.ts";
 import { CompanySchema, ContactSchema, pick } from "./schemas.ts";
@@ -132,6 +133,57 @@ deleteTeamRecordRoute(
     adminsOnly: true,
   },
   deleteContact,
+);
+
+const OptOutSchema = z.object({
+  at: z.number().openapi({ description: "When the recipient asked, through the link in an email" }),
+  source: z.literal("recipient"),
+}).openapi("OptOut");
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/contacts/{id}/opt-out",
+    tags: ["Contacts"],
+    summary:
+      "Whether the contact asked not to be tracked (the \"Don't track me\" link): 404 when they didn't",
+    security,
+    request: { params: IdParams },
+    responses: { 200: json(OptOutSchema, "Their request"), ...errors },
+  }),
+  async (c) => {
+    const { kv } = c.get("deps");
+    const { team } = viewer(c);
+    const contact = await getContact(kv, team.id, c.req.valid("param").id);
+    const optOut = await findSuppression(kv, team.id, contact.email);
+    if (!optOut) throw notFound("This contact hasn't asked not to be tracked.");
+    return c.json(optOut, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/contacts/{id}/opt-out",
+    tags: ["Contacts"],
+    summary:
+      "Lift a contact's request not to be tracked (admins), for when they asked to be tracked again. " +
+      'Their tracking preference stays "do not allow" until it is changed.',
+    security,
+    request: { params: IdParams },
+    responses: { 204: { description: "Lifted" }, ...errors },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const { kv } = c.get("deps");
+    const { team } = viewer(c);
+    const contact = await getContact(kv, team.id, c.req.valid("param").id);
+    if (!await findSuppression(kv, team.id, contact.email)) {
+      throw notFound("This contact hasn't asked not to be tracked.");
+    }
+    await liftSuppression(kv, team.id, contact.email);
+    return c.body(null, 204);
+  },
 );
 
 contactsApi.openapi(
