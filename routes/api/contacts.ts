@@ -24,7 +24,17 @@ import type { Page } from "../../lib/storage/kv.ts";
 import type { AppEnv } from "../deps.ts";
 import { requireAdmin, viewer } from "../middleware/auth.ts";
 import { deleteTeamRecordRoute, getTeamRecordRoute } from "./helpers.ts";
-import { apiRouter, errors, IdParams, json, jsonBody, pageOf, PageQuery, security } from "./openapi.ts";
+import {
+  apiRouter,
+  errors,
+  IdParams,
+  json,
+  jsonBody,
+  pageOf,
+  PageQuery,
+  security,
+  validationHook,
+} from "./openapi.ts";
 import { CompanySchema, ContactSchema, pick } from "./schemas.ts";
 
 export const contactsApi = apiRouter();
@@ -49,13 +59,15 @@ const contactPage = (c: Context<AppEnv>, { items, cursor }: Page<Contact>) =>
  * lists everything to fix, as the form does. (Typed as the router's own hook: the route types accept a hook's
  * promise only of that type, not a plain `async` function's.)
  */
+const checkContact = validationHook(Object.keys(ContactPatch.shape));
+
 function contactBody<T, P extends string>(
   result: Parameters<Hook<T, AppEnv, P, unknown>>[0],
   c: Context<AppEnv, P>,
 ): ReturnType<NonNullable<typeof contactsApi.defaultHook>> {
   return (async () => {
     try {
-      return await contactsApi.defaultHook?.(result, c);
+      return await checkContact(result, c);
     } catch (error) {
       if (result.target !== "json" || !(error instanceof AppError) || error.status !== 400) throw error;
       throw await contactInvalid(c.get("deps").kv, viewer(c).team.id, await c.req.json(), error.fields ?? {});

@@ -1,5 +1,5 @@
 /** Shared pieces of the JSON API: the router factory, error and common schemas. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { type Hook, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import { fieldErrorsFromIssues, invalid } from "../../lib/http/errors.ts";
 import { unknownFields } from "../../lib/validation/unknown_fields.ts";
 import type { AppEnv } from "../deps.ts";
@@ -7,23 +7,49 @@ import { MAX_ID_LENGTH } from "../../lib/storage/ids.ts";
 
 /**
  * An API router whose validation failures become 400s naming each field, like everywhere else. A JSON body's
- * fields and a query's parameters the endpoint doesn't read are refused by name too, once the rest is valid: a
- * misspelt `subjet` would otherwise be dropped and the call answer 200 without it, and `?status=draft` would
- * list every status. (The pages' forms parse with the same schemas in
+ * fields and a query's parameters the endpoint doesn't read are refused by name too: a misspelt `subjet` would
+ * otherwise be dropped and the call answer 200 without it, and `?status=draft` would list every status. A body
+ * that fails for other reasons names its unread top-level fields with them (`nam` beside "Enter a name"),
+ * where its schema is one object whose fields are known. (The pages' forms parse with the same schemas in
  * `lib/`, where the fields a form adds, like `_csrf`, are simply not read.)
  */
 export function apiRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: async (result, c) => {
-      if (!result.success) throw invalid(fieldErrorsFromIssues(result.error.issues));
-      const unknown = result.target === "json"
-        ? unknownFields(await c.req.json(), result.data)
-        : result.target === "query"
-        ? Object.keys(c.req.queries()).filter((name) => !Object.hasOwn(result.data as object, name))
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook() });
+  const register = router.openapi;
+  // A route without a hook of its own gets one that knows its body's fields.
+  router.openapi =
+    ((route, handler, hook) =>
+      register(route, handler, hook ?? validationHook(bodyFields(route)))) as typeof register;
+  return router;
+}
+
+/** The top-level fields of a route's JSON body, when its schema is one object. */
+function bodyFields(route: RouteConfig): string[] | null {
+  const media = route.request?.body?.content?.["application/json"];
+  const schema = media && "schema" in media ? media.schema : null;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : null;
+}
+
+/** The check every API route's input gets; `fields` are its JSON body's top-level fields, when known. */
+// deno-lint-ignore no-explicit-any
+export function validationHook(fields: string[] | null = null): Hook<any, AppEnv, any, any> {
+  return async (result, c) => {
+    const named = (unknown: string[]) => Object.fromEntries(unknown.map((field) => [field, UNKNOWN_FIELD]));
+    if (!result.success) {
+      const errors = fieldErrorsFromIssues(result.error.issues);
+      const raw = result.target === "json" && fields ? await c.req.json().catch(() => null) : null;
+      const unread = raw && typeof raw === "object" && !Array.isArray(raw)
+        ? Object.keys(raw).filter((key) => !fields!.includes(key))
         : [];
-      if (unknown.length) throw invalid(Object.fromEntries(unknown.map((field) => [field, UNKNOWN_FIELD])));
-    },
-  });
+      throw invalid({ ...errors, ...named(unread) });
+    }
+    const unknown = result.target === "json"
+      ? unknownFields(await c.req.json(), result.data)
+      : result.target === "query"
+      ? Object.keys(c.req.queries()).filter((name) => !Object.hasOwn(result.data as object, name))
+      : [];
+    if (unknown.length) throw invalid(named(unknown));
+  };
 }
 
 const UNKNOWN_FIELD =
