@@ -657,7 +657,17 @@ Deno.test("accounts - a new token or invite link is shown once after a redirect:
   assert.ok(secret?.startsWith("bcn_"), shown.slice(0, 200));
   const reloaded = (await ana.page("/settings/tokens")).html;
   assert.doesNotMatch(reloaded, /data-testid="new-token"/, "shown once");
-  assert.match(reloaded, /CRM sync.*Read and write.*never used/s);
+  // Made with no expiry (the API's default): the list says so, as an admin should see at a glance.
+  assert.match(reloaded, /CRM sync.*Read and write.*never expires · never used/s);
+  assert.match(
+    shown,
+    /<div class="alert alert-success" role="status" tabindex="-1" autofocus>/,
+    "focus on it",
+  );
+  assert.match(
+    reloaded,
+    /<input id="f-name" name="name" type="text" value required placeholder="CRM sync" maxlength="60"/,
+  );
   const readOnly = await ana.form("/settings/tokens", { name: "BI dashboard", access: "read" });
   assert.equal(readOnly.status, 303);
   const bi = (await ana.page("/settings/tokens")).html.match(/data-testid="new-token">([^<]+)</)![1];

@@ -656,7 +656,13 @@ Deno.test("tasks - a task's subject, notes and time change, by the API and its e
   assert.equal((await bo.page(`/tasks/${task.id}/edit`)).status, 403);
   assert.equal((await bo.form(`/tasks/${task.id}/delete`, {})).status, 403);
 
-  assert.equal((await ana.form(`/tasks/${task.id}/delete`, {})).status, 303);
+  const deleted = await ana.form(`/tasks/${task.id}/delete`, {});
+  assert.equal(deleted.headers.get("location"), "/tasks?focus=list");
+  // None left: the focus is on the empty list, not on the page.
+  assert.match(
+    (await ana.page("/tasks?focus=list")).html,
+    /<section aria-label="Tasks" tabindex="-1" autofocus><div class="empty">/,
+  );
   assert.equal((await ana.api("GET", `/tasks/${task.id}`)).status, 404);
   assert.deepEqual((await ana.api("GET", "/tasks")).json.items, []);
   const left = (await Array.fromAsync(t.kv.list({ prefix: [] }))).filter((e) => e.key.includes(task.id));

@@ -38,6 +38,16 @@ Deno.test("api - reference page renders from the document", async () => {
   assert.match(page.html, /Create a contact/);
   assert.match(page.html, /<code>Authorization: Bearer/, "the document's `code` is shown as code");
   assert.doesNotMatch(page.html.replace(/<pre[\s\S]*?<\/pre>/g, ""), /`/, "no backticks left in the text");
+  // Creating a draft: both its answers, each with its fields (a message's detail is made of two schemas).
+  const create = page.html.split("<code>/api/messages</code>")[2].split("</article>")[0];
+  assert.match(create, /Response 201<span class="muted"> · The draft<\/span>/);
+  assert.match(create, /Response 200<span class="muted"> · The draft this Idempotency-Key made before/);
+  assert.match(
+    create,
+    /<code>subject<\/code>[\s\S]*<code>html<\/code>/,
+    "the message's fields and its body's",
+  );
+  assert.match(create, /With an <code>Idempotency-Key<\/code>, the draft is created once/, "the description");
 });
 
 Deno.test("api - 401 without credentials, JSON 404 for unknown endpoints", async () => {

@@ -64,7 +64,18 @@ function DocText({ text }: { text: string }) {
 apiDocsPages.get("/api/docs", (c) => {
   const doc: Json = apiDocument();
   const schemas = doc.components?.schemas ?? {};
-  const resolve = (s: Json) => (s?.$ref ? schemas[s.$ref.split("/").pop()] : s);
+  // A named schema is looked up; one made of others (`allOf`: a message's detail is the message and more) is
+  // shown as one object with all their fields.
+  const resolve = (s: Json): Json => {
+    const found = s?.$ref ? schemas[s.$ref.split("/").pop()] : s;
+    if (!found?.allOf) return found;
+    const parts: Json[] = [...found.allOf.map(resolve), found];
+    return {
+      type: "object",
+      properties: Object.assign({}, ...parts.map((part) => part?.properties ?? {})),
+      required: parts.flatMap((part) => part?.required ?? []),
+    };
+  };
   const byTag = new Map<string, { method: string; path: string; op: Json }[]>();
   for (const [path, ops] of Object.entries<Json>(doc.paths)) {
     for (const [method, op] of Object.entries<Json>(ops)) {
@@ -97,8 +108,7 @@ apiDocsPages.get("/api/docs", (c) => {
           <h2 class="card-title">{tag}</h2>
           {ops.map(({ method, path, op }) => {
             const body = resolve(op.requestBody?.content?.["application/json"]?.schema);
-            const ok = Object.entries<Json>(op.responses).find(([code]) => code.startsWith("2"));
-            const okSchema = resolve(ok?.[1]?.content?.["application/json"]?.schema);
+            const answers = Object.entries<Json>(op.responses).filter(([code]) => code.startsWith("2"));
             return (
               <article class="endpoint">
                 <h3>
@@ -108,6 +118,11 @@ apiDocsPages.get("/api/docs", (c) => {
                 <p>
                   <DocText text={op.summary} />
                 </p>
+                {op.description && (
+                  <p class="small">
+                    <DocText text={op.description} />
+                  </p>
+                )}
                 {op.parameters?.length > 0 && (
                   <p class="small">
                     Parameters: {op.parameters.map((p: Json) => <code key={p.name}>{p.name}</code>).reduce((
@@ -122,12 +137,23 @@ apiDocsPages.get("/api/docs", (c) => {
                     <SchemaTable schema={body} />
                   </details>
                 )}
-                {ok && (
-                  <details>
-                    <summary>Response {ok[0]}</summary>
-                    {okSchema ? <SchemaTable schema={okSchema} /> : <p class="muted">No content.</p>}
-                  </details>
-                )}
+                {answers.map(([code, answer]) => {
+                  const schema = resolve(answer.content?.["application/json"]?.schema);
+                  return (
+                    <details key={code}>
+                      <summary>
+                        Response {code}
+                        {answers.length > 1 && answer.description && (
+                          <span class="muted">
+                            {" · "}
+                            <DocText text={answer.description} />
+                          </span>
+                        )}
+                      </summary>
+                      {schema ? <SchemaTable schema={schema} /> : <p class="muted">No content.</p>}
+                    </details>
+                  );
+                })}
                 <p class="muted small">
                   Errors:{" "}
                   {Object.keys(op.responses).filter((code) => !code.startsWith("2")).join(", ") || "none"}

@@ -61,9 +61,15 @@ assistantPages.get("/tasks", async (c) => {
       back={{ href: "/assistant", label: "Assistant" }}
       items={tasks}
       empty={
-        <EmptyState icon="task" title="No tasks">
-          Plan a call from a card in your assistant and it appears here.
-        </EmptyState>
+        // After the last one was done or deleted, the focus is here rather than on the page.
+
+
+          <section aria-label="Tasks" tabIndex={-1} autoFocus={!!focus}>
+            <EmptyState icon="task" title="No tasks">
+              Plan a call from a card in your assistant and it appears here.
+            </EmptyState>
+          </section>
+
       }
     >
       <section class="card" aria-label="Tasks" tabIndex={-1} autoFocus={!!focus && !focusTask}>
@@ -95,7 +101,7 @@ assistantPages.get("/tasks", async (c) => {
                     </>
                   )}
                 </div>
-                {task.notes && <div class="small">{task.notes}</div>}
+                {task.notes && <div class="small task-notes">{task.notes}</div>}
               </div>
               <div class="row-actions">
                 <a

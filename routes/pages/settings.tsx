@@ -181,7 +181,8 @@ async function renderTokens(
           <code>Authorization: Bearer …</code>.
         </p>
         {state.secret && (
-          <div class="alert alert-success" role="status">
+          // The focus starts here, on the one thing to do now, with the token read out.
+          <div class="alert alert-success" role="status" tabIndex={-1} autoFocus>
             <p>Your new token. Copy it now: it is shown only once.</p>
             <div class="copy-row">
               <code class="code-block" data-testid="new-token">{state.secret}</code>
@@ -198,6 +199,7 @@ async function renderTokens(
             errors={state.errors}
             placeholder="CRM sync"
             required
+            maxLength={60}
           />
           <Select
             label="Access"
@@ -230,13 +232,19 @@ async function renderTokens(
             {tokens.map((t) => (
               <li class="list-row">
                 <span>
-                  <strong>{t.name}</strong> <code class="muted">{t.hint}…</code>{" "}
+                  <strong id={`token-${t.id}`}>{t.name}</strong> <code class="muted">{t.hint}…</code>{" "}
                   {t.access === "read" ? <Badge tone="blue">Read only</Badge> : <Badge>Read and write</Badge>}
                   {tokenExpired(t, now) && <Badge tone="red">Expired</Badge>}{" "}
                   <span class="muted small">· {tokenDetails(t, now, user.timeZone)}</span>
                 </span>
                 <Form action={`/settings/tokens/${t.id}/revoke`}>
-                  <button class="button button-ghost button-small danger-text" type="submit">Revoke</button>
+                  <button
+                    class="button button-ghost button-small danger-text"
+                    type="submit"
+                    aria-describedby={`token-${t.id}`}
+                  >
+                    Revoke
+                  </button>
                 </Form>
               </li>
             ))}
@@ -253,8 +261,9 @@ const TOKENS = "/settings/tokens";
 function tokenDetails(t: ApiToken, now: number, zone: string): string {
   return [
     `created ${formatDate(t.createdAt, zone)}`,
-    t.expiresAt !== null &&
-    `${tokenExpired(t, now) ? "expired" : "expires"} ${formatDate(t.expiresAt, zone)}`,
+    t.expiresAt === null
+      ? "never expires"
+      : `${tokenExpired(t, now) ? "expired" : "expires"} ${formatDate(t.expiresAt, zone)}`,
     t.lastUsedAt === null ? "never used" : `last used ${lastUsed(t.lastUsedAt, now, zone)}`,
   ].filter(Boolean).join(" · ");
 }
