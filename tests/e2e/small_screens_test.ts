@@ -240,6 +240,17 @@ Deno.test("e2e - small screens: the API reference's field tables fit the screen 
     document.querySelectorAll<HTMLDetailsElement>(".endpoint details").forEach((d) => d.open = true)
   );
   await assertFitsWidth(page, "The API reference");
+  // A type wraps between its words, not inside one: `"personal"` of `"team" | "personal"` stays on one line.
+  const lines = await page.evaluate(() => {
+    const cell = [...document.querySelectorAll(".endpoint td code")]
+      .find((code) => code.textContent === '"team" | "personal"')!;
+    const text = cell.firstChild!;
+    const range = document.createRange();
+    range.setStart(text, text.textContent!.indexOf('"personal"'));
+    range.setEnd(text, text.textContent!.length);
+    return range.getClientRects().length;
+  });
+  assert.equal(lines, 1);
   assert.deepEqual(errors, []);
   await context.close();
 });
