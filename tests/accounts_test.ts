@@ -659,6 +659,15 @@ Deno.test("accounts - a new token or invite link is shown once after a redirect:
   assert.doesNotMatch(reloaded, /data-testid="new-token"/, "shown once");
   // Made with no expiry (the API's default): the list says so, as an admin should see at a glance.
   assert.match(reloaded, /CRM sync.*Read and write.*never expires · never used/s);
+  // Revoking asks first, naming the token; only the confirmation revokes it.
+  const crm = reloaded.match(/href="\/settings\/tokens\/([^/"]+)\/revoke"/)![1];
+  const ask = (await ana.page(`/settings/tokens/${crm}/revoke`)).html;
+  assert.match(ask, /Revoke “CRM sync”\?/);
+  assert.match(ask, /This can&#39;t be undone|This can't be undone/);
+  assert.equal((await bearer(t, secret!, "GET", "/me")).status, 200, "still works while asked");
+  assert.equal((await ana.form(`/settings/tokens/${crm}/revoke`, {})).status, 303);
+  assert.equal((await bearer(t, secret!, "GET", "/me")).status, 401);
+  assert.equal((await ana.page(`/settings/tokens/${crm}/revoke`)).status, 404, "gone");
   assert.match(
     shown,
     /<div class="alert alert-success" role="status" tabindex="-1" autofocus>/,
@@ -683,8 +692,8 @@ Deno.test("accounts - a new token or invite link is shown once after a redirect:
   assert.match(await refused.text(), /Choose read or write/);
   assert.equal(
     (await ana.api("GET", "/tokens")).json.items.length,
-    3,
-    "one token each time the form was sent, however often the page loads",
+    2,
+    "one token each time the form was sent, however often the page loads (three, one revoked)",
   );
 
   const invited = await ana.form("/team/invites", { email: "erin@example.com", role: "member" });

@@ -32,6 +32,7 @@ Deno.test("isolation - team A cannot see or touch team B's objects by id", async
     `/contacts/${contact.id}/opt-out`,
     `/companies/${company.id}`,
     `/companies/${company.id}/edit`,
+    `/settings/tokens/${token.token.id}/revoke`,
   ];
   for (const path of pages) {
     const page = await alice.page(path);

@@ -31,7 +31,7 @@ import { deleteCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../middleware/auth.ts";
 import { changePassword } from "../../lib/accounts/users.ts";
 import { saveProfile } from "../../workers/notifications.ts";
-import type { FieldErrors } from "../../lib/http/errors.ts";
+import { type FieldErrors, notFound } from "../../lib/http/errors.ts";
 import { formatDate, formatRelative } from "../../lib/time/format.ts";
 import { timeZoneNames } from "../../lib/time/zones.ts";
 import type { AppEnv } from "../deps.ts";
@@ -237,15 +237,13 @@ async function renderTokens(
                   {tokenExpired(t, now) && <Badge tone="red">Expired</Badge>}{" "}
                   <span class="muted small">· {tokenDetails(t, now, user.timeZone)}</span>
                 </span>
-                <Form action={`/settings/tokens/${t.id}/revoke`}>
-                  <button
-                    class="button button-ghost button-small danger-text"
-                    type="submit"
-                    aria-describedby={`token-${t.id}`}
-                  >
-                    Revoke
-                  </button>
-                </Form>
+                <a
+                  class="button button-ghost button-small danger-text"
+                  href={`/settings/tokens/${t.id}/revoke`}
+                  aria-describedby={`token-${t.id}`}
+                >
+                  Revoke…
+                </a>
               </li>
             ))}
           </ul>
@@ -280,6 +278,32 @@ settingsPages.post(TOKENS, async (c) => {
   const result = await tryForm(() => createApiToken(kv, viewer(c).user, values, clock.now()));
   if (!result.ok) return renderTokens(c, { values, errors: result.errors, status: result.status });
   return redirectShowingOnce(c, TOKENS, { secret: result.value.secret });
+});
+
+/** Revoking asks first, naming the token: whatever uses it stops working at once, and it can't be undone. */
+settingsPages.get("/settings/tokens/:id/revoke", async (c) => {
+  const { kv, clock } = c.get("deps");
+  const { user } = viewer(c);
+  const token = (await listApiTokens(kv, user)).find((t) => t.id === c.req.param("id"));
+  if (!token) throw notFound("No such API token.");
+  return render(
+    c,
+    { title: "Revoke token" },
+    <>
+      <PageHeader
+        title={`Revoke “${token.name}”?`}
+        subtitle={tokenDetails(token, clock.now(), user.timeZone)}
+        back={{ href: TOKENS, label: "API tokens" }}
+      />
+      <Form action={`/settings/tokens/${token.id}/revoke`} class="card form-card stack">
+        <p>
+          Anything that uses it (an integration, a script) is refused from now on. This can't be undone: to
+          give access again, make a new token.
+        </p>
+        <FormActions submit="Revoke token" kind="danger" cancel={TOKENS} />
+      </Form>
+    </>,
+  );
 });
 
 settingsPages.post("/settings/tokens/:id/revoke", async (c) => {
