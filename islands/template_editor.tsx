@@ -8,7 +8,13 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/browser/api.ts";
 import { MAX_SUBJECT_CHARS } from "../lib/messages/limits.ts";
 import { previewDoc } from "../lib/messages/preview_doc.ts";
-import { MERGE_FIELDS, parseTemplate, validateTemplate } from "../lib/templates/merge.ts";
+import {
+  MERGE_FIELDS,
+  MISSING_ADVICE,
+  missingNote,
+  parseTemplate,
+  validateTemplate,
+} from "../lib/templates/merge.ts";
 import type { TemplateScope } from "../lib/templates/types.ts";
 import { setFlash } from "./composer/flash.ts";
 import { Toolbar, useLinkBox } from "./composer/toolbar.tsx";
@@ -479,10 +485,9 @@ export default function TemplateEditor(props: TemplateEditorProps) {
               </p>
               {preview.missing.length > 0 && (
                 <p class="alert alert-info small" data-testid="preview-missing">
-                  No value and no fallback: {preview.missing.map((f) =>
-                    `{{${f}}}`
-                  ).join(", ")}. They stay as written rather than leave a gap: add a fallback, or fill in the
-                  contact.
+                  {missingNote("this contact")}
+                  {preview.missing.map((f) => `{{${f}}}`).join(", ")}
+                  {MISSING_ADVICE}
                 </p>
               )}
               <iframe

@@ -16,6 +16,7 @@ import { api, ApiError } from "../lib/browser/api.ts";
 import { useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { PickerData, PickerItem } from "../lib/templates/types.ts";
+import { MISSING_ADVICE, missingNote } from "../lib/templates/merge.ts";
 
 /** What `onPick` receives. */
 export interface PickedTemplate {
@@ -265,17 +266,15 @@ export function TemplatePicker(p: TemplatePickerProps) {
                     >
                       <p id={`missing-${item.id}`} class="small">
                         {pending.filled.recipient
-                          ? `Nothing to fill in for ${
-                            pending.filled.recipient.name || pending.filled.recipient.email
-                          }: `
+                          ? missingNote(pending.filled.recipient.name || pending.filled.recipient.email)
                           : "With no single recipient, these have no value: "}
                         {pending.filled.missing.map((f, i) => (
                           <>
                             {i > 0 && ", "}
                             <code>{`{{${f}}}`}</code>
                           </>
-                        ))}. They stay as written — replace them before sending, or add a fallback to the
-                        template.
+                        ))}
+                        {MISSING_ADVICE}
                       </p>
                       <div class="picker-missing-actions">
                         <button

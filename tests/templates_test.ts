@@ -142,6 +142,11 @@ Deno.test("templates - preview against a contact escapes their values and lists 
     "the subject is plain text",
   );
   assert.deepEqual(escaped.json.missing, ["contact.company"], "no company and no fallback: left as written");
+  // The template's page says so in the words the picker and the editor use.
+  assert.match(
+    (await ana.page(`/templates/${id}?preview=${evil.id}`)).html,
+    /Nothing to fill in for this contact: \{\{contact.company\}\}\. They stay as written: add a fallback to the template, or fill them in on the contact\./,
+  );
 
   const nobody = await ana.api("POST", `/templates/${id}/preview`, {});
   assert.equal(nobody.json.subject, "Quick question, there");

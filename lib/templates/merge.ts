@@ -551,3 +551,11 @@ export function renderTemplate(subject: string, html: string, ctx: MergeContext)
   const errors = [...new Set([...subjectParsed.errors, ...body.errors].map((e) => e.message))];
   return { subject: subjectOut, html: htmlOut, missing, errors };
 }
+
+/**
+ * What every page says about merge fields with nothing to fill them (the picker, the editor's preview, a
+ * template's page): for whom, the fields, then this.
+ */
+export const missingNote = (whose: string) => `Nothing to fill in for ${whose}: `;
+export const MISSING_ADVICE =
+  ". They stay as written: add a fallback to the template, or fill them in on the contact.";

@@ -44,6 +44,7 @@ import {
   setLocked,
 } from "../../lib/templates/templates.ts";
 import { DEFAULT_CATEGORIES, type Template } from "../../lib/templates/types.ts";
+import { MISSING_ADVICE, missingNote } from "../../lib/templates/merge.ts";
 import { formatDate, formatDuration } from "../../lib/time/format.ts";
 import { libraryJson } from "../api/templates.ts";
 import type { AppEnv } from "../deps.ts";
@@ -705,8 +706,9 @@ templatePages.get("/templates/:id", async (c) => {
         </p>
         {filled && filled.missing.length > 0 && (
           <p class="alert alert-info small">
-            No value and no fallback for this contact: {filled.missing.map((f) => `{{${f}}}`).join(", ")}{" "}
-            — these would stay as written.
+            {missingNote("this contact")}
+            {filled.missing.map((f) => `{{${f}}}`).join(", ")}
+            {MISSING_ADVICE}
           </p>
         )}
         <EmailFrame
