@@ -9,7 +9,7 @@ import { useNow } from "../lib/browser/now.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import type { FieldErrors } from "../lib/http/errors.ts";
 import { type Card, CARD_TITLES, isUnread, sortCards } from "../lib/assistant/types.ts";
-import { atLocal, fromLocalInput, toLocalInput } from "../lib/scheduling/quick.ts";
+import { atLocal, fromLocalInput, proposedCallTime, toLocalInput } from "../lib/scheduling/quick.ts";
 import { formatDateTime, formatDuration, formatTimeBeside } from "../lib/time/format.ts";
 import { cityOf } from "../lib/time/zones.ts";
 import { isolated } from "../lib/text/bidi.ts";
@@ -44,9 +44,9 @@ function CallForm({ card, zone, onDone }: { card: Card; zone: string; onDone: ()
       isolated(clip(card.subject, 60))
     }”`,
   );
-  // Tomorrow 10:00 where the person is (their zone when known): a call is at their hour, not the seller's.
+  // Tomorrow, at their hour (their zone when known) that is in the seller's day too, when one is.
   const [due, setDue] = useState(
-    toLocalInput(atLocal(Date.now(), card.recipientZone ?? zone, 1, "10:00"), zone),
+    toLocalInput(proposedCallTime(Date.now(), card.recipientZone ?? zone, zone), zone),
   );
   const dueAt = fromLocalInput(due, zone);
   const theirs = card.recipientZone && card.recipientZone !== zone && dueAt !== null

@@ -15,6 +15,24 @@ export function atLocal(now: number, zone: string, daysAhead: number, time: stri
     .epochMilliseconds;
 }
 
+/** The hours a call is proposed in where the person is, 10:00 first; the seller's own day, 08:00 to 18:00. */
+const CALL_HOURS = [10, 9, 11, 14, 15, 16, 13, 12];
+const SELLER_DAY = { from: 8, to: 18 };
+
+/**
+ * When to propose a call, tomorrow: at an hour of the person's working day that is in the seller's day too
+ * (10:00 where they can; a Lisbon seller calling New York gets 09:00 there, 14:00 for them). When none is
+ * (Lisbon and Tokyo), 10:00 where the person is: a call is at their hour, and the form shows the seller's.
+ */
+export function proposedCallTime(now: number, theirZone: string, ownZone: string): number {
+  const candidates = CALL_HOURS.map((h) => atLocal(now, theirZone, 1, `${String(h).padStart(2, "0")}:00`));
+  const suits = (at: number) => {
+    const hour = zoned(at, ownZone).hour;
+    return hour >= SELLER_DAY.from && hour < SELLER_DAY.to;
+  };
+  return candidates.find(suits) ?? candidates[0];
+}
+
 export interface QuickChoice {
   label: string;
   at: number;
