@@ -60,16 +60,13 @@ assistantPages.get("/tasks", async (c) => {
       subtitle="Calls you planned from your cards."
       back={{ href: "/assistant", label: "Assistant" }}
       items={tasks}
+      // After the last task was deleted, the focus is on the empty list rather than on the page.
       empty={
-        // After the last one was done or deleted, the focus is here rather than on the page.
-
-
-          <section aria-label="Tasks" tabIndex={-1} autoFocus={!!focus}>
-            <EmptyState icon="task" title="No tasks">
-              Plan a call from a card in your assistant and it appears here.
-            </EmptyState>
-          </section>
-
+        <section aria-label="Tasks" tabIndex={-1} autoFocus={!!focus}>
+          <EmptyState icon="task" title="No tasks">
+            Plan a call from a card in your assistant and it appears here.
+          </EmptyState>
+        </section>
       }
     >
       <section class="card" aria-label="Tasks" tabIndex={-1} autoFocus={!!focus && !focusTask}>
