@@ -79,6 +79,7 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
     dueAt: server.clock.now() + 86_400_000,
     contactId: contact.id,
   });
+  const token = await pageApi<{ token: { id: string } }>(page, "POST", "/tokens", { name: "CRM sync" });
   const outboxId = await page.evaluate(async () =>
     (await (await fetch("/outbox")).text()).match(/href="\/outbox\/([^"]+)"/)?.[1]
   );
@@ -134,6 +135,7 @@ Deno.test("e2e - accessibility: the seller's pages pass axe's WCAG 2.1 A/AA chec
     ["profile", "/settings/profile"],
     ["notifications", "/settings/notifications"],
     ["API tokens", "/settings/tokens"],
+    ["revoke a token", `/settings/tokens/${token.token.id}/revoke`],
   ];
   const found: Record<string, Found[]> = {};
   for (const [width, height] of [[1280, 860], [390, 844]]) {
