@@ -462,7 +462,9 @@ messagesApi.openapi(
 
 const FeedQuery = z.object({
   after: z.string().refine(isId, "Use the id of a live event.").optional().openapi({
-    description: "The last event id the page has",
+    description:
+      "The last event id the client has. To start, `00000000000000000000000000` gives everything " +
+      "the feed keeps (a week); a page's `live-after` meta tag is where that page's stream starts",
   }),
   cursor: z.string().refine(isId, "Use the next of the page before.").optional().openapi({
     description: "The `next` of the page before",
