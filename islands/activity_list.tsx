@@ -7,6 +7,7 @@ import { inPlaceOf, useReturnFocus } from "../lib/browser/return_focus.ts";
 import { showToast } from "../lib/browser/toast.ts";
 import {
   type EngagementData,
+  keepingNewerStats,
   messageIdOf,
   type MessageRow,
   toRow,
@@ -163,8 +164,9 @@ export default function ActivityList(
     if (unlessShown && rowsRef.current.some((r) => r.id === id)) return;
     const detail = await readMessage<Detail>(id);
     if (!detail) return;
-    const row = toRow(detail, detail.stats, members[detail.senderId] ?? "");
+    const read = toRow(detail, detail.stats, members[detail.senderId] ?? "");
     setRows((all) => {
+      const row = keepingNewerStats(read, all.find((r) => r.id === id));
       if (!filter) {
         // A cancelled scheduled send is a draft again: drafts are not activity.
         if (detail.status === "draft") return all.filter((r) => r.id !== id);

@@ -225,7 +225,8 @@ export default function EngagementPanel(props: Props) {
         if (detail) {
           setMessage(detail);
           setLinks(detail.links);
-          setStats(detail.stats);
+          // Counters a live event brought while the message was read again are newer: they stay.
+          setStats((current) => detail.stats ? latestStats(current, detail.stats) : current);
         }
       }
     }), []);

@@ -4,6 +4,7 @@ import { onLive } from "../lib/browser/live.ts";
 import { useNow } from "../lib/browser/now.ts";
 import {
   type EngagementData,
+  keepingNewerStats,
   messageIdOf,
   type MessageRow,
   toRow,
@@ -80,11 +81,13 @@ export default function MessageTimeline(
             belongs: onTimeline(of, detail),
             newest,
             item: (row, was) =>
-              was ? { ...was, row: { ...row, senderName: was.row.senderName } } : {
-                row,
-                events: [],
-                attachmentNames: (detail.attachments ?? []).map((a) => a.filename),
-              },
+              was
+                ? { ...was, row: { ...keepingNewerStats(row, was.row), senderName: was.row.senderName } }
+                : {
+                  row,
+                  events: [],
+                  attachmentNames: (detail.attachments ?? []).map((a) => a.filename),
+                },
           })
         );
       }

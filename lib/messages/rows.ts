@@ -99,6 +99,14 @@ export function withEngagement<R extends MessageRow>(row: R, data: EngagementDat
   return { ...row, stats: latestStats(row.stats, data.stats), delivery: deliveryAfter(row.delivery, data) };
 }
 
+/**
+ * A row read again (after a "message.updated"), keeping the counters shown when they are newer: an engagement
+ * event can arrive while the read is on its way, and the read's older counters would undo it.
+ */
+export function keepingNewerStats<R extends MessageRow>(row: R, was: MessageRow | undefined): R {
+  return was?.stats && row.stats ? { ...row, stats: latestStats(was.stats, row.stats) } : row;
+}
+
 const eventCount = (s: MessageStats) => s.opens + s.clicks + s.attachmentViews + s.replies + s.prefetches;
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type MessageRow, recipientLabel, withLiveRow } from "./rows.ts";
+import type { MessageStats } from "../tracking/types.ts";
+import { keepingNewerStats, type MessageRow, recipientLabel, withLiveRow } from "./rows.ts";
 
 /** A row listed under `key` (by default its id: drafts written and sent in one order). */
 const row = (id: string, key = id) => ({ id, listKey: key }) as MessageRow;
@@ -37,4 +38,15 @@ Deno.test("rows - a right-to-left name is isolated from Beacon's own text around
   const email = { to: [to("محمد الهاشمي")], cc: [to("Ken")], bcc: [to("")] };
   assert.equal(recipientLabel(email), "\u2068محمد الهاشمي\u2069 +2");
   assert.equal(recipientLabel({ ...email, to: [to("Ken Satō")] }), "Ken Satō +2", "left-to-right: as it is");
+});
+
+Deno.test("rows - a message read again keeps the counters shown when a live event made them newer meanwhile", () => {
+  const stats = (opens: number) =>
+    ({ opens, clicks: 0, attachmentViews: 0, replies: 0, prefetches: 0 }) as MessageStats;
+  const shown = { ...row("01"), stats: stats(2) } as MessageRow;
+  const stale = { ...row("01"), stats: stats(1), status: "sent" } as MessageRow;
+  assert.deepEqual(keepingNewerStats(stale, shown), { ...stale, stats: stats(2) }, "the read's other fields");
+  const newer = { ...stale, stats: stats(3) };
+  assert.deepEqual(keepingNewerStats(newer, shown), newer);
+  assert.equal(keepingNewerStats(stale, undefined), stale, "not shown yet");
 });
