@@ -5,7 +5,7 @@
  * the alarm fired and creates nothing; if the answer already came, the alarm is resolved.
  */
 import { ALARM_JOB } from "../lib/alarms/alarms.ts";
-import { engagementOf } from "../lib/alarms/engagement.ts";
+import { readEngagement } from "../lib/alarms/engagement.ts";
 import { evaluate } from "../lib/alarms/evaluate.ts";
 import { alarmHeadline, notSentHeadline } from "../lib/alarms/headline.ts";
 import { alarmKeys } from "../lib/alarms/keys.ts";
@@ -14,7 +14,6 @@ import { type CardLinks, cardLinks, type Person, personOf } from "../lib/assista
 import { addCard, CARD_WAKE_JOB, cardFor, wakeCard } from "../lib/assistant/cards.ts";
 import type { CardKind } from "../lib/assistant/types.ts";
 import { getContacts } from "../lib/contacts/contacts.ts";
-import { listEvents } from "../lib/messages/list.ts";
 import { messageKeys } from "../lib/messages/keys.ts";
 import type { Message } from "../lib/messages/types.ts";
 import { accountKeys } from "../lib/accounts/keys.ts";
@@ -79,10 +78,7 @@ async function fireAlarm(deps: AppDeps, job: Job<{ alarmId: string }>, context: 
     }).commit();
     return;
   }
-  const verdict = evaluate(
-    alarm,
-    engagementOf(message, await listEvents(kv, alarm.teamId, message.id, { limit: 1000 })),
-  );
+  const verdict = evaluate(alarm, await readEngagement(kv, message));
   const lateByMs = context.lateBy > 60_000 ? context.lateBy : null;
   const op = kv.atomic().check(entry);
   const events: LiveEvent[] = [];

@@ -12,8 +12,7 @@ import { checkFuture, instantField } from "../validation/instant.ts";
 import { parse } from "../validation/parse.ts";
 import { typedText } from "../validation/fields.ts";
 import { evaluate } from "./evaluate.ts";
-import { engagementOf } from "./engagement.ts";
-import { readEvents } from "../tracking/event_log.ts";
+import { readEngagement } from "./engagement.ts";
 import { alarmKeys as keys } from "./keys.ts";
 import { formatDateTime } from "../time/format.ts";
 import { type Alarm, CONDITION_LABELS } from "./types.ts";
@@ -88,8 +87,7 @@ async function checkNotAnswered(
   alarm: Pick<Alarm, "condition" | "recipients">,
 ) {
   if (alarm.condition === "reminder" || message.status !== "sent") return;
-  const history = await readEvents(kv, message.teamId, message.id, { reverse: true, limit: 1000 });
-  const verdict = evaluate(alarm, engagementOf(message, history));
+  const verdict = evaluate(alarm, await readEngagement(kv, message));
   if (!verdict.holds) {
     throw invalid({
       condition: `${verdict.outcome} already, so this alarm would never go off. Use “Remind me at” instead.`,
@@ -246,8 +244,7 @@ export async function settleAlarms(
     .filter((alarm) => alarm.status === "pending" && alarm.condition !== "reminder");
   if (!waiting.length) return events;
   // The history is read only now: most messages have no alarm waiting on them.
-  const history = await readEvents(kv, message.teamId, message.id, { reverse: true, limit: 1000 });
-  const engagement = engagementOf(message, history);
+  const engagement = await readEngagement(kv, message);
   for (const alarm of waiting) {
     const verdict = evaluate(alarm, engagement);
     if (verdict.holds) continue;
