@@ -11,6 +11,7 @@ import { messageKeys as keys } from "./keys.ts";
 import type { Message } from "./types.ts";
 import { type ActivityFilter, listable, openedAsFiltered } from "./activity_filter.ts";
 import { newestSavedFirst } from "./draft_rows.ts";
+import { listKeyOf } from "./listing.ts";
 
 export interface MessageWithStats {
   message: Message;
@@ -88,6 +89,26 @@ export async function listMessagesFor(
   const ids = await newestIdsAcross(kv, prefixes, limit, before);
   const messages = await getValues<Message>(kv, ids.map((id) => keys.message(teamId, id)));
   return (await withStats(kv, messages)).filter((m): m is MessageWithStats => !!m);
+}
+
+/**
+ * A page of a contact's or company's timeline, newest first: `limit` messages (drafts, their sender's alone,
+ * left out) and the `older` cursor of the next page, null on the last.
+ */
+export async function timelinePage(
+  kv: Deno.Kv,
+  teamId: string,
+  record: { type: "contact" | "company"; id: string },
+  limit: number,
+  before?: string,
+): Promise<{ items: MessageWithStats[]; older: string | null }> {
+  // One more than the page, to know whether another follows.
+  const listed = await listMessagesFor(kv, teamId, record, limit + 1, before);
+  const page = listed.slice(0, limit);
+  return {
+    items: page.filter(({ message }) => message.status !== "draft"),
+    older: listed.length > limit ? listKeyOf(page.at(-1)!.message) : null,
+  };
 }
 
 /** How many of a message's events a page of its history holds (the message page's, the API's by default). */

@@ -18,10 +18,9 @@ import {
   getStats,
   listActivity,
   listDrafts,
-  listMessagesFor,
   type MessageWithStats,
+  timelinePage,
 } from "../../lib/messages/list.ts";
-import { listKeyOf } from "../../lib/messages/listing.ts";
 import { getContact } from "../../lib/contacts/contacts.ts";
 import { getCompany } from "../../lib/contacts/companies.ts";
 import { DraftInput } from "../../lib/messages/schemas.ts";
@@ -139,13 +138,8 @@ function timelineRoute(type: "contact" | "company") {
       if (cursor !== undefined && !isId(cursor)) {
         throw invalid({ cursor: "Use the `cursor` of the previous page." });
       }
-      // One more than the page, to know whether another follows. Drafts are their sender's, not a timeline's.
-      const listed = await listMessagesFor(deps.kv, v.team.id, { type, id }, limit + 1, cursor);
-      const page = listed.slice(0, limit);
-      return c.json({
-        items: page.filter(({ message }) => message.status !== "draft").map(activityItem(deps, v)),
-        cursor: listed.length > limit ? listKeyOf(page.at(-1)!.message) : null,
-      }, 200);
+      const page = await timelinePage(deps.kv, v.team.id, { type, id }, limit, cursor);
+      return c.json({ items: page.items.map(activityItem(deps, v)), cursor: page.older }, 200);
     },
   );
 }

@@ -1,8 +1,7 @@
 /** Builds the timeline of a contact or company: its messages with their latest events. */
 import { memberNames } from "../../lib/accounts/users.ts";
-import { listEvents, listMessagesFor } from "../../lib/messages/list.ts";
+import { listEvents, timelinePage } from "../../lib/messages/list.ts";
 import { toRow } from "../../lib/messages/rows.ts";
-import { listKeyOf } from "../../lib/messages/listing.ts";
 import { publicEvent } from "../../lib/tracking/types.ts";
 import type { TimelineItem } from "../../islands/message_timeline.tsx";
 import { useContext } from "preact/hooks";
@@ -29,10 +28,7 @@ export async function timeline(
   record: { type: "contact" | "company"; id: string },
   before?: string,
 ): Promise<Timeline> {
-  // One more than the page, to know whether an older one follows.
-  const listed = await listMessagesFor(kv, teamId, record, TIMELINE_PAGE + 1, before);
-  const page = listed.slice(0, TIMELINE_PAGE);
-  const messages = page.filter((m) => m.message.status !== "draft");
+  const { items: messages, older } = await timelinePage(kv, teamId, record, TIMELINE_PAGE, before);
   const names = await memberNames(kv, teamId, messages.map((m) => m.message.senderId));
   return {
     items: await Promise.all(messages.map(async ({ message, stats }) => ({
@@ -40,7 +36,7 @@ export async function timeline(
       events: (await listEvents(kv, teamId, message.id, { limit: 5 })).map(publicEvent),
       attachmentNames: (message.attachments ?? []).map((a) => a.filename),
     }))),
-    older: listed.length > TIMELINE_PAGE ? listKeyOf(page.at(-1)!.message) : null,
+    older,
     paged: before !== undefined,
     members: names,
   };
