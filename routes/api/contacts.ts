@@ -147,6 +147,14 @@ deleteTeamRecordRoute(
   deleteContact,
 );
 
+/** A contact and their request not to be tracked; a 404 when there is no such contact or request. */
+async function contactOptOut(kv: Deno.Kv, teamId: string, id: string) {
+  const contact = await getContact(kv, teamId, id);
+  const optOut = await findSuppression(kv, teamId, contact.email);
+  if (!optOut) throw notFound("This contact hasn't asked not to be tracked.");
+  return { contact, optOut };
+}
+
 const OptOutSchema = z.object({
   at: z.number().openapi({ description: "When the recipient asked, through the link in an email" }),
   source: z.literal("recipient"),
@@ -163,14 +171,8 @@ contactsApi.openapi(
     request: { params: IdParams },
     responses: { 200: json(OptOutSchema, "Their request"), ...errors },
   }),
-  async (c) => {
-    const { kv } = c.get("deps");
-    const { team } = viewer(c);
-    const contact = await getContact(kv, team.id, c.req.valid("param").id);
-    const optOut = await findSuppression(kv, team.id, contact.email);
-    if (!optOut) throw notFound("This contact hasn't asked not to be tracked.");
-    return c.json(optOut, 200);
-  },
+  async (c) =>
+    c.json((await contactOptOut(c.get("deps").kv, viewer(c).team.id, c.req.valid("param").id)).optOut, 200),
 );
 
 contactsApi.openapi(
@@ -189,10 +191,7 @@ contactsApi.openapi(
     requireAdmin(c);
     const { kv } = c.get("deps");
     const { team } = viewer(c);
-    const contact = await getContact(kv, team.id, c.req.valid("param").id);
-    if (!await findSuppression(kv, team.id, contact.email)) {
-      throw notFound("This contact hasn't asked not to be tracked.");
-    }
+    const { contact } = await contactOptOut(kv, team.id, c.req.valid("param").id);
     await liftSuppression(kv, team.id, contact.email);
     return c.body(null, 204);
   },
